@@ -1,0 +1,184 @@
+// Package appeal is the domain model of appealbot: departments, members and
+// their roles, appeals with their deadlines, the append-only event log and the
+// status state machine. It knows nothing of SQL, chat networks or HTTP; the
+// decisions it makes are pure functions of their inputs and the time given.
+package appeal
+
+import (
+	"time"
+)
+
+// ID is an appeal's short public number, the one people type in chat.
+type ID int64
+
+// MemberID identifies a member inside appealbot, whatever chat network they use.
+type MemberID int64
+
+// Priority decides which SLA tier applies to an appeal.
+type Priority string
+
+// Priorities.
+const (
+	PriorityNormal Priority = "normal"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool { return p == PriorityNormal || p == PriorityUrgent }
+
+// Status is where an appeal stands in its lifecycle.
+type Status string
+
+// Statuses. An appeal moves unassigned → assigned → claimed → answered →
+// closed; returned is "not ours, back to dispatch"; pending_approval is an
+// answer waiting for a leader where the department requires approval.
+const (
+	StatusUnassigned      Status = "unassigned"
+	StatusAssigned        Status = "assigned"
+	StatusClaimed         Status = "claimed"
+	StatusPendingApproval Status = "pending_approval"
+	StatusAnswered        Status = "answered"
+	StatusClosed          Status = "closed"
+	StatusReturned        Status = "returned"
+)
+
+// Statuses lists every status, in lifecycle order.
+var Statuses = []Status{
+	StatusUnassigned, StatusAssigned, StatusClaimed, StatusPendingApproval,
+	StatusAnswered, StatusClosed, StatusReturned,
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reports whether an appeal in status s still needs work.
+func (s Status) Open() bool { return s != StatusClosed }
+
+// Citizen is the person who raised the appeal.
+type Citizen struct {
+	Name  string
+	Phone string
+}
+
+// Deadlines are the moments by which an appeal must be claimed, answered and
+// resolved. A zero time means no deadline (an appeal not yet assigned).
+type Deadlines struct {
+	ClaimBy   time.Time
+	AnswerBy  time.Time
+	ResolveBy time.Time
+}
+
+// Extension is a request for more time, waiting for a leader's decision.
+type Extension struct {
+	By       MemberID
+	Duration time.Duration
+	Reason   string
+	At       time.Time
+}
+
+// Appeal is one citizen's complaint, request or question.
+type Appeal struct {
+	ID          ID
+	Source      string
+	ExternalID  string
+	Title       string
+	Body        string
+	Category    string
+	Priority    Priority
+	Citizen     Citizen
+	Location    string
+	ReceivedAt  time.Time
+	CallbackURL string
+
+	// Department is the code of the department that owns the appeal: empty
+	// while unassigned, and for a returned appeal the department that sent
+	// it back (so that dispatch does not assign it there again).
+	Department string
+	Status     Status
+	// Assignee is the responder who claimed it, zero when nobody has.
+	Assignee  MemberID
+	Deadlines Deadlines
+	// Extension is a pending request for more time, nil when none is pending.
+	Extension *Extension
+
+	AssignedAt time.Time
+	ClaimedAt  time.Time
+	AnsweredAt time.Time
+	ClosedAt   time.Time
+	// NextActionAt is when the reminder scan must next look at the appeal;
+	// zero when nothing is due any more.
+	NextActionAt time.Time
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+
+	// Answers are filled in when an appeal is read with its answers.
+	Answers []Answer
+}
+
+// AnswerState says whether an answer still needs a leader's approval.
+type AnswerState string
+
+// Answer states.
+const (
+	AnswerPending  AnswerState = "pending"
+	AnswerAccepted AnswerState = "accepted"
+	AnswerRejected AnswerState = "rejected"
+)
+
+// Answer is a responder's reply to the citizen.
+type Answer struct {
+	ID       int64
+	AppealID ID
+	Author   MemberID
+	Text     string
+	State    AnswerState
+	At       time.Time
+	// DecidedBy and DecidedAt record the leader's approval or rejection.
+	DecidedBy MemberID
+	DecidedAt time.Time
+}
+
+// EventKind names what happened to an appeal.
+type EventKind string
+
+// Event kinds, one per transition plus intake.
+const (
+	EventReceived           EventKind = "received"
+	EventAssigned           EventKind = "assigned"
+	EventClaimed            EventKind = "claimed"
+	EventUnclaimed          EventKind = "unclaimed"
+	EventAnswerSubmitted    EventKind = "answer_submitted"
+	EventAnswered           EventKind = "answered"
+	EventAnswerRejected     EventKind = "answer_rejected"
+	EventReturned           EventKind = "returned"
+	EventTransferred        EventKind = "transferred"
+	EventExtensionRequested EventKind = "extension_requested"
+	EventExtensionApproved  EventKind = "extension_approved"
+	EventExtensionRejected  EventKind = "extension_rejected"
+	EventClosed             EventKind = "closed"
+	EventReopened           EventKind = "reopened"
+)
+
+// Event is one entry of an appeal's append-only log.
+type Event struct {
+	ID       int64
+	AppealID ID
+	At       time.Time
+	Kind     EventKind
+	// Actor is the member who acted; zero for the system or an upstream API.
+	Actor      MemberID
+	FromStatus Status
+	ToStatus   Status
+	// Department is the owning department after the event.
+	Department string
+	// Note carries the reason, result or answer text that came with the event.
+	Note string
+}

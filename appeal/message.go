@@ -1,0 +1,55 @@
+package appeal
+
+// RecipientKind says who an outbound message is for; the delivery side
+// resolves it to chats at send time, so a chat bound later still gets it.
+type RecipientKind string
+
+// Recipient kinds.
+const (
+	ToDepartment RecipientKind = "department" // the department's bound chats
+	ToDispatch   RecipientKind = "dispatch"   // the dispatch chat
+	ToLeaders    RecipientKind = "leaders"    // the department's leaders, privately
+	ToMember     RecipientKind = "member"     // one member, privately
+)
+
+// Recipient is the addressee of an outbound message.
+type Recipient struct {
+	Kind RecipientKind
+	// Ref is the department code for department and leaders, the member id
+	// for member, empty for dispatch.
+	Ref string
+}
+
+// MessageKind names what an outbound message says. Messages carry no
+// rendered text: the text is rendered when the message is delivered, in the
+// recipient's language, from the appeal as it is then.
+type MessageKind string
+
+// Message kinds.
+const (
+	// MsgCard posts the appeal's card, or edits it where it already stands.
+	MsgCard MessageKind = "card"
+	// MsgReturned tells dispatch that a department sent an appeal back.
+	MsgReturned MessageKind = "returned"
+	// MsgContact gives the assignee the citizen's full contact details.
+	MsgContact MessageKind = "contact"
+	// MsgExtensionRequest asks the leaders to approve more time.
+	MsgExtensionRequest MessageKind = "extension_request"
+	// MsgExtensionDecision tells the requester what the leader decided.
+	MsgExtensionDecision MessageKind = "extension_decision"
+	// MsgAnswerApproval asks the leaders to approve an answer.
+	MsgAnswerApproval MessageKind = "answer_approval"
+	// MsgAnswerDecision tells the author what the leader decided.
+	MsgAnswerDecision MessageKind = "answer_decision"
+)
+
+// Message is one outbound chat message, written to the outbox in the same
+// transaction as the change that caused it.
+type Message struct {
+	Kind     MessageKind
+	To       Recipient
+	AppealID ID
+	// Args are values the text needs beyond the appeal itself (a reason, a
+	// decision).
+	Args map[string]string
+}

@@ -1,0 +1,196 @@
+package appeal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Sentinel errors shared with the store, so that callers can tell what went
+// wrong without knowing which store is in use.
+var (
+	// ErrNotFound: the appeal, department or member does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the write collides with something already stored.
+	ErrConflict = errors.New("conflict")
+)
+
+// Filter selects appeals for a listing, newest first.
+type Filter struct {
+	Status     Status
+	Department string
+	// Before is the keyset cursor: only appeals with a smaller ID.
+	Before ID
+	Limit  int
+}
+
+// Store is what the service needs from storage. Every write of an appeal is
+// one transaction that also writes its events and outbound messages.
+type Store interface {
+	// CreateAppeal inserts a new appeal with its events and messages. When an
+	// appeal with the same source and external id exists it returns that one
+	// and created false, writing nothing.
+	CreateAppeal(ctx context.Context, a Appeal, events []Event, msgs []Message) (stored Appeal, created bool, err error)
+	// UpdateAppeal locks the appeal, calls fn with it and its pending answer
+	// (nil when none) and writes the change fn returns, all in one
+	// transaction. An error from fn rolls everything back and is returned.
+	UpdateAppeal(ctx context.Context, id ID, fn func(a Appeal, pending *Answer) (Change, error)) (Appeal, error)
+	// Appeal returns one appeal with its answers.
+	Appeal(ctx context.Context, id ID) (Appeal, error)
+	Appeals(ctx context.Context, f Filter) ([]Appeal, error)
+	Events(ctx context.Context, id ID) ([]Event, error)
+	Department(ctx context.Context, code string) (Department, error)
+	Departments(ctx context.Context) ([]Department, error)
+	// SaveDepartment creates the department or replaces its settings.
+	SaveDepartment(ctx context.Context, d Department) (Department, error)
+}
+
+// Service carries out what people and upstream systems ask of appeals.
+type Service struct {
+	store           Store
+	now             func() time.Time
+	defaultTimezone string
+}
+
+// NewService returns a service over store. now is the clock; defaultTimezone
+// is given to departments created without one.
+func NewService(store Store, now func() time.Time, defaultTimezone string) *Service {
+	return &Service{store: store, now: now, defaultTimezone: defaultTimezone}
+}
+
+// Now returns the service's current time, truncated to what storage keeps.
+func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Intake validates an appeal from upstream and stores it durably. An appeal
+// for an unknown or missing department is stored unassigned, for dispatch;
+// handing in the same source and external id again returns the stored appeal
+// with created false.
+func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
+	now := s.Now()
+	in = in.Normalize(now)
+	if err := in.Validate(now); err != nil {
+		return Appeal{}, false, err
+	}
+	in.ReceivedAt = in.ReceivedAt.UTC().Truncate(time.Microsecond)
+	var dept *Department
+	if code, ok := NormalizeCode(in.Department); ok {
+		d, err := s.store.Department(ctx, code)
+		switch {
+		case err == nil:
+			dept = &d
+		case !errors.Is(err, ErrNotFound):
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+	}
+	a, events, msgs := NewAppeal(in, dept, in.Department, now)
+	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
+	if err != nil {
+		return Appeal{}, false, fmt.Errorf("intake: %w", err)
+	}
+	return stored, created, nil
+}
+
+// Appeal returns an appeal with its answers and its event log.
+func (s *Service) Appeal(ctx context.Context, id ID) (Appeal, []Event, error) {
+	a, err := s.store.Appeal(ctx, id)
+	if err != nil {
+		return Appeal{}, nil, err
+	}
+	events, err := s.store.Events(ctx, id)
+	if err != nil {
+		return Appeal{}, nil, err
+	}
+	return a, events, nil
+}
+
+// Appeals lists appeals matching f.
+func (s *Service) Appeals(ctx context.Context, f Filter) ([]Appeal, error) {
+	return s.store.Appeals(ctx, f)
+}
+
+// Departments lists every department.
+func (s *Service) Departments(ctx context.Context) ([]Department, error) {
+	return s.store.Departments(ctx)
+}
+
+// SaveDepartment creates or updates a department after checking its code,
+// name, timezone and policy.
+func (s *Service) SaveDepartment(ctx context.Context, d Department) (Department, error) {
+	code, ok := NormalizeCode(d.Code)
+	if !ok {
+		return Department{}, &FieldError{"code", "invalid", "must be 1–32 letters, digits, '_' or '-', starting with a letter or digit"}
+	}
+	d.Code = code
+	if err := checkText("name", d.Name, true, 100); err != nil {
+		return Department{}, err
+	}
+	if d.Timezone == "" {
+		d.Timezone = s.defaultTimezone
+	}
+	if _, err := time.LoadLocation(d.Timezone); err != nil {
+		return Department{}, &FieldError{"timezone", "invalid", "is not a known IANA timezone"}
+	}
+	if d.SLA == (Policy{}) {
+		d.SLA = DefaultPolicy
+	}
+	if err := d.SLA.Validate(); err != nil {
+		return Department{}, &FieldError{"sla", "invalid", err.Error()}
+	}
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = s.Now()
+	}
+	return s.store.SaveDepartment(ctx, d)
+}
+
+// Act applies cmd to appeal id. It fills in what the state machine needs
+// from the departments involved: new deadlines for assign, transfer and
+// reopen, and whether answers need approval.
+func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
+	if cmd.Department != "" {
+		code, ok := NormalizeCode(cmd.Department)
+		if !ok {
+			return Appeal{}, fmt.Errorf("%w: department %q", ErrNotFound, cmd.Department)
+		}
+		cmd.Department = code
+	}
+	// Department settings are read before the appeal is locked: a store
+	// may serialise all writes on one connection, so nothing may be read
+	// from inside fn. If the appeal moved meanwhile, fn notices and we retry.
+	for attempt := 0; ; attempt++ {
+		cur, err := s.store.Appeal(ctx, id)
+		if err != nil {
+			return Appeal{}, err
+		}
+		target := cmd.Department
+		if cmd.Action == ActReopen || cmd.Action == ActAnswer {
+			target = cur.Department
+		}
+		var dept *Department
+		if target != "" {
+			d, err := s.store.Department(ctx, target)
+			if err != nil {
+				return Appeal{}, fmt.Errorf("department %q: %w", target, err)
+			}
+			dept = &d
+		}
+		now := s.Now()
+		c := cmd
+		if dept != nil {
+			c.Deadlines = dept.SLA.Deadlines(cur.Priority, now)
+			c.RequireApproval = dept.ApproveAnswers
+		}
+		a, err := s.store.UpdateAppeal(ctx, id, func(a Appeal, pending *Answer) (Change, error) {
+			if a.Department != cur.Department {
+				return Change{}, errMoved
+			}
+			return Transition(a, pending, c, now)
+		})
+		if errors.Is(err, errMoved) && attempt < 3 {
+			continue
+		}
+		return a, err
+	}
+}
+
+var errMoved = errors.New("appeal moved to another department meanwhile")
