@@ -1,0 +1,396 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+const appealColumns = `id, source, external_id, title, body, category, priority,
+	citizen_name, citizen_phone, location, received_at, callback_url,
+	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
+	ext_by, ext_duration_s, ext_reason, ext_at,
+	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
+	created_at, updated_at`
+
+// appealRow is an appeals row, for scanning and for named parameters.
+type appealRow struct {
+	ID           int64          `db:"id"`
+	Source       string         `db:"source"`
+	ExternalID   string         `db:"external_id"`
+	Title        string         `db:"title"`
+	Body         string         `db:"body"`
+	Category     string         `db:"category"`
+	Priority     string         `db:"priority"`
+	CitizenName  string         `db:"citizen_name"`
+	CitizenPhone string         `db:"citizen_phone"`
+	Location     string         `db:"location"`
+	ReceivedAt   dbTime         `db:"received_at"`
+	CallbackURL  string         `db:"callback_url"`
+	Department   sql.NullString `db:"department_code"`
+	Status       string         `db:"status"`
+	Assignee     sql.NullInt64  `db:"assignee_id"`
+	ClaimBy      dbTime         `db:"claim_by"`
+	AnswerBy     dbTime         `db:"answer_by"`
+	ResolveBy    dbTime         `db:"resolve_by"`
+	ExtBy        sql.NullInt64  `db:"ext_by"`
+	ExtDuration  sql.NullInt64  `db:"ext_duration_s"`
+	ExtReason    sql.NullString `db:"ext_reason"`
+	ExtAt        dbTime         `db:"ext_at"`
+	AssignedAt   dbTime         `db:"assigned_at"`
+	ClaimedAt    dbTime         `db:"claimed_at"`
+	AnsweredAt   dbTime         `db:"answered_at"`
+	ClosedAt     dbTime         `db:"closed_at"`
+	NextActionAt dbTime         `db:"next_action_at"`
+	CreatedAt    dbTime         `db:"created_at"`
+	UpdatedAt    dbTime         `db:"updated_at"`
+}
+
+func toAppealRow(a appeal.Appeal) appealRow {
+	r := appealRow{
+		ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID, Title: a.Title, Body: a.Body,
+		Category: a.Category, Priority: string(a.Priority),
+		CitizenName: a.Citizen.Name, CitizenPhone: a.Citizen.Phone, Location: a.Location,
+		ReceivedAt: tm(a.ReceivedAt), CallbackURL: a.CallbackURL,
+		Department: nullText(a.Department), Status: string(a.Status), Assignee: nullID(a.Assignee),
+		ClaimBy: tm(a.Deadlines.ClaimBy), AnswerBy: tm(a.Deadlines.AnswerBy), ResolveBy: tm(a.Deadlines.ResolveBy),
+		AssignedAt: tm(a.AssignedAt), ClaimedAt: tm(a.ClaimedAt), AnsweredAt: tm(a.AnsweredAt),
+		ClosedAt: tm(a.ClosedAt), NextActionAt: tm(a.NextActionAt),
+		CreatedAt: tm(a.CreatedAt), UpdatedAt: tm(a.UpdatedAt),
+	}
+	if x := a.Extension; x != nil {
+		r.ExtBy = nullID(x.By)
+		// Whole seconds, as the schema keeps them; a non-NULL duration is
+		// what marks an extension as pending.
+		r.ExtDuration = sql.NullInt64{Int64: int64(x.Duration / time.Second), Valid: true}
+		r.ExtReason = sql.NullString{String: x.Reason, Valid: true}
+		r.ExtAt = tm(x.At)
+	}
+	return r
+}
+
+func (r appealRow) appeal() appeal.Appeal {
+	a := appeal.Appeal{
+		ID: appeal.ID(r.ID), Source: r.Source, ExternalID: r.ExternalID, Title: r.Title, Body: r.Body,
+		Category: r.Category, Priority: appeal.Priority(r.Priority),
+		Citizen:  appeal.Citizen{Name: r.CitizenName, Phone: r.CitizenPhone},
+		Location: r.Location, ReceivedAt: r.ReceivedAt.Time, CallbackURL: r.CallbackURL,
+		Department: r.Department.String, Status: appeal.Status(r.Status),
+		Assignee: appeal.MemberID(r.Assignee.Int64),
+		Deadlines: appeal.Deadlines{
+			ClaimBy: r.ClaimBy.Time, AnswerBy: r.AnswerBy.Time, ResolveBy: r.ResolveBy.Time,
+		},
+		AssignedAt: r.AssignedAt.Time, ClaimedAt: r.ClaimedAt.Time, AnsweredAt: r.AnsweredAt.Time,
+		ClosedAt: r.ClosedAt.Time, NextActionAt: r.NextActionAt.Time,
+		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	if r.ExtDuration.Valid {
+		a.Extension = &appeal.Extension{
+			By:       appeal.MemberID(r.ExtBy.Int64),
+			Duration: time.Duration(r.ExtDuration.Int64) * time.Second,
+			Reason:   r.ExtReason.String,
+			At:       r.ExtAt.Time,
+		}
+	}
+	return a
+}
+
+// CreateAppeal inserts a with its events and messages in one transaction.
+// When an appeal with the same source and external id exists, it returns
+// that appeal with created false and writes nothing: the unique key decides,
+// so concurrent duplicates cannot both get in.
+func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appeal.Event, msgs []appeal.Message) (appeal.Appeal, bool, error) {
+	var stored appeal.Appeal
+	var created bool
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		q, args, err := sqlx.Named(`INSERT INTO appeals (source, external_id, title, body, category, priority,
+			citizen_name, citizen_phone, location, received_at, callback_url,
+			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
+			ext_by, ext_duration_s, ext_reason, ext_at,
+			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
+			created_at, updated_at)
+		VALUES (:source, :external_id, :title, :body, :category, :priority,
+			:citizen_name, :citizen_phone, :location, :received_at, :callback_url,
+			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
+			:ext_by, :ext_duration_s, :ext_reason, :ext_at,
+			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
+			:created_at, :updated_at)
+		ON CONFLICT (source, external_id) DO NOTHING
+		RETURNING id`, toAppealRow(a))
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.QueryRowxContext(ctx, tx.Rebind(q), args...).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			// The appeal is known already. On PostgreSQL the insert waited
+			// for a concurrent one to commit, and this read sees it.
+			if err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
+				a.Source, a.ExternalID); err != nil {
+				return err
+			}
+			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		aid := appeal.ID(id)
+		for _, e := range events {
+			e.AppealID = aid
+			if err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		if err := s.insertMessages(ctx, tx, aid, msgs, a.CreatedAt); err != nil {
+			return err
+		}
+		stored, err = s.appeal(ctx, tx, aid, false)
+		created = true
+		return err
+	})
+	if err != nil {
+		return appeal.Appeal{}, false, fail("create appeal", err)
+	}
+	return stored, created, nil
+}
+
+// UpdateAppeal locks appeal id, calls fn with it and its pending answer, and
+// writes the change fn returns: the appeal's new state, its events, its
+// outbound messages and its answer, all in one transaction. An error from fn
+// rolls back and is returned as it is. The source, external id and creation
+// time of an appeal never change.
+//
+// fn must not use the store: on SQLite it runs while this transaction holds
+// the only write lock.
+func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal.Appeal, pending *appeal.Answer) (appeal.Change, error)) (appeal.Appeal, error) {
+	var fnErr error
+	var stored appeal.Appeal
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		cur, err := s.appeal(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		var pending *appeal.Answer
+		for i := range cur.Answers {
+			if cur.Answers[i].State == appeal.AnswerPending {
+				p := cur.Answers[i]
+				pending = &p
+			}
+		}
+		change, err := fn(cur, pending)
+		if err != nil {
+			fnErr = err
+			return err
+		}
+		if ans := change.Answer; ans != nil {
+			if err := saveAnswer(ctx, tx, id, *ans); err != nil {
+				return err
+			}
+		}
+		for _, e := range change.Events {
+			e.AppealID = id
+			if err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		if err := s.insertMessages(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
+			return err
+		}
+		row := toAppealRow(change.Appeal)
+		row.ID = int64(id)
+		q, args, err := sqlx.Named(`UPDATE appeals SET
+			title = :title, body = :body, category = :category, priority = :priority,
+			citizen_name = :citizen_name, citizen_phone = :citizen_phone, location = :location,
+			received_at = :received_at, callback_url = :callback_url,
+			department_code = :department_code, status = :status, assignee_id = :assignee_id,
+			claim_by = :claim_by, answer_by = :answer_by, resolve_by = :resolve_by,
+			ext_by = :ext_by, ext_duration_s = :ext_duration_s, ext_reason = :ext_reason, ext_at = :ext_at,
+			assigned_at = :assigned_at, claimed_at = :claimed_at, answered_at = :answered_at,
+			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at
+		WHERE id = :id`, row)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		stored, err = s.appeal(ctx, tx, id, false)
+		return err
+	})
+	if fnErr != nil {
+		return appeal.Appeal{}, fnErr
+	}
+	if err != nil {
+		return appeal.Appeal{}, fail(fmt.Sprintf("update appeal %d", id), err)
+	}
+	return stored, nil
+}
+
+// Appeal returns appeal id with its answers.
+func (s *Store) Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error) {
+	a, err := s.appeal(ctx, s.db, id, false)
+	if err != nil {
+		return appeal.Appeal{}, fail(fmt.Sprintf("appeal %d", id), err)
+	}
+	return a, nil
+}
+
+// appeal reads appeal id and its answers through q, locking the row on
+// PostgreSQL when forUpdate is set.
+func (s *Store) appeal(ctx context.Context, q sqlx.QueryerContext, id appeal.ID, forUpdate bool) (appeal.Appeal, error) {
+	query := `SELECT ` + appealColumns + ` FROM appeals WHERE id = ?`
+	if forUpdate && s.driver == Postgres {
+		query += ` FOR UPDATE`
+	}
+	var r appealRow
+	if err := sqlx.GetContext(ctx, q, &r, s.db.Rebind(query), int64(id)); err != nil {
+		return appeal.Appeal{}, err
+	}
+	a := r.appeal()
+	var rows []answerRow
+	if err := sqlx.SelectContext(ctx, q, &rows, s.db.Rebind(
+		`SELECT `+answerColumns+` FROM answers WHERE appeal_id = ? ORDER BY id`), int64(id)); err != nil {
+		return appeal.Appeal{}, err
+	}
+	for _, r := range rows {
+		a.Answers = append(a.Answers, r.answer())
+	}
+	return a, nil
+}
+
+// Appeals lists appeals newest first, keyset-paginated by f.Before. Answers
+// are not read.
+func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, error) {
+	var where []string
+	var args []any
+	if f.Before > 0 {
+		where = append(where, "id < ?")
+		args = append(args, int64(f.Before))
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Department != "" {
+		where = append(where, "department_code = ?")
+		args = append(args, f.Department)
+	}
+	q := `SELECT ` + appealColumns + ` FROM appeals`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit(f.Limit))
+	var rows []appealRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
+		return nil, fail("list appeals", err)
+	}
+	out := make([]appeal.Appeal, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.appeal())
+	}
+	return out, nil
+}
+
+const answerColumns = `id, appeal_id, author_id, text, state, created_at, decided_by, decided_at`
+
+type answerRow struct {
+	ID        int64         `db:"id"`
+	AppealID  int64         `db:"appeal_id"`
+	Author    sql.NullInt64 `db:"author_id"`
+	Text      string        `db:"text"`
+	State     string        `db:"state"`
+	CreatedAt dbTime        `db:"created_at"`
+	DecidedBy sql.NullInt64 `db:"decided_by"`
+	DecidedAt dbTime        `db:"decided_at"`
+}
+
+func (r answerRow) answer() appeal.Answer {
+	return appeal.Answer{
+		ID: r.ID, AppealID: appeal.ID(r.AppealID), Author: appeal.MemberID(r.Author.Int64),
+		Text: r.Text, State: appeal.AnswerState(r.State), At: r.CreatedAt.Time,
+		DecidedBy: appeal.MemberID(r.DecidedBy.Int64), DecidedAt: r.DecidedAt.Time,
+	}
+}
+
+// saveAnswer inserts a new answer (ID 0) or records the decision on an
+// existing one of the same appeal.
+func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer) error {
+	if a.ID == 0 {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO answers (appeal_id, author_id, text, state, created_at, decided_by, decided_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			int64(id), nullID(a.Author), a.Text, string(a.State), tm(a.At), nullID(a.DecidedBy), tm(a.DecidedAt))
+		return err
+	}
+	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE answers SET state = ?, decided_by = ?, decided_at = ?
+		WHERE id = ? AND appeal_id = ?`),
+		string(a.State), nullID(a.DecidedBy), tm(a.DecidedAt), a.ID, int64(id))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("answer %d: %w", a.ID, ErrNotFound)
+	}
+	return nil
+}
+
+func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO appeal_events
+		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note)
+	return err
+}
+
+type eventRow struct {
+	ID         int64         `db:"id"`
+	AppealID   int64         `db:"appeal_id"`
+	At         dbTime        `db:"at"`
+	Kind       string        `db:"kind"`
+	Actor      sql.NullInt64 `db:"actor_id"`
+	FromStatus string        `db:"from_status"`
+	ToStatus   string        `db:"to_status"`
+	Department string        `db:"department_code"`
+	Note       string        `db:"note"`
+}
+
+// Events returns the log of appeal id, oldest first.
+func (s *Store) Events(ctx context.Context, id appeal.ID) ([]appeal.Event, error) {
+	var rows []eventRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, appeal_id, at, kind, actor_id,
+		from_status, to_status, department_code, note
+		FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(id)); err != nil {
+		return nil, fail(fmt.Sprintf("events of appeal %d", id), err)
+	}
+	if len(rows) == 0 {
+		// Every stored appeal has at least its intake event; tell a
+		// missing appeal from an empty log all the same.
+		var n int
+		if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM appeals WHERE id = ?`), int64(id)); err != nil {
+			return nil, fail(fmt.Sprintf("events of appeal %d", id), err)
+		}
+		if n == 0 {
+			return nil, fail(fmt.Sprintf("events of appeal %d", id), ErrNotFound)
+		}
+	}
+	out := make([]appeal.Event, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, appeal.Event{
+			ID: r.ID, AppealID: appeal.ID(r.AppealID), At: r.At.Time, Kind: appeal.EventKind(r.Kind),
+			Actor: appeal.MemberID(r.Actor.Int64), FromStatus: appeal.Status(r.FromStatus),
+			ToStatus: appeal.Status(r.ToStatus), Department: r.Department, Note: r.Note,
+		})
+	}
+	return out, nil
+}

@@ -1,0 +1,108 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+const departmentColumns = `code, name, timezone, sla, approve_answers, created_at`
+
+type departmentRow struct {
+	Code           string `db:"code"`
+	Name           string `db:"name"`
+	Timezone       string `db:"timezone"`
+	SLA            string `db:"sla"`
+	ApproveAnswers bool   `db:"approve_answers"`
+	CreatedAt      dbTime `db:"created_at"`
+}
+
+// slaJSON is a policy as stored: spans in whole seconds.
+type slaJSON struct {
+	Normal tierJSON `json:"normal"`
+	Urgent tierJSON `json:"urgent"`
+}
+
+type tierJSON struct {
+	Claim   int64 `json:"claim"`
+	Answer  int64 `json:"answer"`
+	Resolve int64 `json:"resolve"`
+}
+
+func toTierJSON(t appeal.Tier) tierJSON {
+	return tierJSON{Claim: int64(t.Claim / time.Second), Answer: int64(t.Answer / time.Second), Resolve: int64(t.Resolve / time.Second)}
+}
+
+func (t tierJSON) tier() appeal.Tier {
+	return appeal.Tier{Claim: time.Duration(t.Claim) * time.Second, Answer: time.Duration(t.Answer) * time.Second, Resolve: time.Duration(t.Resolve) * time.Second}
+}
+
+func (r departmentRow) department() (appeal.Department, error) {
+	var p slaJSON
+	if err := json.Unmarshal([]byte(r.SLA), &p); err != nil {
+		return appeal.Department{}, fmt.Errorf("department %q: stored sla: %w", r.Code, err)
+	}
+	return appeal.Department{
+		Code: r.Code, Name: r.Name, Timezone: r.Timezone,
+		SLA:            appeal.Policy{Normal: p.Normal.tier(), Urgent: p.Urgent.tier()},
+		ApproveAnswers: r.ApproveAnswers, CreatedAt: r.CreatedAt.Time,
+	}, nil
+}
+
+// Department returns the department with the given code.
+func (s *Store) Department(ctx context.Context, code string) (appeal.Department, error) {
+	var r departmentRow
+	if err := s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT `+departmentColumns+` FROM departments WHERE code = ?`), code); err != nil {
+		return appeal.Department{}, fail(fmt.Sprintf("department %q", code), err)
+	}
+	d, err := r.department()
+	if err != nil {
+		return appeal.Department{}, fail("department", err)
+	}
+	return d, nil
+}
+
+// Departments returns every department, ordered by code.
+func (s *Store) Departments(ctx context.Context) ([]appeal.Department, error) {
+	var rows []departmentRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+departmentColumns+` FROM departments ORDER BY code`); err != nil {
+		return nil, fail("departments", err)
+	}
+	out := make([]appeal.Department, 0, len(rows))
+	for _, r := range rows {
+		d, err := r.department()
+		if err != nil {
+			return nil, fail("departments", err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// SaveDepartment creates department d or replaces the settings of the one
+// with its code, which keeps its creation time. SLA spans are kept in whole
+// seconds. A zero CreatedAt takes the database's clock.
+func (s *Store) SaveDepartment(ctx context.Context, d appeal.Department) (appeal.Department, error) {
+	sla, err := json.Marshal(slaJSON{Normal: toTierJSON(d.SLA.Normal), Urgent: toTierJSON(d.SLA.Urgent)})
+	if err != nil {
+		return appeal.Department{}, fail("save department", err)
+	}
+	var r departmentRow
+	err = s.db.GetContext(ctx, &r, s.db.Rebind(`INSERT INTO departments (code, name, timezone, sla, approve_answers, created_at)
+		VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`))
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, timezone = excluded.timezone,
+			sla = excluded.sla, approve_answers = excluded.approve_answers
+		RETURNING `+departmentColumns),
+		d.Code, d.Name, d.Timezone, string(sla), d.ApproveAnswers, tm(d.CreatedAt))
+	if err != nil {
+		return appeal.Department{}, fail(fmt.Sprintf("save department %q", d.Code), err)
+	}
+	saved, err := r.department()
+	if err != nil {
+		return appeal.Department{}, fail("save department", err)
+	}
+	return saved, nil
+}

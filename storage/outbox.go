@@ -1,0 +1,102 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// Outbox states.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)
+
+// OutboxMessage is an outbound message as the outbox holds it.
+type OutboxMessage struct {
+	ID        int64
+	CreatedAt time.Time
+	appeal.Message
+	// State is OutboxPending, OutboxSent or OutboxFailed.
+	State         string
+	Attempts      int
+	NextAttemptAt time.Time
+	SentAt        time.Time
+	LastError     string
+}
+
+// insertMessages writes msgs to the outbox, due at once. at is the time of
+// the change that caused them; the database's clock stands in when it is
+// zero. Messages without an appeal id are about appeal id.
+func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, msgs []appeal.Message, at time.Time) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	q := tx.Rebind(`INSERT INTO outbox (appeal_id, kind, recipient_kind, recipient_ref, args,
+		state, attempts, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, 'pending', 0, COALESCE(?, ` + s.nowSQL + `), COALESCE(?, ` + s.nowSQL + `))`)
+	for _, m := range msgs {
+		if m.AppealID == 0 {
+			m.AppealID = id
+		}
+		args, err := encodeArgs(m.Args)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, q, nullID(m.AppealID), string(m.Kind), string(m.To.Kind), m.To.Ref,
+			args, tm(at), tm(at)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type outboxRow struct {
+	ID            int64         `db:"id"`
+	AppealID      sql.NullInt64 `db:"appeal_id"`
+	Kind          string        `db:"kind"`
+	RecipientKind string        `db:"recipient_kind"`
+	RecipientRef  string        `db:"recipient_ref"`
+	Args          string        `db:"args"`
+	State         string        `db:"state"`
+	Attempts      int           `db:"attempts"`
+	NextAttemptAt dbTime        `db:"next_attempt_at"`
+	CreatedAt     dbTime        `db:"created_at"`
+	SentAt        dbTime        `db:"sent_at"`
+	LastError     string        `db:"last_error"`
+}
+
+// Outbox returns up to n pending messages, oldest first (n defaults to 50
+// and is capped at 500).
+func (s *Store) Outbox(ctx context.Context, n int) ([]OutboxMessage, error) {
+	var rows []outboxRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, appeal_id, kind, recipient_kind,
+		recipient_ref, args, state, attempts, next_attempt_at, created_at, sent_at, last_error
+		FROM outbox WHERE state = ? ORDER BY id LIMIT ?`), OutboxPending, limit(n)); err != nil {
+		return nil, fail("outbox", err)
+	}
+	out := make([]OutboxMessage, 0, len(rows))
+	for _, r := range rows {
+		args, err := decodeArgs(r.Args)
+		if err != nil {
+			return nil, fail("outbox", err)
+		}
+		out = append(out, OutboxMessage{
+			ID: r.ID, CreatedAt: r.CreatedAt.Time,
+			Message: appeal.Message{
+				Kind:     appeal.MessageKind(r.Kind),
+				To:       appeal.Recipient{Kind: appeal.RecipientKind(r.RecipientKind), Ref: r.RecipientRef},
+				AppealID: appeal.ID(r.AppealID.Int64),
+				Args:     args,
+			},
+			State: r.State, Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time,
+			SentAt: r.SentAt.Time, LastError: r.LastError,
+		})
+	}
+	return out, nil
+}
