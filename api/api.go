@@ -1,0 +1,165 @@
+// Package api is appealbot's HTTP interface for upstream systems: intake of
+// appeals, their status, and the department directory. Every error is a JSON
+// object {"error":{"code","message","field"}} with a 4xx or 5xx status.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// MaxBodyBytes is the largest request body accepted (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// Service is what the API needs from the appeal service.
+type Service interface {
+	Intake(ctx context.Context, in appeal.Intake) (appeal.Appeal, bool, error)
+	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, []appeal.Event, error)
+	Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, error)
+	Departments(ctx context.Context) ([]appeal.Department, error)
+	SaveDepartment(ctx context.Context, d appeal.Department) (appeal.Department, error)
+}
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Options configure the handler.
+type Options struct {
+	// Tokens are the accepted bearer tokens. With none, every call is
+	// accepted: the caller must only allow that on a loopback address.
+	Tokens []string
+	Log    *slog.Logger
+	// Now is the clock used for request timing.
+	Now func() time.Time
+}
+
+type server struct {
+	svc    Service
+	db     Pinger
+	tokens [][]byte
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New returns the API's HTTP handler.
+func New(svc Service, db Pinger, opts Options) http.Handler {
+	s := &server{svc: svc, db: db, log: opts.Log, now: opts.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	for _, t := range opts.Tokens {
+		s.tokens = append(s.tokens, []byte(t))
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("POST /api/v1/appeals", s.auth(s.createAppeal))
+	mux.Handle("GET /api/v1/appeals", s.auth(s.listAppeals))
+	mux.Handle("GET /api/v1/appeals/{id}", s.auth(s.getAppeal))
+	mux.Handle("GET /api/v1/departments", s.auth(s.listDepartments))
+	mux.Handle("PUT /api/v1/departments/{code}", s.auth(s.putDepartment))
+	mux.HandleFunc("/", s.notFound)
+	return s.logged(mux)
+}
+
+// auth checks the bearer token in constant time against every configured one.
+func (s *server) auth(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(s.tokens) == 0 {
+			h(w, r)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		match := 0
+		for _, t := range s.tokens {
+			match |= subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), t)
+		}
+		if !ok || match != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="appealbot"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "a valid bearer token is required", "")
+			return
+		}
+		h(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// logged logs one line per request and turns a panic into a 500 with a
+// reference that also appears in the log.
+func (s *server) logged(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := s.now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				ref := newRef()
+				s.log.Error("api: panic", "ref", ref, "panic", p, "method", r.Method, "path", r.URL.Path)
+				if sw.status == 0 {
+					writeError(sw, http.StatusInternalServerError, "internal", "internal error, reference "+ref, "")
+				}
+			}
+			s.log.Info("api: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"duration_ms", float64(s.now().Sub(start).Microseconds())/1000)
+		}()
+		h.ServeHTTP(sw, r)
+	})
+}
+
+func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("api: health check failed", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "database_unavailable", "the database does not answer", "")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path, "")
+}
+
+// internal logs an unexpected error with a short reference and tells the
+// client only the reference.
+func (s *server) internal(w http.ResponseWriter, r *http.Request, err error) {
+	ref := newRef()
+	s.log.Error("api: internal error", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, "internal", "internal error, reference "+ref, "")
+}
+
+func newRef() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

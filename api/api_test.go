@@ -1,0 +1,458 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/api"
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
+	"github.com/appealbot/appealbot/storage/storagetest"
+)
+
+var testNow = time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
+
+type env struct {
+	t     *testing.T
+	store *storage.Store
+	srv   *httptest.Server
+	token string
+}
+
+func newEnv(t *testing.T, backend string, tokens ...string) *env {
+	t.Helper()
+	store := storagetest.Open(t, backend)
+	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai")
+	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Now: func() time.Time { return testNow }}))
+	t.Cleanup(srv.Close)
+	e := &env{t: t, store: store, srv: srv}
+	if len(tokens) > 0 {
+		e.token = tokens[0]
+	}
+	return e
+}
+
+// do sends a request and decodes the JSON response into a map.
+func (e *env) do(method, path, contentType, body string) (int, map[string]any) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		e.t.Fatalf("%s %s: Content-Type %q, body %s", method, path, ct, raw)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		e.t.Fatalf("%s %s: body is not a JSON object: %s", method, path, raw)
+	}
+	return resp.StatusCode, m
+}
+
+func (e *env) post(body string) (int, map[string]any) {
+	return e.do("POST", "/api/v1/appeals", "application/json", body)
+}
+
+func (e *env) putDept(code, body string) {
+	e.t.Helper()
+	if st, m := e.do("PUT", "/api/v1/departments/"+code, "application/json", body); st != 200 {
+		e.t.Fatalf("PUT department: %d %v", st, m)
+	}
+}
+
+func intakeBody(extID, dept string) string {
+	m := map[string]any{
+		"source": "12345", "external_id": extID, "title": "路灯不亮 <b>&", "body": "小区门口路灯坏了三天",
+		"category": "市政", "priority": "urgent", "citizen": map[string]string{"name": "张三", "phone": "13812345678"},
+		"location": "人民路 1 号", "received_at": "2026-11-02T09:30:00+08:00", "callback_url": "https://hotline.example/cb",
+	}
+	if dept != "" {
+		m["department"] = dept
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func forEachBackend(t *testing.T, fn func(t *testing.T, backend string)) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) { fn(t, b) })
+	}
+}
+
+func TestIntakeCreatesDurableAssignedAppeal(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		e := newEnv(t, backend)
+		e.putDept("water", `{"name":"供水公司","sla":{"normal":{"claim":"2h","answer":"3d","resolve":"7d"},"urgent":{"claim":"30m","answer":"2h","resolve":"1d"}}}`)
+
+		st, m := e.post(intakeBody("A-1", "WATER"))
+		if st != http.StatusCreated {
+			t.Fatalf("status %d, body %v", st, m)
+		}
+		if m["status"] != "assigned" || m["department"] != "water" || m["title"] != "路灯不亮 <b>&" {
+			t.Fatalf("unexpected appeal: %v", m)
+		}
+		id := int64(m["id"].(float64))
+		dl := m["deadlines"].(map[string]any)
+		if dl["claim_by"] != "2026-11-02T02:30:00Z" || dl["answer_by"] != "2026-11-02T04:00:00Z" || dl["resolve_by"] != "2026-11-03T02:00:00Z" {
+			t.Fatalf("deadlines from the urgent tier starting at intake: %v", dl)
+		}
+		if m["received_at"] != "2026-11-02T01:30:00Z" {
+			t.Fatalf("received_at kept in UTC: %v", m["received_at"])
+		}
+
+		// Durable: the store has it, with its log and its card in the outbox.
+		a, err := e.store.Appeal(t.Context(), appeal.ID(id))
+		if err != nil || a.Status != appeal.StatusAssigned || a.Citizen.Phone != "13812345678" {
+			t.Fatalf("stored appeal %+v, err %v", a, err)
+		}
+		events, _ := e.store.Events(t.Context(), a.ID)
+		if len(events) != 2 || events[0].Kind != appeal.EventReceived || events[1].Kind != appeal.EventAssigned {
+			t.Fatalf("events %+v", events)
+		}
+		out, _ := e.store.Outbox(t.Context(), 100)
+		if len(out) != 1 || out[0].Kind != appeal.MsgCard || out[0].To != (appeal.Recipient{Kind: appeal.ToDepartment, Ref: "water"}) || out[0].AppealID != a.ID {
+			t.Fatalf("outbox %+v", out)
+		}
+
+		// The same appeal again: 200, same appeal, nothing new written.
+		st, m2 := e.post(intakeBody("A-1", "water"))
+		if st != http.StatusOK || int64(m2["id"].(float64)) != id {
+			t.Fatalf("repeat: %d %v", st, m2)
+		}
+		events, _ = e.store.Events(t.Context(), a.ID)
+		out, _ = e.store.Outbox(t.Context(), 100)
+		if len(events) != 2 || len(out) != 1 {
+			t.Fatalf("repeat wrote something: %d events, %d outbox rows", len(events), len(out))
+		}
+	})
+}
+
+func TestIntakeWithoutKnownDepartmentWaitsForDispatch(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		e := newEnv(t, backend)
+		for _, tc := range []struct{ ext, dept, note string }{
+			{"B-1", "", ""},
+			{"B-2", "nosuch", "unknown department: nosuch"},
+			{"B-3", "名字不对 !", "unknown department: 名字不对 !"},
+		} {
+			st, m := e.post(intakeBody(tc.ext, tc.dept))
+			if st != http.StatusCreated || m["status"] != "unassigned" || m["department"] != nil || m["deadlines"] != nil {
+				t.Fatalf("%s: %d %v", tc.ext, st, m)
+			}
+			st, g := e.do("GET", "/api/v1/appeals/"+jsonNum(m["id"]), "", "")
+			evs := g["events"].([]any)
+			if st != 200 || len(evs) != 1 || evs[0].(map[string]any)["note"] != nilIfEmpty(tc.note) {
+				t.Fatalf("%s: events %v", tc.ext, evs)
+			}
+		}
+		out, _ := e.store.Outbox(t.Context(), 100)
+		for _, o := range out {
+			if o.To.Kind != appeal.ToDispatch {
+				t.Fatalf("unassigned appeal's card must go to dispatch: %+v", o)
+			}
+		}
+	})
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestConcurrentDuplicateIntakeCreatesOne(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		e := newEnv(t, backend)
+		const n = 8
+		var wg sync.WaitGroup
+		codes := make([]int, n)
+		ids := make([]string, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/appeals", strings.NewReader(intakeBody("C-1", "")))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					return
+				}
+				defer resp.Body.Close()
+				var m map[string]any
+				_ = json.NewDecoder(resp.Body).Decode(&m)
+				codes[i], ids[i] = resp.StatusCode, jsonNum(m["id"])
+			}()
+		}
+		wg.Wait()
+		created := 0
+		for i := range n {
+			if codes[i] == 201 {
+				created++
+			} else if codes[i] != 200 {
+				t.Fatalf("request %d: status %d", i, codes[i])
+			}
+			if ids[i] != ids[0] {
+				t.Fatalf("different ids: %v", ids)
+			}
+		}
+		if created != 1 {
+			t.Fatalf("%d requests created the appeal, want 1 (codes %v)", created, codes)
+		}
+	})
+}
+
+func TestIntakeRejectsBadInput(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	valid := intakeBody("D-1", "")
+	with := func(k string, v any) string {
+		var m map[string]any
+		_ = json.Unmarshal([]byte(valid), &m)
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, ctype, body string
+		status            int
+		code, field       string
+	}{
+		{"wrong content type", "text/plain", valid, 415, "unsupported_media_type", ""},
+		{"no content type", "", valid, 415, "unsupported_media_type", ""},
+		{"empty body", "application/json", "", 400, "empty_body", ""},
+		{"malformed", "application/json", `{"source":`, 400, "malformed_json", ""},
+		{"not an object", "application/json", `[1,2]`, 400, "malformed_json", ""},
+		{"trailing data", "application/json", valid + `{}`, 400, "malformed_json", ""},
+		{"unknown field", "application/json", with("colour", "red"), 400, "unknown_field", "colour"},
+		{"wrong type", "application/json", with("title", 5), 400, "wrong_type", "title"},
+		{"wrong nested type", "application/json", with("citizen", map[string]any{"name": 1}), 400, "wrong_type", "citizen.name"},
+		{"missing source", "application/json", with("source", nil), 400, "required", "source"},
+		{"missing title", "application/json", with("title", "   "), 400, "required", "title"},
+		{"missing body", "application/json", with("body", nil), 400, "required", "body"},
+		{"bad source", "application/json", with("source", "a b"), 400, "invalid", "source"},
+		{"long title", "application/json", with("title", strings.Repeat("长", 201)), 400, "too_long", "title"},
+		{"NUL in body", "application/json", with("body", "a\x00b"), 400, "invalid", "body"},
+		{"bad priority", "application/json", with("priority", "high"), 400, "invalid", "priority"},
+		{"bad time", "application/json", with("received_at", "yesterday"), 400, "invalid", "received_at"},
+		{"future time", "application/json", with("received_at", "2027-01-01T00:00:00Z"), 400, "in_future", "received_at"},
+		{"bad phone", "application/json", with("citizen", map[string]any{"phone": "call me"}), 400, "invalid", "citizen.phone"},
+		{"bad callback", "application/json", with("callback_url", "ftp://x/y"), 400, "invalid", "callback_url"},
+		{"too large", "application/json", with("body", strings.Repeat("x", api.MaxBodyBytes)), 413, "body_too_large", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, m := e.do("POST", "/api/v1/appeals", tc.ctype, tc.body)
+			errObj, _ := m["error"].(map[string]any)
+			if st != tc.status || errObj == nil || errObj["code"] != tc.code || errObj["message"] == "" {
+				t.Fatalf("got %d %v, want %d code %s", st, m, tc.status, tc.code)
+			}
+			if f, _ := errObj["field"].(string); f != tc.field {
+				t.Fatalf("field %q, want %q (%v)", f, tc.field, errObj)
+			}
+		})
+	}
+	if list, _ := e.store.Appeals(t.Context(), appeal.Filter{}); len(list) != 0 {
+		t.Fatalf("rejected input was stored: %d appeals", len(list))
+	}
+}
+
+func TestGetAndListAppeals(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		e := newEnv(t, backend)
+		e.putDept("roads", `{"name":"道路"}`)
+		for i := range 5 {
+			dept := ""
+			if i%2 == 0 {
+				dept = "roads"
+			}
+			if st, m := e.post(intakeBody("L-"+string(rune('a'+i)), dept)); st != 201 {
+				t.Fatalf("%d %v", st, m)
+			}
+		}
+		// Page through all five, two at a time, newest first.
+		var seen []string
+		cursor := ""
+		for page := 0; page < 5; page++ {
+			path := "/api/v1/appeals?limit=2"
+			if cursor != "" {
+				path += "&cursor=" + cursor
+			}
+			st, m := e.do("GET", path, "", "")
+			if st != 200 {
+				t.Fatalf("%d %v", st, m)
+			}
+			for _, a := range m["appeals"].([]any) {
+				seen = append(seen, a.(map[string]any)["external_id"].(string))
+			}
+			if m["next_cursor"] == nil {
+				break
+			}
+			cursor = m["next_cursor"].(string)
+		}
+		if strings.Join(seen, ",") != "L-e,L-d,L-c,L-b,L-a" {
+			t.Fatalf("pages: %v", seen)
+		}
+		st, m := e.do("GET", "/api/v1/appeals?status=assigned&department=roads", "", "")
+		if st != 200 || len(m["appeals"].([]any)) != 3 {
+			t.Fatalf("filter: %d %v", st, m)
+		}
+		st, m = e.do("GET", "/api/v1/appeals?status=unassigned", "", "")
+		if st != 200 || len(m["appeals"].([]any)) != 2 {
+			t.Fatalf("filter: %d %v", st, m)
+		}
+		for _, tc := range []struct{ q, field string }{
+			{"status=lost", "status"}, {"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=x", "limit"},
+			{"cursor=zzz", "cursor"}, {"department=a%20b", "department"},
+		} {
+			st, m := e.do("GET", "/api/v1/appeals?"+tc.q, "", "")
+			if st != 400 || m["error"].(map[string]any)["field"] != tc.field {
+				t.Fatalf("%s: %d %v", tc.q, st, m)
+			}
+		}
+
+		st, m = e.do("GET", "/api/v1/appeals/1", "", "")
+		if st != 200 || len(m["events"].([]any)) != 2 || m["answers"] == nil {
+			t.Fatalf("get: %d %v", st, m)
+		}
+		if st, m = e.do("GET", "/api/v1/appeals/999", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
+			t.Fatalf("missing: %d %v", st, m)
+		}
+		if st, m = e.do("GET", "/api/v1/appeals/abc", "", ""); st != 400 || m["error"].(map[string]any)["field"] != "id" {
+			t.Fatalf("bad id: %d %v", st, m)
+		}
+	})
+}
+
+func TestGetShowsAnswersAndLifecycleEvents(t *testing.T) {
+	e := newEnv(t, "postgres")
+	e.putDept("water", `{"name":"供水"}`)
+	_, m := e.post(intakeBody("G-1", "water"))
+	id := appeal.ID(m["id"].(float64))
+	svc := appeal.NewService(e.store, func() time.Time { return testNow.Add(time.Minute) }, "Asia/Shanghai")
+	if _, err := svc.Act(t.Context(), id, appeal.Command{Action: appeal.ActClaim, Actor: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Act(t.Context(), id, appeal.Command{Action: appeal.ActAnswer, Actor: 7, Text: "已修复"}); err != nil {
+		t.Fatal(err)
+	}
+	st, g := e.do("GET", "/api/v1/appeals/"+jsonNum(m["id"]), "", "")
+	answers := g["answers"].([]any)
+	events := g["events"].([]any)
+	if st != 200 || g["status"] != "answered" || jsonNum(g["assignee"]) != "7" || len(answers) != 1 || len(events) != 4 {
+		t.Fatalf("%d %v", st, g)
+	}
+	if a := answers[0].(map[string]any); a["text"] != "已修复" || a["state"] != "accepted" {
+		t.Fatalf("answer %v", a)
+	}
+	var kinds []string
+	for _, ev := range events {
+		kinds = append(kinds, ev.(map[string]any)["kind"].(string))
+	}
+	if strings.Join(kinds, ",") != "received,assigned,claimed,answered" {
+		t.Fatalf("events %v", kinds)
+	}
+}
+
+func TestDepartments(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.putDept("Water", `{"name":"供水公司","approve_answers":true}`)
+	e.putDept("water", `{"name":"市供水公司","timezone":"Europe/Berlin","sla":{"normal":{"claim":"1h","answer":"2d","resolve":"5d"},"urgent":{"claim":"15m","answer":"90m","resolve":"12h"}}}`)
+	st, m := e.do("GET", "/api/v1/departments", "", "")
+	ds := m["departments"].([]any)
+	if st != 200 || len(ds) != 1 {
+		t.Fatalf("%d %v", st, m)
+	}
+	d := ds[0].(map[string]any)
+	sla := d["sla"].(map[string]any)
+	if d["code"] != "water" || d["name"] != "市供水公司" || d["timezone"] != "Europe/Berlin" ||
+		jsonNum(sla["normal"]) != `{"answer":"2d","claim":"1h","resolve":"5d"}` ||
+		jsonNum(sla["urgent"]) != `{"answer":"1h30m","claim":"15m","resolve":"12h"}` {
+		t.Fatalf("department %v", d)
+	}
+	for _, tc := range []struct{ code, body, field string }{
+		{"a b", `{"name":"x"}`, "code"},
+		{"ok", `{"name":""}`, "name"},
+		{"ok", `{"name":"x","timezone":"Mars/Base"}`, "timezone"},
+		{"ok", `{"name":"x","sla":{"normal":{"claim":"soon","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla.normal.claim"},
+		{"ok", `{"name":"x","sla":{"normal":{"claim":"3h","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla"},
+		{"ok", `{"name":"x","boss":"y"}`, "boss"},
+	} {
+		st, m := e.do("PUT", "/api/v1/departments/"+strings.ReplaceAll(tc.code, " ", "%20"), "application/json", tc.body)
+		if st != 400 || m["error"].(map[string]any)["field"] != tc.field {
+			t.Fatalf("%s %s: %d %v", tc.code, tc.body, st, m)
+		}
+	}
+}
+
+func TestAuthAndHealth(t *testing.T) {
+	token := "s3cret-token-0123456789"
+	e := newEnv(t, "sqlite", token, "second-token-abcdefgh")
+	if st, _ := e.do("GET", "/api/v1/departments", "", ""); st != 200 {
+		t.Fatalf("with token: %d", st)
+	}
+	e.token = "second-token-abcdefgh"
+	if st, _ := e.do("GET", "/api/v1/departments", "", ""); st != 200 {
+		t.Fatalf("with second token: %d", st)
+	}
+	for _, tok := range []string{"", "wrong", token + "x"} {
+		e.token = tok
+		st, m := e.do("GET", "/api/v1/departments", "", "")
+		if st != 401 || m["error"].(map[string]any)["code"] != "unauthorized" {
+			t.Fatalf("token %q: %d %v", tok, st, m)
+		}
+		if st, _ := e.do("POST", "/api/v1/appeals", "application/json", intakeBody("X", "")); st != 401 {
+			t.Fatalf("intake without valid token: %d", st)
+		}
+	}
+	e.token = ""
+	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "ok" {
+		t.Fatalf("healthz: %d %v", st, m)
+	}
+	if st, m := e.do("GET", "/nope", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
+		t.Fatalf("unknown path: %d %v", st, m)
+	}
+	_ = e.store.Close()
+	if st, m := e.do("GET", "/healthz", "", ""); st != 503 {
+		t.Fatalf("healthz with the database gone: %d %v", st, m)
+	}
+}
+
+func TestOversizedBodyIsRefusedBeforeReading(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	big := bytes.Repeat([]byte("a"), 3<<20)
+	resp, err := http.Post(e.srv.URL+"/api/v1/appeals", "application/json", bytes.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}

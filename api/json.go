@@ -1,0 +1,410 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+// requestError is a client error to be written as a JSON error object.
+type requestError struct {
+	status int
+	errorDetail
+}
+
+func (e *requestError) Error() string { return e.Message }
+
+func badRequest(field, code, msg string) *requestError {
+	return &requestError{http.StatusBadRequest, errorDetail{Code: code, Message: msg, Field: field}}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg, field string) {
+	writeJSON(w, status, errorBody{errorDetail{Code: code, Message: msg, Field: field}})
+}
+
+// citizenJSON is the citizen as upstream systems send and read it.
+type citizenJSON struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// intakeJSON is the body of POST /api/v1/appeals.
+type intakeJSON struct {
+	Source      string       `json:"source"`
+	ExternalID  string       `json:"external_id"`
+	Title       string       `json:"title"`
+	Body        string       `json:"body"`
+	Category    string       `json:"category"`
+	Department  string       `json:"department"`
+	Priority    string       `json:"priority"`
+	Citizen     *citizenJSON `json:"citizen"`
+	Location    string       `json:"location"`
+	ReceivedAt  string       `json:"received_at"`
+	CallbackURL string       `json:"callback_url"`
+}
+
+// checkContentType refuses bodies that are not declared as JSON.
+func checkContentType(r *http.Request) *requestError {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &requestError{http.StatusUnsupportedMediaType, errorDetail{
+			Code: "unsupported_media_type", Message: "Content-Type must be application/json"}}
+	}
+	return nil
+}
+
+// decodeJSON reads exactly one JSON object from r into v, refusing unknown
+// fields, trailing data and bodies over MaxBodyBytes.
+func decodeJSON(r io.Reader, v any) *requestError {
+	body, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge()
+		}
+		return badRequest("", "unreadable_body", "the request body could not be read")
+	}
+	if len(body) > MaxBodyBytes {
+		return tooLarge()
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("", "empty_body", "the request body is empty; a JSON object is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest("", "malformed_json", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+func tooLarge() *requestError {
+	return &requestError{http.StatusRequestEntityTooLarge, errorDetail{
+		Code: "body_too_large", Message: fmt.Sprintf("the request body is larger than %d bytes", MaxBodyBytes)}}
+}
+
+// jsonError turns a decoding error into an error that names the field.
+func jsonError(err error) *requestError {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return badRequest("", "malformed_json", fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return badRequest("", "malformed_json", "the body must be a JSON object")
+		}
+		return badRequest(field, "wrong_type", fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typ.Type.Kind().String()), typ.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("", "malformed_json", "the JSON body ends too early")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return badRequest(name, "unknown_field", "unknown field "+name)
+	}
+	return badRequest("", "malformed_json", "malformed JSON")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "struct", "map", "ptr":
+		return "object"
+	case "slice", "array":
+		return "array"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
+}
+
+// decodeIntake reads and checks an intake body. It is the boundary that the
+// fuzz test drives with arbitrary bytes.
+func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
+	var in intakeJSON
+	if rerr := decodeJSON(r, &in); rerr != nil {
+		return appeal.Intake{}, rerr
+	}
+	out := appeal.Intake{
+		Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
+		Category: in.Category, Department: in.Department, Priority: appeal.Priority(in.Priority),
+		Location: in.Location, CallbackURL: in.CallbackURL,
+	}
+	if in.Citizen != nil {
+		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone}
+	}
+	if s := strings.TrimSpace(in.ReceivedAt); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return appeal.Intake{}, badRequest("received_at", "invalid", "must be an RFC 3339 time such as 2026-11-02T09:30:00+08:00")
+		}
+		out.ReceivedAt = t
+	}
+	out = out.Normalize(now)
+	if err := out.Validate(now); err != nil {
+		if rerr := fieldError(err); rerr != nil {
+			return appeal.Intake{}, rerr
+		}
+		return appeal.Intake{}, badRequest("", "invalid", err.Error())
+	}
+	return out, nil
+}
+
+// fieldError converts a domain validation error; other errors become nil.
+func fieldError(err error) *requestError {
+	var fe *appeal.FieldError
+	if errors.As(err, &fe) {
+		return badRequest(fe.Field, fe.Code, fe.Field+" "+fe.Message)
+	}
+	return nil
+}
+
+// deadlinesJSON shows deadlines; nil times are omitted.
+type deadlinesJSON struct {
+	ClaimBy   *time.Time `json:"claim_by"`
+	AnswerBy  *time.Time `json:"answer_by"`
+	ResolveBy *time.Time `json:"resolve_by"`
+}
+
+type extensionJSON struct {
+	RequestedBy int64     `json:"requested_by"`
+	Duration    string    `json:"duration"`
+	Reason      string    `json:"reason"`
+	RequestedAt time.Time `json:"requested_at"`
+}
+
+type answerJSON struct {
+	ID        int64      `json:"id"`
+	Author    int64      `json:"author"`
+	Text      string     `json:"text"`
+	State     string     `json:"state"`
+	At        time.Time  `json:"at"`
+	DecidedBy *int64     `json:"decided_by,omitempty"`
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+}
+
+type eventJSON struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	Kind       string    `json:"kind"`
+	Actor      *int64    `json:"actor"`
+	FromStatus string    `json:"from_status,omitempty"`
+	ToStatus   string    `json:"to_status,omitempty"`
+	Department *string   `json:"department"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// appealJSON is an appeal as the API shows it. Answers and events appear
+// only when a single appeal is read.
+type appealJSON struct {
+	ID           int64          `json:"id"`
+	Source       string         `json:"source"`
+	ExternalID   string         `json:"external_id"`
+	Title        string         `json:"title"`
+	Body         string         `json:"body"`
+	Category     string         `json:"category"`
+	Priority     string         `json:"priority"`
+	Citizen      citizenJSON    `json:"citizen"`
+	Location     string         `json:"location"`
+	ReceivedAt   time.Time      `json:"received_at"`
+	CallbackURL  string         `json:"callback_url"`
+	Department   *string        `json:"department"`
+	Status       string         `json:"status"`
+	Assignee     *int64         `json:"assignee"`
+	Deadlines    *deadlinesJSON `json:"deadlines"`
+	Extension    *extensionJSON `json:"extension"`
+	AssignedAt   *time.Time     `json:"assigned_at"`
+	ClaimedAt    *time.Time     `json:"claimed_at"`
+	AnsweredAt   *time.Time     `json:"answered_at"`
+	ClosedAt     *time.Time     `json:"closed_at"`
+	NextActionAt *time.Time     `json:"next_action_at"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	Answers      *[]answerJSON  `json:"answers,omitempty"`
+	Events       *[]eventJSON   `json:"events,omitempty"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func idPtr[T ~int64](v T) *int64 {
+	if v == 0 {
+		return nil
+	}
+	i := int64(v)
+	return &i
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func toAppealJSON(a appeal.Appeal) appealJSON {
+	j := appealJSON{
+		ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID, Title: a.Title, Body: a.Body,
+		Category: a.Category, Priority: string(a.Priority),
+		Citizen:  citizenJSON{Name: a.Citizen.Name, Phone: a.Citizen.Phone},
+		Location: a.Location, ReceivedAt: a.ReceivedAt, CallbackURL: a.CallbackURL,
+		Department: strPtr(a.Department), Status: string(a.Status), Assignee: idPtr(a.Assignee),
+		AssignedAt: timePtr(a.AssignedAt), ClaimedAt: timePtr(a.ClaimedAt),
+		AnsweredAt: timePtr(a.AnsweredAt), ClosedAt: timePtr(a.ClosedAt),
+		NextActionAt: timePtr(a.NextActionAt), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+	}
+	if d := a.Deadlines; d != (appeal.Deadlines{}) {
+		j.Deadlines = &deadlinesJSON{ClaimBy: timePtr(d.ClaimBy), AnswerBy: timePtr(d.AnswerBy), ResolveBy: timePtr(d.ResolveBy)}
+	}
+	if x := a.Extension; x != nil {
+		j.Extension = &extensionJSON{RequestedBy: int64(x.By), Duration: formatDuration(x.Duration), Reason: x.Reason, RequestedAt: x.At}
+	}
+	return j
+}
+
+// withDetails adds the answers and the event log, shown when one appeal is read.
+func (j *appealJSON) withDetails(a appeal.Appeal, events []appeal.Event) {
+	answers := make([]answerJSON, 0, len(a.Answers))
+	for _, an := range a.Answers {
+		answers = append(answers, answerJSON{
+			ID: an.ID, Author: int64(an.Author), Text: an.Text, State: string(an.State), At: an.At,
+			DecidedBy: idPtr(an.DecidedBy), DecidedAt: timePtr(an.DecidedAt),
+		})
+	}
+	evs := make([]eventJSON, 0, len(events))
+	for _, e := range events {
+		evs = append(evs, toEventJSON(e))
+	}
+	j.Answers, j.Events = &answers, &evs
+}
+
+func toEventJSON(e appeal.Event) eventJSON {
+	return eventJSON{
+		ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: idPtr(e.Actor),
+		FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
+		Department: strPtr(e.Department), Note: e.Note,
+	}
+}
+
+type tierJSON struct {
+	Claim   string `json:"claim"`
+	Answer  string `json:"answer"`
+	Resolve string `json:"resolve"`
+}
+
+type policyJSON struct {
+	Normal tierJSON `json:"normal"`
+	Urgent tierJSON `json:"urgent"`
+}
+
+type departmentJSON struct {
+	Code           string     `json:"code"`
+	Name           string     `json:"name"`
+	Timezone       string     `json:"timezone"`
+	SLA            policyJSON `json:"sla"`
+	ApproveAnswers bool       `json:"approve_answers"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// departmentInJSON is the body of PUT /api/v1/departments/{code}.
+type departmentInJSON struct {
+	Name           string      `json:"name"`
+	Timezone       string      `json:"timezone"`
+	SLA            *policyJSON `json:"sla"`
+	ApproveAnswers bool        `json:"approve_answers"`
+}
+
+func toTierJSON(t appeal.Tier) tierJSON {
+	return tierJSON{Claim: formatDuration(t.Claim), Answer: formatDuration(t.Answer), Resolve: formatDuration(t.Resolve)}
+}
+
+func toDepartmentJSON(d appeal.Department) departmentJSON {
+	return departmentJSON{
+		Code: d.Code, Name: d.Name, Timezone: d.Timezone, ApproveAnswers: d.ApproveAnswers, CreatedAt: d.CreatedAt,
+		SLA: policyJSON{Normal: toTierJSON(d.SLA.Normal), Urgent: toTierJSON(d.SLA.Urgent)},
+	}
+}
+
+func fromTierJSON(prefix string, t tierJSON) (appeal.Tier, *requestError) {
+	var out appeal.Tier
+	for _, f := range []struct {
+		name string
+		in   string
+		out  *time.Duration
+	}{{"claim", t.Claim, &out.Claim}, {"answer", t.Answer, &out.Answer}, {"resolve", t.Resolve, &out.Resolve}} {
+		d, err := parseDuration(f.in)
+		if err != nil {
+			return out, badRequest(prefix+"."+f.name, "invalid", "must be a duration such as 30m, 2h or 3d")
+		}
+		*f.out = d
+	}
+	return out, nil
+}
+
+// parseDuration accepts Go durations plus whole days ("3d").
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		var days int
+		if _, err := fmt.Sscanf(n, "%d", &days); err != nil || fmt.Sprint(days) != n || days <= 0 || days > 3650 {
+			return 0, errors.New("bad day count")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// formatDuration writes whole days as "3d" and trims zero units ("2h", "90m").
+func formatDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+func (e *requestError) write(w http.ResponseWriter) {
+	writeError(w, e.status, e.Code, e.Message, e.Field)
+}
