@@ -1,0 +1,201 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// setting is one configuration value: a flag, an APPEALBOT_* variable and,
+// for secrets, an APPEALBOT_*_FILE variable naming a file that holds it.
+type setting struct {
+	flag   string
+	def    string
+	secret bool
+	usage  string
+}
+
+func (s setting) env() string {
+	return "APPEALBOT_" + strings.ToUpper(strings.ReplaceAll(s.flag, "-", "_"))
+}
+
+// settings lists every setting of `serve` and `migrate`; the README's table
+// is written from it.
+var settings = []setting{
+	{flag: "http-addr", def: "127.0.0.1:8080", usage: "address the HTTP API listens on"},
+	{flag: "database-url", secret: true, usage: "PostgreSQL URL; empty uses the embedded SQLite file in the data dir"},
+	{flag: "data-dir", def: "./data", usage: "directory of the embedded SQLite database"},
+	{flag: "api-tokens", secret: true, usage: "comma-separated bearer tokens accepted by the API; empty allows only a loopback address"},
+	{flag: "timezone", def: "Asia/Shanghai", usage: "IANA timezone given to departments created without one"},
+	{flag: "log-level", def: "info", usage: "debug, info, warn or error"},
+	{flag: "log-format", def: "text", usage: "text or json"},
+	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
+}
+
+// config is the parsed, validated configuration, passed down as plain values.
+type config struct {
+	HTTPAddr        string
+	DatabaseURL     string
+	DataDir         string
+	APITokens       []string
+	Timezone        string
+	LogLevel        slog.Level
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// parseConfig reads flags from args and APPEALBOT_* variables through getenv
+// (a flag wins over its variable) and reports every problem at once.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("appealbot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := make(map[string]*string, len(settings))
+	for _, s := range settings {
+		help := s.usage + " (" + s.env()
+		if s.secret {
+			help += " or " + s.env() + "_FILE"
+		}
+		help += ")"
+		if s.def != "" {
+			help += ", default " + s.def
+		}
+		vals[s.flag] = fs.String(s.flag, "", help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	var errs []error
+	get := map[string]string{}
+	for _, s := range settings {
+		v, err := lookup(s, *vals[s.flag], set[s.flag], getenv)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		get[s.flag] = v
+	}
+
+	c := config{
+		HTTPAddr:    get["http-addr"],
+		DatabaseURL: get["database-url"],
+		DataDir:     get["data-dir"],
+		Timezone:    get["timezone"],
+		LogFormat:   get["log-format"],
+	}
+	for _, t := range strings.Split(get["api-tokens"], ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			c.APITokens = append(c.APITokens, t)
+		}
+	}
+	for _, t := range c.APITokens {
+		if len(t) < 16 {
+			errs = append(errs, errors.New("APPEALBOT_API_TOKENS: every token must be at least 16 characters"))
+			break
+		}
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get["log-level"])); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_LOG_LEVEL: %q is not debug, info, warn or error", get["log-level"]))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("APPEALBOT_LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		errs = append(errs, fmt.Errorf("APPEALBOT_TIMEZONE: %q is not a known IANA timezone", c.Timezone))
+	}
+	d, err := time.ParseDuration(get["shutdown-timeout"])
+	if err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_SHUTDOWN_TIMEOUT: %q is not a positive duration such as 15s", get["shutdown-timeout"]))
+	}
+	c.ShutdownTimeout = d
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("APPEALBOT_DATA_DIR: must not be empty when APPEALBOT_DATABASE_URL is unset"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("APPEALBOT_DATABASE_URL: must be a postgres:// or postgresql:// URL"))
+	}
+	if err := checkAddr(c.HTTPAddr, len(c.APITokens) > 0); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// lookup resolves one setting: the flag if given, else VAR, else VAR_FILE
+// (secrets only), else the default.
+func lookup(s setting, flagVal string, flagSet bool, getenv func(string) string) (string, error) {
+	if flagSet {
+		return flagVal, nil
+	}
+	env := getenv(s.env())
+	if s.secret {
+		if file := getenv(s.env() + "_FILE"); file != "" {
+			if env != "" {
+				return "", fmt.Errorf("%s and %s_FILE are both set: use one", s.env(), s.env())
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return "", fmt.Errorf("%s_FILE: %w", s.env(), err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+	}
+	if env != "" {
+		return env, nil
+	}
+	return s.def, nil
+}
+
+// checkAddr refuses an address that is not host:port, and an API without
+// tokens on anything but a loopback address.
+func checkAddr(addr string, haveTokens bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("APPEALBOT_HTTP_ADDR: %q is not host:port", addr)
+	}
+	if haveTokens {
+		return nil
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("APPEALBOT_HTTP_ADDR: %q is not a loopback address; set APPEALBOT_API_TOKENS to expose the API", addr)
+}
+
+// newLogger builds the process logger. Secrets never reach it: config
+// values are logged only through logValue.
+func newLogger(c config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// logValue describes the configuration for the start-up log line, with
+// secrets reduced to whether they are set.
+func (c config) logValue() slog.Value {
+	store := "sqlite"
+	if c.DatabaseURL != "" {
+		store = "postgres"
+	}
+	return slog.GroupValue(
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("store", store),
+		slog.String("data_dir", c.DataDir),
+		slog.Int("api_tokens", len(c.APITokens)),
+		slog.String("timezone", c.Timezone),
+	)
+}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/storage/storagetest"
+)
+
+// syncBuffer collects a process's log safely from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func envFunc(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// startServe runs `appealbot serve` in-process until the returned stop is called.
+func startServe(t *testing.T, env map[string]string) (base string, log *syncBuffer, stop func() error) {
+	t.Helper()
+	addr := freeAddr(t)
+	env["APPEALBOT_HTTP_ADDR"] = addr
+	ctx, cancel := context.WithCancel(t.Context())
+	log = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, envFunc(env), &bytes.Buffer{}, log) }()
+	base = "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited early: %v\n%s", err, log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not become healthy\n%s", log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, log, stop
+}
+
+func postJSON(t *testing.T, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func getJSON(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+const appealBody = `{"source":"12345","external_id":"E-1","title":"噪音扰民","body":"楼下工地夜间施工","department":"env"}`
+
+// TestServeKeepsAppealsAcrossRestart runs the real program twice on the same
+// store: an appeal accepted by the first run is there in the second.
+func TestServeKeepsAppealsAcrossRestart(t *testing.T) {
+	for _, backend := range storagetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			env := map[string]string{"APPEALBOT_DATA_DIR": t.TempDir(), "APPEALBOT_LOG_FORMAT": "json"}
+			if backend == "postgres" {
+				env["APPEALBOT_DATABASE_URL"] = storagetest.PostgresURL(t)
+			}
+			base, _, stop := startServe(t, env)
+			st, m := postJSON(t, base+"/api/v1/appeals", "", appealBody)
+			if st != 201 || m["status"] != "unassigned" {
+				t.Fatalf("intake: %d %v", st, m)
+			}
+			if err := stop(); err != nil {
+				t.Fatalf("serve returned %v", err)
+			}
+
+			base, _, _ = startServe(t, env)
+			st, m = getJSON(t, base+"/api/v1/appeals/1", "")
+			if st != 200 || m["title"] != "噪音扰民" {
+				t.Fatalf("after restart: %d %v", st, m)
+			}
+			if st, m = postJSON(t, base+"/api/v1/appeals", "", appealBody); st != 200 {
+				t.Fatalf("repeat after restart: %d %v", st, m)
+			}
+		})
+	}
+}
+
+func TestServeWithTokensAndSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	token := "tok-0123456789abcdef"
+	file := filepath.Join(dir, "tokens")
+	if err := os.WriteFile(file, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pg := storagetest.PostgresURL(t)
+	env := map[string]string{"APPEALBOT_DATA_DIR": dir, "APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_DATABASE_URL": pg}
+	base, log, _ := startServe(t, env)
+	if st, _ := postJSON(t, base+"/api/v1/appeals", "", appealBody); st != 401 {
+		t.Fatalf("without token: %d", st)
+	}
+	if st, m := postJSON(t, base+"/api/v1/appeals", token, appealBody); st != 201 {
+		t.Fatalf("with token: %d %v", st, m)
+	}
+	if strings.Contains(log.String(), token) || strings.Contains(log.String(), pg) {
+		t.Fatalf("a secret reached the log:\n%s", log)
+	}
+	if !strings.Contains(log.String(), "store=postgres") {
+		t.Fatalf("start-up line should name the store:\n%s", log)
+	}
+}
+
+func TestConfigProblemsAreReportedTogether(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--log-level", "loud"}, envFunc(map[string]string{
+		"APPEALBOT_HTTP_ADDR":         "0.0.0.0:8080",
+		"APPEALBOT_TIMEZONE":          "Mars/Olympus",
+		"APPEALBOT_SHUTDOWN_TIMEOUT":  "soon",
+		"APPEALBOT_DATABASE_URL":      "mysql://x",
+		"APPEALBOT_API_TOKENS_FILE":   "/nonexistent/file",
+		"APPEALBOT_LOG_FORMAT":        "xml",
+		"APPEALBOT_DATA_DIR":          t.TempDir(),
+		"APPEALBOT_DATABASE_URL_FILE": "",
+	}), &bytes.Buffer{}, &stderr)
+	if exitCode(err, &stderr) != 2 {
+		t.Fatalf("want exit 2, got %v", err)
+	}
+	for _, want := range []string{"APPEALBOT_LOG_LEVEL", "APPEALBOT_TIMEZONE", "APPEALBOT_SHUTDOWN_TIMEOUT",
+		"APPEALBOT_DATABASE_URL", "APPEALBOT_API_TOKENS_FILE", "APPEALBOT_LOG_FORMAT", "APPEALBOT_HTTP_ADDR"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestConfigRules(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "t")
+	_ = os.WriteFile(file, []byte("file-token-0123456789"), 0o600)
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // substring of the error, "" for success
+	}{
+		{"defaults", nil, nil, ""},
+		{"public without tokens", nil, map[string]string{"APPEALBOT_HTTP_ADDR": ":8080"}, "not a loopback address"},
+		{"public with tokens", nil, map[string]string{"APPEALBOT_HTTP_ADDR": ":8080", "APPEALBOT_API_TOKENS": "abcdefghijklmnop"}, ""},
+		{"ipv6 loopback", nil, map[string]string{"APPEALBOT_HTTP_ADDR": "[::1]:8080"}, ""},
+		{"localhost", nil, map[string]string{"APPEALBOT_HTTP_ADDR": "localhost:0"}, ""},
+		{"short token", nil, map[string]string{"APPEALBOT_API_TOKENS": "short"}, "at least 16"},
+		{"both secret forms", nil, map[string]string{"APPEALBOT_API_TOKENS": "abcdefghijklmnop", "APPEALBOT_API_TOKENS_FILE": file}, "both set"},
+		{"flag beats env", []string{"--http-addr", "127.0.0.1:9"}, map[string]string{"APPEALBOT_HTTP_ADDR": ":8080"}, ""},
+		{"bad addr", []string{"--http-addr", "nonsense"}, nil, "not host:port"},
+		{"stray argument", []string{"extra"}, nil, "unexpected arguments"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+	c, err := parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_HTTP_ADDR": "0.0.0.0:1"}), &bytes.Buffer{})
+	if err != nil || len(c.APITokens) != 1 || c.APITokens[0] != "file-token-0123456789" {
+		t.Fatalf("token from file: %v %v", c.APITokens, err)
+	}
+}
+
+func TestSubcommands(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"version"}, envFunc(nil), &out, &bytes.Buffer{}); err != nil || !strings.HasPrefix(out.String(), "appealbot ") {
+		t.Fatalf("version: %q %v", out.String(), err)
+	}
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"frobnicate"}, envFunc(nil), &bytes.Buffer{}, &stderr)
+	if exitCode(err, &stderr) != 2 {
+		t.Fatalf("unknown command: %v", err)
+	}
+	dir := t.TempDir()
+	if err := run(t.Context(), []string{"migrate", "--data-dir", dir}, envFunc(nil), &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "appealbot.db")); err != nil {
+		t.Fatalf("migrate made no database: %v", err)
+	}
+	err = run(t.Context(), []string{"serve", "-h"}, envFunc(nil), &bytes.Buffer{}, &stderr)
+	if !errors.Is(err, flag.ErrHelp) || exitCode(err, &stderr) != 0 || !strings.Contains(stderr.String(), "APPEALBOT_DATABASE_URL_FILE") {
+		t.Fatalf("help: %v\n%s", err, stderr.String())
+	}
+}
