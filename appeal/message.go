@@ -10,7 +10,12 @@ const (
 	ToDispatch   RecipientKind = "dispatch"   // the dispatch chat
 	ToLeaders    RecipientKind = "leaders"    // the department's leaders, privately
 	ToMember     RecipientKind = "member"     // one member, privately
+	ToUpstream   RecipientKind = "upstream"   // the appeal's callback URL, over HTTP
 )
+
+// ChatRecipients are the recipient kinds delivered to chats; ToUpstream is
+// delivered over HTTP instead.
+var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember}
 
 // Recipient is the addressee of an outbound message.
 type Recipient struct {
@@ -41,6 +46,8 @@ const (
 	MsgAnswerApproval MessageKind = "answer_approval"
 	// MsgAnswerDecision tells the author what the leader decided.
 	MsgAnswerDecision MessageKind = "answer_decision"
+	// MsgCallback posts the accepted answer to the appeal's callback URL.
+	MsgCallback MessageKind = "callback"
 )
 
 // Message is one outbound chat message, written to the outbox in the same

@@ -144,6 +144,12 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 	member := func(id MemberID) Recipient {
 		return Recipient{Kind: ToMember, Ref: strconv.FormatInt(int64(id), 10)}
 	}
+	// callback sends an accepted answer back to the upstream system.
+	callback := func() {
+		if a.CallbackURL != "" {
+			msg(MsgCallback, Recipient{Kind: ToUpstream}, nil)
+		}
+	}
 	illegal := func() (Change, error) { return Change{}, &TransitionError{Action: cmd.Action, From: from} }
 	text := strings.TrimSpace(cmd.Text)
 
@@ -237,6 +243,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.AnsweredAt = now
 			n.NextActionAt = n.Deadlines.ResolveBy
 			ev(EventAnswered, text)
+			callback()
 		}
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -258,6 +265,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.NextActionAt = n.Deadlines.ResolveBy
 			ev(EventAnswered, ans.Text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "approved"})
+			callback()
 		} else {
 			if text == "" {
 				return Change{}, ErrTextRequired

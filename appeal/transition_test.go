@@ -903,3 +903,41 @@ func TestTransitionNeedsDeadlinesAndTheAssignee(t *testing.T) {
 		t.Fatalf("a leader (Force) returns a claimed appeal: %v", err)
 	}
 }
+
+func TestTransitionSendsAcceptedAnswersUpstream(t *testing.T) {
+	withURL := func(s Status) Appeal {
+		a := fixture(t, s)
+		a.CallbackURL = "https://hotline.example/cb"
+		return a
+	}
+	upstream := func(c Change) int {
+		n := 0
+		for _, m := range c.Messages {
+			if m.Kind == MsgCallback && m.To.Kind == ToUpstream {
+				n++
+			}
+		}
+		return n
+	}
+	c, err := Transition(withURL(StatusClaimed), nil, Command{Action: ActAnswer, Actor: alice, Text: "fixed"}, now)
+	if err != nil || upstream(c) != 1 {
+		t.Fatalf("answer without approval: %v, %d callbacks", err, upstream(c))
+	}
+	c, err = Transition(withURL(StatusClaimed), nil, Command{Action: ActAnswer, Actor: alice, Text: "fixed", RequireApproval: true}, now)
+	if err != nil || upstream(c) != 0 {
+		t.Fatalf("answer waiting for approval must not go upstream: %v, %d", err, upstream(c))
+	}
+	pending := &Answer{ID: 3, AppealID: appealID, Author: alice, Text: "fixed", State: AnswerPending, At: now}
+	c, err = Transition(withURL(StatusPendingApproval), pending, Command{Action: ActApproveAnswer, Actor: carol}, now)
+	if err != nil || upstream(c) != 1 {
+		t.Fatalf("approved answer: %v, %d", err, upstream(c))
+	}
+	c, err = Transition(withURL(StatusPendingApproval), pending, Command{Action: ActRejectAnswer, Actor: carol, Text: "redo"}, now)
+	if err != nil || upstream(c) != 0 {
+		t.Fatalf("rejected answer: %v, %d", err, upstream(c))
+	}
+	c, err = Transition(fixture(t, StatusClaimed), nil, Command{Action: ActAnswer, Actor: alice, Text: "fixed"}, now)
+	if err != nil || upstream(c) != 0 {
+		t.Fatalf("no callback URL: %v, %d", err, upstream(c))
+	}
+}
