@@ -159,6 +159,9 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 	if err != nil {
 		return appeal.Appeal{}, false, fail("create appeal", err)
 	}
+	if created && len(msgs) > 0 {
+		s.outboxWritten()
+	}
 	return stored, created, nil
 }
 
@@ -173,6 +176,7 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal.Appeal, pending *appeal.Answer) (appeal.Change, error)) (appeal.Appeal, error) {
 	var fnErr error
 	var stored appeal.Appeal
+	wrote := false
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		cur, err := s.appeal(ctx, tx, id, true)
 		if err != nil {
@@ -204,6 +208,7 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 		if err := s.insertMessages(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
 			return err
 		}
+		wrote = len(change.Messages) > 0
 		row := toAppealRow(change.Appeal)
 		row.ID = int64(id)
 		q, args, err := sqlx.Named(`UPDATE appeals SET
@@ -230,6 +235,9 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 	}
 	if err != nil {
 		return appeal.Appeal{}, fail(fmt.Sprintf("update appeal %d", id), err)
+	}
+	if wrote {
+		s.outboxWritten()
 	}
 	return stored, nil
 }

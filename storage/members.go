@@ -280,26 +280,47 @@ func (s *Store) ChatBindings(ctx context.Context, purpose appeal.ChatPurpose, de
 	return out, nil
 }
 
-// MigrateChat moves the bindings of a chat to its new id, as when a
-// Telegram group becomes a supergroup. Where the new chat is bound for the
-// same purpose and topic already, that binding stays and the old one goes.
-// Migrating a chat without bindings, or one migrated already, changes
-// nothing: Telegram may report a migration more than once.
+// chatTables are the tables keyed by a chat, with the rest of their key
+// besides network and chat_id: what MigrateChat moves.
+var chatTables = []struct {
+	table string
+	key   []string
+}{
+	{"chat_bindings", []string{"purpose", "topic_id"}},
+	{"cards", []string{"appeal_id", "topic_id"}},
+	{"chat_settings", nil},
+	{"outbox_deliveries", []string{"outbox_id", "topic_id"}},
+}
+
+// MigrateChat moves what is kept about a chat (its bindings, the cards
+// posted in it, its settings and the deliveries it got) to its new id, as
+// when a Telegram group becomes a supergroup, in one transaction. Where the
+// new chat has a row with the same key already (a binding for the same
+// purpose and topic, a card of the same appeal, settings), that row stays
+// and the old one goes. Migrating a chat that has nothing, or one migrated
+// already, changes nothing: Telegram may report a migration more than once.
 func (s *Store) MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error {
 	if oldChatID == newChatID {
 		return nil
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE chat_bindings SET chat_id = ?
-			WHERE network = ? AND chat_id = ? AND NOT EXISTS (
-				SELECT 1 FROM chat_bindings n WHERE n.purpose = chat_bindings.purpose
-				AND n.network = chat_bindings.network AND n.chat_id = ? AND n.topic_id = chat_bindings.topic_id)`),
-			newChatID, network, oldChatID, newChatID); err != nil {
-			return err
+		for _, t := range chatTables {
+			same := ""
+			for _, k := range t.key {
+				same += " AND n." + k + " = " + t.table + "." + k
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE `+t.table+` SET chat_id = ?
+				WHERE network = ? AND chat_id = ? AND NOT EXISTS (
+					SELECT 1 FROM `+t.table+` n WHERE n.network = `+t.table+`.network AND n.chat_id = ?`+same+`)`),
+				newChatID, network, oldChatID, newChatID); err != nil {
+				return fmt.Errorf("%s: %w", t.table, err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+t.table+` WHERE network = ? AND chat_id = ?`),
+				network, oldChatID); err != nil {
+				return fmt.Errorf("%s: %w", t.table, err)
+			}
 		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM chat_bindings WHERE network = ? AND chat_id = ?`),
-			network, oldChatID)
-		return err
+		return nil
 	})
 	if err != nil {
 		return fail(fmt.Sprintf("migrate chat %s/%s to %s", network, oldChatID, newChatID), err)

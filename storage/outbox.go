@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,7 +28,9 @@ type OutboxMessage struct {
 	Attempts      int
 	NextAttemptAt time.Time
 	SentAt        time.Time
-	LastError     string
+	// FailedAt is when the message was given up (state OutboxFailed).
+	FailedAt  time.Time
+	LastError string
 }
 
 // insertMessages writes msgs to the outbox, due at once. at is the time of
@@ -56,6 +59,9 @@ func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, m
 	return nil
 }
 
+const outboxColumns = `id, appeal_id, kind, recipient_kind, recipient_ref, args,
+	state, attempts, next_attempt_at, created_at, sent_at, failed_at, last_error`
+
 type outboxRow struct {
 	ID            int64         `db:"id"`
 	AppealID      sql.NullInt64 `db:"appeal_id"`
@@ -68,35 +74,51 @@ type outboxRow struct {
 	NextAttemptAt dbTime        `db:"next_attempt_at"`
 	CreatedAt     dbTime        `db:"created_at"`
 	SentAt        dbTime        `db:"sent_at"`
+	FailedAt      dbTime        `db:"failed_at"`
 	LastError     string        `db:"last_error"`
+}
+
+func (r outboxRow) message() (OutboxMessage, error) {
+	args, err := decodeArgs(r.Args)
+	if err != nil {
+		return OutboxMessage{}, fmt.Errorf("outbox row %d: %w", r.ID, err)
+	}
+	return OutboxMessage{
+		ID: r.ID, CreatedAt: r.CreatedAt.Time,
+		Message: appeal.Message{
+			Kind:     appeal.MessageKind(r.Kind),
+			To:       appeal.Recipient{Kind: appeal.RecipientKind(r.RecipientKind), Ref: r.RecipientRef},
+			AppealID: appeal.ID(r.AppealID.Int64),
+			Args:     args,
+		},
+		State: r.State, Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time,
+		SentAt: r.SentAt.Time, FailedAt: r.FailedAt.Time, LastError: r.LastError,
+	}, nil
+}
+
+func outboxMessages(rows []outboxRow) ([]OutboxMessage, error) {
+	out := make([]OutboxMessage, 0, len(rows))
+	for _, r := range rows {
+		m, err := r.message()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // Outbox returns up to n pending messages, oldest first (n defaults to 50
 // and is capped at 500).
 func (s *Store) Outbox(ctx context.Context, n int) ([]OutboxMessage, error) {
 	var rows []outboxRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, appeal_id, kind, recipient_kind,
-		recipient_ref, args, state, attempts, next_attempt_at, created_at, sent_at, last_error
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+outboxColumns+`
 		FROM outbox WHERE state = ? ORDER BY id LIMIT ?`), OutboxPending, limit(n)); err != nil {
 		return nil, fail("outbox", err)
 	}
-	out := make([]OutboxMessage, 0, len(rows))
-	for _, r := range rows {
-		args, err := decodeArgs(r.Args)
-		if err != nil {
-			return nil, fail("outbox", err)
-		}
-		out = append(out, OutboxMessage{
-			ID: r.ID, CreatedAt: r.CreatedAt.Time,
-			Message: appeal.Message{
-				Kind:     appeal.MessageKind(r.Kind),
-				To:       appeal.Recipient{Kind: appeal.RecipientKind(r.RecipientKind), Ref: r.RecipientRef},
-				AppealID: appeal.ID(r.AppealID.Int64),
-				Args:     args,
-			},
-			State: r.State, Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time,
-			SentAt: r.SentAt.Time, LastError: r.LastError,
-		})
+	out, err := outboxMessages(rows)
+	if err != nil {
+		return nil, fail("outbox", err)
 	}
 	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -60,6 +61,31 @@ type Store struct {
 	// nowSQL is the database's clock as an SQL expression in the stored time
 	// form, used only where the caller gave no time.
 	nowSQL string
+	// writeMu queues this process's SQLite writers in Go: waiting on the
+	// file lock alone means busy_timeout's sleep-and-retry, which makes
+	// latency under concurrent writes jump by tens of milliseconds.
+	writeMu sync.Mutex
+
+	hookMu   sync.Mutex
+	onOutbox []func()
+}
+
+// OnOutbox registers fn to be called after every commit that wrote outbox
+// rows, so that delivery workers in this process start at once instead of
+// on their next poll. fn must not block.
+func (s *Store) OnOutbox(fn func()) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.onOutbox = append(s.onOutbox, fn)
+}
+
+func (s *Store) outboxWritten() {
+	s.hookMu.Lock()
+	fns := s.onOutbox
+	s.hookMu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 var _ appeal.Store = (*Store)(nil)
@@ -144,6 +170,10 @@ func (s *Store) Driver() string { return s.driver }
 // inTx runs fn in a transaction and commits when fn returns nil. On SQLite
 // the transaction holds the write lock from its start (_txlock=immediate).
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if s.driver == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err

@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// Card is the message that shows an appeal in a chat (and topic). The bot
+// keeps one per appeal and chat and edits it as the appeal changes.
+type Card struct {
+	AppealID appeal.ID
+	Network  string
+	ChatID   string
+	// TopicID is "" outside forum topics.
+	TopicID   string
+	MessageID string
+}
+
+const cardColumns = `appeal_id, network, chat_id, topic_id, message_id`
+
+type cardRow struct {
+	AppealID  int64  `db:"appeal_id"`
+	Network   string `db:"network"`
+	ChatID    string `db:"chat_id"`
+	TopicID   string `db:"topic_id"`
+	MessageID string `db:"message_id"`
+}
+
+func (r cardRow) card() Card {
+	return Card{AppealID: appeal.ID(r.AppealID), Network: r.Network, ChatID: r.ChatID,
+		TopicID: r.TopicID, MessageID: r.MessageID}
+}
+
+// SaveCard records the card of c.AppealID in a chat and topic; saving it
+// again, as when the card is posted anew, replaces its message id.
+// ErrNotFound when the appeal does not exist.
+func (s *Store) SaveCard(ctx context.Context, c Card) error {
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO cards
+		(appeal_id, network, chat_id, topic_id, message_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, `+s.nowSQL+`, `+s.nowSQL+`)
+		ON CONFLICT (appeal_id, network, chat_id, topic_id) DO UPDATE SET
+			message_id = excluded.message_id, updated_at = excluded.updated_at`),
+		int64(c.AppealID), c.Network, c.ChatID, c.TopicID, c.MessageID); err != nil {
+		return fail(fmt.Sprintf("save card of appeal %d in %s/%s", c.AppealID, c.Network, c.ChatID), err)
+	}
+	return nil
+}
+
+// Cards returns the cards of appeal id, ordered by network, chat and topic.
+func (s *Store) Cards(ctx context.Context, id appeal.ID) ([]Card, error) {
+	var rows []cardRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+cardColumns+` FROM cards
+		WHERE appeal_id = ? ORDER BY network, chat_id, topic_id`), int64(id)); err != nil {
+		return nil, fail(fmt.Sprintf("cards of appeal %d", id), err)
+	}
+	out := make([]Card, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.card())
+	}
+	return out, nil
+}
+
+// CardByMessage returns the card that a chat message is, for a button
+// pressed under it; ErrNotFound when the message is no card.
+func (s *Store) CardByMessage(ctx context.Context, network, chatID, messageID string) (Card, error) {
+	var r cardRow
+	// Message ids are unique within a chat; should two cards claim one all
+	// the same, the one saved last is the message's.
+	if err := s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT `+cardColumns+` FROM cards
+		WHERE network = ? AND chat_id = ? AND message_id = ?
+		ORDER BY updated_at DESC, appeal_id DESC LIMIT 1`), network, chatID, messageID); err != nil {
+		return Card{}, fail(fmt.Sprintf("card of message %s/%s/%s", network, chatID, messageID), err)
+	}
+	return r.card(), nil
+}
+
+// MarkUpdate records that the chat update updateID of network is handled and
+// reports whether it is the first to do so: false means the update was seen
+// before (the network redelivered it, or another instance has it) and must
+// not be handled again. The primary key decides, so of concurrent callers
+// exactly one gets true. A zero at takes the database's clock.
+//
+// Marking before handling gives at-most-once (a crash in between drops the
+// update); marking after gives at-least-once. The caller chooses.
+func (s *Store) MarkUpdate(ctx context.Context, network, updateID string, at time.Time) (bool, error) {
+	op := fmt.Sprintf("mark update %s/%s", network, updateID)
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO processed_updates (network, update_id, processed_at)
+		VALUES (?, ?, COALESCE(?, `+s.nowSQL+`)) ON CONFLICT (network, update_id) DO NOTHING`),
+		network, updateID, tm(at))
+	if err != nil {
+		return false, fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fail(op, err)
+	}
+	return n == 1, nil
+}
+
+// PruneUpdates forgets the updates processed before before and returns how
+// many it forgot. Keep them longer than a network may redeliver an update.
+func (s *Store) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM processed_updates WHERE processed_at < ?`), tm(before))
+	if err != nil {
+		return 0, fail("prune updates", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fail("prune updates", err)
+	}
+	return n, nil
+}
+
+// SetChatLanguage sets the language messages to a chat are rendered in; ""
+// unsets it, so that the default applies again.
+func (s *Store) SetChatLanguage(ctx context.Context, network, chatID, lang string) error {
+	var err error
+	if lang == "" {
+		_, err = s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM chat_settings WHERE network = ? AND chat_id = ?`),
+			network, chatID)
+	} else {
+		_, err = s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO chat_settings (network, chat_id, language, updated_at)
+			VALUES (?, ?, ?, `+s.nowSQL+`)
+			ON CONFLICT (network, chat_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at`),
+			network, chatID, lang)
+	}
+	if err != nil {
+		return fail(fmt.Sprintf("set language of chat %s/%s", network, chatID), err)
+	}
+	return nil
+}
+
+// ChatLanguage returns the language set for a chat, "" when none is.
+func (s *Store) ChatLanguage(ctx context.Context, network, chatID string) (string, error) {
+	var lang string
+	err := s.db.GetContext(ctx, &lang, s.db.Rebind(`SELECT language FROM chat_settings
+		WHERE network = ? AND chat_id = ?`), network, chatID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fail(fmt.Sprintf("language of chat %s/%s", network, chatID), err)
+	}
+	return lang, nil
+}

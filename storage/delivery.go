@@ -1,0 +1,234 @@
+package storage
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// ClaimOutbox leases up to n due messages (pending, next_attempt_at <= now,
+// for one of kinds), oldest first, to the caller: in one transaction it moves
+// their next_attempt_at to now+lease and counts the attempt, and returns them
+// as they are then. n defaults to 50 and is capped at 500.
+//
+// On PostgreSQL the rows are selected FOR UPDATE SKIP LOCKED, so claimers in
+// other instances pass over them and never get the same row; on SQLite the
+// transaction holds the write lock from its start. The caller settles each
+// row with MarkSent, MarkRetry or MarkFailed. If it never does (it crashed),
+// the row comes due again when the lease runs out, and another claimer sends
+// it: delivery is at least once, so the lease must well exceed a send.
+func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, n int, lease time.Duration) ([]OutboxMessage, error) {
+	const op = "claim outbox"
+	if lease <= 0 {
+		return nil, fail(op, fmt.Errorf("lease %v is not positive", lease))
+	}
+	ks, err := kindArgs(kinds)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	// The literal 'pending' lets SQLite use the partial index outbox_pending.
+	sel := `SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND recipient_kind IN (?)
+		ORDER BY id LIMIT ?`
+	if s.driver == Postgres {
+		sel += ` FOR UPDATE SKIP LOCKED`
+	}
+	var rows []outboxRow
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		q, args, err := sqlx.In(sel, tm(now), ks, limit(n))
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		q, args, err = sqlx.In(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+			WHERE id IN (?) RETURNING `+outboxColumns, tm(now.Add(lease)), ids)
+		if err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &rows, tx.Rebind(q), args...)
+	})
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	// RETURNING promises no order.
+	slices.SortFunc(rows, func(a, b outboxRow) int { return cmp.Compare(a.ID, b.ID) })
+	out, err := outboxMessages(rows)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}
+
+// MarkSent records that message id was delivered at at (a zero at takes the
+// database's clock). Marking a sent message again changes nothing; a failed
+// one is ErrConflict.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d sent", id), id, OutboxSent,
+		`state = 'sent', sent_at = COALESCE(?, `+s.nowSQL+`)`, tm(at))
+}
+
+// MarkRetry gives up the lease on message id: it stays pending and comes due
+// at next (at once when next is zero), with reason as its last error.
+// ErrConflict when the message is sent or failed already, as when its lease
+// ran out and another claimer settled it.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d for retry", id), id, "",
+		`next_attempt_at = COALESCE(?, `+s.nowSQL+`), last_error = ?`, tm(next), reason)
+}
+
+// MarkFailed gives message id up for good at at (a zero at takes the
+// database's clock), with reason as its last error. Marking a failed message
+// again changes nothing; a sent one is ErrConflict.
+func (s *Store) MarkFailed(ctx context.Context, id int64, at time.Time, reason string) error {
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d failed", id), id, OutboxFailed,
+		`state = 'failed', failed_at = COALESCE(?, `+s.nowSQL+`), last_error = ?`, tm(at), reason)
+}
+
+// settle applies set to pending message id. A message settled already keeps
+// its state: that is no error when the state is done, the one set would
+// give, and ErrConflict otherwise.
+func (s *Store) settle(ctx context.Context, op string, id int64, done, set string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE outbox SET `+set+` WHERE id = ? AND state = 'pending'`),
+		append(args, id)...)
+	if err != nil {
+		return fail(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fail(op, err)
+	} else if n == 1 {
+		return nil
+	}
+	// Not pending. A settled state never changes again, so this read is
+	// final.
+	var state string
+	if err := s.db.GetContext(ctx, &state, s.db.Rebind(`SELECT state FROM outbox WHERE id = ?`), id); err != nil {
+		return fail(op, err)
+	}
+	if state == done {
+		return nil
+	}
+	return fail(op, fmt.Errorf("message is %s already: %w", state, ErrConflict))
+}
+
+// OutboxFor returns the messages of appeal id for recipients of kind, in any
+// state, oldest first: for ToUpstream, the history of its callbacks.
+// ErrNotFound when the appeal does not exist.
+func (s *Store) OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]OutboxMessage, error) {
+	op := fmt.Sprintf("%s outbox of appeal %d", kind, id)
+	var rows []outboxRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+outboxColumns+` FROM outbox
+		WHERE appeal_id = ? AND recipient_kind = ? ORDER BY id`), int64(id), string(kind)); err != nil {
+		return nil, fail(op, err)
+	}
+	if len(rows) == 0 {
+		var n int
+		if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM appeals WHERE id = ?`), int64(id)); err != nil {
+			return nil, fail(op, err)
+		}
+		if n == 0 {
+			return nil, fail(op, ErrNotFound)
+		}
+	}
+	out, err := outboxMessages(rows)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}
+
+// NextOutboxDue returns when the next pending message for one of kinds comes
+// due (it may be past), leased ones included, so that a worker can sleep
+// until then; false when none is pending.
+func (s *Store) NextOutboxDue(ctx context.Context, kinds []appeal.RecipientKind) (time.Time, bool, error) {
+	const op = "next outbox due"
+	ks, err := kindArgs(kinds)
+	if err != nil {
+		return time.Time{}, false, fail(op, err)
+	}
+	q, args, err := sqlx.In(`SELECT MIN(next_attempt_at) FROM outbox
+		WHERE state = 'pending' AND recipient_kind IN (?)`, ks)
+	if err != nil {
+		return time.Time{}, false, fail(op, err)
+	}
+	var next dbTime
+	if err := s.db.GetContext(ctx, &next, s.db.Rebind(q), args...); err != nil {
+		return time.Time{}, false, fail(op, err)
+	}
+	return next.Time, !next.IsZero(), nil
+}
+
+// kindArgs are kinds as query arguments. No kinds is an error rather than
+// nothing to do, so that a worker configured without any does not idle
+// quietly forever.
+func kindArgs(kinds []appeal.RecipientKind) ([]string, error) {
+	if len(kinds) == 0 {
+		return nil, errors.New("no recipient kinds")
+	}
+	ks := make([]string, len(kinds))
+	for i, k := range kinds {
+		ks[i] = string(k)
+	}
+	return ks, nil
+}
+
+// Delivery records that an outbox message reached one chat (and topic), so
+// that a retry of the message skips that chat.
+type Delivery struct {
+	OutboxID int64
+	Network  string
+	ChatID   string
+	// TopicID is "" outside forum topics.
+	TopicID   string
+	MessageID string
+	At        time.Time
+}
+
+// MarkDelivered records d; a zero d.At takes the database's clock. Recording
+// a delivery again changes nothing, the first record stands. ErrNotFound
+// when the outbox message does not exist.
+func (s *Store) MarkDelivered(ctx context.Context, d Delivery) error {
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO outbox_deliveries
+		(outbox_id, network, chat_id, topic_id, message_id, delivered_at)
+		VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`))
+		ON CONFLICT (outbox_id, network, chat_id, topic_id) DO NOTHING`),
+		d.OutboxID, d.Network, d.ChatID, d.TopicID, d.MessageID, tm(d.At)); err != nil {
+		return fail(fmt.Sprintf("mark outbox %d delivered to %s/%s", d.OutboxID, d.Network, d.ChatID), err)
+	}
+	return nil
+}
+
+// Deliveries returns the chats outbox message outboxID has reached, in the
+// order it reached them.
+func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]Delivery, error) {
+	var rows []struct {
+		OutboxID    int64  `db:"outbox_id"`
+		Network     string `db:"network"`
+		ChatID      string `db:"chat_id"`
+		TopicID     string `db:"topic_id"`
+		MessageID   string `db:"message_id"`
+		DeliveredAt dbTime `db:"delivered_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT outbox_id, network, chat_id, topic_id,
+		message_id, delivered_at FROM outbox_deliveries WHERE outbox_id = ?
+		ORDER BY delivered_at, network, chat_id, topic_id`), outboxID); err != nil {
+		return nil, fail(fmt.Sprintf("deliveries of outbox %d", outboxID), err)
+	}
+	out := make([]Delivery, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Delivery{OutboxID: r.OutboxID, Network: r.Network, ChatID: r.ChatID,
+			TopicID: r.TopicID, MessageID: r.MessageID, At: r.DeliveredAt.Time})
+	}
+	return out, nil
+}
