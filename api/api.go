@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB).
@@ -33,8 +34,16 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// Callbacks lists the delivery state of an appeal's answer callbacks.
+type Callbacks interface {
+	OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]storage.OutboxMessage, error)
+}
+
 // Options configure the handler.
 type Options struct {
+	// Callbacks, when set, adds each appeal's callback deliveries to
+	// GET /api/v1/appeals/{id}.
+	Callbacks Callbacks
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
@@ -44,7 +53,8 @@ type Options struct {
 }
 
 type server struct {
-	svc    Service
+	svc       Service
+	callbacks Callbacks
 	db     Pinger
 	tokens [][]byte
 	log    *slog.Logger
@@ -53,7 +63,7 @@ type server struct {
 
 // New returns the API's HTTP handler.
 func New(svc Service, db Pinger, opts Options) http.Handler {
-	s := &server{svc: svc, db: db, log: opts.Log, now: opts.Now}
+	s := &server{svc: svc, callbacks: opts.Callbacks, db: db, log: opts.Log, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

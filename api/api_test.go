@@ -30,7 +30,7 @@ func newEnv(t *testing.T, backend string, tokens ...string) *env {
 	t.Helper()
 	store := storagetest.Open(t, backend)
 	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai")
-	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Now: func() time.Time { return testNow }}))
+	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Now: func() time.Time { return testNow }}))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, store: store, srv: srv}
 	if len(tokens) > 0 {
@@ -370,6 +370,11 @@ func TestGetShowsAnswersAndLifecycleEvents(t *testing.T) {
 	}
 	if a := answers[0].(map[string]any); a["text"] != "已修复" || a["state"] != "accepted" {
 		t.Fatalf("answer %v", a)
+	}
+	// The answer is queued for the callback URL; its delivery state shows.
+	cbs := g["callbacks"].([]any)
+	if len(cbs) != 1 || cbs[0].(map[string]any)["state"] != "pending" || cbs[0].(map[string]any)["attempts"] != 0.0 {
+		t.Fatalf("callbacks %v", cbs)
 	}
 	var kinds []string
 	for _, ev := range events {

@@ -61,6 +61,19 @@ func (s *server) getAppeal(w http.ResponseWriter, r *http.Request) {
 	}
 	j := toAppealJSON(a)
 	j.withDetails(a, events)
+	if s.callbacks != nil {
+		rows, err := s.callbacks.OutboxFor(r.Context(), a.ID, appeal.ToUpstream)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		cbs := make([]callbackJSON, 0, len(rows))
+		for _, c := range rows {
+			cbs = append(cbs, callbackJSON{ID: c.ID, State: c.State, Attempts: c.Attempts, LastError: c.LastError,
+				QueuedAt: c.CreatedAt, NextAttemptAt: timePtr(c.NextAttemptAt), SentAt: timePtr(c.SentAt)})
+		}
+		j.Callbacks = &cbs
+	}
 	writeJSON(w, http.StatusOK, j)
 }
 

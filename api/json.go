@@ -229,31 +229,44 @@ type eventJSON struct {
 // appealJSON is an appeal as the API shows it. Answers and events appear
 // only when a single appeal is read.
 type appealJSON struct {
-	ID           int64          `json:"id"`
-	Source       string         `json:"source"`
-	ExternalID   string         `json:"external_id"`
-	Title        string         `json:"title"`
-	Body         string         `json:"body"`
-	Category     string         `json:"category"`
-	Priority     string         `json:"priority"`
-	Citizen      citizenJSON    `json:"citizen"`
-	Location     string         `json:"location"`
-	ReceivedAt   time.Time      `json:"received_at"`
-	CallbackURL  string         `json:"callback_url"`
-	Department   *string        `json:"department"`
-	Status       string         `json:"status"`
-	Assignee     *int64         `json:"assignee"`
-	Deadlines    *deadlinesJSON `json:"deadlines"`
-	Extension    *extensionJSON `json:"extension"`
-	AssignedAt   *time.Time     `json:"assigned_at"`
-	ClaimedAt    *time.Time     `json:"claimed_at"`
-	AnsweredAt   *time.Time     `json:"answered_at"`
-	ClosedAt     *time.Time     `json:"closed_at"`
-	NextActionAt *time.Time     `json:"next_action_at"`
-	CreatedAt    time.Time      `json:"created_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
-	Answers      *[]answerJSON  `json:"answers,omitempty"`
-	Events       *[]eventJSON   `json:"events,omitempty"`
+	ID           int64           `json:"id"`
+	Source       string          `json:"source"`
+	ExternalID   string          `json:"external_id"`
+	Title        string          `json:"title"`
+	Body         string          `json:"body"`
+	Category     string          `json:"category"`
+	Priority     string          `json:"priority"`
+	Citizen      citizenJSON     `json:"citizen"`
+	Location     string          `json:"location"`
+	ReceivedAt   time.Time       `json:"received_at"`
+	CallbackURL  string          `json:"callback_url"`
+	Department   *string         `json:"department"`
+	Status       string          `json:"status"`
+	Assignee     *int64          `json:"assignee"`
+	Deadlines    *deadlinesJSON  `json:"deadlines"`
+	Extension    *extensionJSON  `json:"extension"`
+	AssignedAt   *time.Time      `json:"assigned_at"`
+	ClaimedAt    *time.Time      `json:"claimed_at"`
+	AnsweredAt   *time.Time      `json:"answered_at"`
+	ClosedAt     *time.Time      `json:"closed_at"`
+	NextActionAt *time.Time      `json:"next_action_at"`
+	CreatedAt    time.Time       `json:"created_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+	Answers      *[]answerJSON   `json:"answers,omitempty"`
+	Events       *[]eventJSON    `json:"events,omitempty"`
+	Callbacks    *[]callbackJSON `json:"callbacks,omitempty"`
+}
+
+// callbackJSON is the delivery state of one answer sent back upstream:
+// pending (still being tried; next_attempt_at says when), sent or failed.
+type callbackJSON struct {
+	ID            int64      `json:"id"`
+	State         string     `json:"state"`
+	Attempts      int        `json:"attempts"`
+	LastError     string     `json:"last_error,omitempty"`
+	QueuedAt      time.Time  `json:"queued_at"`
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	SentAt        *time.Time `json:"sent_at,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -1,0 +1,238 @@
+// Package callback posts accepted answers back to the system an appeal came
+// from: a JSON body signed with HMAC-SHA256, retried with capped backoff
+// until the receiver answers 2xx. Requests are taken from the outbox, so an
+// answer accepted just before a crash is still sent after the restart.
+package callback
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
+)
+
+// Headers of a callback request. The signature is "sha256=" and the hex
+// HMAC-SHA256 of the raw body under the shared secret; the delivery id stays
+// the same across retries so that a receiver can drop repeats.
+const (
+	SignatureHeader = "X-Appealbot-Signature"
+	DeliveryHeader  = "X-Appealbot-Delivery"
+)
+
+var upstream = []appeal.RecipientKind{appeal.ToUpstream}
+
+// Store is what the sender needs from storage.
+type Store interface {
+	ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, limit int, lease time.Duration) ([]storage.OutboxMessage, error)
+	NextOutboxDue(ctx context.Context, kinds []appeal.RecipientKind) (time.Time, bool, error)
+	MarkSent(ctx context.Context, id int64, at time.Time) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	MarkFailed(ctx context.Context, id int64, at time.Time, reason string) error
+	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
+}
+
+// Options tune the sender.
+type Options struct {
+	// Secret signs every body; empty sends unsigned requests.
+	Secret string
+	// Timeout bounds one request. Default 10 s.
+	Timeout time.Duration
+	// MinBackoff and MaxBackoff bound the wait between attempts. Defaults
+	// 10 s and 1 h.
+	MinBackoff, MaxBackoff time.Duration
+	// Poll is the longest sleep between scans. Default 5 s.
+	Poll time.Duration
+	// Client sends the requests; default a client with Timeout.
+	Client *http.Client
+}
+
+// Sender delivers callbacks.
+type Sender struct {
+	store Store
+	opts  Options
+	now   func() time.Time
+	log   *slog.Logger
+	wake  chan struct{}
+}
+
+// New returns a sender.
+func New(store Store, opts Options, now func() time.Time, log *slog.Logger) *Sender {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.MinBackoff <= 0 {
+		opts.MinBackoff = 10 * time.Second
+	}
+	if opts.MaxBackoff <= 0 {
+		opts.MaxBackoff = time.Hour
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 5 * time.Second
+	}
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: opts.Timeout}
+	}
+	return &Sender{store: store, opts: opts, now: now, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the sender that rows were written; it never blocks.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends callbacks until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	for {
+		n, err := s.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("callback: scan", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue
+		}
+		wait := s.opts.Poll
+		if next, ok, err := s.store.NextOutboxDue(ctx, upstream); err == nil && ok {
+			if w := next.Sub(s.now()); w < wait {
+				wait = max(w, 10*time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-s.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// RunOnce sends the callbacks due now and returns how many it tried.
+func (s *Sender) RunOnce(ctx context.Context) (int, error) {
+	rows, err := s.store.ClaimOutbox(ctx, upstream, s.now(), 10, 2*s.opts.Timeout)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		s.send(ctx, r)
+	}
+	return len(rows), nil
+}
+
+// Payload is the JSON body of a callback.
+type Payload struct {
+	Event  string        `json:"event"`
+	Appeal PayloadAppeal `json:"appeal"`
+	Answer PayloadAnswer `json:"answer"`
+	SentAt time.Time     `json:"sent_at"`
+}
+
+// PayloadAppeal identifies the appeal in the upstream's terms.
+type PayloadAppeal struct {
+	ID         int64  `json:"id"`
+	Source     string `json:"source"`
+	ExternalID string `json:"external_id"`
+	Status     string `json:"status"`
+	Department string `json:"department"`
+}
+
+// PayloadAnswer is the accepted answer.
+type PayloadAnswer struct {
+	ID         int64     `json:"id"`
+	Text       string    `json:"text"`
+	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// Sign returns the signature header value of body under secret.
+func Sign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+func (s *Sender) send(ctx context.Context, r storage.OutboxMessage) {
+	log := s.log.With("outbox", r.ID, "appeal", r.AppealID)
+	a, err := s.store.Appeal(ctx, r.AppealID)
+	if err != nil {
+		s.retry(ctx, r, "read appeal: "+err.Error(), log)
+		return
+	}
+	var ans *appeal.Answer
+	for i := range a.Answers {
+		if a.Answers[i].State == appeal.AnswerAccepted {
+			ans = &a.Answers[i]
+		}
+	}
+	if a.CallbackURL == "" || ans == nil {
+		// Nothing to send can ever appear for this row.
+		if err := s.store.MarkFailed(ctx, r.ID, s.now(), "no callback URL or no accepted answer"); err != nil {
+			log.Error("callback: mark failed", "err", err)
+		}
+		return
+	}
+	body, err := json.Marshal(Payload{
+		Event: "appeal.answered",
+		Appeal: PayloadAppeal{ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID,
+			Status: string(a.Status), Department: a.Department},
+		Answer: PayloadAnswer{ID: ans.ID, Text: ans.Text, AnsweredAt: ans.At},
+		SentAt: s.now().UTC(),
+	})
+	if err != nil {
+		s.retry(ctx, r, err.Error(), log)
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.CallbackURL, bytes.NewReader(body))
+	if err != nil {
+		s.retry(ctx, r, err.Error(), log)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "appealbot")
+	req.Header.Set(DeliveryHeader, strconv.FormatInt(r.ID, 10))
+	if s.opts.Secret != "" {
+		req.Header.Set(SignatureHeader, Sign(s.opts.Secret, body))
+	}
+	resp, err := s.opts.Client.Do(req)
+	if err != nil {
+		s.retry(ctx, r, err.Error(), log)
+		return
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		s.retry(ctx, r, fmt.Sprintf("HTTP %d", resp.StatusCode), log)
+		return
+	}
+	if err := s.store.MarkSent(ctx, r.ID, s.now()); err != nil {
+		log.Error("callback: mark sent", "err", err)
+	}
+	log.Info("callback: delivered", "status", resp.StatusCode, "attempt", r.Attempts)
+}
+
+// retry waits MinBackoff doubled per attempt, capped at MaxBackoff: the
+// receiver may be down for hours, and the answer must still arrive.
+func (s *Sender) retry(ctx context.Context, r storage.OutboxMessage, reason string, log *slog.Logger) {
+	wait := s.opts.MaxBackoff
+	if r.Attempts < 30 {
+		wait = min(s.opts.MinBackoff<<max(r.Attempts-1, 0), s.opts.MaxBackoff)
+	}
+	log.Warn("callback: will retry", "attempt", r.Attempts, "in", wait, "reason", reason)
+	if err := s.store.MarkRetry(ctx, r.ID, s.now().Add(wait), reason); err != nil {
+		log.Error("callback: mark retry", "err", err)
+	}
+}

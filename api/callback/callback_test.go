@@ -1,0 +1,145 @@
+package callback_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/api/callback"
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
+	"github.com/appealbot/appealbot/storage/storagetest"
+)
+
+// clock is a test clock that only moves when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// receiver is an upstream system's callback endpoint that answers with the
+// scripted statuses in turn, then 200.
+type receiver struct {
+	mu       sync.Mutex
+	statuses []int
+	got      []*http.Request
+	bodies   [][]byte
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, req)
+	r.bodies = append(r.bodies, body)
+	status := http.StatusOK
+	if len(r.statuses) > 0 {
+		status, r.statuses = r.statuses[0], r.statuses[1:]
+	}
+	w.WriteHeader(status)
+}
+
+func (r *receiver) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.got) }
+
+// answered makes an appeal with a callback URL and answers it.
+func answered(t *testing.T, store *storage.Store, clk *clock, url string) appeal.ID {
+	t.Helper()
+	svc := appeal.NewService(store, clk.now, "Asia/Shanghai")
+	if _, err := svc.SaveDepartment(t.Context(), appeal.Department{Code: "water", Name: "供水"}); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := svc.Intake(t.Context(), appeal.Intake{Source: "12345", ExternalID: "W-1", Title: "停水",
+		Body: "三天没水", Department: "water", CallbackURL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Act(t.Context(), a.ID, appeal.Command{Action: appeal.ActAnswer, Actor: 5, Text: "已恢复供水"}); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+func TestCallbackIsSignedAndRetriedUntil2xx(t *testing.T) {
+	for _, backend := range storagetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			store := storagetest.Open(t, backend)
+			clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+			rcv := &receiver{statuses: []int{500, 503}}
+			srv := httptest.NewServer(rcv)
+			defer srv.Close()
+			id := answered(t, store, clk, srv.URL+"/cb")
+			s := callback.New(store, callback.Options{Secret: "shared-secret", MinBackoff: 10 * time.Second, MaxBackoff: time.Minute},
+				clk.now, slog.New(slog.DiscardHandler))
+
+			// 500, then 503: each failure waits longer before the next try.
+			for i, wait := range []time.Duration{10 * time.Second, 20 * time.Second} {
+				if n, err := s.RunOnce(t.Context()); err != nil || n != 1 {
+					t.Fatalf("attempt %d: claimed %d, %v", i+1, n, err)
+				}
+				if n, _ := s.RunOnce(t.Context()); n != 0 {
+					t.Fatalf("attempt %d: retried before its backoff", i+1)
+				}
+				clk.add(wait)
+			}
+			if n, err := s.RunOnce(t.Context()); err != nil || n != 1 || rcv.count() != 3 {
+				t.Fatalf("third attempt: %d, %v, %d requests", n, err, rcv.count())
+			}
+			clk.add(time.Hour)
+			if n, _ := s.RunOnce(t.Context()); n != 0 || rcv.count() != 3 {
+				t.Fatalf("a delivered callback was sent again")
+			}
+
+			rows, err := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
+			if err != nil || len(rows) != 1 || rows[0].State != storage.OutboxSent || rows[0].Attempts != 3 {
+				t.Fatalf("outbox row %+v, %v", rows, err)
+			}
+			last := rcv.got[2]
+			body := rcv.bodies[2]
+			if last.Header.Get(callback.SignatureHeader) != callback.Sign("shared-secret", body) ||
+				last.Header.Get("Content-Type") != "application/json" ||
+				last.Header.Get(callback.DeliveryHeader) != rcv.got[0].Header.Get(callback.DeliveryHeader) {
+				t.Fatalf("headers %v", last.Header)
+			}
+			var p callback.Payload
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Event != "appeal.answered" || p.Appeal.ID != int64(id) || p.Appeal.ExternalID != "W-1" ||
+				p.Appeal.Status != "answered" || p.Answer.Text != "已恢复供水" || p.Answer.ID == 0 {
+				t.Fatalf("payload %+v", p)
+			}
+		})
+	}
+}
+
+func TestCallbackToAnUnreachableReceiverKeepsTrying(t *testing.T) {
+	store := storagetest.Open(t, "sqlite")
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	id := answered(t, store, clk, url)
+	s := callback.New(store, callback.Options{MinBackoff: time.Second, MaxBackoff: 4 * time.Second}, clk.now, slog.New(slog.DiscardHandler))
+	for range 6 {
+		if n, err := s.RunOnce(t.Context()); err != nil || n != 1 {
+			t.Fatalf("claimed %d, %v", n, err)
+		}
+		clk.add(4 * time.Second) // the cap: every retry is due by then
+	}
+	rows, _ := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
+	if rows[0].State != storage.OutboxPending || rows[0].Attempts != 6 || rows[0].LastError == "" {
+		t.Fatalf("row %+v", rows[0])
+	}
+}
