@@ -55,10 +55,10 @@ type Options struct {
 type server struct {
 	svc       Service
 	callbacks Callbacks
-	db     Pinger
-	tokens [][]byte
-	log    *slog.Logger
-	now    func() time.Time
+	db        Pinger
+	tokens    [][]byte
+	log       *slog.Logger
+	now       func() time.Time
 }
 
 // New returns the API's HTTP handler.
