@@ -1,0 +1,410 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// user reads the USER of /role, /dispatcher and /admin: a numeric id, an
+// @username the bot has seen, or, when omitted, the author of the message
+// the command replies to.
+func (c *call) user(ctx context.Context) (appeal.Member, error) {
+	w, ok := c.args.next()
+	if !ok {
+		if u := c.r.ReplyToUser; u != nil && u.ID != "" {
+			return c.h.upsert(ctx, c.r.Network, *u)
+		}
+		return appeal.Member{}, c.bad(msgNeedUser, nil)
+	}
+	if strings.HasPrefix(w, "@") {
+		m, err := c.h.store.MemberByUsername(ctx, c.r.Network, w)
+		if errors.Is(err, appeal.ErrNotFound) {
+			return appeal.Member{}, c.bad(msgUnknownUser, kv{"user": w})
+		}
+		return m, err
+	}
+	if _, ok := parseID(w); !ok || strings.HasPrefix(w, "#") {
+		return appeal.Member{}, c.bad(msgBadUser, kv{"arg": w})
+	}
+	m, err := c.h.store.MemberByExternal(ctx, c.r.Network, w)
+	if errors.Is(err, appeal.ErrNotFound) {
+		// Someone who has not written to the bot yet: known by id only
+		// until they do.
+		return c.h.store.SaveMember(ctx, appeal.Member{Network: c.r.Network, ExternalID: w})
+	}
+	return m, err
+}
+
+// done checks that no arguments are left over.
+func (c *call) done() error {
+	if !c.args.empty() {
+		return c.bad(msgTooManyArgs, nil)
+	}
+	return nil
+}
+
+func (c *call) setLang(ctx context.Context) (Reply, error) {
+	w, ok := c.args.next()
+	if !ok {
+		return Reply{}, c.bad(msgNeedLang, nil)
+	}
+	l, ok := normLang(w)
+	if !ok {
+		return Reply{}, c.bad(msgBadLang, kv{"arg": w})
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	if c.r.Chat.Private {
+		m := c.me
+		m.Language = l
+		if _, err := c.h.store.SaveMember(ctx, m); err != nil {
+			return Reply{}, err
+		}
+		return reply("✅ " + tr(l, msgLangSetMember, nil)), nil
+	}
+	allowed := c.roles.isAdmin()
+	if !allowed {
+		ds, err := c.departmentsHere(ctx)
+		if err != nil {
+			return Reply{}, err
+		}
+		for _, d := range ds {
+			allowed = allowed || c.roles.isLeader(d)
+		}
+	}
+	if !allowed {
+		return Reply{}, c.refuse(msgLangRefused, nil)
+	}
+	if err := c.h.store.SetChatLanguage(ctx, c.r.Network, c.r.Chat.ID, l); err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(l, msgLangSetChat, nil)), nil
+}
+
+// slaText summarises a tier: "2h / 3d / 7d".
+func slaText(lang string, t appeal.Tier) string {
+	return fmtDur(lang, t.Claim) + " / " + fmtDur(lang, t.Answer) + " / " + fmtDur(lang, t.Resolve)
+}
+
+func onOff(lang string, v bool) string {
+	if v {
+		return tr(lang, msgOn, nil)
+	}
+	return tr(lang, msgOff, nil)
+}
+
+func (c *call) deptList(ctx context.Context) (Reply, error) {
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	ds, err := c.h.svc.Departments(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(ds) == 0 {
+		return reply(tr(c.lang, msgNoDepts, nil)), nil
+	}
+	lines := []string{"🏢 " + tr(c.lang, msgDeptListTitle, kv{"n": len(ds)})}
+	for _, d := range ds {
+		bs, err := c.h.store.ChatBindings(ctx, appeal.ChatDepartment, d.Code)
+		if err != nil {
+			return Reply{}, err
+		}
+		lines = append(lines, tr(c.lang, msgDeptLine, kv{
+			"code": d.Code, "name": rawHTML(escCut(d.Name, 40)), "chats": len(bs),
+			"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent),
+			"approve": onOff(c.lang, d.ApproveAnswers),
+		}))
+	}
+	return reply(strings.Join(lines, "\n")), nil
+}
+
+func (c *call) deptAdd(ctx context.Context) (Reply, error) {
+	w, ok := c.args.next()
+	if !ok {
+		return Reply{}, c.bad(msgNeedCode, nil)
+	}
+	code, ok := appeal.NormalizeCode(w)
+	if !ok {
+		return Reply{}, c.bad(msgBadCode, kv{"arg": w})
+	}
+	name := oneLine(c.args.rest())
+	switch {
+	case name == "":
+		return Reply{}, c.bad(msgNeedName, nil)
+	case utf8.RuneCountInString(name) > 100:
+		return Reply{}, c.bad(msgNameTooLong, nil)
+	}
+	if _, err := c.h.store.Department(ctx, code); err == nil {
+		return Reply{}, c.refuse(msgDeptExists, kv{"code": code})
+	} else if !errors.Is(err, appeal.ErrNotFound) {
+		return Reply{}, err
+	}
+	d, err := c.h.svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: name})
+	if err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgDeptAdded, kv{"code": d.Code, "name": d.Name,
+		"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent)})), nil
+}
+
+func (c *call) deptBind(ctx context.Context) (Reply, error) {
+	if c.r.Chat.Private {
+		return Reply{}, c.bad(msgBindInGroup, nil)
+	}
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	err = c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: d.Code,
+		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID})
+	if errors.Is(err, appeal.ErrConflict) {
+		other, _ := c.deptHere(ctx)
+		return Reply{}, c.refuse(msgBoundElsewhere, kv{"dept": c.h.deptName(ctx, other), "code": other})
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return reply("🔗 " + tr(c.lang, msgDeptBound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+}
+
+// binding finds the binding of purpose and department that covers this chat.
+func (c *call) binding(ctx context.Context, purpose appeal.ChatPurpose, code string) (*appeal.ChatBinding, error) {
+	bs, err := c.h.store.ChatBindings(ctx, purpose, code)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		if c.bound(b) {
+			return &b, nil
+		}
+	}
+	return nil, nil
+}
+
+func (c *call) deptUnbind(ctx context.Context) (Reply, error) {
+	if c.r.Chat.Private {
+		return Reply{}, c.bad(msgBindInGroup, nil)
+	}
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	b, err := c.binding(ctx, appeal.ChatDepartment, d.Code)
+	if err != nil {
+		return Reply{}, err
+	}
+	if b == nil {
+		return Reply{}, c.refuse(msgNotBoundHere, kv{"dept": d.Name + " (" + d.Code + ")"})
+	}
+	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgDeptUnbound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+}
+
+func (c *call) deptSLA(ctx context.Context) (Reply, error) {
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	words := strings.Fields(c.args.rest())
+	if len(words) == 0 {
+		return Reply{}, c.bad(msgNeedSLA, nil)
+	}
+	p, badWord, ok := parseSLA(words, d.SLA)
+	if !ok {
+		return Reply{}, c.bad(msgBadSLA, kv{"arg": badWord})
+	}
+	for _, t := range []struct {
+		name string
+		tier appeal.Tier
+	}{{"normal", p.Normal}, {"urgent", p.Urgent}} {
+		if t.tier.Claim > t.tier.Answer || t.tier.Answer > t.tier.Resolve {
+			return Reply{}, c.bad(msgSLAOrder, kv{"tier": t.name, "sla": slaText(c.lang, t.tier)})
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return Reply{}, c.bad(msgSLAInvalid, kv{"detail": err.Error()})
+	}
+	d.SLA = p
+	if d, err = c.h.svc.SaveDepartment(ctx, d); err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgSLASet, kv{"dept": d.Name + " (" + d.Code + ")",
+		"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent)})), nil
+}
+
+func (c *call) deptSet(ctx context.Context) (Reply, error) {
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	words := strings.Fields(c.args.rest())
+	if len(words) == 0 {
+		return Reply{}, c.bad(msgNeedSetting, nil)
+	}
+	for _, w := range words {
+		k, v, _ := strings.Cut(w, "=")
+		switch strings.ToLower(k) {
+		case "approve_answers", "approve":
+			on, ok := parseOnOff(v)
+			if !ok {
+				return Reply{}, c.bad(msgBadSetting, kv{"arg": w})
+			}
+			d.ApproveAnswers = on
+		default:
+			return Reply{}, c.bad(msgBadSetting, kv{"arg": w})
+		}
+	}
+	if d, err = c.h.svc.SaveDepartment(ctx, d); err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgDeptSet, kv{"dept": d.Name + " (" + d.Code + ")", "approve": onOff(c.lang, d.ApproveAnswers)})), nil
+}
+
+// deptRole reads "CODE responder|leader" of /role.
+func (c *call) deptRole(ctx context.Context) (appeal.Department, appeal.Role, error) {
+	d, err := c.department(ctx)
+	if err != nil {
+		return d, "", err
+	}
+	w, ok := c.args.next()
+	if !ok {
+		return d, "", c.bad(msgNeedRole, nil)
+	}
+	switch r := appeal.Role(strings.ToLower(w)); r {
+	case appeal.RoleResponder, appeal.RoleLeader:
+		return d, r, nil
+	case appeal.RoleDispatcher, appeal.RoleAdmin:
+		return d, "", c.bad(msgGlobalRole, kv{"role": string(r)})
+	}
+	return d, "", c.bad(msgBadRole, kv{"arg": w})
+}
+
+func (c *call) roleAdd(ctx context.Context) (Reply, error) {
+	d, role, err := c.deptRole(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	return c.grant(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.deptName(ctx, d.Code))
+}
+
+func (c *call) roleRemove(ctx context.Context) (Reply, error) {
+	d, role, err := c.deptRole(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	return c.revoke(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.deptName(ctx, d.Code))
+}
+
+func (c *call) dispatcherAdd(ctx context.Context) (Reply, error) {
+	return c.grant(ctx, appeal.Grant{Role: appeal.RoleDispatcher}, "")
+}
+
+func (c *call) dispatcherRemove(ctx context.Context) (Reply, error) {
+	return c.revoke(ctx, appeal.Grant{Role: appeal.RoleDispatcher}, "")
+}
+
+func (c *call) adminAdd(ctx context.Context) (Reply, error) {
+	return c.grant(ctx, appeal.Grant{Role: appeal.RoleAdmin}, "")
+}
+
+func (c *call) adminRemove(ctx context.Context) (Reply, error) {
+	return c.revoke(ctx, appeal.Grant{Role: appeal.RoleAdmin}, "")
+}
+
+// roleName names a role held in dept: "a responder of Roads (roads)".
+func roleName(lang string, r appeal.Role, dept string) string {
+	switch r {
+	case appeal.RoleAdmin:
+		return tr(lang, msgAnAdmin, nil)
+	case appeal.RoleDispatcher:
+		return tr(lang, msgADispatcher, nil)
+	case appeal.RoleLeader:
+		return tr(lang, msgALeader, kv{"dept": dept})
+	}
+	return tr(lang, msgAResponder, kv{"dept": dept})
+}
+
+func (c *call) grant(ctx context.Context, g appeal.Grant, dept string) (Reply, error) {
+	m, err := c.user(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	g.Member = m.ID
+	if err := c.h.store.Grant(ctx, g); err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgGranted, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})), nil
+}
+
+func (c *call) revoke(ctx context.Context, g appeal.Grant, dept string) (Reply, error) {
+	m, err := c.user(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	g.Member = m.ID
+	err = c.h.store.Revoke(ctx, g)
+	if errors.Is(err, appeal.ErrNotFound) {
+		if g.Role == appeal.RoleAdmin && (c.h.admins[m.ExternalID] || c.h.admins[m.Network+":"+m.ExternalID]) {
+			return Reply{}, c.refuse(msgConfigAdmin, kv{"name": memberName(m)})
+		}
+		return Reply{}, c.refuse(msgNoSuchGrant, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgRevoked, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})), nil
+}
+
+func (c *call) dispatchBind(ctx context.Context) (Reply, error) {
+	if c.r.Chat.Private {
+		return Reply{}, c.bad(msgBindInGroup, nil)
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	if err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDispatch,
+		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
+		return Reply{}, err
+	}
+	return reply("🔗 " + tr(c.lang, msgDispatchBound, nil)), nil
+}
+
+func (c *call) dispatchUnbind(ctx context.Context) (Reply, error) {
+	if c.r.Chat.Private {
+		return Reply{}, c.bad(msgBindInGroup, nil)
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	b, err := c.binding(ctx, appeal.ChatDispatch, "")
+	if err != nil {
+		return Reply{}, err
+	}
+	if b == nil {
+		return Reply{}, c.refuse(msgNotDispatchChatHere, nil)
+	}
+	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgDispatchUnbound, nil)), nil
+}

@@ -1,0 +1,522 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// target reads the appeal number from the arguments and loads the appeal.
+func (c *call) target(ctx context.Context) (appeal.Appeal, error) {
+	w, ok := c.args.next()
+	if !ok {
+		return appeal.Appeal{}, c.bad(msgNeedID, nil)
+	}
+	id, ok := parseID(w)
+	if !ok {
+		return appeal.Appeal{}, c.bad(msgBadID, kv{"arg": w})
+	}
+	a, err := c.h.store.Appeal(ctx, id)
+	if errors.Is(err, appeal.ErrNotFound) {
+		return appeal.Appeal{}, c.bad(msgNoAppeal, kv{"id": id})
+	}
+	return a, err
+}
+
+// department reads a department code from the arguments and loads it.
+func (c *call) department(ctx context.Context) (appeal.Department, error) {
+	w, ok := c.args.next()
+	if !ok {
+		return appeal.Department{}, c.bad(msgNeedDept, nil)
+	}
+	code, ok := appeal.NormalizeCode(w)
+	if !ok {
+		return appeal.Department{}, c.bad(msgNoDept, kv{"code": w})
+	}
+	d, err := c.h.store.Department(ctx, code)
+	if errors.Is(err, appeal.ErrNotFound) {
+		return appeal.Department{}, c.bad(msgNoDept, kv{"code": w})
+	}
+	return d, err
+}
+
+// illegal says that a cannot undergo act in its status.
+func (c *call) illegal(id appeal.ID, st appeal.Status, act appeal.Action) error {
+	return c.refuse(msgIllegal, kv{"id": id, "status": tr(c.lang, statusKey(st), nil), "verb": tr(c.lang, actionKey(act), nil)})
+}
+
+// responder checks that the request may do a responder action on a: from
+// the chat of the appeal's department, by one of its responders or leaders.
+func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action) error {
+	if a.Department == "" {
+		return c.illegal(a.ID, a.Status, act)
+	}
+	ok, err := c.inDeptChat(ctx, a.Department)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+	}
+	if !c.roles.canRespond(a.Department) {
+		return c.refuse(msgNotResponder, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+	}
+	return nil
+}
+
+// force lets a leader act on an appeal someone else holds.
+func (c *call) force(a appeal.Appeal) bool {
+	return a.Assignee != 0 && a.Assignee != c.me.ID && c.roles.isLeader(a.Department)
+}
+
+// act runs cmd on a through the service and turns a refusal of the domain
+// into a reply.
+func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (appeal.Appeal, error) {
+	cmd.Actor = c.me.ID
+	n, err := c.h.svc.Act(ctx, a.ID, cmd)
+	if err == nil {
+		return n, nil
+	}
+	var ce *appeal.ClaimedError
+	var te *appeal.TransitionError
+	switch {
+	case errors.As(err, &ce):
+		if cmd.Action == appeal.ActClaim {
+			return n, c.refuse(msgAlreadyClaimed, kv{"id": a.ID, "name": c.h.nameOf(ctx, ce.By)})
+		}
+		return n, c.refuse(msgClaimedBy, kv{"id": a.ID, "name": c.h.nameOf(ctx, ce.By)})
+	case errors.As(err, &te):
+		if te.Action == appeal.ActClaim && te.From == appeal.StatusClaimed {
+			return n, c.refuse(msgYouClaimed, kv{"id": a.ID})
+		}
+		return n, c.illegal(a.ID, te.From, te.Action)
+	case errors.Is(err, appeal.ErrIllegalTransition):
+		return n, c.illegal(a.ID, a.Status, cmd.Action)
+	case errors.Is(err, appeal.ErrNotAssignee):
+		cur, rerr := c.h.store.Appeal(ctx, a.ID)
+		if rerr != nil {
+			cur = a
+		}
+		return n, c.refuse(msgNotAssignee, kv{"id": a.ID, "name": c.h.nameOf(ctx, cur.Assignee),
+			"dept": c.h.deptName(ctx, cur.Department)})
+	case errors.Is(err, appeal.ErrSameDepartment):
+		if cmd.Action == appeal.ActAssign {
+			return n, c.refuse(msgReturnedBy, kv{"id": a.ID, "dept": c.h.deptName(ctx, cmd.Department)})
+		}
+		return n, c.refuse(msgSameDept, kv{"id": a.ID, "dept": c.h.deptName(ctx, cmd.Department)})
+	case errors.Is(err, appeal.ErrTextRequired):
+		return n, c.bad(textKey(cmd.Action), nil)
+	case errors.Is(err, appeal.ErrDepartmentRequired):
+		return n, c.bad(msgNeedDept, nil)
+	case errors.Is(err, appeal.ErrExtensionPending):
+		return n, c.refuse(msgExtensionPending, kv{"id": a.ID})
+	case errors.Is(err, appeal.ErrNoExtensionPending):
+		return n, c.refuse(msgNoPendingExtension, kv{"id": a.ID})
+	case errors.Is(err, appeal.ErrBadExtension):
+		return n, c.bad(msgBadDuration, kv{"arg": cmd.Extension.String()})
+	case errors.Is(err, appeal.ErrNotFound):
+		if _, derr := c.h.store.Appeal(ctx, a.ID); errors.Is(derr, appeal.ErrNotFound) {
+			return n, c.bad(msgNoAppeal, kv{"id": a.ID})
+		}
+		return n, c.bad(msgNoDept, kv{"code": cmd.Department})
+	}
+	return n, err
+}
+
+// textKey is the message for text missing from an action.
+func textKey(act appeal.Action) msgKey {
+	switch act {
+	case appeal.ActAnswer:
+		return msgNeedAnswer
+	case appeal.ActClose:
+		return msgNeedResult
+	}
+	return msgNeedReason
+}
+
+func (c *call) claim(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActClaim); err != nil {
+		return Reply{}, err
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActClaim}); err != nil {
+		return Reply{}, err
+	}
+	return Reply{
+		Rendered: Rendered{HTML: "✅ " + tr(c.lang, msgClaimed, kv{"id": a.ID, "name": memberName(c.me)})},
+		Notice:   plain(tr(c.nlang, msgClaimedNotice, kv{"id": a.ID})),
+	}, nil
+}
+
+func (c *call) unclaim(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActUnclaim); err != nil {
+		return Reply{}, err
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActUnclaim, Force: c.force(a), Text: c.args.rest()}); err != nil {
+		return Reply{}, err
+	}
+	return reply(tr(c.lang, msgUnclaimed, kv{"id": a.ID})), nil
+}
+
+func (c *call) answer(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActAnswer); err != nil {
+		return Reply{}, err
+	}
+	if c.r.Button {
+		return Reply{Notice: plain(tr(c.nlang, msgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+	}
+	text := c.args.rest()
+	if text == "" {
+		return Reply{}, c.bad(msgNeedAnswer, nil)
+	}
+	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAnswer, Text: text, Force: c.force(a)})
+	if err != nil {
+		return Reply{}, err
+	}
+	if n.Status == appeal.StatusPendingApproval {
+		return reply("⏳ " + tr(c.lang, msgAnswerPending, kv{"id": a.ID})), nil
+	}
+	return reply("✅ " + tr(c.lang, msgAnswered, kv{"id": a.ID})), nil
+}
+
+func (c *call) ret(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActReturn); err != nil {
+		return Reply{}, err
+	}
+	if c.r.Button {
+		return Reply{Notice: plain(tr(c.nlang, msgHowToReturn, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+	}
+	reason := c.args.rest()
+	if reason == "" {
+		return Reply{}, c.bad(msgNeedReason, nil)
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActReturn, Text: reason, Force: c.force(a)}); err != nil {
+		return Reply{}, err
+	}
+	return reply("↩️ " + tr(c.lang, msgReturnedDone, kv{"id": a.ID})), nil
+}
+
+func (c *call) transfer(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActTransfer); err != nil {
+		return Reply{}, err
+	}
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	reason := c.args.rest()
+	if reason == "" {
+		return Reply{}, c.bad(msgNeedReason, nil)
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActTransfer, Department: d.Code, Text: reason, Force: c.force(a)}); err != nil {
+		return Reply{}, err
+	}
+	return reply("➡️ " + tr(c.lang, msgTransferred, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
+}
+
+func (c *call) extend(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.responder(ctx, a, appeal.ActRequestExtension); err != nil {
+		return Reply{}, err
+	}
+	w, ok := c.args.next()
+	if !ok {
+		return Reply{}, c.bad(msgNeedDuration, nil)
+	}
+	d, ok := parseDuration(w)
+	if !ok {
+		return Reply{}, c.bad(msgBadDuration, kv{"arg": w})
+	}
+	reason := c.args.rest()
+	if reason == "" {
+		return Reply{}, c.bad(msgNeedReason, nil)
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRequestExtension, Extension: d, Text: reason}); err != nil {
+		return Reply{}, err
+	}
+	return reply("⏳ " + tr(c.lang, msgExtensionAsked, kv{"id": a.ID, "dur": fmtDur(c.lang, d),
+		"dept": c.h.deptName(ctx, a.Department)})), nil
+}
+
+// dispatch checks that a dispatcher's command came from the dispatch chat
+// or a private chat.
+func (c *call) dispatch(ctx context.Context) error {
+	if !c.roles.isDispatcher() {
+		return c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, dispatchers), "cmd": c.row.display()})
+	}
+	if c.r.Chat.Private {
+		return nil
+	}
+	ok, err := c.inDispatchChat(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.bad(msgNotDispatchChat, nil)
+	}
+	return nil
+}
+
+func (c *call) close(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	switch a.Status {
+	case appeal.StatusAnswered:
+		err = c.responder(ctx, a, appeal.ActClose)
+	case appeal.StatusUnassigned, appeal.StatusReturned:
+		err = c.dispatch(ctx)
+	default:
+		err = c.illegal(a.ID, a.Status, appeal.ActClose)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	result := c.args.rest()
+	if result == "" {
+		return Reply{}, c.bad(msgNeedResult, nil)
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActClose, Text: result}); err != nil {
+		return Reply{}, err
+	}
+	return reply("✅ " + tr(c.lang, msgClosed, kv{"id": a.ID})), nil
+}
+
+func (c *call) assign(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.dispatch(ctx); err != nil {
+		return Reply{}, err
+	}
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAssign, Department: d.Code, Text: c.args.rest()}); err != nil {
+		return Reply{}, err
+	}
+	return reply("📨 " + tr(c.lang, msgAssigned, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
+}
+
+// leader checks that a leader's decision on a came from a private chat or
+// the department's chat, from a leader of the department.
+func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
+	if a.Department == "" {
+		return c.refuse(msgNothingPending, kv{"id": a.ID})
+	}
+	if !c.r.Chat.Private {
+		ok, err := c.inDeptChat(ctx, a.Department)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+		}
+	}
+	if !c.roles.isLeader(a.Department) {
+		return c.refuse(msgNotLeader, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+	}
+	return nil
+}
+
+// pendingKind decides what a leader's decision is about: the kind asked
+// for, or else the pending answer before the pending extension.
+func (c *call) pendingKind(a appeal.Appeal, want string) (string, error) {
+	answer := a.Status == appeal.StatusPendingApproval
+	ext := a.Extension != nil
+	switch want {
+	case pendingAnswer:
+		if !answer {
+			return "", c.refuse(msgNoPendingAnswer, kv{"id": a.ID})
+		}
+	case pendingExtension:
+		if !ext {
+			return "", c.refuse(msgNoPendingExtension, kv{"id": a.ID})
+		}
+	case "":
+		switch {
+		case answer:
+			want = pendingAnswer
+		case ext:
+			want = pendingExtension
+		default:
+			return "", c.refuse(msgNothingPending, kv{"id": a.ID})
+		}
+	}
+	return want, nil
+}
+
+// kindArg reads an optional "answer" or "extension".
+func (c *call) kindArg() (string, error) {
+	w, ok := c.args.next()
+	if !ok {
+		return "", nil
+	}
+	switch strings.ToLower(w) {
+	case pendingAnswer, "a", "答复":
+		return pendingAnswer, nil
+	case pendingExtension, "e", "ext", "延期":
+		return pendingExtension, nil
+	}
+	return "", c.bad(msgBadKind, kv{"arg": w})
+}
+
+func (c *call) approve(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.leader(ctx, a); err != nil {
+		return Reply{}, err
+	}
+	want, err := c.kindArg()
+	if err != nil {
+		return Reply{}, err
+	}
+	if !c.args.empty() {
+		return Reply{}, c.bad(msgTooManyArgs, nil)
+	}
+	kind, err := c.pendingKind(a, want)
+	if err != nil {
+		return Reply{}, err
+	}
+	if kind == pendingAnswer {
+		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveAnswer}); err != nil {
+			return Reply{}, err
+		}
+		return reply("✅ " + tr(c.lang, msgAnswerApproved, kv{"id": a.ID})), nil
+	}
+	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveExtension})
+	if err != nil {
+		return Reply{}, err
+	}
+	loc := c.h.location(ctx, n.Department)
+	return reply("✅ " + tr(c.lang, msgExtensionApproved, kv{"id": a.ID, "dur": fmtDur(c.lang, a.Extension.Duration),
+		"due": fmtTime(n.Deadlines.AnswerBy, loc)})), nil
+}
+
+func (c *call) reject(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.leader(ctx, a); err != nil {
+		return Reply{}, err
+	}
+	if c.r.Button {
+		want, err := c.kindArg()
+		if err != nil {
+			return Reply{}, err
+		}
+		if _, err := c.pendingKind(a, want); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Notice: plain(tr(c.nlang, msgHowToReject, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+	}
+	reason := c.args.rest()
+	if reason == "" {
+		return Reply{}, c.bad(msgNeedReason, nil)
+	}
+	kind, err := c.pendingKind(a, "")
+	if err != nil {
+		return Reply{}, err
+	}
+	if kind == pendingAnswer {
+		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectAnswer, Text: reason}); err != nil {
+			return Reply{}, err
+		}
+		return reply("↩️ " + tr(c.lang, msgAnswerRejected, kv{"id": a.ID})), nil
+	}
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectExtension, Text: reason}); err != nil {
+		return Reply{}, err
+	}
+	return reply("↩️ " + tr(c.lang, msgExtensionRejected, kv{"id": a.ID})), nil
+}
+
+// details shows everything about one appeal. From a button it goes to the
+// presser privately, so that a group is not flooded.
+func (c *call) details(ctx context.Context) (Reply, error) {
+	a, err := c.target(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !c.r.Chat.Private {
+		here, err := c.inDeptChat(ctx, a.Department)
+		if err != nil {
+			return Reply{}, err
+		}
+		if !here {
+			if here, err = c.inDispatchChat(ctx); err != nil {
+				return Reply{}, err
+			}
+		}
+		if !here {
+			if a.Department == "" {
+				return Reply{}, c.bad(msgNotDispatchChat, nil)
+			}
+			return Reply{}, c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+		}
+	}
+	if !c.roles.canRespond(a.Department) && !c.roles.isDispatcher() {
+		if a.Department == "" {
+			return Reply{}, c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, dispatchers), "cmd": c.row.display()})
+		}
+		return Reply{}, c.refuse(msgNotResponderView, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+	}
+	private := c.r.Chat.Private || c.r.Button
+	lang := c.lang
+	if private {
+		lang = c.plang
+	}
+	full := private && (a.Assignee == c.me.ID || c.roles.isLeader(a.Department) || c.roles.isDispatcher())
+	if full {
+		// Reading the full contact details is worth a line in the log.
+		c.h.log.Info("appeal contact shown", "appeal_id", int64(a.ID), "member_id", int64(c.me.ID))
+	}
+	_, events, err := c.h.svc.Appeal(ctx, a.ID)
+	if err != nil {
+		return Reply{}, err
+	}
+	r, err := c.h.details(ctx, a, events, lang, c.now, full)
+	if err != nil {
+		return Reply{}, err
+	}
+	// A press always gets the details as a message of their own, in
+	// private: in a group so as not to flood it, and in a private chat
+	// because a press only ever gets a notice otherwise.
+	rep := Reply{Rendered: r, Private: c.r.Button}
+	if c.r.Button && !c.r.Chat.Private {
+		rep.Notice = plain(tr(c.nlang, msgSentPrivately, nil))
+	}
+	return rep, nil
+}
+
+// reply is a plain reply with HTML h.
+func reply(h string) Reply { return Reply{Rendered: Rendered{HTML: h}} }

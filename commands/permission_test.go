@@ -1,0 +1,313 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
+)
+
+// permCase is one command tried by every role. setup prepares what the
+// command needs (fresh for each role) and returns the command text and the
+// chat to send it in (nil: the case's chat; private: the user's own).
+type permCase struct {
+	name    string
+	chat    Chat
+	private bool
+	setup   func(e *env) (text string, chat *Chat)
+	allow   []string
+	// deny maps the roles refused to the message they must get; {id} is
+	// the appeal set up.
+	deny map[string]string
+}
+
+const (
+	onlyResponders  = "Only responders, leaders may use /%s."
+	onlyStaff       = "Only responders, leaders, dispatchers, admins may use /%s."
+	onlyDispatchers = "Only dispatchers, admins may use /%s."
+	onlyAdmins      = "Only admins may use /%s."
+	onlyLeaders     = "Only leaders may use /%s."
+	notRoads        = "Only responders and leaders of Roads (roads) may work on appeal #{id}."
+)
+
+// each returns a deny map giving every role in roles message msg.
+func each(msg string, roles ...string) map[string]string {
+	m := map[string]string{}
+	for _, r := range roles {
+		m[r] = msg
+	}
+	return m
+}
+
+func merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// withAppeal returns a setup that makes an appeal with prepare and formats
+// text with its number.
+func withAppeal(dept, text string, prepare func(e *env, id appeal.ID)) func(e *env) (string, *Chat) {
+	return func(e *env) (string, *Chat) {
+		a := e.intake(dept)
+		if prepare != nil {
+			prepare(e, a.ID)
+		}
+		return strings.ReplaceAll(text, "{id}", fmt.Sprint(a.ID)), nil
+	}
+}
+
+func fixed(text string) func(e *env) (string, *Chat) {
+	return func(e *env) (string, *Chat) { return text, nil }
+}
+
+// freshChat returns a setup running text in a new, unbound group chat,
+// after bind (if any) has bound it.
+func freshChat(text string, bind *appeal.ChatBinding) func(e *env) (string, *Chat) {
+	return func(e *env) (string, *Chat) {
+		e.seq++
+		c := Chat{ID: fmt.Sprint(-5000 - e.seq), Title: "fresh"}
+		if bind != nil {
+			b := *bind
+			b.Network, b.ChatID = "telegram", c.ID
+			if err := e.store.BindChat(context.Background(), b); err != nil {
+				e.t.Fatal(err)
+			}
+		}
+		return text, &c
+	}
+}
+
+// newUser returns a setup running text with {user} a member never seen
+// before, after grant (if any) gave them a role.
+func newUser(text string, grant *appeal.Grant) func(e *env) (string, *Chat) {
+	return func(e *env) (string, *Chat) {
+		e.seq++
+		ext := fmt.Sprint(7000 + e.seq)
+		if grant != nil {
+			m, err := e.store.SaveMember(context.Background(), appeal.Member{Network: "telegram", ExternalID: ext})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			g := *grant
+			g.Member = m.ID
+			if err := e.store.Grant(context.Background(), g); err != nil {
+				e.t.Fatal(err)
+			}
+		}
+		return strings.ReplaceAll(text, "{user}", ext), nil
+	}
+}
+
+func claimedBy(role string) func(e *env, id appeal.ID) {
+	return func(e *env, id appeal.ID) { e.act(id, role, appeal.Command{Action: appeal.ActClaim}) }
+}
+
+func permCases() []permCase {
+	everyone := testRoles
+	notResp := func(cmd string) map[string]string {
+		return merge(each(fmt.Sprintf(onlyResponders, cmd), rNone, rDispatcher, rAdmin), each(notRoads, rRespOther, rLeadOther))
+	}
+	respAllowed := []string{rResp, rLeader}
+	staffAllowed := []string{rResp, rLeader, rDispatcher, rAdmin}
+	dispAllowed := []string{rDispatcher, rAdmin}
+	adminOnly := func(cmd string) map[string]string {
+		return each(fmt.Sprintf(onlyAdmins, cmd), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
+	}
+	viewDenied := "Only responders and leaders of Roads (roads), dispatchers and admins may see appeal #{id}."
+	listDenied := "Only responders and leaders of Roads (roads), dispatchers and admins may list its appeals."
+	approveDeny := func(cmd string) map[string]string {
+		return merge(each(fmt.Sprintf(onlyLeaders, cmd), rNone, rResp, rRespOther, rDispatcher, rAdmin),
+			each("Only leaders of Roads (roads) may approve or reject for appeal #{id}.", rLeadOther))
+	}
+	extension := func(e *env, id appeal.ID) {
+		e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 48 * 3600e9, Text: "site visit"})
+	}
+	answered := func(e *env, id appeal.ID) {
+		e.act(id, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed"})
+	}
+	return []permCase{
+		{name: "claim", chat: roadsChat, setup: withAppeal("roads", "claim {id}", nil), allow: respAllowed, deny: notResp("claim")},
+		{name: "unclaim", chat: roadsChat, setup: withAppeal("roads", "unclaim {id}", claimedBy(rResp)), allow: respAllowed, deny: notResp("unclaim")},
+		{name: "answer", chat: roadsChat, setup: withAppeal("roads", "answer {id} Fixed it.", nil), allow: respAllowed, deny: notResp("answer")},
+		{name: "answer_claimed", chat: roadsChat, setup: withAppeal("roads", "answer {id} Fixed it.", claimedBy(rResp)), allow: respAllowed, deny: notResp("answer")},
+		{name: "return", chat: roadsChat, setup: withAppeal("roads", "return {id} Not ours", nil), allow: respAllowed, deny: notResp("return")},
+		{name: "transfer", chat: roadsChat, setup: withAppeal("roads", "transfer {id} water Belongs to water", nil), allow: respAllowed, deny: notResp("transfer")},
+		{name: "extend", chat: roadsChat, setup: withAppeal("roads", "extend {id} 2d Needs a site visit", nil), allow: respAllowed, deny: notResp("extend")},
+		{name: "close_answered", chat: roadsChat, setup: withAppeal("roads", "close {id} Done", answered), allow: respAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(notRoads, rRespOther, rLeadOther, rDispatcher, rAdmin))},
+		{name: "close_unassigned", chat: dispatchChat, setup: withAppeal("", "close {id} Spam", nil), allow: dispAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(fmt.Sprintf(onlyDispatchers, "close"), rResp, rRespOther, rLeader, rLeadOther))},
+		{name: "appeal", chat: roadsChat, setup: withAppeal("roads", "appeal {id}", nil), allow: staffAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(viewDenied, rRespOther, rLeadOther))},
+		{name: "appeal_private", private: true, setup: withAppeal("roads", "appeal #{id}", nil), allow: staffAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(viewDenied, rRespOther, rLeadOther))},
+		{name: "open_department", chat: roadsChat, setup: withAppeal("roads", "open", nil), allow: staffAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "open"), rNone), each(listDenied, rRespOther, rLeadOther))},
+		{name: "open_dispatch", chat: dispatchChat, setup: withAppeal("", "open", nil), allow: dispAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "open"), rNone), each(fmt.Sprintf(onlyDispatchers, "open"), rResp, rRespOther, rLeader, rLeadOther))},
+		{name: "overdue_department", chat: roadsChat, setup: fixed("overdue"), allow: staffAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "overdue"), rNone), each(listDenied, rRespOther, rLeadOther))},
+		{name: "overdue_dispatch", chat: dispatchChat, setup: fixed("overdue"), allow: dispAllowed,
+			deny: merge(each(fmt.Sprintf(onlyStaff, "overdue"), rNone), each(fmt.Sprintf(onlyDispatchers, "overdue"), rResp, rRespOther, rLeader, rLeadOther))},
+		{name: "mine", private: true, setup: fixed("mine"), allow: everyone},
+		{name: "help", chat: roadsChat, setup: fixed("help"), allow: everyone},
+		{name: "start", private: true, setup: fixed("start"), allow: everyone},
+		{name: "lang_private", private: true, setup: fixed("lang zh"), allow: everyone},
+		{name: "lang_group", chat: roadsChat, setup: fixed("lang en"), allow: []string{rLeader, rAdmin},
+			deny: each("Only admins and leaders of this chat's department may change its language.", rNone, rResp, rRespOther, rLeadOther, rDispatcher)},
+		{name: "approve", private: true, setup: withAppeal("roads", "approve {id}", extension), allow: []string{rLeader}, deny: approveDeny("approve")},
+		{name: "approve_in_chat", chat: roadsChat, setup: withAppeal("roads", "approve {id} extension", extension), allow: []string{rLeader}, deny: approveDeny("approve")},
+		{name: "reject", private: true, setup: withAppeal("roads", "reject {id} Not needed", extension), allow: []string{rLeader}, deny: approveDeny("reject")},
+		{name: "assign", chat: dispatchChat, setup: withAppeal("", "assign {id} roads", nil), allow: dispAllowed,
+			deny: each(fmt.Sprintf(onlyDispatchers, "assign"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
+		{name: "dept_list", private: true, setup: fixed("dept list"), allow: []string{rResp, rRespOther, rLeader, rLeadOther, rDispatcher, rAdmin},
+			deny: each(fmt.Sprintf(onlyStaff, "dept list"), rNone)},
+		{name: "dept_add", private: true, setup: func(e *env) (string, *Chat) {
+			e.seq++
+			return fmt.Sprintf("dept add d%d Department %d", e.seq, e.seq), nil
+		}, allow: []string{rAdmin}, deny: adminOnly("dept add")},
+		{name: "dept_bind", setup: freshChat("dept bind roads", nil), allow: []string{rAdmin}, deny: adminOnly("dept bind")},
+		{name: "dept_unbind", setup: freshChat("dept unbind roads", &appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: "roads"}),
+			allow: []string{rAdmin}, deny: adminOnly("dept unbind")},
+		{name: "dept_sla", private: true, setup: fixed("dept sla roads claim=1h urgent.claim=20m"), allow: []string{rAdmin}, deny: adminOnly("dept sla")},
+		{name: "dept_set", private: true, setup: fixed("dept set roads approve_answers=off"), allow: []string{rAdmin}, deny: adminOnly("dept set")},
+		{name: "role_add", private: true, setup: newUser("role add roads responder {user}", nil), allow: []string{rAdmin}, deny: adminOnly("role add")},
+		{name: "role_remove", private: true, setup: newUser("role remove roads leader {user}", &appeal.Grant{Role: appeal.RoleLeader, Department: "roads"}),
+			allow: []string{rAdmin}, deny: adminOnly("role remove")},
+		{name: "dispatcher_add", private: true, setup: newUser("dispatcher add {user}", nil), allow: []string{rAdmin}, deny: adminOnly("dispatcher add")},
+		{name: "dispatcher_remove", private: true, setup: newUser("dispatcher remove {user}", &appeal.Grant{Role: appeal.RoleDispatcher}),
+			allow: []string{rAdmin}, deny: adminOnly("dispatcher remove")},
+		{name: "admin_add", private: true, setup: newUser("admin add {user}", nil), allow: []string{rAdmin}, deny: adminOnly("admin add")},
+		{name: "admin_remove", private: true, setup: newUser("admin remove {user}", &appeal.Grant{Role: appeal.RoleAdmin}),
+			allow: []string{rAdmin}, deny: adminOnly("admin remove")},
+		{name: "dispatch_bind", setup: freshChat("dispatch bind", nil), allow: []string{rAdmin}, deny: adminOnly("dispatch bind")},
+		{name: "dispatch_unbind", setup: freshChat("dispatch unbind", &appeal.ChatBinding{Purpose: appeal.ChatDispatch}),
+			allow: []string{rAdmin}, deny: adminOnly("dispatch unbind")},
+	}
+}
+
+// TestPermissions tries every command as every role and checks that each
+// is allowed or refused with the message that says why.
+func TestPermissions(t *testing.T) {
+	covered := map[string]bool{}
+	for _, pc := range permCases() {
+		covered[strings.SplitN(pc.name, "_", 2)[0]] = true
+		t.Run(pc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, storage.SQLite)
+			for _, role := range testRoles {
+				text, chat := pc.setup(e)
+				c := pc.chat
+				if pc.private {
+					c = privateChat(e.users[role].ID)
+				}
+				if chat != nil {
+					c = *chat
+				}
+				rep := e.do(role, c, text)
+				if strings.Contains(rep.HTML, "⚠️") {
+					t.Fatalf("%s: /%s: unexpected error: %s", role, text, rep.HTML)
+				}
+				allowed := false
+				for _, a := range pc.allow {
+					allowed = allowed || a == role
+				}
+				if allowed {
+					if isError(rep) {
+						t.Errorf("%s: /%s refused, want allowed: %s", role, text, rep.HTML)
+					}
+					continue
+				}
+				want, ok := pc.deny[role]
+				if !ok {
+					t.Fatalf("%s: case lists no expectation", role)
+				}
+				id := ""
+				if f := strings.Fields(text); len(f) > 1 {
+					id = strings.TrimPrefix(f[1], "#")
+				}
+				want = strings.ReplaceAll(want, "{id}", id)
+				if !isError(rep) || !strings.Contains(rep.HTML, want) {
+					t.Errorf("%s: /%s:\n got  %s\n want %s", role, text, rep.HTML, want)
+				}
+			}
+		})
+	}
+	for _, r := range table {
+		if !covered[r.name] {
+			t.Errorf("command /%s has no permission case", r.name)
+		}
+	}
+}
+
+// TestButtonsCheckStoredRoles: a button runs the same checks as its
+// command, from stored roles only, and answers with a notice.
+func TestButtonsCheckStoredRoles(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	a := e.intake("roads")
+	rep := e.press(rNone, roadsChat, buttonData("claim", a.ID, ""))
+	if !rep.Silent || !rep.Alert || rep.Notice != "❌ Only responders, leaders may use /claim." {
+		t.Errorf("stranger pressing Claim: %+v", rep)
+	}
+	rep = e.press(rRespOther, roadsChat, buttonData("claim", a.ID, ""))
+	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("Only responders and leaders of Roads (roads) may work on appeal #%d", a.ID)) {
+		t.Errorf("other department's responder pressing Claim: %+v", rep)
+	}
+	rep = e.press(rResp, roadsChat, buttonData("claim", a.ID, ""))
+	if !rep.Silent || rep.Alert || rep.Notice != fmt.Sprintf("You claimed #%d.", a.ID) || rep.HTML != "" {
+		t.Errorf("responder pressing Claim: %+v", rep)
+	}
+	if got := e.appeal(a.ID); got.Status != appeal.StatusClaimed || got.Assignee != e.ids[rResp] {
+		t.Errorf("after Claim: %s by %d", got.Status, got.Assignee)
+	}
+	rep = e.press(rResp2, roadsChat, buttonData("claim", a.ID, ""))
+	if !rep.Alert || rep.Notice != fmt.Sprintf("❌ Appeal #%d is already claimed by Rita Roads.", a.ID) {
+		t.Errorf("second Claim: %+v", rep)
+	}
+	rep = e.press(rResp, roadsChat, buttonData("answer", a.ID, ""))
+	if !rep.Silent || !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("/answer %d TEXT", a.ID)) {
+		t.Errorf("Answer button: %+v", rep)
+	}
+	rep = e.press(rResp, roadsChat, buttonData("return", a.ID, ""))
+	if !rep.Silent || !strings.Contains(rep.Notice, fmt.Sprintf("/return %d REASON", a.ID)) {
+		t.Errorf("Return button: %+v", rep)
+	}
+	rep = e.press(rLeader, roadsChat, buttonData("appeal", a.ID, ""))
+	if !rep.Private || rep.Silent || rep.Notice != "Sent to you in a private chat." || !strings.Contains(rep.HTML, "13812345678") {
+		t.Errorf("Details button for a leader: %+v", rep)
+	}
+	rep = e.press(rResp2, roadsChat, buttonData("appeal", a.ID, ""))
+	if !rep.Private || strings.Contains(rep.HTML, "13812345678") || !strings.Contains(rep.HTML, "138****5678") {
+		t.Errorf("Details button for a responder who does not hold it shows the phone: %+v", rep)
+	}
+
+	// Leaders' buttons act on what they name.
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 4 * 3600e9, Text: "parts"})
+	rep = e.press(rResp, privateChat(e.users[rResp].ID), buttonData("approve", a.ID, pendingExtension))
+	if !rep.Alert || rep.Notice != "❌ Only leaders may use /approve." {
+		t.Errorf("responder pressing Approve: %+v", rep)
+	}
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("approve", a.ID, pendingAnswer))
+	if !rep.Alert || !strings.Contains(rep.Notice, "has no answer waiting for approval") {
+		t.Errorf("Approve of an answer that is not pending: %+v", rep)
+	}
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("reject", a.ID, pendingExtension))
+	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("/reject %d REASON", a.ID)) {
+		t.Errorf("Reject button: %+v", rep)
+	}
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("approve", a.ID, pendingExtension))
+	if !rep.Silent || rep.Alert || !strings.Contains(rep.Notice, "approved") {
+		t.Errorf("Approve button: %+v", rep)
+	}
+	if got := e.appeal(a.ID); got.Extension != nil {
+		t.Errorf("extension still pending after Approve")
+	}
+}
