@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -36,6 +38,14 @@ var settings = []setting{
 	{flag: "log-level", def: "info", usage: "debug, info, warn or error"},
 	{flag: "log-format", def: "text", usage: "text or json"},
 	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
+	{flag: "language", def: "zh", usage: "default language of chat messages: zh or en"},
+	{flag: "admins", usage: "comma-separated chat user ids (Telegram user ids) who are admins from the start"},
+	{flag: "telegram-token", secret: true, usage: "Telegram bot token; empty runs the console chat instead"},
+	{flag: "telegram-api-url", usage: "Bot API server URL, for a self-hosted one; empty is Telegram's"},
+	{flag: "telegram-webhook-url", usage: "public HTTPS URL Telegram posts updates to; empty uses long polling"},
+	{flag: "telegram-webhook-listen", def: "127.0.0.1:8443", usage: "address the webhook receiver listens on (behind the TLS proxy that serves the webhook URL)"},
+	{flag: "telegram-webhook-secret", secret: true, usage: "secret_token Telegram sends with every webhook request; required with a webhook URL"},
+	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
 }
 
 // config is the parsed, validated configuration, passed down as plain values.
@@ -48,6 +58,17 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
+
+	Language string
+	Admins   []string
+
+	TelegramToken         string
+	TelegramAPIURL        string
+	TelegramWebhookURL    string
+	TelegramWebhookListen string
+	TelegramWebhookSecret string
+
+	WebhookSecret string
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -92,6 +113,44 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		DataDir:     get["data-dir"],
 		Timezone:    get["timezone"],
 		LogFormat:   get["log-format"],
+		Language:    get["language"],
+
+		TelegramToken:         get["telegram-token"],
+		TelegramAPIURL:        get["telegram-api-url"],
+		TelegramWebhookURL:    get["telegram-webhook-url"],
+		TelegramWebhookListen: get["telegram-webhook-listen"],
+		TelegramWebhookSecret: get["telegram-webhook-secret"],
+		WebhookSecret:         get["webhook-secret"],
+	}
+	for _, a := range strings.Split(get["admins"], ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.Admins = append(c.Admins, a)
+		}
+	}
+	if c.Language != "zh" && c.Language != "en" {
+		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
+	}
+	if c.TelegramToken != "" && !telegramToken.MatchString(c.TelegramToken) {
+		errs = append(errs, errors.New("APPEALBOT_TELEGRAM_TOKEN: not a bot token (digits, a colon and 35 letters, digits, '_' or '-')"))
+	}
+	for name, u := range map[string]string{"APPEALBOT_TELEGRAM_API_URL": c.TelegramAPIURL, "APPEALBOT_TELEGRAM_WEBHOOK_URL": c.TelegramWebhookURL} {
+		if u == "" {
+			continue
+		}
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an http(s) URL", name, u))
+		}
+	}
+	if c.TelegramWebhookURL != "" {
+		if c.TelegramToken == "" {
+			errs = append(errs, errors.New("APPEALBOT_TELEGRAM_WEBHOOK_URL: needs APPEALBOT_TELEGRAM_TOKEN"))
+		}
+		if len(c.TelegramWebhookSecret) < 16 || !webhookSecret.MatchString(c.TelegramWebhookSecret) {
+			errs = append(errs, errors.New("APPEALBOT_TELEGRAM_WEBHOOK_SECRET: required with a webhook URL: 16-256 letters, digits, '_' or '-'"))
+		}
+		if _, _, err := net.SplitHostPort(c.TelegramWebhookListen); err != nil {
+			errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_WEBHOOK_LISTEN: %q is not host:port", c.TelegramWebhookListen))
+		}
 	}
 	for _, t := range strings.Split(get["api-tokens"], ",") {
 		if t = strings.TrimSpace(t); t != "" {
@@ -129,6 +188,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	return c, errors.Join(errs...)
 }
+
+var (
+	telegramToken = regexp.MustCompile(`^\d+:[\w-]{35}$`)
+	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
 
 // lookup resolves one setting: the flag if given, else VAR, else VAR_FILE
 // (secrets only), else the default.
@@ -197,5 +261,10 @@ func (c config) logValue() slog.Value {
 		slog.String("data_dir", c.DataDir),
 		slog.Int("api_tokens", len(c.APITokens)),
 		slog.String("timezone", c.Timezone),
+		slog.String("language", c.Language),
+		slog.Int("admins", len(c.Admins)),
+		slog.Bool("telegram", c.TelegramToken != ""),
+		slog.Bool("telegram_webhook", c.TelegramWebhookURL != ""),
+		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
 	)
 }

@@ -15,7 +15,10 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/api"
+	"github.com/appealbot/appealbot/api/callback"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/commands"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -93,14 +96,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	log.Info("appealbot starting", "version", version, "config", cfg.logValue())
-	return serve(ctx, cfg, store, log)
+	return serve(ctx, cfg, store, stdout, log)
 }
 
-// serve runs the API until ctx ends, then shuts down in order: stop taking
-// requests, let those in flight finish, and return so the store closes.
-func serve(ctx context.Context, cfg config, store *storage.Store, log *slog.Logger) error {
+// serve runs the API, the chat networks and the outbox workers until ctx
+// ends (or the console's input does), then shuts down in order: stop taking
+// requests, stop taking chat updates, stop the workers and deliver what is
+// due once more, and return so that the store closes last.
+func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
 	svc := appeal.NewService(store, time.Now, cfg.Timezone)
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log})
+	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language}, log)
+	trs, err := transports(ctx, cfg, stdin, stdout, log)
+	if err != nil {
+		return err
+	}
+	deliverer := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{})
+	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret}, time.Now, log)
+	if cfg.WebhookSecret == "" {
+		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
+	}
+	store.OnOutbox(deliverer.Wake)
+	store.OnOutbox(sender.Wake)
+
+	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -114,22 +132,63 @@ func serve(ctx context.Context, cfg config, store *storage.Store, log *slog.Logg
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- srv.Serve(ln) }()
 	log.Info("http: listening", "addr", ln.Addr().String())
 
+	// Workers outlive the signal: they stop only after intake and updates
+	// have, so that what those wrote still gets delivered.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	workers := newGroup()
+	workers.Go("delivery", func() error { return deliverer.Run(workCtx) })
+	workers.Go("callbacks", func() error { return sender.Run(workCtx) })
+
+	chatCtx, stopChat := context.WithCancel(ctx)
+	defer stopChat()
+	chatDone := make(chan error, len(trs))
+	for _, tr := range trs {
+		b := bot.New(tr, cmds, store, time.Now, log)
+		go func() { chatDone <- b.Run(chatCtx) }()
+	}
+
+	var result error
+	running := len(trs)
 	select {
-	case err := <-errc:
-		return fmt.Errorf("http: %w", err)
+	case err := <-httpDone:
+		result = fmt.Errorf("http: %w", err)
+	case err := <-chatDone:
+		running--
+		if err != nil {
+			result = fmt.Errorf("chat: %w", err)
+		} else {
+			log.Info("chat: input ended")
+		}
 	case <-ctx.Done():
 	}
+
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("http: shutdown", "err", err)
 	}
-	<-errc
+	stopChat()
+	for ; running > 0; running-- {
+		if err := <-chatDone; err != nil && result == nil {
+			result = fmt.Errorf("chat: %w", err)
+		}
+	}
+	stopWork()
+	if err := workers.Wait(); err != nil {
+		log.Warn("workers", "err", err)
+	}
+	if err := drain(deliverer, 5*time.Second); err != nil {
+		log.Warn("delivery: final drain", "err", err)
+	}
+	if err := drain(sender, 5*time.Second); err != nil {
+		log.Warn("callbacks: final drain", "err", err)
+	}
 	log.Info("stopped")
-	return nil
+	return result
 }

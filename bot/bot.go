@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/storage"
+)
+
+// Commands is what the bot needs from the command layer.
+type Commands interface {
+	Handle(ctx context.Context, r commands.Request) commands.Reply
+}
+
+// UpdateStore is what update handling needs from storage.
+type UpdateStore interface {
+	MarkUpdate(ctx context.Context, network, updateID string, at time.Time) (bool, error)
+	CardByMessage(ctx context.Context, network, chatID, messageID string) (storage.Card, error)
+	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
+	SaveMember(ctx context.Context, m appeal.Member) (appeal.Member, error)
+	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
+}
+
+// UpdateMemory is how long handled update ids are remembered. Telegram
+// keeps an undelivered update for at most 24 hours, so an update older than
+// this can never come again.
+const UpdateMemory = 72 * time.Hour
+
+// Bot turns one network's updates into command requests and sends the
+// replies back.
+type Bot struct {
+	tr    Transport
+	cmds  Commands
+	store UpdateStore
+	now   func() time.Time
+	log   *slog.Logger
+}
+
+// New returns a bot for transport tr.
+func New(tr Transport, cmds Commands, store UpdateStore, now func() time.Time, log *slog.Logger) *Bot {
+	return &Bot{tr: tr, cmds: cmds, store: store, now: now, log: log.With("network", tr.Network())}
+}
+
+// Run receives updates until ctx ends, and forgets old update ids hourly.
+func (b *Bot) Run(ctx context.Context) error {
+	pctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := b.store.PruneUpdates(pctx, b.now().Add(-UpdateMemory)); err != nil && pctx.Err() == nil {
+				b.log.Warn("bot: prune update ids", "err", err)
+			} else if n > 0 {
+				b.log.Debug("bot: pruned update ids", "count", n)
+			}
+			select {
+			case <-pctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	err := b.tr.Receive(ctx, b.Handle)
+	cancel()
+	<-done
+	return err
+}
+
+// Handle processes one update once: an update the network delivers again
+// (after a restart, or twice in a row) is recognised by its id and ignored.
+// The id is recorded before the update is acted on, so a crash in between
+// drops that one command rather than running it twice; the person sees no
+// reply and can send it again.
+func (b *Bot) Handle(ctx context.Context, u Update) {
+	net := b.tr.Network()
+	first, err := b.store.MarkUpdate(ctx, net, u.ID, b.now())
+	if err != nil {
+		b.log.Error("bot: record update", "update", u.ID, "err", err)
+		if u.Kind == UpdateButton {
+			_ = b.tr.AnswerButton(ctx, u.PressID, "")
+		}
+		return
+	}
+	if !first {
+		b.log.Info("bot: update seen before, ignored", "update", u.ID)
+		return
+	}
+	switch u.Kind {
+	case UpdateCommand:
+		b.reply(ctx, u, b.cmds.Handle(ctx, b.request(u, u.Command, u.Args, false)))
+	case UpdateButton:
+		cmd, args, ok := commands.ParseButton(u.Data)
+		if !ok {
+			b.answer(ctx, u, commands.Reply{Notice: "?", Silent: true})
+			return
+		}
+		b.answer(ctx, u, b.cmds.Handle(ctx, b.request(u, cmd, args, true)))
+	case UpdateReply:
+		card, err := b.store.CardByMessage(ctx, net, u.Chat.ChatID, u.ReplyTo)
+		if errors.Is(err, storage.ErrNotFound) {
+			return // a reply to some other message of the bot's: not an answer
+		}
+		if err != nil {
+			b.log.Error("bot: find card", "update", u.ID, "err", err)
+			return
+		}
+		args := strconv.FormatInt(int64(card.AppealID), 10) + " " + u.Text
+		b.reply(ctx, u, b.cmds.Handle(ctx, b.request(u, "answer", args, false)))
+	case UpdateJoined:
+		// Remember who joined, so that admins can name them by @username.
+		for _, p := range u.Joined {
+			if _, err := b.store.SaveMember(ctx, appeal.Member{Network: net, ExternalID: p.ID,
+				Username: p.Username, DisplayName: p.DisplayName}); err != nil {
+				b.log.Error("bot: save member", "update", u.ID, "err", err)
+			}
+		}
+	case UpdateMigrated:
+		if err := b.store.MigrateChat(ctx, net, u.Chat.ChatID, u.NewChatID); err != nil {
+			b.log.Error("bot: migrate chat", "from", u.Chat.ChatID, "to", u.NewChatID, "err", err)
+			return
+		}
+		b.log.Info("bot: chat migrated, bindings kept", "from", u.Chat.ChatID, "to", u.NewChatID)
+	}
+}
+
+func (b *Bot) request(u Update, cmd, args string, button bool) commands.Request {
+	r := commands.Request{
+		Network: b.tr.Network(),
+		Chat:    commands.Chat{ID: u.Chat.ChatID, TopicID: u.Chat.TopicID, Private: u.Chat.Private, Title: u.Chat.Title},
+		From:    commands.User(u.From),
+		Command: cmd,
+		Args:    args,
+		Button:  button,
+		Now:     b.now(),
+	}
+	if u.ReplyToUser != nil {
+		ru := commands.User(*u.ReplyToUser)
+		r.ReplyToUser = &ru
+	}
+	return r
+}
+
+// answer acknowledges a button press with the reply's notice and posts the
+// reply itself unless it is silent.
+func (b *Bot) answer(ctx context.Context, u Update, r commands.Reply) {
+	if err := b.tr.AnswerButton(ctx, u.PressID, r.Notice); err != nil {
+		b.log.Warn("bot: answer button", "update", u.ID, "err", err)
+	}
+	if !r.Silent {
+		b.reply(ctx, u, r)
+	}
+}
+
+// reply sends a command's reply where it belongs: in the chat, as an answer
+// to the command, or privately to the person who asked.
+func (b *Bot) reply(ctx context.Context, u Update, r commands.Reply) {
+	if r.Silent || r.HTML == "" {
+		return
+	}
+	out := Outgoing{Chat: u.Chat.ChatRef, HTML: r.HTML, Buttons: toButtons(r.Buttons)}
+	if r.Private {
+		out.Chat = ChatRef{ChatID: u.From.ID}
+	} else if u.Kind != UpdateButton {
+		out.ReplyTo = u.MessageID
+	}
+	if _, err := b.tr.Send(ctx, out); err != nil {
+		b.log.Warn("bot: send reply", "update", u.ID, "chat", out.Chat.ChatID, "err", err)
+	}
+}
+
+func toButtons(rows [][]commands.Button) [][]Button {
+	out := make([][]Button, 0, len(rows))
+	for _, row := range rows {
+		r := make([]Button, 0, len(row))
+		for _, btn := range row {
+			r = append(r, Button(btn))
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/bot"
+)
+
+// feed runs Receive over lines written one by one, letting the test act
+// between them (as a person at the terminal would, after seeing output).
+type feed struct {
+	w   *io.PipeWriter
+	got chan bot.Update
+}
+
+func start(t *testing.T, c *Console, r *io.PipeReader) *feed {
+	f := &feed{got: make(chan bot.Update, 10)}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = c.Receive(ctx, func(_ context.Context, u bot.Update) { f.got <- u })
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return f
+}
+
+func (f *feed) line(t *testing.T, s string) {
+	t.Helper()
+	if _, err := io.WriteString(f.w, s+"\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *feed) next(t *testing.T) bot.Update {
+	t.Helper()
+	select {
+	case u := <-f.got:
+		return u
+	case <-time.After(5 * time.Second):
+		t.Fatal("no update")
+		return bot.Update{}
+	}
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
+	r, w := io.Pipe()
+	out := &lockedBuf{}
+	c := New(r, out)
+	f := start(t, c, r)
+	f.w = w
+
+	f.line(t, "/help")
+	u := f.next(t)
+	if u.Kind != bot.UpdateCommand || u.Command != "help" || !u.Chat.Private || u.Chat.ChatID != "1" || u.From.ID != "1" {
+		t.Fatalf("first command: %+v", u)
+	}
+
+	f.line(t, ":as 1001 alice in water")
+	f.line(t, "/CLAIM 12 now")
+	u2 := f.next(t)
+	if u2.Command != "claim" || u2.Args != "12 now" || u2.Chat.ChatID != "water" || u2.Chat.Private ||
+		u2.From != (bot.User{ID: "1001", Username: "alice", DisplayName: "alice"}) {
+		t.Fatalf("command as alice in water: %+v", u2)
+	}
+	if u2.ID == u.ID {
+		t.Fatalf("update ids repeat: %s", u.ID)
+	}
+
+	id, _ := c.Send(t.Context(), bot.Outgoing{Chat: bot.ChatRef{ChatID: "water"}, HTML: "<b>#12</b> 路灯 &lt;b&gt; <a href=\"https://x\">link</a>",
+		Buttons: [][]bot.Button{{{Label: "认领", Data: "c:claim:12"}, {Label: "退回", Data: "c:return:12"}}}})
+	f.line(t, ":press 2")
+	p := f.next(t)
+	if p.Kind != bot.UpdateButton || p.Data != "c:return:12" || p.MessageID != id || p.PressID == "" {
+		t.Fatalf("press: %+v", p)
+	}
+	f.line(t, ":reply "+id+" 已修复")
+	rp := f.next(t)
+	if rp.Kind != bot.UpdateReply || rp.ReplyTo != id || rp.Text != "已修复" || rp.Chat.ChatID != "water" {
+		t.Fatalf("reply: %+v", rp)
+	}
+	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "water"}, id, bot.Outgoing{HTML: "#12 claimed"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "water"}, "999", bot.Outgoing{HTML: "x"}); err == nil {
+		t.Fatal("editing an unknown message must fail")
+	}
+	f.line(t, ":as 7")
+	f.line(t, ":press 9")
+	f.line(t, ":bogus")
+	f.line(t, "hello")
+	f.line(t, ":who")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "you are u7 (id 7) in a private chat") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	text := out.String()
+	for _, want := range []string{
+		"── water · message 1 ──\n#12 路灯 <b> link (https://x)\n[1] 认领  [2] 退回",
+		"── water · message 1 (edited) ──\n#12 claimed",
+		"usage: :press N", "unknown control :bogus", "commands start with '/'",
+		"you are u7 (id 7) in a private chat",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	select {
+	case u := <-f.got:
+		t.Fatalf("controls and chatter must not become updates: %+v", u)
+	default:
+	}
+}
+
+func TestConsoleStopsAtEndOfInput(t *testing.T) {
+	c := New(strings.NewReader("/help\n"), io.Discard)
+	n := 0
+	if err := c.Receive(t.Context(), func(context.Context, bot.Update) { n++ }); err != nil || n != 1 {
+		t.Fatalf("Receive = %v after %d updates", err, n)
+	}
+}

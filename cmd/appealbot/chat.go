@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/bot/console"
+	"github.com/appealbot/appealbot/bot/telegram"
+	"github.com/appealbot/appealbot/commands"
+)
+
+// stdin is where the console chat reads; a variable so that tests can
+// leave it alone.
+var stdin = os.Stdin
+
+// transports returns the chat networks to connect: Telegram when a token is
+// set, else the console chat when standard input is a terminal, else none
+// (a service manager or container: the API and the outbox keep working).
+func transports(ctx context.Context, cfg config, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+	if cfg.TelegramToken != "" {
+		var menu []telegram.CommandInfo
+		for _, c := range commands.Commands() {
+			menu = append(menu, telegram.CommandInfo{Name: c.Name, Description: c.Help})
+		}
+		tg, err := telegram.New(ctx, telegram.Config{
+			Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+			WebhookURL: cfg.TelegramWebhookURL, WebhookSecret: cfg.TelegramWebhookSecret,
+			WebhookListen: cfg.TelegramWebhookListen, Commands: menu, DefaultLanguage: cfg.Language,
+		}, log)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w", err)
+		}
+		log.Info("chat: connected to Telegram", "bot", tg.Username(), "webhook", cfg.TelegramWebhookURL != "")
+		return []bot.Transport{tg}, nil
+	}
+	if in != nil && term.IsTerminal(int(in.Fd())) {
+		log.Info("chat: console chat on this terminal (no APPEALBOT_TELEGRAM_TOKEN set)")
+		return []bot.Transport{console.New(in, out)}, nil
+	}
+	log.Warn("chat: no chat network is connected: set APPEALBOT_TELEGRAM_TOKEN; " +
+		"the console chat needs a terminal. The API and the outbox keep running")
+	return nil, nil
+}
+
+// group runs goroutines and collects the first error.
+type group struct {
+	errc chan error
+	n    int
+}
+
+func newGroup() *group { return &group{errc: make(chan error, 16)} }
+
+func (g *group) Go(name string, fn func() error) {
+	g.n++
+	go func() {
+		err := fn()
+		if err != nil {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		g.errc <- err
+	}()
+}
+
+// Wait waits for every goroutine and returns the first error.
+func (g *group) Wait() error {
+	var first error
+	for range g.n {
+		if err := <-g.errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	g.n = 0
+	return first
+}
+
+// drain delivers what is due once more before shutdown, bounded by limit.
+func drain(d interface {
+	RunOnce(context.Context) (int, error)
+}, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	for {
+		n, err := d.RunOnce(ctx)
+		if err != nil || n == 0 {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return nil
+			}
+			return err
+		}
+	}
+}
