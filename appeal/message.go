@@ -11,11 +11,24 @@ const (
 	ToLeaders    RecipientKind = "leaders"    // the department's leaders, privately
 	ToMember     RecipientKind = "member"     // one member, privately
 	ToUpstream   RecipientKind = "upstream"   // the appeal's callback URL, over HTTP
+	ToChat       RecipientKind = "chat"       // one chat, named in the message's args (replies)
 )
 
 // ChatRecipients are the recipient kinds delivered to chats; ToUpstream is
 // delivered over HTTP instead.
-var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember}
+var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember, ToChat}
+
+// Args of a message to one chat (ToChat).
+const (
+	ArgNetwork = "network"
+	ArgChat    = "chat"
+	ArgTopic   = "topic"
+	ArgReplyTo = "reply_to"
+	// ArgHTML and ArgButtons carry a reply already rendered when it was
+	// made (the buttons as JSON), since it answers that moment.
+	ArgHTML    = "html"
+	ArgButtons = "buttons"
+)
 
 // Recipient is the addressee of an outbound message.
 type Recipient struct {
@@ -48,6 +61,12 @@ const (
 	MsgAnswerDecision MessageKind = "answer_decision"
 	// MsgCallback posts the accepted answer to the appeal's callback URL.
 	MsgCallback MessageKind = "callback"
+	// MsgReply is a reply to a command, rendered already (ToChat).
+	MsgReply MessageKind = "reply"
+	// MsgDeliveryFailed tells dispatch that a chat refuses messages for
+	// good (the bot was removed, the chat is gone), with args "chat" and
+	// "reason".
+	MsgDeliveryFailed MessageKind = "delivery_failed"
 )
 
 // Message is one outbound chat message, written to the outbox in the same

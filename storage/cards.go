@@ -19,9 +19,12 @@ type Card struct {
 	// TopicID is "" outside forum topics.
 	TopicID   string
 	MessageID string
+	// Digest marks a message that shows several new appeals at once: a
+	// change to the appeal posts a card of its own rather than edit it.
+	Digest bool
 }
 
-const cardColumns = `appeal_id, network, chat_id, topic_id, message_id`
+const cardColumns = `appeal_id, network, chat_id, topic_id, message_id, digest`
 
 type cardRow struct {
 	AppealID  int64  `db:"appeal_id"`
@@ -29,23 +32,25 @@ type cardRow struct {
 	ChatID    string `db:"chat_id"`
 	TopicID   string `db:"topic_id"`
 	MessageID string `db:"message_id"`
+	Digest    bool   `db:"digest"`
 }
 
 func (r cardRow) card() Card {
 	return Card{AppealID: appeal.ID(r.AppealID), Network: r.Network, ChatID: r.ChatID,
-		TopicID: r.TopicID, MessageID: r.MessageID}
+		TopicID: r.TopicID, MessageID: r.MessageID, Digest: r.Digest}
 }
 
 // SaveCard records the card of c.AppealID in a chat and topic; saving it
-// again, as when the card is posted anew, replaces its message id.
+// again, as when the card is posted anew, replaces its message id and
+// digest mark.
 // ErrNotFound when the appeal does not exist.
 func (s *Store) SaveCard(ctx context.Context, c Card) error {
 	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO cards
-		(appeal_id, network, chat_id, topic_id, message_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, `+s.nowSQL+`, `+s.nowSQL+`)
+		(appeal_id, network, chat_id, topic_id, message_id, digest, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, `+s.nowSQL+`, `+s.nowSQL+`)
 		ON CONFLICT (appeal_id, network, chat_id, topic_id) DO UPDATE SET
-			message_id = excluded.message_id, updated_at = excluded.updated_at`),
-		int64(c.AppealID), c.Network, c.ChatID, c.TopicID, c.MessageID); err != nil {
+			message_id = excluded.message_id, digest = excluded.digest, updated_at = excluded.updated_at`),
+		int64(c.AppealID), c.Network, c.ChatID, c.TopicID, c.MessageID, c.Digest); err != nil {
 		return fail(fmt.Sprintf("save card of appeal %d in %s/%s", c.AppealID, c.Network, c.ChatID), err)
 	}
 	return nil

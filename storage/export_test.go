@@ -11,3 +11,7 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 
 // TimeArg is t as the store passes a time to the database.
 func TimeArg(t time.Time) any { return tm(t) }
+
+// BackendPID is the PostgreSQL backend that holds l's lock (0 on SQLite),
+// so that a test can end its session.
+func (l *Lease) BackendPID() int { return l.pid }

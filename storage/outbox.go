@@ -35,7 +35,10 @@ type OutboxMessage struct {
 
 // insertMessages writes msgs to the outbox, due at once. at is the time of
 // the change that caused them; the database's clock stands in when it is
-// zero. Messages without an appeal id are about appeal id.
+// zero. Messages without an appeal id are about appeal id (none when id is
+// 0). On PostgreSQL it also notifies outboxChannel, which the server
+// delivers to ListenOutbox in every instance when tx commits, and never
+// when it rolls back.
 func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, msgs []appeal.Message, at time.Time) error {
 	if len(msgs) == 0 {
 		return nil
@@ -56,6 +59,32 @@ func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, m
 			return err
 		}
 	}
+	if s.driver == Postgres {
+		// The server folds identical notifications of one transaction
+		// into one.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, outboxChannel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EnqueueMessages writes msgs, which need not be about an appeal (a reply
+// to a command has AppealID 0), to the outbox in one transaction, due at
+// at; a zero at takes the database's clock. After the commit it wakes the
+// OnOutbox hooks and, on PostgreSQL, ListenOutbox in every instance. An
+// empty msgs writes nothing. ErrNotFound when a message names an appeal
+// that does not exist.
+func (s *Store) EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.insertMessages(ctx, tx, 0, msgs, at)
+	}); err != nil {
+		return fail(fmt.Sprintf("enqueue %d messages", len(msgs)), err)
+	}
+	s.outboxWritten()
 	return nil
 }
 

@@ -68,6 +68,15 @@ type Store struct {
 
 	hookMu   sync.Mutex
 	onOutbox []func()
+
+	// url is the PostgreSQL URL, for the connection ListenOutbox opens
+	// outside the pool; "" on SQLite.
+	url string
+
+	// leases are the leases held through this store, which Close releases.
+	leaseMu sync.Mutex
+	leases  map[*Lease]struct{}
+	closed  bool
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
@@ -109,6 +118,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if cfg.DatabaseURL != "" {
 		s.driver = Postgres
 		s.nowSQL = "now()"
+		s.url = cfg.DatabaseURL
 		s.db, err = sqlx.Open("postgres", cfg.DatabaseURL)
 		if err != nil {
 			return nil, fmt.Errorf("storage: open postgres: %w", err)
@@ -148,8 +158,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the database.
+// Close releases the leases still held through the store and closes the
+// database.
 func (s *Store) Close() error {
+	s.releaseLeases()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close: %w", err)
 	}
