@@ -145,6 +145,10 @@ const (
 	msgCardTransferred      msgKey = "card_transferred"
 	msgCardReturned         msgKey = "card_returned"
 	msgStatusLine           msgKey = "status_line"
+	msgDigestTitle          msgKey = "digest_title"
+	msgDigestHint           msgKey = "digest_hint"
+	msgDeliveryFailed       msgKey = "delivery_failed"
+	msgDeliveryFailedAppeal msgKey = "delivery_failed_appeal"
 	msgCardExtension        msgKey = "card_extension"
 	msgCardPendingApproval  msgKey = "card_pending_approval"
 	msgReturnedMsg          msgKey = "returned_msg"
@@ -244,6 +248,22 @@ const (
 // supported subset with {name} placeholders; TestCatalog checks that each
 // key has every language, the same placeholders in each, and valid HTML.
 var catalog = map[msgKey]text{
+	msgDigestTitle: {
+		en: "{n} new appeals for {dept}:",
+		zh: "{dept}新收到 {n} 件诉求：",
+	},
+	msgDigestHint: {
+		en: "Many appeals at once, so they are listed together. Claim one with /claim ID; /appeal ID shows it in full.",
+		zh: "诉求较多，合并列出。认领请发送 /claim 编号，/appeal 编号 查看详情。",
+	},
+	msgDeliveryFailed: {
+		en: "Messages to chat {chat} cannot be delivered: {reason}. Check that the bot is still a member there, or bind another chat.",
+		zh: "无法向会话 {chat} 发送消息：{reason}。请确认机器人仍在该群中，或改绑其他会话。",
+	},
+	msgDeliveryFailedAppeal: {
+		en: "It concerned appeal #{id}: /appeal {id}",
+		zh: "涉及诉求 #{id}：/appeal {id}",
+	},
 	msgADispatcher: {
 		en: "a dispatcher",
 		zh: "调度员",

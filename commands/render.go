@@ -190,14 +190,15 @@ func deadlines(a appeal.Appeal) []deadline {
 // RenderMessage renders one outbox message for one reader, in lang, from
 // the appeal as it is now.
 func (h *Handler) RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (Rendered, error) {
-	if m.Kind == appeal.MsgCallback {
+	switch m.Kind {
+	case appeal.MsgCallback:
 		return Rendered{}, fmt.Errorf("commands: render %s: not a chat message", m.Kind)
+	case appeal.MsgReply:
+		return renderReply(m)
+	case appeal.MsgDeliveryFailed:
+		return deliveryFailed(m, h.lang(lang)), nil
 	}
-	if l, ok := normLang(lang); ok {
-		lang = l
-	} else {
-		lang = h.cfg.DefaultLang
-	}
+	lang = h.lang(lang)
 	a, err := h.store.Appeal(ctx, m.AppealID)
 	if err != nil {
 		return Rendered{}, fmt.Errorf("commands: render %s of appeal %d: %w", m.Kind, m.AppealID, err)
