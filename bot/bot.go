@@ -24,6 +24,7 @@ type UpdateStore interface {
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	SaveMember(ctx context.Context, m appeal.Member) (appeal.Member, error)
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
+	EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal.Message) error
 }
 
 // UpdateMemory is how long handled update ids are remembered. Telegram
@@ -158,20 +159,26 @@ func (b *Bot) answer(ctx context.Context, u Update, r commands.Reply) {
 	}
 }
 
-// reply sends a command's reply where it belongs: in the chat, as an answer
-// to the command, or privately to the person who asked.
+// reply queues a command's reply where it belongs: in the chat, as an
+// answer to the command, or privately to the person who asked. Replies go
+// through the outbox like everything else, so they keep to the network's
+// limits and survive a restart.
 func (b *Bot) reply(ctx context.Context, u Update, r commands.Reply) {
 	if r.Silent || r.HTML == "" {
 		return
 	}
-	out := Outgoing{Chat: u.Chat.ChatRef, HTML: r.HTML, Buttons: toButtons(r.Buttons)}
+	chat, topic, replyTo := u.Chat.ChatID, u.Chat.TopicID, ""
 	if r.Private {
-		out.Chat = ChatRef{ChatID: u.From.ID}
+		chat, topic = u.From.ID, ""
 	} else if u.Kind != UpdateButton {
-		out.ReplyTo = u.MessageID
+		replyTo = u.MessageID
 	}
-	if _, err := b.tr.Send(ctx, out); err != nil {
-		b.log.Warn("bot: send reply", "update", u.ID, "chat", out.Chat.ChatID, "err", err)
+	m, err := commands.ReplyMessage(b.tr.Network(), chat, topic, replyTo, r.Rendered)
+	if err == nil {
+		err = b.store.EnqueueMessages(ctx, b.now(), []appeal.Message{m})
+	}
+	if err != nil {
+		b.log.Error("bot: queue reply", "update", u.ID, "chat", chat, "err", err)
 	}
 }
 

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -22,8 +22,9 @@ type OutboxStore interface {
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	MarkFailed(ctx context.Context, id int64, at time.Time, reason string) error
 	MarkDelivered(ctx context.Context, d storage.Delivery) error
-	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	Deliveries(ctx context.Context, outboxID int64) ([]storage.Delivery, error)
+	EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal.Message) error
+	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	ChatBindings(ctx context.Context, purpose appeal.ChatPurpose, department string) ([]appeal.ChatBinding, error)
 	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
 	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)
@@ -31,30 +32,70 @@ type OutboxStore interface {
 	SaveCard(ctx context.Context, c storage.Card) error
 }
 
-// Renderer turns an outbox message into text for one reader.
+// Renderer turns outbox messages into text for one reader.
 type Renderer interface {
 	RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (commands.Rendered, error)
+	RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (commands.Rendered, int, error)
 	ChatLang(ctx context.Context, network, chatID string) string
 	MemberLang(ctx context.Context, m appeal.Member) string
 }
 
-// DeliveryOptions tune the delivery worker.
+// DeliveryOptions tune the delivery worker; zero values take the defaults.
 type DeliveryOptions struct {
-	// Lease is how long a claimed row is reserved; a worker that dies
-	// mid-send lets another take the row over after it. Default 1 minute.
+	// Lease is how long claimed rows are reserved. One instance delivers
+	// at a time (see the delivery lease in cmd), so this only matters when
+	// leadership changes hands. Default 10 minutes.
 	Lease time.Duration
-	// Batch is how many rows one claim takes. Default 20.
+	// Batch is how many rows one claim takes. Default 200.
 	Batch int
-	// Poll is the longest the worker sleeps between scans when nothing
-	// wakes it (another instance may have written rows). Default 5 s.
+	// Held caps the rows held in memory waiting for their chats' budgets.
+	// Default 5000.
+	Held int
+	// Senders is how many sends may be in flight at once (each chat has at
+	// most one). Default 8.
+	Senders int
+	// Poll is the longest the worker sleeps when nothing wakes it.
+	// Default 5 s.
 	Poll time.Duration
 	// MaxBackoff caps the wait before retrying a temporary failure.
 	// Default 5 minutes.
 	MaxBackoff time.Duration
+	// CoalesceAfter: when a group's queue would take longer than this to
+	// drain at its steady pace, its pending new cards go out together as
+	// one digest. Default 6 s.
+	CoalesceAfter time.Duration
+	// Margin is added to every budget window against the difference
+	// between when we send and when the network counts. Default 10 ms.
+	Margin time.Duration
 }
 
-// Deliverer sends the outbox's chat messages through the transports, one
-// worker per process; several processes share the rows through leases.
+func (o *DeliveryOptions) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.Lease, 10*time.Minute)
+	def(&o.Poll, 5*time.Second)
+	def(&o.MaxBackoff, 5*time.Minute)
+	def(&o.CoalesceAfter, 6*time.Second)
+	def(&o.Margin, 10*time.Millisecond)
+	if o.Batch <= 0 {
+		o.Batch = 200
+	}
+	if o.Held <= 0 {
+		o.Held = 5000
+	}
+	if o.Senders <= 0 {
+		o.Senders = 8
+	}
+}
+
+// Deliverer sends the outbox's chat messages through the transports,
+// within each network's limits: it claims due rows, queues them per chat,
+// sends each chat's queue as fast as its budgets allow, merges a busy
+// group's new cards into digests and a card's pending edits into one, and
+// retries what failed for a passing reason. Run it in one process at a time.
 type Deliverer struct {
 	store OutboxStore
 	rnd   Renderer
@@ -63,25 +104,29 @@ type Deliverer struct {
 	log   *slog.Logger
 	opts  DeliveryOptions
 	wake  chan struct{}
+
+	// The rest belongs to the goroutine in Run (or RunOnce).
+	pacers   map[string]*pacer
+	queues   map[chatKey]*queue
+	held     map[int64]*held
+	results  chan result
+	inflight int
+	reported map[chatKey]time.Time
 }
 
 // NewDeliverer returns a worker delivering to the given transports.
 func NewDeliverer(store OutboxStore, rnd Renderer, trs []Transport, now func() time.Time, log *slog.Logger, opts DeliveryOptions) *Deliverer {
-	if opts.Lease <= 0 {
-		opts.Lease = time.Minute
-	}
-	if opts.Batch <= 0 {
-		opts.Batch = 20
-	}
-	if opts.Poll <= 0 {
-		opts.Poll = 5 * time.Second
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = 5 * time.Minute
-	}
-	d := &Deliverer{store: store, rnd: rnd, trs: map[string]Transport{}, now: now, log: log, opts: opts, wake: make(chan struct{}, 1)}
+	opts.defaults()
+	d := &Deliverer{store: store, rnd: rnd, trs: map[string]Transport{}, now: now, log: log, opts: opts,
+		wake: make(chan struct{}, 1), pacers: map[string]*pacer{}, queues: map[chatKey]*queue{},
+		held: map[int64]*held{}, results: make(chan result, opts.Senders), reported: map[chatKey]time.Time{}}
 	for _, t := range trs {
 		d.trs[t.Network()] = t
+		lim := Limits{}
+		if l, ok := t.(Limited); ok {
+			lim = l.Limits()
+		}
+		d.pacers[t.Network()] = newPacer(lim, opts.Margin)
 	}
 	return d
 }
@@ -94,235 +139,567 @@ func (d *Deliverer) Wake() {
 	}
 }
 
-// Run delivers until ctx ends.
+// chatKey names a chat on a network; topics of one chat share its budget.
+type chatKey struct{ network, chat string }
+
+// held is an outbox row in memory, with the chats it still has to reach.
+type held struct {
+	row      storage.OutboxMessage
+	pending  int
+	targets  int
+	failures []string
+}
+
+// item is one row for one chat.
+type item struct {
+	h       *held
+	topic   string
+	member  *appeal.Member
+	replyTo string
+	// newCard is a card for an appeal with no card of its own in the chat
+	// yet: the kind that a busy group gets as a digest.
+	newCard bool
+}
+
+func (it *item) card() bool { return it.h.row.Kind == appeal.MsgCard }
+
+type queue struct {
+	key   chatKey
+	items []*item
+	busy  bool
+	// retryAt holds the queue after a temporary failure; fails counts them
+	// in a row, for the backoff.
+	retryAt time.Time
+	fails   int
+}
+
+// job is one message to send: one item, or several merged.
+type job struct {
+	q      *queue
+	items  []*item
+	digest bool
+}
+
+type result struct {
+	job *job
+	// consumed is how many of the job's items the message covered (a
+	// digest may not fit them all); the rest go back to the queue.
+	consumed int
+	msgID    string
+	err      error
+}
+
+// Run delivers until ctx ends, then waits for sends in flight.
 func (d *Deliverer) Run(ctx context.Context) error {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	forget := time.NewTicker(time.Minute)
+	defer forget.Stop()
 	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			d.log.Error("delivery: scan", "err", err)
-		}
-		if n > 0 && err == nil {
-			continue // there may be more due
+		next := d.step(ctx)
+		if ctx.Err() != nil {
+			d.finish()
+			return nil
 		}
 		wait := d.opts.Poll
-		if next, ok, err := d.store.NextOutboxDue(ctx, appeal.ChatRecipients); err == nil && ok {
-			if w := next.Sub(d.now()); w < wait {
-				wait = max(w, 10*time.Millisecond)
-			}
+		if !next.IsZero() {
+			wait = min(wait, max(next.Sub(d.now()), time.Millisecond))
 		}
-		t := time.NewTimer(wait)
+		if due, ok, err := d.store.NextOutboxDue(ctx, appeal.ChatRecipients); err == nil && ok && len(d.held) < d.opts.Held {
+			wait = min(wait, max(due.Sub(d.now()), time.Millisecond))
+		}
+		t.Reset(wait)
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return nil
 		case <-d.wake:
+		case r := <-d.results:
+			d.settle(ctx, r)
 		case <-t.C:
+		case <-forget.C:
+			for _, p := range d.pacers {
+				p.forget(d.now())
+			}
 		}
-		t.Stop()
 	}
 }
 
-// RunOnce claims one batch of due rows and delivers them; it returns how
-// many rows it claimed.
+// RunOnce claims what is due, sends what the budgets allow now, waits for
+// those sends and returns how many messages it sent or tried. Tests and
+// the final drain at shutdown use it.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
-	rows, err := d.store.ClaimOutbox(ctx, appeal.ChatRecipients, d.now(), d.opts.Batch, d.opts.Lease)
-	if err != nil {
+	if err := d.fill(ctx); err != nil {
 		return 0, err
 	}
-	for _, r := range rows {
-		d.deliver(ctx, r)
+	started := d.dispatch(ctx)
+	d.finish()
+	return started, nil
+}
+
+// step claims, dispatches and settles finished sends; it returns the
+// earliest time a waiting chat becomes ready (zero if none waits).
+func (d *Deliverer) step(ctx context.Context) time.Time {
+	for {
+		select {
+		case r := <-d.results:
+			d.settle(ctx, r)
+			continue
+		default:
+		}
+		break
 	}
-	return len(rows), nil
+	if err := d.fill(ctx); err != nil && ctx.Err() == nil {
+		d.log.Error("delivery: claim", "err", err)
+	}
+	d.dispatch(ctx)
+	return d.nextReady()
+}
+
+// finish waits for every send in flight and settles it.
+func (d *Deliverer) finish() {
+	for d.inflight > 0 {
+		d.settle(context.WithoutCancel(context.Background()), <-d.results)
+	}
+}
+
+// fill claims due rows while there is room, and queues them per chat.
+func (d *Deliverer) fill(ctx context.Context) error {
+	for len(d.held) < d.opts.Held {
+		rows, err := d.store.ClaimOutbox(ctx, appeal.ChatRecipients, d.now(), min(d.opts.Batch, d.opts.Held-len(d.held)), d.opts.Lease)
+		if err != nil {
+			return err
+		}
+		fresh := 0
+		for _, r := range rows {
+			if _, ok := d.held[r.ID]; ok {
+				continue // a lease we hold ran out; the row is queued already
+			}
+			fresh++
+			d.add(ctx, r)
+		}
+		if len(rows) < d.opts.Batch || fresh == 0 {
+			return nil
+		}
+	}
+	return nil
 }
 
 // target is one chat a message goes to.
 type target struct {
 	network string
-	chat    ChatRef
-	member  *appeal.Member // for private messages
+	chat    string
+	topic   string
+	member  *appeal.Member
+	replyTo string
 }
 
-func (d *Deliverer) targets(ctx context.Context, to appeal.Recipient) ([]target, error) {
+func (d *Deliverer) targets(ctx context.Context, m appeal.Message) ([]target, error) {
 	var out []target
 	bindings := func(p appeal.ChatPurpose, dept string) error {
 		bs, err := d.store.ChatBindings(ctx, p, dept)
 		for _, b := range bs {
-			out = append(out, target{network: b.Network, chat: ChatRef{ChatID: b.ChatID, TopicID: b.TopicID}})
+			out = append(out, target{network: b.Network, chat: b.ChatID, topic: b.TopicID})
 		}
 		return err
 	}
 	private := func(m appeal.Member) {
-		out = append(out, target{network: m.Network, chat: ChatRef{ChatID: m.ExternalID}, member: &m})
+		out = append(out, target{network: m.Network, chat: m.ExternalID, member: &m})
 	}
-	switch to.Kind {
+	switch m.To.Kind {
 	case appeal.ToDepartment:
-		return out, bindings(appeal.ChatDepartment, to.Ref)
+		return out, bindings(appeal.ChatDepartment, m.To.Ref)
 	case appeal.ToDispatch:
 		return out, bindings(appeal.ChatDispatch, "")
 	case appeal.ToLeaders:
-		ms, err := d.store.DepartmentMembers(ctx, to.Ref, appeal.RoleLeader)
-		for _, m := range ms {
-			private(m)
+		ms, err := d.store.DepartmentMembers(ctx, m.To.Ref, appeal.RoleLeader)
+		for _, mm := range ms {
+			private(mm)
 		}
 		return out, err
 	case appeal.ToMember:
-		id, err := strconv.ParseInt(to.Ref, 10, 64)
+		id, err := strconv.ParseInt(m.To.Ref, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("member recipient %q: %w", to.Ref, err)
+			return nil, fmt.Errorf("member recipient %q: %w", m.To.Ref, err)
 		}
-		m, err := d.store.Member(ctx, appeal.MemberID(id))
+		mm, err := d.store.Member(ctx, appeal.MemberID(id))
 		if err != nil {
 			return nil, err
 		}
-		private(m)
+		private(mm)
 		return out, nil
+	case appeal.ToChat:
+		return []target{{network: m.Args[appeal.ArgNetwork], chat: m.Args[appeal.ArgChat],
+			topic: m.Args[appeal.ArgTopic], replyTo: m.Args[appeal.ArgReplyTo]}}, nil
 	}
-	return nil, fmt.Errorf("recipient kind %q is not a chat", to.Kind)
+	return nil, fmt.Errorf("recipient kind %q is not a chat", m.To.Kind)
 }
 
-// deliver sends one outbox row to every chat it is for, skipping chats
-// that already have it, and records the outcome.
-func (d *Deliverer) deliver(ctx context.Context, r storage.OutboxMessage) {
+// add expands a claimed row into one item per chat it has yet to reach.
+func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage) {
+	h := &held{row: r}
+	d.held[r.ID] = h
 	log := d.log.With("outbox", r.ID, "kind", r.Kind, "appeal", r.AppealID)
-	targets, err := d.targets(ctx, r.To)
+	ts, err := d.targets(ctx, r.Message)
+	var done []storage.Delivery
+	if err == nil {
+		done, err = d.store.Deliveries(ctx, r.ID)
+	}
+	var cards []storage.Card
+	if err == nil && r.Kind == appeal.MsgCard {
+		cards, err = d.store.Cards(ctx, r.AppealID)
+	}
 	if err != nil {
-		d.retry(ctx, r, err, log)
+		d.release(ctx, h, d.now().Add(d.opts.Poll), err.Error(), log)
 		return
 	}
-	done, err := d.store.Deliveries(ctx, r.ID)
-	if err != nil {
-		d.retry(ctx, r, err, log)
-		return
-	}
-	var failures []string
-	for _, t := range targets {
-		tr, ok := d.trs[t.network]
-		if !ok || delivered(done, t) {
+	for _, t := range ts {
+		if _, ok := d.trs[t.network]; !ok || delivered(done, t) {
 			continue
 		}
-		msgID, err := d.send(ctx, tr, r, t)
-		if kind, be := Classify(err); kind == Permanent && be.MovedTo != "" && t.member == nil {
-			// The group became a supergroup and we missed the notice: move
-			// its bindings and cards, then deliver to the new id.
-			log.Info("delivery: chat moved", "chat", t.chat.ChatID, "to", be.MovedTo)
-			if err := d.store.MigrateChat(ctx, t.network, t.chat.ChatID, be.MovedTo); err != nil {
-				d.retry(ctx, r, err, log)
-				return
+		it := &item{h: h, topic: t.topic, member: t.member, replyTo: t.replyTo}
+		if it.card() {
+			it.newCard = true
+			for _, c := range cards {
+				if c.Network == t.network && c.ChatID == t.chat && c.TopicID == t.topic && !c.Digest {
+					it.newCard = false
+				}
 			}
-			t.chat.ChatID = be.MovedTo
-			msgID, err = d.send(ctx, tr, r, t)
 		}
-		if err != nil {
-			kind, be := Classify(err)
-			if kind != Permanent {
-				d.retry(ctx, r, err, log)
-				return
-			}
-			// This chat will never take it (bot removed, chat gone): record
-			// it as given up so the other chats still get the message.
-			reason := be.Reason
-			log.Error("delivery: permanent failure", "chat", t.chat.ChatID, "reason", reason)
-			failures = append(failures, t.network+":"+t.chat.ChatID+": "+reason)
-			msgID = ""
+		k := chatKey{t.network, t.chat}
+		q := d.queues[k]
+		if q == nil {
+			q = &queue{key: k}
+			d.queues[k] = q
 		}
-		if err := d.store.MarkDelivered(ctx, storage.Delivery{OutboxID: r.ID, Network: t.network,
-			ChatID: t.chat.ChatID, TopicID: t.chat.TopicID, MessageID: msgID, At: d.now()}); err != nil {
-			d.retry(ctx, r, err, log)
-			return
-		}
+		q.items = append(q.items, it)
+		h.pending++
+		h.targets++
 	}
-	if len(targets) == 0 {
-		failures = append(failures, "no chat to deliver to (no chat bound, or no leader with a chat)")
-		log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
-	}
-	if len(failures) > 0 && len(failures) >= len(targets) {
-		if err := d.store.MarkFailed(ctx, r.ID, d.now(), strings.Join(failures, "; ")); err != nil {
-			log.Error("delivery: mark failed", "err", err)
+	if h.pending == 0 {
+		if len(ts) == 0 {
+			h.failures = append(h.failures, "no chat to deliver to (no chat bound, or no leader with a chat)")
+			log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
 		}
-		return
-	}
-	if err := d.store.MarkSent(ctx, r.ID, d.now()); err != nil {
-		log.Error("delivery: mark sent", "err", err)
+		d.close(ctx, h)
 	}
 }
 
 func delivered(done []storage.Delivery, t target) bool {
 	for _, x := range done {
-		if x.Network == t.network && x.ChatID == t.chat.ChatID && x.TopicID == t.chat.TopicID {
+		if x.Network == t.network && x.ChatID == t.chat && x.TopicID == t.topic {
 			return true
 		}
 	}
 	return false
 }
 
-// send renders the message for the target's reader and posts it; a card
-// already standing in that chat is edited instead.
-func (d *Deliverer) send(ctx context.Context, tr Transport, r storage.OutboxMessage, t target) (string, error) {
-	lang := ""
-	if t.member != nil {
-		lang = d.rnd.MemberLang(ctx, *t.member)
-	} else {
-		lang = d.rnd.ChatLang(ctx, t.network, t.chat.ChatID)
+// dispatch starts a send for every chat whose budget allows one now, oldest
+// waiting first, and returns how many it started.
+func (d *Deliverer) dispatch(ctx context.Context) int {
+	now := d.now()
+	var ready []*queue
+	for _, q := range d.queues {
+		if len(q.items) > 0 && !q.busy && !q.retryAt.After(now) {
+			ready = append(ready, q)
+		}
 	}
-	out, err := d.rnd.RenderMessage(ctx, r.Message, lang, d.now())
+	sort.Slice(ready, func(i, j int) bool { return ready[i].items[0].h.row.ID < ready[j].items[0].h.row.ID })
+	started := 0
+	for _, q := range ready {
+		if d.inflight >= d.opts.Senders {
+			break
+		}
+		p := d.pacers[q.key.network]
+		group := d.isGroup(q.key)
+		if p.readyAt(q.key.chat, group, d.congested(q, p, group), now).After(now) {
+			continue
+		}
+		j := d.take(q, p, group)
+		p.sent(q.key.chat, group, now)
+		q.busy = true
+		d.inflight++
+		started++
+		go func() { d.results <- d.execute(ctx, j) }()
+	}
+	return started
+}
+
+// nextReady is the earliest time a queue waiting for its budget may send.
+func (d *Deliverer) nextReady() time.Time {
+	now := d.now()
+	var next time.Time
+	for _, q := range d.queues {
+		if len(q.items) == 0 || q.busy {
+			continue
+		}
+		p := d.pacers[q.key.network]
+		group := d.isGroup(q.key)
+		at := later(p.readyAt(q.key.chat, group, d.congested(q, p, group), now), q.retryAt)
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	return next
+}
+
+func (d *Deliverer) isGroup(k chatKey) bool {
+	l, ok := d.trs[k.network].(Limited)
+	return ok && l.IsGroup(k.chat)
+}
+
+// congested reports a group whose queue would take longer than
+// CoalesceAfter to drain at its steady pace.
+func (d *Deliverer) congested(q *queue, p *pacer, group bool) bool {
+	return group && p.spacing() > 0 && time.Duration(len(q.items))*p.spacing() > d.opts.CoalesceAfter
+}
+
+// take removes the next message from q: the oldest item, with what can go
+// along with it. In a congested group every pending new card of the same
+// department goes into one digest; a card's pending versions are merged
+// into one send of its newest state.
+func (d *Deliverer) take(q *queue, p *pacer, group bool) *job {
+	head := q.items[0]
+	j := &job{q: q}
+	var rest []*item
+	switch {
+	case head.card() && head.newCard && d.congested(q, p, group):
+		j.digest = true
+		for _, it := range q.items {
+			if it.card() && it.newCard && it.h.row.To == head.h.row.To && it.topic == head.topic {
+				j.items = append(j.items, it)
+			} else {
+				rest = append(rest, it)
+			}
+		}
+	case head.card():
+		for _, it := range q.items {
+			if it.card() && it.h.row.AppealID == head.h.row.AppealID && it.h.row.To == head.h.row.To && it.topic == head.topic {
+				j.items = append(j.items, it)
+			} else {
+				rest = append(rest, it)
+			}
+		}
+	default:
+		j.items, rest = []*item{head}, q.items[1:]
+	}
+	q.items = rest
+	return j
+}
+
+// execute sends one job; it runs in its own goroutine and touches no
+// worker state.
+func (d *Deliverer) execute(ctx context.Context, j *job) result {
+	tr := d.trs[j.q.key.network]
+	first := j.items[0]
+	chat := ChatRef{ChatID: j.q.key.chat, TopicID: first.topic}
+	lang := d.rnd.ChatLang(ctx, j.q.key.network, chat.ChatID)
+	if first.member != nil {
+		lang = d.rnd.MemberLang(ctx, *first.member)
+	}
+	now := d.now()
+	if j.digest {
+		ids := make([]appeal.ID, len(j.items))
+		for i, it := range j.items {
+			ids[i] = it.h.row.AppealID
+		}
+		out, n, err := d.rnd.RenderDigest(ctx, first.h.row.To.Ref, ids, lang, now)
+		if err != nil {
+			return result{job: j, err: &Error{Kind: Temporary, Reason: "render digest: " + err.Error(), Err: err}}
+		}
+		id, err := tr.Send(ctx, Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)})
+		if err != nil {
+			return result{job: j, err: err}
+		}
+		for _, it := range j.items[:n] {
+			d.saveCard(ctx, storage.Card{AppealID: it.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
+				TopicID: chat.TopicID, MessageID: id, Digest: true})
+		}
+		return result{job: j, consumed: n, msgID: id}
+	}
+	// The newest version renders the appeal as it is now; older ones are
+	// covered by it.
+	last := j.items[len(j.items)-1]
+	out, err := d.rnd.RenderMessage(ctx, last.h.row.Message, lang, now)
 	if err != nil {
-		return "", &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}
+		return result{job: j, err: &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}}
 	}
-	msg := Outgoing{Chat: t.chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)}
-	if r.Kind != appeal.MsgCard {
-		return tr.Send(ctx, msg)
+	msg := Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo}
+	if !first.card() {
+		id, err := tr.Send(ctx, msg)
+		return result{job: j, consumed: len(j.items), msgID: id, err: err}
 	}
-	cards, err := d.store.Cards(ctx, r.AppealID)
+	// Whether a card stands in the chat is decided now, not when the row
+	// was queued: the previous send to this chat may have just posted it.
+	cards, err := d.store.Cards(ctx, first.h.row.AppealID)
 	if err != nil {
-		return "", err
+		return result{job: j, err: err}
 	}
 	for _, c := range cards {
-		if c.Network == t.network && c.ChatID == t.chat.ChatID && c.TopicID == t.chat.TopicID {
-			err := tr.Edit(ctx, t.chat, c.MessageID, msg)
-			if kind, _ := Classify(err); err != nil && kind == Permanent && isGone(err) {
+		if c.Network == j.q.key.network && c.ChatID == chat.ChatID && c.TopicID == chat.TopicID && !c.Digest {
+			err := tr.Edit(ctx, chat, c.MessageID, msg)
+			if kind, be := Classify(err); err != nil && kind == Permanent && be.MovedTo == "" && isGone(be) {
 				break // the card was deleted: post a new one
 			}
-			return c.MessageID, err
+			return result{job: j, consumed: len(j.items), msgID: c.MessageID, err: err}
 		}
 	}
 	id, err := tr.Send(ctx, msg)
 	if err != nil {
-		return "", err
+		return result{job: j, err: err}
 	}
-	card := storage.Card{AppealID: r.AppealID, Network: t.network, ChatID: t.chat.ChatID, TopicID: t.chat.TopicID, MessageID: id}
-	if err := d.store.SaveCard(ctx, card); err != nil {
-		// The card is in the chat but unrecorded: a retry would post it again.
-		d.log.Error("delivery: record card", "appeal", r.AppealID, "chat", t.chat.ChatID, "err", err)
+	d.saveCard(ctx, storage.Card{AppealID: first.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
+		TopicID: chat.TopicID, MessageID: id})
+	return result{job: j, consumed: len(j.items), msgID: id}
+}
+
+func (d *Deliverer) saveCard(ctx context.Context, c storage.Card) {
+	if err := d.store.SaveCard(ctx, c); err != nil {
+		// The card is in the chat but unrecorded: a later change of the
+		// appeal posts a new card instead of editing this one.
+		d.log.Error("delivery: record card", "appeal", c.AppealID, "chat", c.ChatID, "err", err)
 	}
-	return id, nil
 }
 
 // isGone reports a message that can no longer be edited because it is gone.
-func isGone(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && strings.Contains(strings.ToLower(e.Reason), "not found")
+func isGone(e *Error) bool {
+	return strings.Contains(strings.ToLower(e.Reason), "not found")
 }
 
-// retry schedules the row again: after retry_after for a rate limit,
-// otherwise after an exponential backoff capped at MaxBackoff.
-func (d *Deliverer) retry(ctx context.Context, r storage.OutboxMessage, err error, log *slog.Logger) {
-	wait := backoff(r.Attempts, d.opts.MaxBackoff)
-	if kind, be := Classify(err); kind == RateLimited {
-		wait = be.RetryAfter
+// settle records the outcome of a send.
+func (d *Deliverer) settle(ctx context.Context, r result) {
+	d.inflight--
+	q := r.job.q
+	q.busy = false
+	now := d.now()
+	log := d.log.With("chat", q.key.chat, "network", q.key.network)
+	if r.err == nil {
+		q.fails, q.retryAt = 0, time.Time{}
+		for _, it := range r.job.items[:r.consumed] {
+			d.delivered(ctx, it, q.key.network, q.key.chat, r.msgID)
+		}
+		// What a digest could not hold waits for the next one.
+		q.items = append(r.job.items[r.consumed:], q.items...)
+		return
 	}
-	log.Warn("delivery: will retry", "attempt", r.Attempts, "in", wait, "err", err)
-	if err := d.store.MarkRetry(ctx, r.ID, d.now().Add(wait), err.Error()); err != nil {
+	kind, be := Classify(r.err)
+	switch {
+	case kind == RateLimited:
+		// The network counts differently from us: wait exactly as told.
+		d.pacers[q.key.network].pause(q.key.chat, be.Global, now.Add(be.RetryAfter))
+		q.items = append(r.job.items, q.items...)
+		log.Warn("delivery: rate limited", "retry_after", be.RetryAfter, "global", be.Global)
+		d.noteRetry(ctx, r.job, now.Add(be.RetryAfter), r.err.Error())
+	case kind == Permanent && be.MovedTo != "" && r.job.items[0].member == nil:
+		// A group became a supergroup and we missed the notice: move its
+		// bindings and cards, and send to the new id.
+		log.Info("delivery: chat moved", "to", be.MovedTo)
+		if err := d.store.MigrateChat(ctx, q.key.network, q.key.chat, be.MovedTo); err != nil {
+			q.items = append(r.job.items, q.items...)
+			q.fails++
+			q.retryAt = now.Add(backoff(q.fails, d.opts.MaxBackoff))
+			return
+		}
+		nk := chatKey{q.key.network, be.MovedTo}
+		nq := d.queues[nk]
+		if nq == nil {
+			nq = &queue{key: nk}
+			d.queues[nk] = nq
+		}
+		nq.items = append(nq.items, append(r.job.items, q.items...)...)
+		q.items = nil
+	case kind == Permanent:
+		reason := be.Reason
+		log.Error("delivery: chat refuses messages", "reason", reason)
+		for _, it := range r.job.items {
+			it.h.failures = append(it.h.failures, q.key.network+":"+q.key.chat+": "+reason)
+			d.delivered(ctx, it, q.key.network, q.key.chat, "")
+		}
+		d.report(ctx, q.key, r.job.items[0].h.row, reason)
+	default:
+		q.fails++
+		wait := backoff(q.fails, d.opts.MaxBackoff)
+		q.retryAt = now.Add(wait)
+		q.items = append(r.job.items, q.items...)
+		log.Warn("delivery: will retry", "in", wait, "err", r.err)
+		d.noteRetry(ctx, r.job, q.retryAt, r.err.Error())
+	}
+}
+
+// noteRetry records a retry on the rows, so that their state shows the
+// last error and a restart waits as long.
+func (d *Deliverer) noteRetry(ctx context.Context, j *job, next time.Time, reason string) {
+	seen := map[int64]bool{}
+	for _, it := range j.items {
+		if seen[it.h.row.ID] {
+			continue
+		}
+		seen[it.h.row.ID] = true
+		if err := d.store.MarkRetry(ctx, it.h.row.ID, next, reason); err != nil {
+			d.log.Error("delivery: mark retry", "outbox", it.h.row.ID, "err", err)
+		}
+	}
+}
+
+// delivered records that it's chat has the message and closes its row
+// when every chat has it.
+func (d *Deliverer) delivered(ctx context.Context, it *item, network, chat, msgID string) {
+	if err := d.store.MarkDelivered(ctx, storage.Delivery{OutboxID: it.h.row.ID, Network: network,
+		ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}); err != nil {
+		d.log.Error("delivery: record delivery", "outbox", it.h.row.ID, "err", err)
+	}
+	it.h.pending--
+	if it.h.pending == 0 {
+		d.close(ctx, it.h)
+	}
+}
+
+// close marks a row whose chats are all settled: failed when none took it.
+func (d *Deliverer) close(ctx context.Context, h *held) {
+	delete(d.held, h.row.ID)
+	var err error
+	if len(h.failures) > 0 && len(h.failures) >= h.targets {
+		err = d.store.MarkFailed(ctx, h.row.ID, d.now(), strings.Join(h.failures, "; "))
+	} else {
+		err = d.store.MarkSent(ctx, h.row.ID, d.now())
+	}
+	if err != nil {
+		d.log.Error("delivery: close row", "outbox", h.row.ID, "err", err)
+	}
+}
+
+// release gives a row back to the store to be tried again at next.
+func (d *Deliverer) release(ctx context.Context, h *held, next time.Time, reason string, log *slog.Logger) {
+	delete(d.held, h.row.ID)
+	log.Warn("delivery: will retry row", "at", next, "reason", reason)
+	if err := d.store.MarkRetry(ctx, h.row.ID, next, reason); err != nil {
 		log.Error("delivery: mark retry", "err", err)
 	}
 }
 
-// backoff is 1 s doubled per attempt, capped.
-func backoff(attempt int, limit time.Duration) time.Duration {
-	if attempt < 1 {
-		attempt = 1
+// report tells the dispatch chat, once an hour per chat, that a chat
+// refuses messages for good. A report that fails is not reported again.
+func (d *Deliverer) report(ctx context.Context, k chatKey, row storage.OutboxMessage, reason string) {
+	if row.Kind == appeal.MsgDeliveryFailed {
+		return
 	}
-	if attempt > 20 {
+	now := d.now()
+	if last, ok := d.reported[k]; ok && now.Sub(last) < time.Hour {
+		return
+	}
+	d.reported[k] = now
+	msg := appeal.Message{Kind: appeal.MsgDeliveryFailed, To: appeal.Recipient{Kind: appeal.ToDispatch},
+		AppealID: row.AppealID, Args: map[string]string{appeal.ArgNetwork: k.network, appeal.ArgChat: k.chat, "reason": reason}}
+	if err := d.store.EnqueueMessages(ctx, now, []appeal.Message{msg}); err != nil {
+		d.log.Error("delivery: report failure to dispatch", "err", err)
+	}
+}
+
+// backoff is 1 s doubled per failure in a row, capped.
+func backoff(fails int, limit time.Duration) time.Duration {
+	if fails < 1 {
+		fails = 1
+	}
+	if fails > 20 {
 		return limit
 	}
-	return min(time.Second<<(attempt-1), limit)
+	return min(time.Second<<(fails-1), limit)
 }

@@ -79,7 +79,7 @@ func (t *Transport) convertMessage(id string, m *telego.Message) (bot.Update, bo
 	if name, args, ok := commandOf(m); ok {
 		target := ""
 		name, target, _ = strings.Cut(name, "@")
-		if target != "" && !strings.EqualFold(target, t.username) {
+		if target != "" && !strings.EqualFold(target, t.Username()) {
 			return bot.Update{}, false // "/claim@other_bot": for another bot
 		}
 		up.Kind = bot.UpdateCommand
@@ -87,7 +87,7 @@ func (t *Transport) convertMessage(id string, m *telego.Message) (bot.Update, bo
 		up.Args = args
 		return up, true
 	}
-	if reply != nil && reply.From != nil && reply.From.ID == t.id {
+	if reply != nil && reply.From != nil && reply.From.ID == t.BotID() {
 		up.Kind = bot.UpdateReply
 		up.Text = m.Text
 		return up, true

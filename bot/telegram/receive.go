@@ -57,6 +57,23 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 		return errors.New("telegram: Receive is already running")
 	}
 	defer t.receiving.Store(false)
+	// Until Telegram has told us who we are, commands addressed to "@bot"
+	// and replies to the bot cannot be recognised: wait for it.
+	for wait := 500 * time.Millisecond; t.BotID() == 0; wait = min(2*wait, 15*time.Second) {
+		err := t.identify(ctx)
+		if err == nil {
+			break
+		}
+		if kind, _ := bot.Classify(err); kind == bot.Permanent {
+			return err
+		}
+		t.log.Warn("telegram: getMe failed; retrying", "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
 	d := &dispatcher{sem: make(chan struct{}, MaxHandlers), handle: handle, hctx: context.WithoutCancel(ctx)}
 	if t.cfg.WebhookURL != "" {
 		return t.serveWebhook(ctx, d)

@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,9 @@ type Config struct {
 	// DefaultLanguage picks the descriptions of the default menu (shown to
 	// clients in other languages); "" means "zh".
 	DefaultLanguage string
+	// Limits are the sending budgets the outbox keeps to; zero means
+	// bot.TelegramLimits().
+	Limits bot.Limits
 }
 
 // requestTimeout bounds a call other than getUpdates whose context has no
@@ -86,6 +90,7 @@ type Transport struct {
 	cfg         Config
 	log         *slog.Logger
 	redact      *strings.Replacer
+	mu          sync.Mutex // guards id and username
 	id          int64
 	username    string
 	pollTimeout int // seconds
@@ -98,8 +103,10 @@ var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
 // New builds the telego client on net/http (so that a cancelled context
 // aborts a long poll at once), learns the bot's id and username with getMe
-// and registers the command menu. A refused menu is logged and ignored; a
-// failed getMe is an error (classified like every call, see Send).
+// and registers the command menu. A refused menu is logged and ignored. A
+// getMe refused for good (a wrong token) is an error; when Telegram cannot
+// be reached, New still succeeds so that the rest of appealbot runs through
+// the outage, and Receive asks again until Telegram answers.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Transport, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -149,25 +156,47 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Transport, error) 
 	}
 	t.bot = b
 
-	callCtx, cancel := withDefaultTimeout(ctx)
-	me, err := b.GetMe(callCtx)
-	cancel()
-	if err != nil {
-		return nil, fmt.Errorf("telegram: getMe: %w", t.classify(err))
+	if cfg.Limits == (bot.Limits{}) {
+		t.cfg.Limits = bot.TelegramLimits()
 	}
-	t.id, t.username = me.ID, me.Username
-	t.setCommands(ctx)
+	if err := t.identify(ctx); err != nil {
+		if kind, _ := bot.Classify(err); kind == bot.Permanent {
+			return nil, fmt.Errorf("telegram: getMe: %w", err)
+		}
+		log.Warn("telegram: not reachable at start; will keep trying", "err", err)
+	}
 	return t, nil
 }
+
+// identify learns the bot's id and username and registers the menu.
+func (t *Transport) identify(ctx context.Context) error {
+	callCtx, cancel := withDefaultTimeout(ctx)
+	me, err := t.bot.GetMe(callCtx)
+	cancel()
+	if err != nil {
+		return t.classify(err)
+	}
+	t.mu.Lock()
+	t.id, t.username = me.ID, me.Username
+	t.mu.Unlock()
+	t.setCommands(ctx)
+	return nil
+}
+
+// Limits implements bot.Limited.
+func (t *Transport) Limits() bot.Limits { return t.cfg.Limits }
+
+// IsGroup implements bot.Limited: group and supergroup ids are negative.
+func (t *Transport) IsGroup(chatID string) bool { return strings.HasPrefix(chatID, "-") }
 
 // Network implements bot.Transport.
 func (t *Transport) Network() string { return "telegram" }
 
 // BotID is the bot's user id, from getMe.
-func (t *Transport) BotID() int64 { return t.id }
+func (t *Transport) BotID() int64 { t.mu.Lock(); defer t.mu.Unlock(); return t.id }
 
 // Username is the bot's username (without '@'), from getMe.
-func (t *Transport) Username() string { return t.username }
+func (t *Transport) Username() string { t.mu.Lock(); defer t.mu.Unlock(); return t.username }
 
 // setCommands registers the menu per language and the default menu; a
 // language missing a description falls back to the default language's.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -101,8 +102,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // serve runs the API, the chat networks and the outbox workers until ctx
 // ends (or the console's input does), then shuts down in order: stop taking
-// requests, stop taking chat updates, stop the workers and deliver what is
-// due once more, and return so that the store closes last.
+// requests, stop taking chat updates, stop delivery after one last round,
+// and return so that the store closes last.
+//
+// Several instances may share one PostgreSQL: every instance takes appeals
+// and sends callbacks, but only the holder of the "delivery" lease sends
+// chat messages (so budgets are never doubled) and only the holder of the
+// "updates" lease polls Telegram (Telegram allows one poller). Webhook
+// updates are taken by every instance. When a holder dies, another takes
+// over within seconds.
 func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
 	svc := appeal.NewService(store, time.Now, cfg.Timezone)
 	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language}, log)
@@ -110,12 +118,16 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	deliverer := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{})
 	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret}, time.Now, log)
 	if cfg.WebhookSecret == "" {
 		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
 	}
-	store.OnOutbox(deliverer.Wake)
+	var deliverer atomic.Pointer[bot.Deliverer]
+	store.OnOutbox(func() {
+		if d := deliverer.Load(); d != nil {
+			d.Wake()
+		}
+	})
 	store.OnOutbox(sender.Wake)
 
 	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store})
@@ -141,14 +153,37 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	workers := newGroup()
-	workers.Go("delivery", func() error { return deliverer.Run(workCtx) })
 	workers.Go("callbacks", func() error { return sender.Run(workCtx) })
+	workers.Go("delivery", func() error {
+		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
+			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{})
+			deliverer.Store(d)
+			defer deliverer.Store(nil)
+			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
+			_ = d.Run(lctx)
+			if workCtx.Err() != nil { // shutting down, not losing the lease
+				if err := drain(d, 5*time.Second); err != nil {
+					log.Warn("delivery: final drain", "err", err)
+				}
+			}
+		})
+	})
 
 	chatCtx, stopChat := context.WithCancel(ctx)
 	defer stopChat()
 	chatDone := make(chan error, len(trs))
 	for _, tr := range trs {
 		b := bot.New(tr, cmds, store, time.Now, log)
+		if tr.Network() == "telegram" && cfg.TelegramWebhookURL == "" {
+			go func() {
+				chatDone <- leading(chatCtx, store, "updates", log, func(lctx context.Context) {
+					if err := b.Run(lctx); err != nil {
+						log.Error("chat: receive", "err", err)
+					}
+				})
+			}()
+			continue
+		}
 		go func() { chatDone <- b.Run(chatCtx) }()
 	}
 
@@ -183,12 +218,42 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err := workers.Wait(); err != nil {
 		log.Warn("workers", "err", err)
 	}
-	if err := drain(deliverer, 5*time.Second); err != nil {
-		log.Warn("delivery: final drain", "err", err)
-	}
 	if err := drain(sender, 5*time.Second); err != nil {
 		log.Warn("callbacks: final drain", "err", err)
 	}
 	log.Info("stopped")
 	return result
+}
+
+// leading runs fn for as long as this instance holds the lease name, and
+// tries to take it again when it is lost, until ctx ends.
+func leading(ctx context.Context, store *storage.Store, name string, log *slog.Logger, fn func(ctx context.Context)) error {
+	for ctx.Err() == nil {
+		lease, err := store.Lead(ctx, name, 2*time.Second)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			log.Error("lease: "+name, "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(2 * time.Second):
+			}
+			continue
+		}
+		log.Info("lease: this instance leads "+name, "lease", name)
+		lctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-lease.Lost():
+				log.Warn("lease: lost "+name, "lease", name)
+				cancel()
+			case <-lctx.Done():
+			}
+		}()
+		fn(lctx)
+		cancel()
+		lease.Release()
+	}
+	return nil
 }

@@ -198,7 +198,13 @@ func TestTelegramFullFlow(t *testing.T) {
 			if p.Appeal.ID != 1 || p.Appeal.ExternalID != "W-1" || p.Answer.Text != "The pipe was fixed at 15:00." || up.bad != 0 {
 				t.Fatalf("callback %+v (bad signatures: %d)", p, up.bad)
 			}
-			if msgs := tg.Messages(group); len(msgs) != 5 { // three set-up replies, the card edited in place, the answer's confirmation
+			// Three set-up replies, the card (edited in place) and the
+			// answer's confirmation, which waits its turn in the chat.
+			tg.WaitFor(t, func(s *botapitest.Server) bool {
+				_, ok := lastIn(s, group, "is answered")
+				return ok
+			}, 10*time.Second)
+			if msgs := tg.Messages(group); len(msgs) != 5 {
 				for _, m := range msgs {
 					t.Logf("%d: %s", m.MessageID, m.Plain)
 				}

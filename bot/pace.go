@@ -1,0 +1,149 @@
+package bot
+
+import "time"
+
+// Limits are a chat network's sending budgets. A zero field is no limit.
+type Limits struct {
+	// PerChat is the least time between two messages to one chat.
+	PerChat time.Duration
+	// PerGroup messages at most go to one group in any GroupWindow.
+	PerGroup    int
+	GroupWindow time.Duration
+	// Global messages at most go out in any second, to all chats together.
+	Global int
+}
+
+// TelegramLimits are the budgets appealbot keeps by default on Telegram: a
+// message a second per chat, 20 a minute per group, 25 a second overall
+// (Telegram refuses beyond about 30).
+func TelegramLimits() Limits {
+	return Limits{PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, Global: 25}
+}
+
+// Limited is implemented by transports whose network limits how fast a bot
+// may send. Messages and edits both count.
+type Limited interface {
+	Limits() Limits
+	// IsGroup reports whether chatID is a group, to which PerGroup applies.
+	IsGroup(chatID string) bool
+}
+
+// pacer decides when the next message may go to a chat without breaking a
+// network's limits, so that the network never has to say no. It keeps the
+// send times of the last window in memory; one process sends (see the
+// delivery lease), so this is the whole truth.
+type pacer struct {
+	lim Limits
+	// margin is added to every window, against the difference between
+	// when we send and when the server counts.
+	margin    time.Duration
+	chats     map[string]*chatPace
+	global    []time.Time
+	pausedAll time.Time
+}
+
+type chatPace struct {
+	last   time.Time
+	window []time.Time
+	paused time.Time
+}
+
+func newPacer(lim Limits, margin time.Duration) *pacer {
+	return &pacer{lim: lim, margin: margin, chats: map[string]*chatPace{}}
+}
+
+func (p *pacer) chat(id string) *chatPace {
+	c := p.chats[id]
+	if c == nil {
+		c = &chatPace{}
+		p.chats[id] = c
+	}
+	return c
+}
+
+// spacing is the steady pace of a group: its window spread evenly (3 s for
+// 20 a minute).
+func (p *pacer) spacing() time.Duration {
+	if p.lim.PerGroup <= 0 {
+		return 0
+	}
+	return p.lim.GroupWindow / time.Duration(p.lim.PerGroup)
+}
+
+// readyAt is the earliest time a message may go to chat. A congested group
+// (one with a backlog) is held to its steady pace from the first moment, so
+// that it never spends its whole window at once and then falls silent for
+// the rest of the minute; a calm group may use its window freely.
+func (p *pacer) readyAt(chat string, group, congested bool, now time.Time) time.Time {
+	c := p.chat(chat)
+	at := later(c.paused, p.pausedAll)
+	if p.lim.PerChat > 0 && !c.last.IsZero() {
+		at = later(at, c.last.Add(p.lim.PerChat+p.margin))
+	}
+	if group && p.lim.PerGroup > 0 {
+		c.window = since(c.window, now.Add(-p.lim.GroupWindow-p.margin))
+		if n := len(c.window); n >= p.lim.PerGroup {
+			at = later(at, c.window[n-p.lim.PerGroup].Add(p.lim.GroupWindow+p.margin))
+		}
+		if congested && !c.last.IsZero() {
+			at = later(at, c.last.Add(p.spacing()+p.margin))
+		}
+	}
+	if p.lim.Global > 0 {
+		p.global = since(p.global, now.Add(-time.Second-p.margin))
+		if n := len(p.global); n >= p.lim.Global {
+			at = later(at, p.global[n-p.lim.Global].Add(time.Second+p.margin))
+		}
+	}
+	return at
+}
+
+// sent records a message to chat at now.
+func (p *pacer) sent(chat string, group bool, now time.Time) {
+	c := p.chat(chat)
+	c.last = now
+	if group && p.lim.PerGroup > 0 {
+		c.window = append(c.window, now)
+	}
+	if p.lim.Global > 0 {
+		p.global = append(p.global, now)
+	}
+}
+
+// pause holds chat (or, with all, every chat) until until: the network said
+// to wait.
+func (p *pacer) pause(chat string, all bool, until time.Time) {
+	if all {
+		p.pausedAll = later(p.pausedAll, until)
+		return
+	}
+	c := p.chat(chat)
+	c.paused = later(c.paused, until)
+}
+
+// forget drops chats idle for longer than any window, so memory follows the
+// chats in use.
+func (p *pacer) forget(now time.Time) {
+	keep := max(p.lim.GroupWindow, p.lim.PerChat) + p.margin
+	for id, c := range p.chats {
+		if now.Sub(c.last) > keep && !c.paused.After(now) {
+			delete(p.chats, id)
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// since drops the times not after t; times are in order.
+func since(times []time.Time, t time.Time) []time.Time {
+	i := 0
+	for i < len(times) && !times[i].After(t) {
+		i++
+	}
+	return times[i:]
+}
