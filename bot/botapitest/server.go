@@ -139,7 +139,14 @@ type config struct {
 	limits Limits
 	now    func() time.Time
 	addr   string
+	onSend func(Message)
 }
+
+// WithOnSend calls fn with every message the server accepts (sendMessage
+// and sendPhoto, not edits), as it accepts it; a load test measures when
+// each appeal became visible with it. fn runs under the server's lock and
+// must not call the server.
+func WithOnSend(fn func(Message)) Option { return func(c *config) { c.onSend = fn } }
 
 // WithLimits enforces flood limits (off by default).
 func WithLimits(l Limits) Option { return func(c *config) { c.limits = l } }
@@ -913,6 +920,9 @@ func (s *Server) send(p params, method string) (any, *apiError) {
 	c.msgs[m.MessageID] = st
 	c.botMsgs = append(c.botMsgs, m.MessageID)
 	s.sent = append(s.sent, m)
+	if s.cfg.onSend != nil {
+		s.cfg.onSend(m)
+	}
 	wire := s.wireMessage(c, st, true)
 	if photo {
 		delete(wire, "text")

@@ -431,3 +431,21 @@ func TestWebhookDelivery(t *testing.T) {
 	}
 	s.WaitFor(t, func(s *Server) bool { return s.Pending() == 0 }, 5*time.Second)
 }
+
+func TestOnSendSeesEveryNewMessage(t *testing.T) {
+	var got []Message
+	s := New(t, WithOnSend(func(m Message) { got = append(got, m) }))
+	post := func(method, body string) {
+		resp, err := http.Post(s.URL()+"/bot"+Token+"/"+method, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	post("sendMessage", `{"chat_id":-5,"text":"#1 hello"}`)
+	post("editMessageText", `{"chat_id":-5,"message_id":1,"text":"#1 edited"}`)
+	post("sendMessage", `{"chat_id":7,"text":"#2"}`)
+	if len(got) != 2 || got[0].Text != "#1 hello" || got[1].ChatID != 7 || got[0].At.IsZero() {
+		t.Fatalf("observed %+v", got)
+	}
+}
