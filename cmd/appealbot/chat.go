@@ -34,6 +34,7 @@ func transports(ctx context.Context, cfg config, in *os.File, out io.Writer, log
 			Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 			WebhookURL: cfg.TelegramWebhookURL, WebhookSecret: cfg.TelegramWebhookSecret,
 			WebhookListen: cfg.TelegramWebhookListen, Commands: menu, DefaultLanguage: cfg.Language,
+			Limits: cfg.TelegramLimits,
 		}, log)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)

@@ -10,8 +10,11 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/appealbot/appealbot/bot"
 )
 
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
@@ -46,6 +49,10 @@ var settings = []setting{
 	{flag: "telegram-webhook-listen", def: "127.0.0.1:8443", usage: "address the webhook receiver listens on (behind the TLS proxy that serves the webhook URL)"},
 	{flag: "telegram-webhook-secret", secret: true, usage: "secret_token Telegram sends with every webhook request; required with a webhook URL"},
 	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
+	{flag: "telegram-chat-interval", def: "1s", usage: "least time between two messages to one Telegram chat"},
+	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
+	{flag: "telegram-global-per-second", def: "25", usage: "most Telegram messages in any second, all chats together"},
+	{flag: "coalesce-after", def: "6s", usage: "a group whose backlog would take longer than this to send gets its new appeals as one digest"},
 }
 
 // config is the parsed, validated configuration, passed down as plain values.
@@ -69,6 +76,9 @@ type config struct {
 	TelegramWebhookSecret string
 
 	WebhookSecret string
+
+	TelegramLimits bot.Limits
+	CoalesceAfter  time.Duration
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -126,6 +136,27 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		if a = strings.TrimSpace(a); a != "" {
 			c.Admins = append(c.Admins, a)
 		}
+	}
+	c.TelegramLimits = bot.TelegramLimits()
+	if d, err := time.ParseDuration(get["telegram-chat-interval"]); err != nil || d < 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_CHAT_INTERVAL: %q is not a duration such as 1s", get["telegram-chat-interval"]))
+	} else {
+		c.TelegramLimits.PerChat = d
+	}
+	if n, err := strconv.Atoi(get["telegram-group-per-minute"]); err != nil || n < 1 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_GROUP_PER_MINUTE: %q is not a whole number of at least 1", get["telegram-group-per-minute"]))
+	} else {
+		c.TelegramLimits.PerGroup = n
+	}
+	if n, err := strconv.Atoi(get["telegram-global-per-second"]); err != nil || n < 1 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND: %q is not a whole number of at least 1", get["telegram-global-per-second"]))
+	} else {
+		c.TelegramLimits.Global = n
+	}
+	if d, err := time.ParseDuration(get["coalesce-after"]); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_COALESCE_AFTER: %q is not a positive duration such as 6s", get["coalesce-after"]))
+	} else {
+		c.CoalesceAfter = d
 	}
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
@@ -230,6 +231,11 @@ func TestConfigRules(t *testing.T) {
 		{"flag beats env", []string{"--http-addr", "127.0.0.1:9"}, map[string]string{"APPEALBOT_HTTP_ADDR": ":8080"}, ""},
 		{"bad addr", []string{"--http-addr", "nonsense"}, nil, "not host:port"},
 		{"stray argument", []string{"extra"}, nil, "unexpected arguments"},
+		{"budgets", []string{"--telegram-chat-interval", "2s", "--telegram-group-per-minute", "10", "--telegram-global-per-second", "5"}, nil, ""},
+		{"bad group budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GROUP_PER_MINUTE": "0"}, "APPEALBOT_TELEGRAM_GROUP_PER_MINUTE"},
+		{"bad global budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND": "lots"}, "APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND"},
+		{"bad chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "-1s"}, "APPEALBOT_TELEGRAM_CHAT_INTERVAL"},
+		{"bad coalesce", nil, map[string]string{"APPEALBOT_COALESCE_AFTER": "0s"}, "APPEALBOT_COALESCE_AFTER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
@@ -238,7 +244,11 @@ func TestConfigRules(t *testing.T) {
 			}
 		})
 	}
-	c, err := parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_HTTP_ADDR": "0.0.0.0:1"}), &bytes.Buffer{})
+	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
+	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {
+		t.Fatalf("budgets: %+v %v %v", c.TelegramLimits, c.CoalesceAfter, err)
+	}
+	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_HTTP_ADDR": "0.0.0.0:1"}), &bytes.Buffer{})
 	if err != nil || len(c.APITokens) != 1 || c.APITokens[0] != "file-token-0123456789" {
 		t.Fatalf("token from file: %v %v", c.APITokens, err)
 	}
