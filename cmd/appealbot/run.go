@@ -156,7 +156,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	workers.Go("callbacks", func() error { return sender.Run(workCtx) })
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
-			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{})
+			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter})
 			deliverer.Store(d)
 			defer deliverer.Store(nil)
 			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
