@@ -39,13 +39,31 @@ type fixture struct {
 }
 
 // setup wires the real delivery path: store → deliverer → telego → Bot API
-// test server, with department water bound to the given Telegram chats.
+// test server, with department water bound to the given Telegram chats, on
+// a test clock that moves only when told.
 func setup(t *testing.T, chats ...int64) *fixture {
 	t.Helper()
-	f := &fixture{tg: botapitest.New(t), store: storagetest.Open(t, "postgres"),
-		clk: &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}}
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	f := newFixture(t, botapitest.New(t), clk.now, bot.DeliveryOptions{}, chats)
+	f.clk = clk
+	return f
+}
+
+// limited is setup with the test server enforcing Telegram's limits and a
+// real clock: what the pacer allows must never be refused.
+func limited(t *testing.T, chats ...int64) *fixture {
+	t.Helper()
+	f := newFixture(t, botapitest.New(t, botapitest.WithLimits(botapitest.TelegramLimits())), time.Now,
+		bot.DeliveryOptions{Poll: 50 * time.Millisecond}, chats)
+	f.store.OnOutbox(f.d.Wake)
+	return f
+}
+
+func newFixture(t *testing.T, tg *botapitest.Server, now func() time.Time, opts bot.DeliveryOptions, chats []int64) *fixture {
+	t.Helper()
+	f := &fixture{tg: tg, store: storagetest.Open(t, "postgres")}
 	log := slog.New(slog.DiscardHandler)
-	f.svc = appeal.NewService(f.store, f.clk.now, "Asia/Shanghai")
+	f.svc = appeal.NewService(f.store, now, "Asia/Shanghai")
 	if _, err := f.svc.SaveDepartment(t.Context(), appeal.Department{Code: "water", Name: "供水"}); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +78,7 @@ func setup(t *testing.T, chats ...int64) *fixture {
 		t.Fatal(err)
 	}
 	cmds := commands.New(f.svc, f.store, commands.Config{DefaultLang: "en"}, log)
-	f.d = bot.NewDeliverer(f.store, cmds, []bot.Transport{tr}, f.clk.now, log, bot.DeliveryOptions{})
+	f.d = bot.NewDeliverer(f.store, cmds, []bot.Transport{tr}, now, log, opts)
 	return f
 }
 
@@ -186,32 +204,6 @@ func TestDeliveryFollowsAGroupThatBecameASupergroup(t *testing.T) {
 	if len(bs) != 1 || bs[0].ChatID != "-1000400" {
 		t.Fatalf("binding not moved: %+v", bs)
 	}
-}
-
-// limited is setup with the test server enforcing Telegram's limits and a
-// real clock: what the pacer allows must never be refused.
-func limited(t *testing.T, chats ...int64) *fixture {
-	t.Helper()
-	f := &fixture{tg: botapitest.New(t, botapitest.WithLimits(botapitest.TelegramLimits())), store: storagetest.Open(t, "postgres")}
-	log := slog.New(slog.DiscardHandler)
-	f.svc = appeal.NewService(f.store, time.Now, "Asia/Shanghai")
-	if _, err := f.svc.SaveDepartment(t.Context(), appeal.Department{Code: "water", Name: "供水"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range chats {
-		if err := f.store.BindChat(t.Context(), appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: "water",
-			Network: "telegram", ChatID: strconv.FormatInt(c, 10)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tr, err := telegram.New(t.Context(), telegram.Config{Token: botapitest.Token, APIURL: f.tg.URL()}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmds := commands.New(f.svc, f.store, commands.Config{DefaultLang: "en"}, log)
-	f.d = bot.NewDeliverer(f.store, cmds, []bot.Transport{tr}, time.Now, log, bot.DeliveryOptions{Poll: 50 * time.Millisecond})
-	f.store.OnOutbox(f.d.Wake)
-	return f
 }
 
 // appealsIn returns the appeal numbers shown in chat's messages, with how
