@@ -87,6 +87,29 @@ func init() {
 		{name: "dispatch", sub: "unbind", usage: "/dispatch unbind", help: msgHelpDispatchUnbind, roles: admins, run: (*call).dispatchUnbind},
 		{name: "start", usage: "/start", help: msgHelpStart, roles: anyone, run: (*call).help},
 	}
+	table = append(table, registered...)
+}
+
+// registered are rows that other files of this package add with register,
+// so that a feature's commands live beside its code.
+var registered []row
+
+// register adds rows to the table. Call it from a package-level variable
+// initialiser (var _ = register(...)): those all run before init.
+func register(rows ...row) bool {
+	registered = append(registered, rows...)
+	return true
+}
+
+// addTexts adds a feature's texts to the catalogue; call it like register.
+func addTexts(texts map[msgKey]text) bool {
+	for k, t := range texts {
+		if _, dup := catalog[k]; dup {
+			panic("commands: text " + string(k) + " defined twice")
+		}
+		catalog[k] = t
+	}
+	return true
 }
 
 // menuHelp describes the commands that have subcommands, for the menu.
