@@ -196,10 +196,13 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	forget := time.NewTicker(time.Minute)
 	defer forget.Stop()
 	for {
-		next := d.step(ctx)
+		next, more := d.step(ctx)
 		if ctx.Err() != nil {
 			d.finish()
 			return nil
+		}
+		if more {
+			continue
 		}
 		wait := d.opts.Poll
 		if !next.IsZero() {
@@ -227,17 +230,21 @@ func (d *Deliverer) Run(ctx context.Context) error {
 // those sends and returns how many messages it sent or tried. Tests and
 // the final drain at shutdown use it.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
-	if err := d.fill(ctx); err != nil {
-		return 0, err
+	for more := true; more; {
+		var err error
+		if more, err = d.fill(ctx); err != nil {
+			return 0, err
+		}
 	}
 	started := d.dispatch(ctx)
 	d.finish()
 	return started, nil
 }
 
-// step claims, dispatches and settles finished sends; it returns the
-// earliest time a waiting chat becomes ready (zero if none waits).
-func (d *Deliverer) step(ctx context.Context) time.Time {
+// step settles finished sends, claims a batch and dispatches; it returns
+// the earliest time a waiting chat becomes ready (zero if none waits) and
+// whether more rows may be due right now.
+func (d *Deliverer) step(ctx context.Context) (time.Time, bool) {
 	for {
 		select {
 		case r := <-d.results:
@@ -247,11 +254,12 @@ func (d *Deliverer) step(ctx context.Context) time.Time {
 		}
 		break
 	}
-	if err := d.fill(ctx); err != nil && ctx.Err() == nil {
+	more, err := d.fill(ctx)
+	if err != nil && ctx.Err() == nil {
 		d.log.Error("delivery: claim", "err", err)
 	}
 	d.dispatch(ctx)
-	return d.nextReady()
+	return d.nextReady(), more
 }
 
 // finish waits for every send in flight and settles it.
@@ -261,26 +269,26 @@ func (d *Deliverer) finish() {
 	}
 }
 
-// fill claims due rows while there is room, and queues them per chat.
-func (d *Deliverer) fill(ctx context.Context) error {
-	for len(d.held) < d.opts.Held {
-		rows, err := d.store.ClaimOutbox(ctx, appeal.ChatRecipients, d.now(), min(d.opts.Batch, d.opts.Held-len(d.held)), d.opts.Lease)
-		if err != nil {
-			return err
-		}
-		fresh := 0
-		for _, r := range rows {
-			if _, ok := d.held[r.ID]; ok {
-				continue // a lease we hold ran out; the row is queued already
-			}
-			fresh++
-			d.add(ctx, r)
-		}
-		if len(rows) < d.opts.Batch || fresh == 0 {
-			return nil
-		}
+// fill claims one batch of due rows, if there is room, and queues them per
+// chat. It reports whether more may be due: the caller sends what is ready
+// before claiming more, so a large backlog never holds sends up.
+func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
+	if len(d.held) >= d.opts.Held {
+		return false, nil
 	}
-	return nil
+	rows, err := d.store.ClaimOutbox(ctx, appeal.ChatRecipients, d.now(), min(d.opts.Batch, d.opts.Held-len(d.held)), d.opts.Lease)
+	if err != nil {
+		return false, err
+	}
+	fresh := 0
+	for _, r := range rows {
+		if _, ok := d.held[r.ID]; ok {
+			continue // a lease we hold ran out; the row is queued already
+		}
+		fresh++
+		d.add(ctx, r)
+	}
+	return len(rows) == d.opts.Batch && fresh > 0, nil
 }
 
 // target is one chat a message goes to.
