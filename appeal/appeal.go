@@ -82,8 +82,8 @@ type Extension struct {
 	// adds it to the answer and resolve deadlines in the department's
 	// calendar.
 	Span   Span
-	Reason   string
-	At       time.Time
+	Reason string
+	At     time.Time
 }
 
 // Appeal is one citizen's complaint, request or question.
