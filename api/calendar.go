@@ -79,11 +79,7 @@ func (s *server) getCalendar(w http.ResponseWriter, r *http.Request) {
 		if out.Year != nil && (h.To.Year < *out.Year || h.From.Year > *out.Year) {
 			continue
 		}
-		days := 1
-		for d := h.From; d.Before(h.To); d = d.AddDays(1) {
-			days++
-		}
-		out.Holidays = append(out.Holidays, holidayJSON{From: h.From.String(), To: h.To.String(), Name: h.Name, Days: days})
+		out.Holidays = append(out.Holidays, holidayJSON{From: h.From.String(), To: h.To.String(), Name: h.Name, Days: h.Days()})
 	}
 	for _, wd := range ws {
 		if out.Year != nil && wd.Date.Year != *out.Year {
@@ -134,9 +130,7 @@ func (s *server) putCalendar(w http.ResponseWriter, r *http.Request) {
 	}
 	out := calendarImportJSON{Years: cal.Years, Holidays: len(cal.Holidays), Workdays: len(cal.Workdays)}
 	for _, h := range cal.Holidays {
-		for d := h.From; !d.After(h.To); d = d.AddDays(1) {
-			out.HolidayDays++
-		}
+		out.HolidayDays += h.Days()
 	}
 	s.log.Info("api: calendar imported", "years", cal.Years, "holidays", out.Holidays, "workdays", out.Workdays)
 	writeJSON(w, http.StatusOK, out)

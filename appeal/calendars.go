@@ -14,6 +14,34 @@ type Workday struct {
 	Name string
 }
 
+// Days is the number of days of the holiday, From and To included.
+func (h Holiday) Days() int {
+	return int(h.To.utc().Sub(h.From.utc())/(24*time.Hour)) + 1
+}
+
+// DayTakenError is ErrConflict for a calendar day that is already a
+// holiday or a make-up working day: a day can be only one of them.
+type DayTakenError struct {
+	Date Date
+	// Holiday is true when the day is a holiday, false for a make-up day.
+	Holiday bool
+	Name    string
+}
+
+func (e *DayTakenError) Error() string {
+	what := "a make-up working day"
+	if e.Holiday {
+		what = "a holiday"
+	}
+	if e.Name != "" {
+		what += fmt.Sprintf(" (%s)", e.Name)
+	}
+	return fmt.Sprintf("%s is already %s", e.Date, what)
+}
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *DayTakenError) Is(target error) bool { return target == ErrConflict }
+
 // CalendarSource gives the working-time calendar of a department. The
 // service asks it whenever it computes deadlines.
 type CalendarSource interface {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // CalendarStore is what the calendar commands need from storage. The
@@ -102,7 +101,7 @@ func (c *call) calRange() (appeal.Date, appeal.Date, error) {
 
 // calTaken turns a day already in the calendar into a refusal naming it.
 func (c *call) calTaken(err error) error {
-	var taken *storage.DayTakenError
+	var taken *appeal.DayTakenError
 	if !errors.As(err, &taken) {
 		return err
 	}
@@ -242,13 +241,7 @@ func (c *call) calList(ctx context.Context) (Reply, error) {
 }
 
 // dayCount is the number of days from..to, both included.
-func dayCount(from, to appeal.Date) int {
-	n := 1
-	for d := from; d.Before(to); d = d.AddDays(1) {
-		n++
-	}
-	return n
-}
+func dayCount(from, to appeal.Date) int { return appeal.Holiday{From: from, To: to}.Days() }
 
 func rangeText(from, to appeal.Date) string {
 	if from == to {

@@ -21,29 +21,6 @@ type calendarDayRow struct {
 	Name string `db:"name"`
 }
 
-// DayTakenError is ErrConflict for a calendar day that is already a
-// holiday or a make-up working day.
-type DayTakenError struct {
-	Date appeal.Date
-	// Holiday is true when the day is a holiday, false for a make-up day.
-	Holiday bool
-	Name    string
-}
-
-func (e *DayTakenError) Error() string {
-	what := "a make-up working day"
-	if e.Holiday {
-		what = "a holiday"
-	}
-	if e.Name != "" {
-		what += fmt.Sprintf(" (%s)", e.Name)
-	}
-	return fmt.Sprintf("%s is already %s", e.Date, what)
-}
-
-// Is makes errors.Is(err, ErrConflict) true.
-func (e *DayTakenError) Is(target error) bool { return target == ErrConflict }
-
 // CalendarDays returns every public holiday, as runs of consecutive days
 // with one name, and every make-up working day, each in date order. It
 // implements appeal.CalendarDays.
@@ -73,7 +50,7 @@ func (s *Store) CalendarDays(ctx context.Context) ([]appeal.Holiday, []appeal.Wo
 }
 
 // AddHoliday adds the days of h as a holiday. When any of them is already a
-// holiday or a make-up day it adds nothing and returns a *DayTakenError
+// holiday or a make-up day it adds nothing and returns a *appeal.DayTakenError
 // (ErrConflict) naming the first.
 func (s *Store) AddHoliday(ctx context.Context, h appeal.Holiday) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -111,7 +88,7 @@ func (s *Store) RemoveHolidays(ctx context.Context, from, to appeal.Date) (int, 
 	return int(n), nil
 }
 
-// AddWorkday adds a make-up working day; a *DayTakenError (ErrConflict)
+// AddWorkday adds a make-up working day; a *appeal.DayTakenError (ErrConflict)
 // when the day is already a holiday or a make-up day.
 func (s *Store) AddWorkday(ctx context.Context, w appeal.Workday) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -143,7 +120,7 @@ func (s *Store) RemoveWorkday(ctx context.Context, d appeal.Date) error {
 // ReplaceCalendarYears replaces, in one transaction, every holiday and
 // make-up day of the given years with hs and ws (which should lie in those
 // years; days outside them are added too). A day given twice is a
-// *DayTakenError and changes nothing.
+// *appeal.DayTakenError and changes nothing.
 func (s *Store) ReplaceCalendarYears(ctx context.Context, years []int, hs []appeal.Holiday, ws []appeal.Workday) error {
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, y := range years {
@@ -178,7 +155,7 @@ func (s *Store) ReplaceCalendarYears(ctx context.Context, years []int, hs []appe
 	return nil
 }
 
-// dayFree returns a *DayTakenError for the first day in from..to that is
+// dayFree returns a *appeal.DayTakenError for the first day in from..to that is
 // already in the calendar.
 func dayFree(ctx context.Context, tx *sqlx.Tx, from, to appeal.Date) error {
 	var rows []calendarDayRow
@@ -190,7 +167,7 @@ func dayFree(ctx context.Context, tx *sqlx.Tx, from, to appeal.Date) error {
 		return nil
 	}
 	d, _ := appeal.ParseDate(rows[0].Day)
-	return &DayTakenError{Date: d, Holiday: rows[0].Kind == dayHoliday, Name: rows[0].Name}
+	return &appeal.DayTakenError{Date: d, Holiday: rows[0].Kind == dayHoliday, Name: rows[0].Name}
 }
 
 func insertDay(ctx context.Context, tx *sqlx.Tx, d appeal.Date, kind, name string) error {

@@ -47,9 +47,9 @@ func TestCalendarDays(t *testing.T) {
 
 		// Overlaps are refused whole, naming the day taken.
 		err = s.AddHoliday(ctx, appeal.Holiday{From: date(t, "2026-09-28"), To: date(t, "2026-10-02"), Name: "x"})
-		var taken *storage.DayTakenError
+		var taken *appeal.DayTakenError
 		if !errors.Is(err, storage.ErrConflict) || !errors.As(err, &taken) ||
-			*taken != (storage.DayTakenError{Date: date(t, "2026-10-01"), Holiday: true, Name: "国庆节"}) {
+			*taken != (appeal.DayTakenError{Date: date(t, "2026-10-01"), Holiday: true, Name: "国庆节"}) {
 			t.Errorf("overlapping holiday: %v", err)
 		}
 		err = s.AddWorkday(ctx, appeal.Workday{Date: date(t, "2026-09-27")})
