@@ -14,7 +14,9 @@ type fakeDays struct {
 	err error
 }
 
-func (f fakeDays) CalendarDays(context.Context) ([]Holiday, []Workday, error) { return f.hs, f.ws, f.err }
+func (f fakeDays) CalendarDays(context.Context) ([]Holiday, []Workday, error) {
+	return f.hs, f.ws, f.err
+}
 
 func TestCalendarsGiveEachDepartmentItsZone(t *testing.T) {
 	days := fakeDays{
