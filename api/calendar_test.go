@@ -178,3 +178,14 @@ func TestDepartmentSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestCalendarImportLargeFoldedLine: a body of a megabyte of folded lines
+// is accepted (unfolding is linear; a quadratic one took minutes here).
+func TestCalendarImportLargeFoldedLine(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	fold := strings.Repeat("\r\n x", (1<<20-200)/4)
+	body := vcal("X-WR-CALDESC:a"+fold, "BEGIN:VEVENT", "DTSTART;VALUE=DATE:20261001", "END:VEVENT")
+	if st, m := e.do("PUT", "/api/v1/calendar", ics, body); st != 200 {
+		t.Fatalf("%d %v", st, m)
+	}
+}

@@ -147,9 +147,11 @@ func parseICS(data []byte) (icsCalendar, error) {
 // that start with a space or tab) to the one before.
 func unfoldICS(text string) ([]icsLine, error) {
 	raw := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	// Parts are joined once per line: appending to a string for every
+	// continuation would be quadratic in a body of folded lines.
 	type logical struct {
-		no   int
-		text string
+		no    int
+		parts []string
 	}
 	var ls []logical
 	for i, r := range raw {
@@ -160,17 +162,17 @@ func unfoldICS(text string) ([]icsLine, error) {
 			if len(ls) == 0 {
 				return nil, &icsError{i + 1, "a continuation line with nothing to continue"}
 			}
-			ls[len(ls)-1].text += r[1:]
+			ls[len(ls)-1].parts = append(ls[len(ls)-1].parts, r[1:])
 			continue
 		}
 		if strings.TrimSpace(r) == "" {
 			continue
 		}
-		ls = append(ls, logical{i + 1, r})
+		ls = append(ls, logical{i + 1, []string{r}})
 	}
 	out := make([]icsLine, 0, len(ls))
 	for _, l := range ls {
-		cl, err := parseICSLine(l.no, l.text)
+		cl, err := parseICSLine(l.no, strings.Join(l.parts, ""))
 		if err != nil {
 			return nil, err
 		}
