@@ -44,6 +44,8 @@ type Options struct {
 	// Callbacks, when set, adds each appeal's callback deliveries to
 	// GET /api/v1/appeals/{id}.
 	Callbacks Callbacks
+	// Calendar, when set, serves GET and PUT /api/v1/calendar.
+	Calendar CalendarStore
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
@@ -55,6 +57,7 @@ type Options struct {
 type server struct {
 	svc       Service
 	callbacks Callbacks
+	calendar  CalendarStore
 	db        Pinger
 	tokens    [][]byte
 	log       *slog.Logger
@@ -63,7 +66,7 @@ type server struct {
 
 // New returns the API's HTTP handler.
 func New(svc Service, db Pinger, opts Options) http.Handler {
-	s := &server{svc: svc, callbacks: opts.Callbacks, db: db, log: opts.Log, now: opts.Now}
+	s := &server{svc: svc, callbacks: opts.Callbacks, calendar: opts.Calendar, db: db, log: opts.Log, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -80,6 +83,10 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	mux.Handle("GET /api/v1/appeals/{id}", s.auth(s.getAppeal))
 	mux.Handle("GET /api/v1/departments", s.auth(s.listDepartments))
 	mux.Handle("PUT /api/v1/departments/{code}", s.auth(s.putDepartment))
+	if s.calendar != nil {
+		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
+		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(mux)
 }

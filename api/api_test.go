@@ -29,8 +29,8 @@ type env struct {
 func newEnv(t *testing.T, backend string, tokens ...string) *env {
 	t.Helper()
 	store := storagetest.Open(t, backend)
-	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai")
-	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Now: func() time.Time { return testNow }}))
+	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai", appeal.WithCalendars(appeal.Calendars{Days: store}))
+	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow }}))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, store: store, srv: srv}
 	if len(tokens) > 0 {

@@ -306,7 +306,7 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 		j.Deadlines = &deadlinesJSON{ClaimBy: timePtr(d.ClaimBy), AnswerBy: timePtr(d.AnswerBy), ResolveBy: timePtr(d.ResolveBy)}
 	}
 	if x := a.Extension; x != nil {
-		j.Extension = &extensionJSON{RequestedBy: int64(x.By), Duration: formatDuration(x.Duration), Reason: x.Reason, RequestedAt: x.At}
+		j.Extension = &extensionJSON{RequestedBy: int64(x.By), Duration: x.Span.String(), Reason: x.Reason, RequestedAt: x.At}
 	}
 	return j
 }
@@ -364,7 +364,7 @@ type departmentInJSON struct {
 }
 
 func toTierJSON(t appeal.Tier) tierJSON {
-	return tierJSON{Claim: formatDuration(t.Claim), Answer: formatDuration(t.Answer), Resolve: formatDuration(t.Resolve)}
+	return tierJSON{Claim: t.Claim.String(), Answer: t.Answer.String(), Resolve: t.Resolve.String()}
 }
 
 func toDepartmentJSON(d appeal.Department) departmentJSON {
@@ -379,43 +379,20 @@ func fromTierJSON(prefix string, t tierJSON) (appeal.Tier, *requestError) {
 	for _, f := range []struct {
 		name string
 		in   string
-		out  *time.Duration
+		out  *appeal.Span
 	}{{"claim", t.Claim, &out.Claim}, {"answer", t.Answer, &out.Answer}, {"resolve", t.Resolve, &out.Resolve}} {
-		d, err := parseDuration(f.in)
+		sp, err := appeal.ParseSpan(f.in)
 		if err != nil {
-			return out, badRequest(prefix+"."+f.name, "invalid", "must be a duration such as 30m, 2h or 3d")
+			msg := "must be a span such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"
+			var se *appeal.SpanError
+			if errors.As(err, &se) {
+				msg = se.Message + "; " + msg
+			}
+			return out, badRequest(prefix+"."+f.name, "invalid", msg)
 		}
-		*f.out = d
+		*f.out = sp
 	}
 	return out, nil
-}
-
-// parseDuration accepts Go durations plus whole days ("3d").
-func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		var days int
-		if _, err := fmt.Sscanf(n, "%d", &days); err != nil || fmt.Sprint(days) != n || days <= 0 || days > 3650 {
-			return 0, errors.New("bad day count")
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(s)
-}
-
-// formatDuration writes whole days as "3d" and trims zero units ("2h", "90m").
-func formatDuration(d time.Duration) string {
-	if d > 0 && d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 func (e *requestError) write(w http.ResponseWriter) {

@@ -77,10 +77,13 @@ type Deadlines struct {
 
 // Extension is a request for more time, waiting for a leader's decision.
 type Extension struct {
-	By       MemberID
-	Duration time.Duration
-	Reason   string
-	At       time.Time
+	By MemberID
+	// Span is the time asked for, in calendar or working time; approving
+	// adds it to the answer and resolve deadlines in the department's
+	// calendar.
+	Span   Span
+	Reason string
+	At     time.Time
 }
 
 // Appeal is one citizen's complaint, request or question.

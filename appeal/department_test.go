@@ -7,40 +7,62 @@ import (
 )
 
 func TestPolicyDeadlines(t *testing.T) {
-	start := now
+	cn := calChina2026()
+	// now is Monday 2026-11-02 10:00 UTC, 18:00 in Shanghai: closing time.
 	tests := []struct {
+		name     string
 		priority Priority
+		start    time.Time
 		want     Deadlines
 	}{
-		{PriorityNormal, Deadlines{start.Add(2 * time.Hour), start.Add(72 * time.Hour), start.Add(7 * 24 * time.Hour)}},
-		{PriorityUrgent, Deadlines{start.Add(30 * time.Minute), start.Add(2 * time.Hour), start.Add(24 * time.Hour)}},
+		{"normal, at closing time", PriorityNormal, now, Deadlines{
+			sh(11, 3, 11, 0), sh(11, 5, 18, 0), sh(11, 11, 18, 0)}},
+		{"urgent: calendar time, around the clock", PriorityUrgent, now, Deadlines{
+			now.Add(30 * time.Minute), now.Add(2 * time.Hour), now.Add(24 * time.Hour)}},
 		// Anything not urgent gets the normal tier.
-		{"", Deadlines{start.Add(2 * time.Hour), start.Add(72 * time.Hour), start.Add(7 * 24 * time.Hour)}},
+		{"no priority", "", sh(11, 2, 9, 0), Deadlines{sh(11, 2, 11, 0), sh(11, 5, 18, 0), sh(11, 11, 18, 0)}},
+		// The 12345 case: intake on the day before National Day, answer
+		// in 3 working days. 10-01..07 are off, 10-08 (Thu), 10-09 (Fri)
+		// and the make-up Saturday 10-10 count.
+		{"across National Day with a make-up Saturday", PriorityNormal, sh(9, 30, 10, 0), Deadlines{
+			sh(9, 30, 12, 0), sh(10, 10, 18, 0), sh(10, 15, 18, 0)}},
 	}
 	for _, tc := range tests {
-		t.Run(string(tc.priority), func(t *testing.T) {
-			if got := DefaultPolicy.Deadlines(tc.priority, start); got != tc.want {
-				t.Errorf("Deadlines(%q) = %+v, want %+v", tc.priority, got, tc.want)
+		t.Run(tc.name, func(t *testing.T) {
+			got := DefaultPolicy.Deadlines(tc.priority, tc.start, cn)
+			want := Deadlines{tc.want.ClaimBy.UTC(), tc.want.AnswerBy.UTC(), tc.want.ResolveBy.UTC()}
+			if got != want {
+				t.Errorf("Deadlines(%q, %s) =\n %+v, want\n %+v", tc.priority, tc.start, got, want)
 			}
 		})
 	}
 }
 
 func TestPolicyValidate(t *testing.T) {
-	ok := Tier{Claim: time.Hour, Answer: 2 * time.Hour, Resolve: 3 * time.Hour}
+	h := func(d time.Duration) Span { return CalendarSpan(d) }
+	ok := calTier(time.Hour, 2*time.Hour, 3*time.Hour)
 	tests := []struct {
 		name   string
 		policy Policy
 		err    string // a substring of the error, "" when valid
 	}{
 		{"default", DefaultPolicy, ""},
-		{"equal spans", Policy{Normal: Tier{time.Hour, time.Hour, time.Hour}, Urgent: ok}, ""},
-		{"zero policy", Policy{}, "normal tier: every time limit must be positive"},
-		{"zero claim", Policy{Normal: Tier{0, time.Hour, time.Hour}, Urgent: ok}, "normal tier: every time limit must be positive"},
-		{"negative answer", Policy{Normal: ok, Urgent: Tier{time.Minute, -time.Hour, time.Hour}}, "urgent tier: every time limit must be positive"},
-		{"zero resolve", Policy{Normal: ok, Urgent: Tier{time.Minute, time.Hour, 0}}, "urgent tier: every time limit must be positive"},
-		{"claim after answer", Policy{Normal: Tier{3 * time.Hour, 2 * time.Hour, 4 * time.Hour}, Urgent: ok}, "normal tier: claim ≤ answer ≤ resolve"},
-		{"answer after resolve", Policy{Normal: ok, Urgent: Tier{time.Minute, 3 * time.Hour, 2 * time.Hour}}, "urgent tier: claim ≤ answer ≤ resolve"},
+		{"equal spans", Policy{Normal: calTier(time.Hour, time.Hour, time.Hour), Urgent: ok}, ""},
+		{"working spans in order", Policy{Normal: Tier{WorkingHoursSpan(2 * time.Hour), WorkingDaysSpan(1), WorkingDaysSpan(5)}, Urgent: ok}, ""},
+		{"mixed units in order", Policy{Normal: Tier{h(30 * time.Minute), WorkingHoursSpan(8 * time.Hour), WorkingDaysSpan(3)}, Urgent: ok}, ""},
+		{"zero policy", Policy{}, "normal tier: claim: every time limit must be positive"},
+		{"zero claim", Policy{Normal: calTier(0, time.Hour, time.Hour), Urgent: ok}, "normal tier: claim: every time limit must be positive"},
+		{"negative answer", Policy{Normal: ok, Urgent: calTier(time.Minute, -time.Hour, time.Hour)}, "urgent tier: answer"},
+		{"zero resolve", Policy{Normal: ok, Urgent: calTier(time.Minute, time.Hour, 0)}, "urgent tier: resolve: every time limit must be positive"},
+		{"too long", Policy{Normal: Tier{h(time.Hour), h(time.Hour), WorkingDaysSpan(400)}, Urgent: ok}, "normal tier: resolve 400wd: too long"},
+		{"unknown unit", Policy{Normal: Tier{h(time.Hour), h(time.Hour), Span{D: time.Hour, Unit: "w"}}, Urgent: ok}, "normal tier: resolve"},
+		{"claim after answer", Policy{Normal: calTier(3*time.Hour, 2*time.Hour, 4*time.Hour), Urgent: ok}, "normal tier: claim ≤ answer ≤ resolve"},
+		{"answer after resolve", Policy{Normal: ok, Urgent: calTier(time.Minute, 3*time.Hour, 2*time.Hour)}, "urgent tier: claim ≤ answer ≤ resolve"},
+		{"working days after working hours", Policy{Normal: Tier{WorkingDaysSpan(2), WorkingHoursSpan(8 * time.Hour), WorkingDaysSpan(5)}, Urgent: ok}, "normal tier: claim ≤ answer ≤ resolve is required (2wd, 8wh, 5wd)"},
+		// Mixed units are compared from Monday 09:00: 1wd is Tuesday 18:00,
+		// after 24h (Tuesday 09:00).
+		{"working day after a calendar day", Policy{Normal: Tier{h(time.Hour), WorkingDaysSpan(1), h(24 * time.Hour)}, Urgent: ok}, "normal tier: claim ≤ answer ≤ resolve"},
+		{"calendar hours after working hours", Policy{Normal: Tier{h(3 * time.Hour), WorkingHoursSpan(2 * time.Hour), WorkingDaysSpan(1)}, Urgent: ok}, "normal tier: claim ≤ answer ≤ resolve"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

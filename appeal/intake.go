@@ -137,8 +137,9 @@ func checkText(field, v string, required bool, max int) error {
 // NewAppeal builds a validated intake into a new appeal. With a department
 // it is assigned at once and its clock starts now; without one (dept nil) it
 // waits for dispatch. requested is the department code the upstream asked
-// for, kept in the log when it was unknown.
-func NewAppeal(in Intake, dept *Department, requested string, now time.Time) (Appeal, []Event, []Message) {
+// for, kept in the log when it was unknown. cal is the department's
+// working-time calendar (ignored without a department).
+func NewAppeal(in Intake, dept *Department, requested string, cal Calendar, now time.Time) (Appeal, []Event, []Message) {
 	a := Appeal{
 		Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
 		Category: in.Category, Priority: in.Priority, Citizen: in.Citizen, Location: in.Location,
@@ -159,7 +160,7 @@ func NewAppeal(in Intake, dept *Department, requested string, now time.Time) (Ap
 	if dept == nil {
 		return a, events, []Message{{Kind: MsgCard, To: Recipient{Kind: ToDispatch}}}
 	}
-	assignTo(&a, dept.Code, dept.SLA.Deadlines(a.Priority, now), now)
+	assignTo(&a, dept.Code, dept.SLA.Deadlines(a.Priority, now, cal), now)
 	events = append(events, Event{At: now, Kind: EventAssigned, FromStatus: StatusUnassigned,
 		ToStatus: StatusAssigned, Department: dept.Code})
 	return a, events, []Message{{Kind: MsgCard, To: Recipient{Kind: ToDepartment, Ref: dept.Code}}}

@@ -174,12 +174,12 @@ func TestNewAppealWithDepartment(t *testing.T) {
 	in := validIntake()
 	in.Priority = PriorityUrgent
 	policy := Policy{
-		Normal: Tier{Claim: time.Hour, Answer: 48 * time.Hour, Resolve: 96 * time.Hour},
-		Urgent: Tier{Claim: 15 * time.Minute, Answer: time.Hour, Resolve: 4 * time.Hour},
+		Normal: calTier(time.Hour, 48*time.Hour, 96*time.Hour),
+		Urgent: calTier(15*time.Minute, time.Hour, 4*time.Hour),
 	}
 	dept := &Department{Code: "roads", Name: "Roads", SLA: policy}
 
-	a, events, msgs := NewAppeal(in, dept, "roads", now)
+	a, events, msgs := NewAppeal(in, dept, "roads", testCal, now)
 
 	// The clock starts when the appeal reaches the department, not when
 	// the citizen called.
@@ -226,7 +226,7 @@ func TestNewAppealWithoutDepartment(t *testing.T) {
 			in.Department = tc.requested
 			in = in.Normalize(now)
 
-			a, events, msgs := NewAppeal(in, nil, tc.requested, now)
+			a, events, msgs := NewAppeal(in, nil, tc.requested, testCal, now)
 
 			want := Appeal{
 				Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
@@ -251,7 +251,7 @@ func TestNewAppealWithoutDepartment(t *testing.T) {
 
 func TestNewAppealKeepsAnUnknownDepartmentShortAndClean(t *testing.T) {
 	in := Intake{Source: "s", ExternalID: "e", Title: "t", Body: "b", Priority: PriorityNormal, ReceivedAt: now}
-	_, events, _ := NewAppeal(in, nil, "a\x00b"+strings.Repeat("长", 100), now)
+	_, events, _ := NewAppeal(in, nil, "a\x00b"+strings.Repeat("长", 100), testCal, now)
 	note := events[0].Note
 	if strings.ContainsRune(note, 0) || !strings.HasPrefix(note, "unknown department: ab长") || !strings.HasSuffix(note, "…") ||
 		len([]rune(note)) != len([]rune("unknown department: "))+65 {

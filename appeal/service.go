@@ -51,12 +51,33 @@ type Service struct {
 	store           Store
 	now             func() time.Time
 	defaultTimezone string
+	calendars       CalendarSource
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithCalendars makes the service compute deadlines in the calendars src
+// gives. Without it every department works the default office week
+// (Monday to Friday, 09:00–12:00 and 13:30–18:00) in its own time zone,
+// without holidays.
+func WithCalendars(src CalendarSource) Option {
+	return func(s *Service) { s.calendars = src }
 }
 
 // NewService returns a service over store. now is the clock; defaultTimezone
 // is given to departments created without one.
-func NewService(store Store, now func() time.Time, defaultTimezone string) *Service {
-	return &Service{store: store, now: now, defaultTimezone: defaultTimezone}
+func NewService(store Store, now func() time.Time, defaultTimezone string, opts ...Option) *Service {
+	s := &Service{store: store, now: now, defaultTimezone: defaultTimezone, calendars: Calendars{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Calendar returns the working-time calendar of department d.
+func (s *Service) Calendar(ctx context.Context, d Department) (Calendar, error) {
+	return s.calendars.Calendar(ctx, d)
 }
 
 // Now returns the service's current time, truncated to what storage keeps.
@@ -83,7 +104,15 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 			return Appeal{}, false, fmt.Errorf("intake: %w", err)
 		}
 	}
-	a, events, msgs := NewAppeal(in, dept, in.Department, now)
+	var cal Calendar
+	if dept != nil {
+		c, err := s.calendars.Calendar(ctx, *dept)
+		if err != nil {
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+		cal = c
+	}
+	a, events, msgs := NewAppeal(in, dept, in.Department, cal, now)
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)
@@ -145,7 +174,8 @@ func (s *Service) SaveDepartment(ctx context.Context, d Department) (Department,
 
 // Act applies cmd to appeal id. It fills in what the state machine needs
 // from the departments involved: new deadlines for assign, transfer and
-// reopen, and whether answers need approval.
+// reopen, moved deadlines for an approved extension (in the calendar of the
+// department that holds the appeal), and whether answers need approval.
 func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 	if cmd.Department != "" {
 		code, ok := NormalizeCode(cmd.Department)
@@ -163,7 +193,8 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 			return Appeal{}, err
 		}
 		target := cmd.Department
-		if cmd.Action == ActReopen || cmd.Action == ActAnswer {
+		switch cmd.Action {
+		case ActReopen, ActAnswer, ActApproveExtension:
 			target = cur.Department
 		}
 		var dept *Department
@@ -177,11 +208,21 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 		now := s.Now()
 		c := cmd
 		if dept != nil {
-			c.Deadlines = dept.SLA.Deadlines(cur.Priority, now)
+			cal, err := s.calendars.Calendar(ctx, *dept)
+			if err != nil {
+				return Appeal{}, fmt.Errorf("department %q: %w", target, err)
+			}
+			c.Deadlines = dept.SLA.Deadlines(cur.Priority, now, cal)
+			if cmd.Action == ActApproveExtension && cur.Extension != nil {
+				// The extension counts from the old deadlines, not from
+				// now: a late approval must not eat the time granted.
+				c.Deadlines.AnswerBy = cal.Add(cur.Deadlines.AnswerBy, cur.Extension.Span).UTC()
+				c.Deadlines.ResolveBy = cal.Add(cur.Deadlines.ResolveBy, cur.Extension.Span).UTC()
+			}
 			c.RequireApproval = dept.ApproveAnswers
 		}
 		a, err := s.store.UpdateAppeal(ctx, id, func(a Appeal, pending *Answer) (Change, error) {
-			if a.Department != cur.Department {
+			if a.Department != cur.Department || (cmd.Action == ActApproveExtension && !sameExtension(a.Extension, cur.Extension)) {
 				return Change{}, errMoved
 			}
 			return Transition(a, pending, c, now)
@@ -194,3 +235,12 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 }
 
 var errMoved = errors.New("appeal moved to another department meanwhile")
+
+// sameExtension reports whether a and b are the same pending request, so
+// that deadlines computed from one are not applied to another.
+func sameExtension(a, b *Extension) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}

@@ -54,8 +54,8 @@ var (
 	ErrExtensionPending = errors.New("an extension request is already pending")
 	// ErrNoExtensionPending: nothing to approve or reject.
 	ErrNoExtensionPending = errors.New("no extension request is pending")
-	// ErrBadExtension: the extension is not a positive duration.
-	ErrBadExtension = errors.New("extension must be a positive duration")
+	// ErrBadExtension: the extension is not a valid, positive span.
+	ErrBadExtension = errors.New("extension must be a positive span of time")
 	// ErrUnknownAction: the action is not one of Actions.
 	ErrUnknownAction = errors.New("unknown action")
 	// ErrDeadlinesRequired: assign, transfer or reopen without deadlines.
@@ -93,12 +93,14 @@ type Command struct {
 	// Department is the target of assign and transfer.
 	Department string
 	// Deadlines are the new deadlines for assign, transfer and reopen,
-	// computed by the caller from the target department's policy.
+	// computed by the caller from the target department's policy, and for
+	// approve_extension the moved AnswerBy and ResolveBy (the old ones plus
+	// the extension in the department's calendar; ClaimBy is ignored).
 	Deadlines Deadlines
 	// Text is the answer, reason or result.
 	Text string
 	// Extension is the extra time asked for by request_extension.
-	Extension time.Duration
+	Extension Span
 	// RequireApproval makes an answer wait for a leader (the department's
 	// ApproveAnswers setting).
 	RequireApproval bool
@@ -334,13 +336,13 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if a.Extension != nil {
 			return Change{}, ErrExtensionPending
 		}
-		if cmd.Extension <= 0 {
+		if cmd.Extension.Validate() != nil {
 			return Change{}, ErrBadExtension
 		}
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
-		n.Extension = &Extension{By: cmd.Actor, Duration: cmd.Extension, Reason: text, At: now}
+		n.Extension = &Extension{By: cmd.Actor, Span: cmd.Extension, Reason: text, At: now}
 		ev(EventExtensionRequested, cmd.Extension.String()+": "+text)
 		msg(MsgExtensionRequest, Recipient{Kind: ToLeaders, Ref: n.Department}, nil)
 		msg(MsgCard, dept(n.Department), nil)
@@ -355,13 +357,16 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		x := *a.Extension
 		n.Extension = nil
 		if cmd.Action == ActApproveExtension {
-			n.Deadlines.AnswerBy = a.Deadlines.AnswerBy.Add(x.Duration)
-			n.Deadlines.ResolveBy = a.Deadlines.ResolveBy.Add(x.Duration)
+			if cmd.Deadlines.AnswerBy.IsZero() || cmd.Deadlines.ResolveBy.IsZero() {
+				return Change{}, ErrDeadlinesRequired
+			}
+			n.Deadlines.AnswerBy = cmd.Deadlines.AnswerBy
+			n.Deadlines.ResolveBy = cmd.Deadlines.ResolveBy
 			if from == StatusClaimed {
 				n.NextActionAt = n.Deadlines.AnswerBy
 			}
-			ev(EventExtensionApproved, x.Duration.String())
-			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Duration.String()})
+			ev(EventExtensionApproved, x.Span.String())
+			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Span.String()})
 		} else {
 			if text == "" {
 				return Change{}, ErrTextRequired

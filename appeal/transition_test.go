@@ -21,18 +21,32 @@ const (
 	dan   MemberID = 10
 )
 
+// testCal is the default office week in UTC.
+var testCal = DefaultCalendar(time.UTC)
+
+// calTier is a tier of calendar-time spans.
+func calTier(claim, answer, resolve time.Duration) Tier {
+	return Tier{CalendarSpan(claim), CalendarSpan(answer), CalendarSpan(resolve)}
+}
+
 var (
 	assignedAt = now.Add(-time.Hour)
 	// oldDeadlines are those of the fixtures, set when roads got the appeal.
-	oldDeadlines = DefaultPolicy.Deadlines(PriorityNormal, assignedAt)
+	oldDeadlines = DefaultPolicy.Deadlines(PriorityNormal, assignedAt, testCal)
 	// roadsDeadlines are the fresh deadlines a reopen into roads brings.
-	roadsDeadlines = DefaultPolicy.Deadlines(PriorityNormal, now)
+	roadsDeadlines = DefaultPolicy.Deadlines(PriorityNormal, now, testCal)
 	// waterDeadlines come from a different policy, so that a test can tell
 	// they were taken from the command.
 	waterDeadlines = Policy{
-		Normal: Tier{Claim: time.Hour, Answer: 24 * time.Hour, Resolve: 48 * time.Hour},
-		Urgent: Tier{Claim: time.Hour, Answer: 24 * time.Hour, Resolve: 48 * time.Hour},
-	}.Deadlines(PriorityNormal, now)
+		Normal: calTier(time.Hour, 24*time.Hour, 48*time.Hour),
+		Urgent: calTier(time.Hour, 24*time.Hour, 48*time.Hour),
+	}.Deadlines(PriorityNormal, now, testCal)
+	// extendedDeadlines are oldDeadlines moved by the 48 hours asked for
+	// in withExtension, as the service computes them for an approval.
+	extendedDeadlines = Deadlines{
+		AnswerBy:  oldDeadlines.AnswerBy.Add(48 * time.Hour),
+		ResolveBy: oldDeadlines.ResolveBy.Add(48 * time.Hour),
+	}
 )
 
 // fixture returns a consistent appeal in status s, owned by roads unless it
@@ -91,7 +105,7 @@ func fixture(t *testing.T, s Status) Appeal {
 
 // withExtension gives the appeal a pending request by alice for 48 hours.
 func withExtension(a *Appeal) {
-	a.Extension = &Extension{By: alice, Duration: 48 * time.Hour, Reason: "waiting for asphalt",
+	a.Extension = &Extension{By: alice, Span: CalendarSpan(48 * time.Hour), Reason: "waiting for asphalt",
 		At: now.Add(-20 * time.Minute)}
 }
 
@@ -243,27 +257,28 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				msgs: []Message{card("roads"), card("water")},
 			},
 			ActRequestExtension: {
-				cmd: Command{Actor: bob, Extension: 48 * time.Hour, Text: "need a survey"},
+				cmd: Command{Actor: bob, Extension: CalendarSpan(48 * time.Hour), Text: "need a survey"},
 				want: func(a *Appeal) {
-					a.Extension = &Extension{By: bob, Duration: 48 * time.Hour, Reason: "need a survey", At: now}
+					a.Extension = &Extension{By: bob, Span: CalendarSpan(48 * time.Hour), Reason: "need a survey", At: now}
 				},
 				events: []wantEvent{{EventExtensionRequested, StatusAssigned, StatusAssigned, "roads",
-					"48h0m0s: need a survey"}},
+					"2d: need a survey"}},
 				msgs: []Message{msg(MsgExtensionRequest, toLeaders("roads"), nil), card("roads")},
 			},
 			ActApproveExtension: {
 				// The claim deadline and the reminder stay: only the
-				// answer and resolve deadlines move.
+				// answer and resolve deadlines move, to those the caller
+				// computed in the department's calendar.
 				setup: withExtension,
-				cmd:   Command{Actor: carol},
+				cmd:   Command{Actor: carol, Deadlines: extendedDeadlines},
 				want: func(a *Appeal) {
 					a.Extension = nil
 					a.Deadlines.AnswerBy = oldDeadlines.AnswerBy.Add(48 * time.Hour)
 					a.Deadlines.ResolveBy = oldDeadlines.ResolveBy.Add(48 * time.Hour)
 				},
-				events: []wantEvent{{EventExtensionApproved, StatusAssigned, StatusAssigned, "roads", "48h0m0s"}},
+				events: []wantEvent{{EventExtensionApproved, StatusAssigned, StatusAssigned, "roads", "2d"}},
 				msgs: []Message{
-					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "48h0m0s"}),
+					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
 					card("roads"),
 				},
 			},
@@ -343,26 +358,26 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				msgs: []Message{card("roads"), card("water")},
 			},
 			ActRequestExtension: {
-				cmd: Command{Actor: alice, Extension: 24 * time.Hour, Text: "  waiting for asphalt "},
+				cmd: Command{Actor: alice, Extension: CalendarSpan(24 * time.Hour), Text: "  waiting for asphalt "},
 				want: func(a *Appeal) {
-					a.Extension = &Extension{By: alice, Duration: 24 * time.Hour, Reason: "waiting for asphalt", At: now}
+					a.Extension = &Extension{By: alice, Span: CalendarSpan(24 * time.Hour), Reason: "waiting for asphalt", At: now}
 				},
 				events: []wantEvent{{EventExtensionRequested, StatusClaimed, StatusClaimed, "roads",
-					"24h0m0s: waiting for asphalt"}},
+					"1d: waiting for asphalt"}},
 				msgs: []Message{msg(MsgExtensionRequest, toLeaders("roads"), nil), card("roads")},
 			},
 			ActApproveExtension: {
 				setup: withExtension,
-				cmd:   Command{Actor: carol},
+				cmd:   Command{Actor: carol, Deadlines: extendedDeadlines},
 				want: func(a *Appeal) {
 					a.Extension = nil
 					a.Deadlines.AnswerBy = oldDeadlines.AnswerBy.Add(48 * time.Hour)
 					a.Deadlines.ResolveBy = oldDeadlines.ResolveBy.Add(48 * time.Hour)
 					a.NextActionAt = a.Deadlines.AnswerBy
 				},
-				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "48h0m0s"}},
+				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "2d"}},
 				msgs: []Message{
-					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "48h0m0s"}),
+					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
 					card("roads"),
 				},
 			},
@@ -501,7 +516,7 @@ func reopenedIntoRoads(a *Appeal) {
 // pair fails for its status and nothing else.
 func fullCommand(act Action) Command {
 	return Command{Action: act, Actor: alice, Department: "water", Deadlines: waterDeadlines,
-		Text: "because", Extension: 24 * time.Hour}
+		Text: "because", Extension: CalendarSpan(24 * time.Hour)}
 }
 
 func TestTransitionMatrix(t *testing.T) {
@@ -651,7 +666,7 @@ func TestTransitionErrors(t *testing.T) {
 		{"unclaim by another", StatusClaimed, nil, nil,
 			Command{Action: ActUnclaim, Actor: bob}, ErrNotAssignee},
 		{"request extension by another", StatusClaimed, nil, nil,
-			Command{Action: ActRequestExtension, Actor: bob, Extension: time.Hour, Text: "why"}, ErrNotAssignee},
+			Command{Action: ActRequestExtension, Actor: bob, Extension: CalendarSpan(time.Hour), Text: "why"}, ErrNotAssignee},
 
 		{"transfer assigned to same", StatusAssigned, nil, nil,
 			Command{Action: ActTransfer, Actor: carol, Department: "roads", Text: "why"}, ErrSameDepartment},
@@ -692,12 +707,12 @@ func TestTransitionErrors(t *testing.T) {
 		{"reject extension without text", StatusClaimed, withExtension, nil,
 			Command{Action: ActRejectExtension, Actor: carol, Text: " "}, ErrTextRequired},
 		{"request extension without text", StatusClaimed, nil, nil,
-			Command{Action: ActRequestExtension, Actor: alice, Extension: time.Hour}, ErrTextRequired},
+			Command{Action: ActRequestExtension, Actor: alice, Extension: CalendarSpan(time.Hour)}, ErrTextRequired},
 
 		{"request extension when one is pending (assigned)", StatusAssigned, withExtension, nil,
-			Command{Action: ActRequestExtension, Actor: bob, Extension: time.Hour, Text: "why"}, ErrExtensionPending},
+			Command{Action: ActRequestExtension, Actor: bob, Extension: CalendarSpan(time.Hour), Text: "why"}, ErrExtensionPending},
 		{"request extension when one is pending (claimed)", StatusClaimed, withExtension, nil,
-			Command{Action: ActRequestExtension, Actor: alice, Extension: time.Hour, Text: "why"}, ErrExtensionPending},
+			Command{Action: ActRequestExtension, Actor: alice, Extension: CalendarSpan(time.Hour), Text: "why"}, ErrExtensionPending},
 		{"approve extension when none (assigned)", StatusAssigned, nil, nil,
 			Command{Action: ActApproveExtension, Actor: carol}, ErrNoExtensionPending},
 		{"approve extension when none (claimed)", StatusClaimed, nil, nil,
@@ -707,7 +722,7 @@ func TestTransitionErrors(t *testing.T) {
 		{"zero extension", StatusClaimed, nil, nil,
 			Command{Action: ActRequestExtension, Actor: alice, Text: "why"}, ErrBadExtension},
 		{"negative extension", StatusAssigned, nil, nil,
-			Command{Action: ActRequestExtension, Actor: alice, Extension: -time.Hour, Text: "why"}, ErrBadExtension},
+			Command{Action: ActRequestExtension, Actor: alice, Extension: CalendarSpan(-time.Hour), Text: "why"}, ErrBadExtension},
 
 		{"approve answer without pending", StatusPendingApproval, nil, nil,
 			Command{Action: ActApproveAnswer, Actor: carol}, ErrIllegalTransition},
@@ -777,11 +792,11 @@ func TestTransitionForce(t *testing.T) {
 	}
 
 	c, err = Transition(a, nil, Command{Action: ActRequestExtension, Actor: carol, Force: true,
-		Extension: time.Hour, Text: "road works"}, now)
+		Extension: CalendarSpan(time.Hour), Text: "road works"}, now)
 	if err != nil {
 		t.Fatalf("forced extension request: %v", err)
 	}
-	want := &Extension{By: carol, Duration: time.Hour, Reason: "road works", At: now}
+	want := &Extension{By: carol, Span: CalendarSpan(time.Hour), Reason: "road works", At: now}
 	if !reflect.DeepEqual(c.Appeal.Extension, want) || c.Appeal.Assignee != alice {
 		t.Errorf("forced extension request: extension %+v, assignee %d", c.Appeal.Extension, c.Appeal.Assignee)
 	}
@@ -939,5 +954,27 @@ func TestTransitionSendsAcceptedAnswersUpstream(t *testing.T) {
 	c, err = Transition(fixture(t, StatusClaimed), nil, Command{Action: ActAnswer, Actor: alice, Text: "fixed"}, now)
 	if err != nil || upstream(c) != 0 {
 		t.Fatalf("no callback URL: %v, %d", err, upstream(c))
+	}
+}
+
+func TestTransitionApproveExtensionNeedsDeadlines(t *testing.T) {
+	a := fixture(t, StatusClaimed)
+	withExtension(&a)
+	if _, err := Transition(a, nil, Command{Action: ActApproveExtension, Actor: carol}, now); !errors.Is(err, ErrDeadlinesRequired) {
+		t.Fatalf("err = %v, want %v", err, ErrDeadlinesRequired)
+	}
+}
+
+func TestTransitionExtensionInWorkingDays(t *testing.T) {
+	a := fixture(t, StatusClaimed)
+	c, err := Transition(a, nil, Command{Action: ActRequestExtension, Actor: alice, Extension: WorkingDaysSpan(2), Text: "survey"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Appeal.Extension == nil || c.Appeal.Extension.Span != WorkingDaysSpan(2) {
+		t.Fatalf("extension = %+v", c.Appeal.Extension)
+	}
+	if got := c.Events[0].Note; got != "2wd: survey" {
+		t.Errorf("event note = %q", got)
 	}
 }

@@ -86,9 +86,10 @@ func (c *call) setLang(ctx context.Context) (Reply, error) {
 	return reply("✅ " + tr(l, msgLangSetChat, nil)), nil
 }
 
-// slaText summarises a tier: "2h / 3d / 7d".
+// slaText summarises a tier: "2wh / 3wd / 7wd", in the notation /dept sla
+// accepts, so that an admin can copy it.
 func slaText(lang string, t appeal.Tier) string {
-	return fmtDur(lang, t.Claim) + " / " + fmtDur(lang, t.Answer) + " / " + fmtDur(lang, t.Resolve)
+	return t.Claim.String() + " / " + t.Answer.String() + " / " + t.Resolve.String()
 }
 
 func onOff(lang string, v bool) string {
@@ -231,7 +232,7 @@ func (c *call) deptSLA(ctx context.Context) (Reply, error) {
 		name string
 		tier appeal.Tier
 	}{{"normal", p.Normal}, {"urgent", p.Urgent}} {
-		if t.tier.Claim > t.tier.Answer || t.tier.Answer > t.tier.Resolve {
+		if (appeal.Policy{Normal: t.tier, Urgent: t.tier}).Validate() != nil {
 			return Reply{}, c.bad(msgSLAOrder, kv{"tier": t.name, "sla": slaText(c.lang, t.tier)})
 		}
 	}

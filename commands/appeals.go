@@ -247,7 +247,7 @@ func (c *call) extend(ctx context.Context) (Reply, error) {
 	if !ok {
 		return Reply{}, c.bad(msgNeedDuration, nil)
 	}
-	d, ok := parseDuration(w)
+	d, ok := parseSpan(w)
 	if !ok {
 		return Reply{}, c.bad(msgBadDuration, kv{"arg": w})
 	}
@@ -258,7 +258,7 @@ func (c *call) extend(ctx context.Context) (Reply, error) {
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRequestExtension, Extension: d, Text: reason}); err != nil {
 		return Reply{}, err
 	}
-	return reply("⏳ " + tr(c.lang, msgExtensionAsked, kv{"id": a.ID, "dur": fmtDur(c.lang, d),
+	return reply("⏳ " + tr(c.lang, msgExtensionAsked, kv{"id": a.ID, "dur": fmtSpan(c.lang, d),
 		"dept": c.h.deptName(ctx, a.Department)})), nil
 }
 
@@ -418,7 +418,7 @@ func (c *call) approve(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	loc := c.h.location(ctx, n.Department)
-	return reply("✅ " + tr(c.lang, msgExtensionApproved, kv{"id": a.ID, "dur": fmtDur(c.lang, a.Extension.Duration),
+	return reply("✅ " + tr(c.lang, msgExtensionApproved, kv{"id": a.ID, "dur": fmtSpan(c.lang, a.Extension.Span),
 		"due": fmtTime(n.Deadlines.AnswerBy, loc)})), nil
 }
 

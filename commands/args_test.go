@@ -20,7 +20,7 @@ func argWorld(e *env) *strings.Replacer {
 	e.act(answered.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "done"})
 	unassigned := e.intake("")
 	ext := e.intake("roads")
-	e.act(ext.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 3600e9, Text: "parts"})
+	e.act(ext.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(3600e9), Text: "parts"})
 	return strings.NewReplacer("{a}", fmt.Sprint(assigned.ID), "{c}", fmt.Sprint(claimed.ID),
 		"{n}", fmt.Sprint(answered.ID), "{u}", fmt.Sprint(unassigned.ID), "{x}", fmt.Sprint(ext.ID))
 }
@@ -68,8 +68,8 @@ func TestBadArguments(t *testing.T) {
 		{rResp, roadsChat, "transfer 99999 water r", "There is no appeal #99999."},
 		{rResp, waterChat, "transfer {a} water r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "extend", "Give the appeal number."},
-		{rResp, roadsChat, "extend {c}", "Say how much more time, e.g. 2d or 4h."},
-		{rResp, roadsChat, "extend {c} soon please", "“soon” is not a duration; write e.g. 2d, 4h or 1d12h."},
+		{rResp, roadsChat, "extend {c}", "Say how much more time, e.g. 2wd (working days), 8wh (working hours) or 4h."},
+		{rResp, roadsChat, "extend {c} soon please", "“soon” is not a duration; write e.g. 2wd (working days), 8wh (working hours), 4h or 2d."},
 		{rResp, roadsChat, "extend {c} -2h please", "“-2h” is not a duration"},
 		{rResp, roadsChat, "extend {c} 0d please", "“0d” is not a duration"},
 		{rResp, roadsChat, "extend {c} 999d please", "“999d” is not a duration"},
@@ -130,6 +130,22 @@ func TestBadArguments(t *testing.T) {
 		{rAdmin, adm, "dept sla roads speed=1h", "“speed=1h” is not a limit"},
 		{rAdmin, adm, "dept sla roads 2h", "“2h” is not a limit"},
 		{rAdmin, adm, "dept sla roads claim=4d", "The normal limits 4d / 3d / 7d must grow: claim ≤ answer ≤ resolve."},
+		{rAdmin, adm, "dept sla roads claim=2wd answer=8wh", "The normal limits 2wd / 8wh / 7d must grow: claim ≤ answer ≤ resolve."},
+		{rAdmin, adm, "dept sla roads answer=1.5wd", "“answer=1.5wd” is not a limit"},
+		{rAdmin, adm, "calendar holiday", "Say add or remove."},
+		{rAdmin, adm, "calendar holiday move 2026-10-01", "“move” is neither add nor remove."},
+		{rAdmin, adm, "calendar holiday add", "Say which day, e.g. 2026-10-01"},
+		{rAdmin, adm, "calendar holiday add 2026-13-01 X", "“2026-13-01” is not a date; write YYYY-MM-DD"},
+		{rAdmin, adm, "calendar holiday add 2026-10-01..10-07 X", "“10-07” is not a date"},
+		{rAdmin, adm, "calendar holiday add 2026-10-07..2026-10-01 X", "2026-10-07..2026-10-01 ends before it starts."},
+		{rAdmin, adm, "calendar holiday add 2026-10-01..2027-10-01 X", "2026-10-01..2027-10-01 is longer than 31 days"},
+		{rAdmin, adm, "calendar holiday add 2026-10-01..2026-10-07", "Name the holiday, e.g. National Day."},
+		{rAdmin, adm, "calendar holiday remove 2026-10-01 now", "Too many arguments."},
+		{rAdmin, adm, "calendar workday add 10/10/2026", "“10/10/2026” is not a date"},
+		{rAdmin, adm, "calendar workday remove", "Say which day"},
+		{rAdmin, adm, "calendar workday remove 2026-10-10 extra", "Too many arguments."},
+		{rAdmin, adm, "calendar list twenty", "“twenty” is not a year"},
+		{rAdmin, adm, "calendar list 2026 2027", "Too many arguments."},
 		{rAdmin, adm, "dept sla roads urgent.resolve=1h", "The urgent limits 30m / 2h / 1h must grow"},
 		{rAdmin, adm, "dept set roads", "Give a setting, e.g. approve_answers=on."},
 		{rAdmin, adm, "dept set roads approve_answers=maybe", "“approve_answers=maybe” is not a setting"},

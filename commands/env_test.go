@@ -84,17 +84,25 @@ func (e *env) clock() time.Time {
 	return e.now
 }
 
+// calendarPolicy counts in calendar time only (2h, 3d, 7d; urgent 30m, 2h,
+// 1d), so that the tests of cards and lists can count deadlines by hand;
+// working time has tests of its own (calendar_test.go).
+var calendarPolicy = appeal.Policy{
+	Normal: appeal.Tier{Claim: appeal.CalendarSpan(2 * time.Hour), Answer: appeal.CalendarSpan(72 * time.Hour), Resolve: appeal.CalendarSpan(7 * 24 * time.Hour)},
+	Urgent: appeal.Tier{Claim: appeal.CalendarSpan(30 * time.Minute), Answer: appeal.CalendarSpan(2 * time.Hour), Resolve: appeal.CalendarSpan(24 * time.Hour)},
+}
+
 // newEnv builds the test world on a fresh store: departments roads (Roads)
 // and water (Water), their chats, a dispatch chat, and one user per role.
 func newEnv(t testing.TB, backend string) *env {
 	t.Helper()
 	e := &env{t: t, store: storagetest.Open(t, backend), now: t0,
 		users: map[string]User{}, ids: map[string]appeal.MemberID{}}
-	e.svc = appeal.NewService(e.store, e.clock, "Asia/Shanghai")
+	e.svc = appeal.NewService(e.store, e.clock, "Asia/Shanghai", appeal.WithCalendars(appeal.Calendars{Days: e.store}))
 	e.h = New(e.svc, e.store, Config{Admins: []string{"9007"}, DefaultLang: "en", BotName: "TestBot"},
 		slog.New(slog.DiscardHandler))
 	ctx := context.Background()
-	for _, d := range []appeal.Department{{Code: "roads", Name: "Roads"}, {Code: "water", Name: "Water"}} {
+	for _, d := range []appeal.Department{{Code: "roads", Name: "Roads", SLA: calendarPolicy}, {Code: "water", Name: "Water", SLA: calendarPolicy}} {
 		if _, err := e.svc.SaveDepartment(ctx, d); err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 // button data: none may panic, and what they accept must be well-formed.
 // Seeds: testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"12", "#12", "12 water the reason", "2d", "1d12h", "claim=2h urgent.resolve=1d",
+	for _, s := range []string{"12", "#12", "12 water the reason", "2d", "1d12h", "8wh", "5wd", "claim=2wh answer=3wd urgent.resolve=1d",
 		"c:claim:12", "c:approve:12:e", "c:reject:99:a", "approve_answers=on", "zh", "  \n\t", "&<>\"", "\xff\xfe"} {
 		f.Add(s)
 	}
@@ -40,13 +40,18 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("button for %d does not round-trip: %q %q %v", id, cmd, args, ok)
 			}
 		}
-		if d, ok := parseDuration(s); ok && (d < time.Minute || d > maxDuration) {
-			t.Fatalf("parseDuration(%q) = %v", s, d)
+		if sp, ok := parseSpan(s); ok {
+			if err := sp.Validate(); err != nil || (sp.Unit != appeal.WorkingDays && sp.D < time.Minute) {
+				t.Fatalf("parseSpan(%q) = %v (%v)", s, sp, err)
+			}
+			if back, ok := parseSpan(sp.String()); !ok || back != sp {
+				t.Fatalf("parseSpan(%q) = %v does not round-trip: %v", s, sp, back)
+			}
 		}
 		if p, _, ok := parseSLA(strings.Fields(s), appeal.DefaultPolicy); ok {
-			for _, d := range []time.Duration{p.Normal.Claim, p.Normal.Answer, p.Normal.Resolve, p.Urgent.Claim, p.Urgent.Answer, p.Urgent.Resolve} {
-				if d <= 0 {
-					t.Fatalf("parseSLA(%q) gave %v", s, d)
+			for _, sp := range []appeal.Span{p.Normal.Claim, p.Normal.Answer, p.Normal.Resolve, p.Urgent.Claim, p.Urgent.Answer, p.Urgent.Resolve} {
+				if sp.Validate() != nil {
+					t.Fatalf("parseSLA(%q) gave %v", s, sp)
 				}
 			}
 		}
@@ -98,11 +103,11 @@ func FuzzCard(f *testing.F) {
 			Priority: appeal.PriorityNormal, Citizen: appeal.Citizen{Name: name, Phone: phone}, Location: location,
 			ReceivedAt: t0, Department: "roads", Status: appeal.Statuses[int(status)%len(appeal.Statuses)],
 			Assignee:  e.ids[rResp],
-			Deadlines: appeal.DefaultPolicy.Deadlines(appeal.PriorityNormal, t0),
+			Deadlines: appeal.DefaultPolicy.Deadlines(appeal.PriorityNormal, t0, appeal.DefaultCalendar(time.UTC)),
 		}
 		if urgent {
 			a.Priority = appeal.PriorityUrgent
-			a.Extension = &appeal.Extension{By: e.ids[rResp], Duration: 2 * time.Hour, Reason: body, At: t0}
+			a.Extension = &appeal.Extension{By: e.ids[rResp], Span: appeal.CalendarSpan(2 * time.Hour), Reason: body, At: t0}
 		}
 		if a.Status == appeal.StatusUnassigned {
 			a.Department = ""

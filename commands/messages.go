@@ -449,12 +449,12 @@ var catalog = map[msgKey]text{
 		zh: "请填写办理结果。",
 	},
 	msgNeedDuration: {
-		en: "Say how much more time, e.g. 2d or 4h.",
-		zh: "请说明延长多久，例如 2d 或 4h。",
+		en: "Say how much more time, e.g. 2wd (working days), 8wh (working hours) or 4h.",
+		zh: "请说明延长多久，例如 2wd（工作日）、8wh（工作小时）或 4h。",
 	},
 	msgBadDuration: {
-		en: "“{arg}” is not a duration; write e.g. 2d, 4h or 1d12h.",
-		zh: "“{arg}”不是有效的时长，例如 2d、4h 或 1d12h。",
+		en: "“{arg}” is not a duration; write e.g. 2wd (working days), 8wh (working hours), 4h or 2d.",
+		zh: "“{arg}”不是有效的时长，例如 2wd（工作日）、8wh（工作小时）、4h 或 2d。",
 	},
 	msgNeedLang: {
 		en: "Choose zh or en.",
@@ -513,8 +513,8 @@ var catalog = map[msgKey]text{
 		zh: "请至少提供一项时限，例如 claim=2h。",
 	},
 	msgBadSLA: {
-		en: "“{arg}” is not a limit; write KEY=DURATION with KEY one of claim, answer, resolve, urgent.claim, urgent.answer, urgent.resolve.",
-		zh: "“{arg}”不是有效的时限；格式为 键=时长，键为 claim、answer、resolve、urgent.claim、urgent.answer、urgent.resolve 之一。",
+		en: "“{arg}” is not a limit; write KEY=SPAN (e.g. 30m, 2h, 8wh working hours, 3wd working days) with KEY one of claim, answer, resolve, urgent.claim, urgent.answer, urgent.resolve.",
+		zh: "“{arg}”不是有效的时限；格式为 键=时长（如 30m、2h、8wh 工作小时、3wd 工作日），键为 claim、answer、resolve、urgent.claim、urgent.answer、urgent.resolve 之一。",
 	},
 	msgSLAOrder: {
 		en: "The {tier} limits {sla} must grow: claim ≤ answer ≤ resolve.",

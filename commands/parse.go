@@ -70,55 +70,34 @@ func parseID(s string) (appeal.ID, bool) {
 	return appeal.ID(n), true
 }
 
-// maxDuration bounds every duration typed in chat.
-const maxDuration = 366 * 24 * time.Hour
-
-// parseDuration reads a positive span: a Go duration ("90m", "2h30m") with
-// days allowed in front ("3d", "1d12h").
-func parseDuration(s string) (time.Duration, bool) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || len(s) > 32 {
-		return 0, false
+// parseSpan reads a positive span as people type it in chat: calendar
+// time ("90m", "2h", "3d"), working hours ("8wh", "1.5wh") or working days
+// ("5wd"), as appeal.ParseSpan reads them, at least a minute long.
+func parseSpan(s string) (appeal.Span, bool) {
+	if len(s) > 32 {
+		return appeal.Span{}, false
 	}
-	var d time.Duration
-	if i := strings.IndexByte(s, 'd'); i >= 0 {
-		if i == 0 || i > 3 || strings.Trim(s[:i], "0123456789") != "" {
-			return 0, false
-		}
-		n, _ := strconv.Atoi(s[:i])
-		d = time.Duration(n) * 24 * time.Hour
-		s = s[i+1:]
+	sp, err := appeal.ParseSpan(s)
+	if err != nil || (sp.Unit != appeal.WorkingDays && sp.D < time.Minute) {
+		return appeal.Span{}, false
 	}
-	if s != "" {
-		if s[0] == '-' || s[0] == '+' {
-			return 0, false
-		}
-		r, err := time.ParseDuration(s)
-		if err != nil || r < 0 || r > maxDuration {
-			return 0, false
-		}
-		d += r
-	}
-	if d < time.Minute || d > maxDuration {
-		return 0, false
-	}
-	return d, true
+	return sp, true
 }
 
 // slaKeys are the keys /dept sla accepts, with where each one goes.
-var slaKeys = map[string]func(p *appeal.Policy) *time.Duration{
-	"claim":          func(p *appeal.Policy) *time.Duration { return &p.Normal.Claim },
-	"answer":         func(p *appeal.Policy) *time.Duration { return &p.Normal.Answer },
-	"resolve":        func(p *appeal.Policy) *time.Duration { return &p.Normal.Resolve },
-	"normal.claim":   func(p *appeal.Policy) *time.Duration { return &p.Normal.Claim },
-	"normal.answer":  func(p *appeal.Policy) *time.Duration { return &p.Normal.Answer },
-	"normal.resolve": func(p *appeal.Policy) *time.Duration { return &p.Normal.Resolve },
-	"urgent.claim":   func(p *appeal.Policy) *time.Duration { return &p.Urgent.Claim },
-	"urgent.answer":  func(p *appeal.Policy) *time.Duration { return &p.Urgent.Answer },
-	"urgent.resolve": func(p *appeal.Policy) *time.Duration { return &p.Urgent.Resolve },
+var slaKeys = map[string]func(p *appeal.Policy) *appeal.Span{
+	"claim":          func(p *appeal.Policy) *appeal.Span { return &p.Normal.Claim },
+	"answer":         func(p *appeal.Policy) *appeal.Span { return &p.Normal.Answer },
+	"resolve":        func(p *appeal.Policy) *appeal.Span { return &p.Normal.Resolve },
+	"normal.claim":   func(p *appeal.Policy) *appeal.Span { return &p.Normal.Claim },
+	"normal.answer":  func(p *appeal.Policy) *appeal.Span { return &p.Normal.Answer },
+	"normal.resolve": func(p *appeal.Policy) *appeal.Span { return &p.Normal.Resolve },
+	"urgent.claim":   func(p *appeal.Policy) *appeal.Span { return &p.Urgent.Claim },
+	"urgent.answer":  func(p *appeal.Policy) *appeal.Span { return &p.Urgent.Answer },
+	"urgent.resolve": func(p *appeal.Policy) *appeal.Span { return &p.Urgent.Resolve },
 }
 
-// parseSLA applies "key=duration" words to p. On a bad word it returns the
+// parseSLA applies "key=span" words to p. On a bad word it returns the
 // word and false.
 func parseSLA(words []string, p appeal.Policy) (appeal.Policy, string, bool) {
 	if len(words) == 0 {
@@ -133,11 +112,11 @@ func parseSLA(words []string, p appeal.Policy) (appeal.Policy, string, bool) {
 		if !ok {
 			return p, w, false
 		}
-		d, ok := parseDuration(v)
+		sp, ok := parseSpan(v)
 		if !ok {
 			return p, w, false
 		}
-		*f(&p) = d
+		*f(&p) = sp
 	}
 	return p, "", true
 }

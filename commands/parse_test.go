@@ -21,29 +21,34 @@ func TestParseID(t *testing.T) {
 	}
 }
 
-func TestParseDuration(t *testing.T) {
-	for in, want := range map[string]time.Duration{
-		"2d": 48 * time.Hour, "4h": 4 * time.Hour, "30m": 30 * time.Minute, "1d12h": 36 * time.Hour,
-		"2h30m": 150 * time.Minute, "3D": 72 * time.Hour, "366d": 366 * 24 * time.Hour, "1.5h": 90 * time.Minute,
+func TestParseSpan(t *testing.T) {
+	h := func(d time.Duration) appeal.Span { return appeal.CalendarSpan(d) }
+	for in, want := range map[string]appeal.Span{
+		"2d": h(48 * time.Hour), "4h": h(4 * time.Hour), "30m": h(30 * time.Minute),
+		"2h30m": h(150 * time.Minute), "3D": h(72 * time.Hour), "365d": h(365 * 24 * time.Hour), "1.5h": h(90 * time.Minute),
+		"8wh": appeal.WorkingHoursSpan(8 * time.Hour), "1.5WH": appeal.WorkingHoursSpan(90 * time.Minute),
+		"5wd": appeal.WorkingDaysSpan(5), "1wd": appeal.WorkingDaysSpan(1),
 	} {
-		if got, ok := parseDuration(in); !ok || got != want {
-			t.Errorf("parseDuration(%q) = %v, %v", in, got, ok)
+		if got, ok := parseSpan(in); !ok || got != want {
+			t.Errorf("parseSpan(%q) = %v, %v", in, got, ok)
 		}
 	}
-	for _, in := range []string{"", "0", "0d", "30s", "-2h", "+2h", "2", "d", "2dd", "-1d", "+1d", "1d-2h", "367d", "9999h", "2w", "1d2d"} {
-		if got, ok := parseDuration(in); ok {
-			t.Errorf("parseDuration(%q) = %v, want refused", in, got)
+	for _, in := range []string{"", "0", "0d", "30s", "30swh", "-2h", "+2h", "2", "d", "2dd", "-1d", "+1d", "1d-2h", "1d12h",
+		"366d", "9999h", "2w", "1d2d", "0wd", "1.5wd", "366wd", "wd", "2wdx"} {
+		if got, ok := parseSpan(in); ok {
+			t.Errorf("parseSpan(%q) = %v, want refused", in, got)
 		}
 	}
 }
 
 func TestParseSLA(t *testing.T) {
-	p, bad, ok := parseSLA(strings.Fields("claim=1h urgent.answer=90m normal.resolve=10d"), appeal.DefaultPolicy)
-	if !ok || bad != "" || p.Normal.Claim != time.Hour || p.Urgent.Answer != 90*time.Minute || p.Normal.Resolve != 240*time.Hour ||
-		p.Normal.Answer != appeal.DefaultPolicy.Normal.Answer || p.Urgent.Claim != appeal.DefaultPolicy.Urgent.Claim {
+	p, bad, ok := parseSLA(strings.Fields("claim=1h urgent.answer=90m normal.resolve=10wd answer=8WH"), appeal.DefaultPolicy)
+	if !ok || bad != "" || p.Normal.Claim != appeal.CalendarSpan(time.Hour) || p.Urgent.Answer != appeal.CalendarSpan(90*time.Minute) ||
+		p.Normal.Resolve != appeal.WorkingDaysSpan(10) || p.Normal.Answer != appeal.WorkingHoursSpan(8*time.Hour) ||
+		p.Urgent.Claim != appeal.DefaultPolicy.Urgent.Claim {
 		t.Errorf("parseSLA: %+v %q %v", p, bad, ok)
 	}
-	for _, in := range []string{"claim", "claim=", "=1h", "claim=x", "foo=1h", "claim=1h foo"} {
+	for _, in := range []string{"claim", "claim=", "=1h", "claim=x", "foo=1h", "claim=1h foo", "claim=0wd", "claim=2w"} {
 		if _, _, ok := parseSLA(strings.Fields(in), appeal.DefaultPolicy); ok {
 			t.Errorf("parseSLA(%q) accepted", in)
 		}

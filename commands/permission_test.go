@@ -128,7 +128,7 @@ func permCases() []permCase {
 			each("Only leaders of Roads (roads) may approve or reject for appeal #{id}.", rLeadOther))
 	}
 	extension := func(e *env, id appeal.ID) {
-		e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 48 * 3600e9, Text: "site visit"})
+		e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(48 * 3600e9), Text: "site visit"})
 	}
 	answered := func(e *env, id appeal.ID) {
 		e.act(id, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed"})
@@ -178,6 +178,16 @@ func permCases() []permCase {
 		{name: "dept_unbind", setup: freshChat("dept unbind roads", &appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: "roads"}),
 			allow: []string{rAdmin}, deny: adminOnly("dept unbind")},
 		{name: "dept_sla", private: true, setup: fixed("dept sla roads claim=1h urgent.claim=20m"), allow: []string{rAdmin}, deny: adminOnly("dept sla")},
+		{name: "calendar_holiday", private: true, setup: func(e *env) (string, *Chat) {
+			e.seq++
+			return fmt.Sprintf("calendar holiday add %s Day %d", appeal.Date{Year: 2030, Month: 1, Day: 1}.AddDays(e.seq), e.seq), nil
+		}, allow: []string{rAdmin}, deny: adminOnly("calendar holiday")},
+		{name: "calendar_workday", private: true, setup: func(e *env) (string, *Chat) {
+			e.seq++
+			return fmt.Sprintf("calendar workday add %s", appeal.Date{Year: 2031, Month: 1, Day: 1}.AddDays(e.seq)), nil
+		}, allow: []string{rAdmin}, deny: adminOnly("calendar workday")},
+		{name: "calendar_list", private: true, setup: fixed("calendar list 2026"), allow: []string{rResp, rRespOther, rLeader, rLeadOther, rDispatcher, rAdmin},
+			deny: each(fmt.Sprintf(onlyStaff, "calendar list"), rNone)},
 		{name: "dept_set", private: true, setup: fixed("dept set roads approve_answers=off"), allow: []string{rAdmin}, deny: adminOnly("dept set")},
 		{name: "role_add", private: true, setup: newUser("role add roads responder {user}", nil), allow: []string{rAdmin}, deny: adminOnly("role add")},
 		{name: "role_remove", private: true, setup: newUser("role remove roads leader {user}", &appeal.Grant{Role: appeal.RoleLeader, Department: "roads"}),
@@ -290,7 +300,7 @@ func TestButtonsCheckStoredRoles(t *testing.T) {
 	}
 
 	// Leaders' buttons act on what they name.
-	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 4 * 3600e9, Text: "parts"})
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(4 * 3600e9), Text: "parts"})
 	rep = e.press(rResp, privateChat(e.users[rResp].ID), buttonData("approve", a.ID, pendingExtension))
 	if !rep.Alert || rep.Notice != "❌ Only leaders may use /approve." {
 		t.Errorf("responder pressing Approve: %+v", rep)

@@ -133,7 +133,7 @@ func (h *Handler) card(ctx context.Context, a appeal.Appeal, v view, lang string
 		lines = append(lines, "⏰ "+tr(lang, d.key, nil)+" "+fmtShortTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
 	}
 	if x := a.Extension; x != nil {
-		lines = append(lines, "⏳ "+tr(lang, msgCardExtension, kv{"dur": fmtDur(lang, x.Duration),
+		lines = append(lines, "⏳ "+tr(lang, msgCardExtension, kv{"dur": fmtSpan(lang, x.Span),
 			"name": cutName(h.nameOf(ctx, x.By)), "reason": rawHTML(escCut(oneLine(x.Reason), 100))}))
 	}
 	if a.Status == appeal.StatusPendingApproval {
@@ -272,13 +272,13 @@ func (h *Handler) extensionRequest(ctx context.Context, a appeal.Appeal, lang st
 	}
 	loc := h.location(ctx, a.Department)
 	s := "⏳ " + tr(lang, msgExtensionRequestMsg, kv{
-		"name": cutName(h.nameOf(ctx, x.By)), "dur": fmtDur(lang, x.Duration), "appeal": rawHTML(titleLine(a)),
+		"name": cutName(h.nameOf(ctx, x.By)), "dur": fmtSpan(lang, x.Span), "appeal": rawHTML(titleLine(a)),
 		"dept": h.deptName(ctx, a.Department), "reason": rawHTML(escCut(x.Reason, 1000)),
 	})
 	if !a.Deadlines.AnswerBy.IsZero() {
 		s += "\n" + tr(lang, msgExtensionDue, kv{
 			"due": fmtTime(a.Deadlines.AnswerBy, loc), "left": timeLeft(lang, a.Deadlines.AnswerBy, now),
-			"new": fmtTime(a.Deadlines.AnswerBy.Add(x.Duration), loc),
+			"new": fmtTime(h.extended(ctx, a), loc),
 		})
 	}
 	return Rendered{HTML: s, Buttons: [][]Button{{
@@ -290,7 +290,9 @@ func (h *Handler) extensionRequest(ctx context.Context, a appeal.Appeal, lang st
 func (h *Handler) extensionDecision(ctx context.Context, a appeal.Appeal, args map[string]string, lang string) Rendered {
 	if args["decision"] == "approved" {
 		dur := args["duration"]
-		if d, err := time.ParseDuration(dur); err == nil {
+		if sp, err := appeal.ParseSpan(dur); err == nil {
+			dur = fmtSpan(lang, sp)
+		} else if d, err := time.ParseDuration(dur); err == nil {
 			dur = fmtDur(lang, d)
 		}
 		loc := h.location(ctx, a.Department)
@@ -376,7 +378,7 @@ func (h *Handler) details(ctx context.Context, a appeal.Appeal, events []appeal.
 		head = append(head, "⏰ "+tr(lang, d.key, nil)+" "+fmtTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
 	}
 	if x := a.Extension; x != nil {
-		head = append(head, "⏳ "+tr(lang, msgCardExtension, kv{"dur": fmtDur(lang, x.Duration),
+		head = append(head, "⏳ "+tr(lang, msgCardExtension, kv{"dur": fmtSpan(lang, x.Span),
 			"name": cutName(h.nameOf(ctx, x.By)), "reason": rawHTML(escCut(oneLine(x.Reason), 300))}))
 	}
 

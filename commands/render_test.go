@@ -66,9 +66,9 @@ func TestCardEscapingAndLength(t *testing.T) {
 	}
 	// A long answer and a long log, too.
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActClaim})
-	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: time.Hour, Text: strings.Repeat("&<", 2000)})
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(time.Hour), Text: strings.Repeat("&<", 2000)})
 	e.act(a.ID, rLeader, appeal.Command{Action: appeal.ActRejectExtension, Text: strings.Repeat("<>", 2000)})
-	if _, err := e.store.SaveDepartment(ctx, appeal.Department{Code: "roads", Name: "Roads", Timezone: "Asia/Shanghai", SLA: appeal.DefaultPolicy, ApproveAnswers: true}); err != nil {
+	if _, err := e.store.SaveDepartment(ctx, appeal.Department{Code: "roads", Name: "Roads", Timezone: "Asia/Shanghai", SLA: calendarPolicy, ApproveAnswers: true}); err != nil {
 		t.Fatal(err)
 	}
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: strings.Repeat("答复<&>🚧", 1000)})
@@ -176,7 +176,7 @@ func TestCardStates(t *testing.T) {
 	e.mu.Lock()
 	e.now = t0.Add(2*time.Hour + 15*time.Minute)
 	e.mu.Unlock()
-	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 48 * time.Hour, Text: "site visit"})
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(48 * time.Hour), Text: "site visit"})
 	check("claimed", card(a.ID, roads), []string{fmt.Sprintf("Answer=c:answer:%d", a.ID), fmt.Sprintf("Return=c:return:%d", a.ID), d(a.ID)},
 		"Status: claimed · Rita Roads", "answer by 11-26 17:30 (2d 21h left)", "Rita Roads asked for 2d more: site visit — waiting for a leader.")
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed"})
@@ -218,13 +218,13 @@ func TestRenderMessages(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
 	ctx := context.Background()
 	if _, err := e.store.SaveDepartment(ctx, appeal.Department{Code: "roads", Name: "Roads", Timezone: "Asia/Shanghai",
-		SLA: appeal.DefaultPolicy, ApproveAnswers: true}); err != nil {
+		SLA: calendarPolicy, ApproveAnswers: true}); err != nil {
 		t.Fatal(err)
 	}
 	a := e.intake("roads", func(in *appeal.Intake) { in.CallbackURL = "https://upstream.example/cb" })
 	id := a.ID
 	e.act(id, rResp, appeal.Command{Action: appeal.ActClaim})
-	e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: 4 * time.Hour, Text: "parts on order"})
+	e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(4 * time.Hour), Text: "parts on order"})
 	render := func(m appeal.Message) Rendered {
 		t.Helper()
 		m.AppealID = id

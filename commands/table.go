@@ -71,7 +71,7 @@ func init() {
 		{name: "dept", sub: "add", usage: "/dept add CODE NAME…", help: msgHelpDeptAdd, roles: admins, run: (*call).deptAdd},
 		{name: "dept", sub: "bind", usage: "/dept bind CODE", help: msgHelpDeptBind, roles: admins, run: (*call).deptBind},
 		{name: "dept", sub: "unbind", usage: "/dept unbind CODE", help: msgHelpDeptUnbind, roles: admins, run: (*call).deptUnbind},
-		{name: "dept", sub: "sla", usage: "/dept sla CODE claim=2h answer=3d resolve=7d [urgent.claim=30m urgent.answer=2h urgent.resolve=1d]",
+		{name: "dept", sub: "sla", usage: "/dept sla CODE claim=2wh answer=3wd resolve=7wd [urgent.claim=30m urgent.answer=2h urgent.resolve=24h]",
 			help: msgHelpDeptSLA, roles: admins, run: (*call).deptSLA},
 		{name: "dept", sub: "set", usage: "/dept set CODE approve_answers=on|off", help: msgHelpDeptSet, roles: admins, run: (*call).deptSet},
 		{name: "role", sub: "add", usage: "/role add CODE responder|leader USER", help: msgHelpRoleAdd, roles: admins, run: (*call).roleAdd},

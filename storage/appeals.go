@@ -16,7 +16,7 @@ import (
 const appealColumns = `id, source, external_id, title, body, category, priority,
 	citizen_name, citizen_phone, location, received_at, callback_url,
 	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
-	ext_by, ext_duration_s, ext_reason, ext_at,
+	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 	created_at, updated_at`
 
@@ -42,6 +42,7 @@ type appealRow struct {
 	ResolveBy    dbTime         `db:"resolve_by"`
 	ExtBy        sql.NullInt64  `db:"ext_by"`
 	ExtDuration  sql.NullInt64  `db:"ext_duration_s"`
+	ExtSpan      sql.NullString `db:"ext_span"`
 	ExtReason    sql.NullString `db:"ext_reason"`
 	ExtAt        dbTime         `db:"ext_at"`
 	AssignedAt   dbTime         `db:"assigned_at"`
@@ -67,9 +68,11 @@ func toAppealRow(a appeal.Appeal) appealRow {
 	}
 	if x := a.Extension; x != nil {
 		r.ExtBy = nullID(x.By)
-		// Whole seconds, as the schema keeps them; a non-NULL duration is
-		// what marks an extension as pending.
-		r.ExtDuration = sql.NullInt64{Int64: int64(x.Duration / time.Second), Valid: true}
+		// A non-NULL duration is what marks an extension as pending; it
+		// holds the length of a span in hours (0 for working days), the
+		// span itself is in ext_span.
+		r.ExtDuration = sql.NullInt64{Int64: int64(x.Span.D / time.Second), Valid: true}
+		r.ExtSpan = sql.NullString{String: x.Span.String(), Valid: true}
 		r.ExtReason = sql.NullString{String: x.Reason, Valid: true}
 		r.ExtAt = tm(x.At)
 	}
@@ -92,11 +95,18 @@ func (r appealRow) appeal() appeal.Appeal {
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 	}
 	if r.ExtDuration.Valid {
+		// Requests stored before spans (migration 0004) are calendar time.
+		span := appeal.CalendarSpan(time.Duration(r.ExtDuration.Int64) * time.Second)
+		if r.ExtSpan.Valid {
+			if sp, err := appeal.ParseSpan(r.ExtSpan.String); err == nil {
+				span = sp
+			}
+		}
 		a.Extension = &appeal.Extension{
-			By:       appeal.MemberID(r.ExtBy.Int64),
-			Duration: time.Duration(r.ExtDuration.Int64) * time.Second,
-			Reason:   r.ExtReason.String,
-			At:       r.ExtAt.Time,
+			By:     appeal.MemberID(r.ExtBy.Int64),
+			Span:   span,
+			Reason: r.ExtReason.String,
+			At:     r.ExtAt.Time,
 		}
 	}
 	return a
@@ -113,13 +123,13 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 		q, args, err := sqlx.Named(`INSERT INTO appeals (source, external_id, title, body, category, priority,
 			citizen_name, citizen_phone, location, received_at, callback_url,
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
-			ext_by, ext_duration_s, ext_reason, ext_at,
+			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 			created_at, updated_at)
 		VALUES (:source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
-			:ext_by, :ext_duration_s, :ext_reason, :ext_at,
+			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
 			:created_at, :updated_at)
 		ON CONFLICT (source, external_id) DO NOTHING
@@ -217,7 +227,7 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			received_at = :received_at, callback_url = :callback_url,
 			department_code = :department_code, status = :status, assignee_id = :assignee_id,
 			claim_by = :claim_by, answer_by = :answer_by, resolve_by = :resolve_by,
-			ext_by = :ext_by, ext_duration_s = :ext_duration_s, ext_reason = :ext_reason, ext_at = :ext_at,
+			ext_by = :ext_by, ext_duration_s = :ext_duration_s, ext_span = :ext_span, ext_reason = :ext_reason, ext_at = :ext_at,
 			assigned_at = :assigned_at, claimed_at = :claimed_at, answered_at = :answered_at,
 			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at
 		WHERE id = :id`, row)

@@ -44,7 +44,7 @@ func eachReopen(t *testing.T, fn func(t *testing.T, s *storage.Store, open func(
 // enqueue stores a new appeal created at at whose outbox holds msgs.
 func enqueue(t *testing.T, s *storage.Store, ext string, at time.Time, msgs ...appeal.Message) appeal.Appeal {
 	t.Helper()
-	a, events, _ := appeal.NewAppeal(intake(ext), nil, "", at)
+	a, events, _ := appeal.NewAppeal(intake(ext), nil, "", office, at)
 	stored, created, err := s.CreateAppeal(context.Background(), a, events, msgs)
 	if err != nil || !created {
 		t.Fatalf("CreateAppeal(%s): created %v, %v", ext, created, err)
@@ -598,7 +598,7 @@ func TestOnOutboxIsCalledAfterCommitsThatWriteMessages(t *testing.T) {
 			s.OnOutbox(func() { calls.Add(1) })
 			now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
 			in := appeal.Intake{Source: "s", ExternalID: "hook", Title: "t", Body: "b", Priority: appeal.PriorityNormal, ReceivedAt: now}
-			a, ev, msgs := appeal.NewAppeal(in, nil, "", now)
+			a, ev, msgs := appeal.NewAppeal(in, nil, "", office, now)
 			stored, _, err := s.CreateAppeal(t.Context(), a, ev, msgs)
 			if err != nil || calls.Load() != 1 {
 				t.Fatalf("after intake: %v, %d calls", err, calls.Load())

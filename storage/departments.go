@@ -20,24 +20,50 @@ type departmentRow struct {
 	CreatedAt      dbTime `db:"created_at"`
 }
 
-// slaJSON is a policy as stored: spans in whole seconds.
+// slaJSON is a policy as stored: spans as ParseSpan reads them ("2wh",
+// "3wd", "30m"). Policies stored before migration 0004 hold whole seconds,
+// read as calendar time.
 type slaJSON struct {
 	Normal tierJSON `json:"normal"`
 	Urgent tierJSON `json:"urgent"`
 }
 
 type tierJSON struct {
-	Claim   int64 `json:"claim"`
-	Answer  int64 `json:"answer"`
-	Resolve int64 `json:"resolve"`
+	Claim   spanJSON `json:"claim"`
+	Answer  spanJSON `json:"answer"`
+	Resolve spanJSON `json:"resolve"`
+}
+
+// spanJSON is a span stored as its string, or, from before spans, as a
+// number of seconds.
+type spanJSON struct{ appeal.Span }
+
+func (s spanJSON) MarshalJSON() ([]byte, error) { return json.Marshal(s.Span.String()) }
+
+func (s *spanJSON) UnmarshalJSON(b []byte) error {
+	var secs int64
+	if err := json.Unmarshal(b, &secs); err == nil {
+		s.Span = appeal.CalendarSpan(time.Duration(secs) * time.Second)
+		return nil
+	}
+	var str string
+	if err := json.Unmarshal(b, &str); err != nil {
+		return fmt.Errorf("span: want a string like \"2wh\" or seconds, got %s", b)
+	}
+	sp, err := appeal.ParseSpan(str)
+	if err != nil {
+		return err
+	}
+	s.Span = sp
+	return nil
 }
 
 func toTierJSON(t appeal.Tier) tierJSON {
-	return tierJSON{Claim: int64(t.Claim / time.Second), Answer: int64(t.Answer / time.Second), Resolve: int64(t.Resolve / time.Second)}
+	return tierJSON{Claim: spanJSON{t.Claim}, Answer: spanJSON{t.Answer}, Resolve: spanJSON{t.Resolve}}
 }
 
 func (t tierJSON) tier() appeal.Tier {
-	return appeal.Tier{Claim: time.Duration(t.Claim) * time.Second, Answer: time.Duration(t.Answer) * time.Second, Resolve: time.Duration(t.Resolve) * time.Second}
+	return appeal.Tier{Claim: t.Claim.Span, Answer: t.Answer.Span, Resolve: t.Resolve.Span}
 }
 
 func (r departmentRow) department() (appeal.Department, error) {
@@ -83,8 +109,8 @@ func (s *Store) Departments(ctx context.Context) ([]appeal.Department, error) {
 }
 
 // SaveDepartment creates department d or replaces the settings of the one
-// with its code, which keeps its creation time. SLA spans are kept in whole
-// seconds. A zero CreatedAt takes the database's clock.
+// with its code, which keeps its creation time. SLA spans are kept as
+// strings. A zero CreatedAt takes the database's clock.
 func (s *Store) SaveDepartment(ctx context.Context, d appeal.Department) (appeal.Department, error) {
 	sla, err := json.Marshal(slaJSON{Normal: toTierJSON(d.SLA.Normal), Urgent: toTierJSON(d.SLA.Urgent)})
 	if err != nil {

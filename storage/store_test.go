@@ -21,6 +21,9 @@ var t0 = time.Date(2026, 11, 23, 9, 30, 15, 123456000, time.UTC)
 
 var cst = time.FixedZone("CST", 8*3600)
 
+// office is the default office week in Shanghai's offset, without holidays.
+var office = appeal.DefaultCalendar(cst)
+
 // each runs fn against a fresh, migrated store of every backend.
 func each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 	t.Helper()
@@ -81,7 +84,7 @@ func intake(ext string) appeal.Intake {
 // create stores a new appeal built by the domain, in dept (nil: unassigned).
 func create(t *testing.T, s *storage.Store, in appeal.Intake, dept *appeal.Department) appeal.Appeal {
 	t.Helper()
-	a, events, msgs := appeal.NewAppeal(in, dept, in.Department, t0)
+	a, events, msgs := appeal.NewAppeal(in, dept, in.Department, office, t0)
 	stored, created, err := s.CreateAppeal(context.Background(), a, events, msgs)
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +127,6 @@ func normAppeal(a appeal.Appeal) appeal.Appeal {
 	if a.Extension != nil {
 		x := *a.Extension
 		x.At = norm(x.At)
-		x.Duration = x.Duration.Truncate(time.Second)
 		a.Extension = &x
 	}
 	return a
@@ -243,7 +245,7 @@ func TestAppealRoundTrip(t *testing.T) {
 			ReceivedAt: time.Date(2026, 11, 23, 17, 0, 0, 999999999, cst),
 		}
 		now := time.Date(2026, 11, 23, 17, 5, 1, 123456789, cst)
-		a, events, msgs := appeal.NewAppeal(in, &dept, "roads", now)
+		a, events, msgs := appeal.NewAppeal(in, &dept, "roads", office, now)
 		stored, created, err := s.CreateAppeal(ctx, a, events, msgs)
 		if err != nil || !created {
 			t.Fatalf("CreateAppeal: created %v, %v", created, err)
@@ -299,11 +301,11 @@ func TestAppealRoundTrip(t *testing.T) {
 		mustAct(t, s, stored.ID, appeal.Command{Action: appeal.ActClaim, Actor: 7}, claimAt)
 		extAt := claimAt.Add(time.Hour)
 		got, c := mustAct(t, s, stored.ID, appeal.Command{
-			Action: appeal.ActRequestExtension, Actor: 7, Extension: 48 * time.Hour, Text: "需要协调 другой отдел",
+			Action: appeal.ActRequestExtension, Actor: 7, Extension: appeal.WorkingDaysSpan(2), Text: "需要协调 другой отдел",
 		}, extAt)
 		want = normAppeal(c.Appeal)
 		same(t, "after extension request", got, want)
-		if got.Extension == nil || *got.Extension != (appeal.Extension{By: 7, Duration: 48 * time.Hour, Reason: "需要协调 другой отдел", At: norm(extAt)}) {
+		if got.Extension == nil || *got.Extension != (appeal.Extension{By: 7, Span: appeal.WorkingDaysSpan(2), Reason: "需要协调 другой отдел", At: norm(extAt)}) {
 			t.Errorf("Extension = %+v", got.Extension)
 		}
 		if got.Assignee != 7 || got.Status != appeal.StatusClaimed || !got.ClaimedAt.Equal(norm(claimAt)) {
@@ -316,8 +318,12 @@ func TestAppealRoundTrip(t *testing.T) {
 		same(t, "re-read", reread, want)
 
 		// Approving it clears every extension column.
-		got, _ = mustAct(t, s, stored.ID, appeal.Command{Action: appeal.ActApproveExtension, Actor: 9}, extAt.Add(time.Minute))
-		if got.Extension != nil || !got.Deadlines.AnswerBy.Equal(want.Deadlines.AnswerBy.Add(48*time.Hour)) {
+		moved := appeal.Deadlines{
+			AnswerBy:  office.Add(want.Deadlines.AnswerBy, appeal.WorkingDaysSpan(2)),
+			ResolveBy: office.Add(want.Deadlines.ResolveBy, appeal.WorkingDaysSpan(2)),
+		}
+		got, _ = mustAct(t, s, stored.ID, appeal.Command{Action: appeal.ActApproveExtension, Actor: 9, Deadlines: moved}, extAt.Add(time.Minute))
+		if got.Extension != nil || !got.Deadlines.AnswerBy.Equal(moved.AnswerBy) || !got.Deadlines.ResolveBy.Equal(moved.ResolveBy) {
 			t.Errorf("after approval: %+v", got)
 		}
 	})
@@ -418,7 +424,7 @@ func TestCreateAppealIdempotent(t *testing.T) {
 
 		again := intake("dup")
 		again.Title = "another title"
-		a, events, msgs := appeal.NewAppeal(again, nil, "", t0.Add(time.Hour))
+		a, events, msgs := appeal.NewAppeal(again, nil, "", office, t0.Add(time.Hour))
 		stored, created, err := s.CreateAppeal(ctx, a, events, msgs)
 		if err != nil {
 			t.Fatal(err)
@@ -439,7 +445,7 @@ func TestCreateAppealIdempotent(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range n {
 			wg.Go(func() {
-				a, events, msgs := appeal.NewAppeal(intake("race"), &dept, "roads", t0)
+				a, events, msgs := appeal.NewAppeal(intake("race"), &dept, "roads", office, t0)
 				results[i], createdBy[i], errs[i] = s.CreateAppeal(ctx, a, events, msgs)
 			})
 		}
@@ -794,8 +800,8 @@ func TestDepartments(t *testing.T) {
 		same(t, "Department", got, roads)
 
 		sla := appeal.Policy{
-			Normal: appeal.Tier{Claim: time.Hour, Answer: 48 * time.Hour, Resolve: 240 * time.Hour},
-			Urgent: appeal.Tier{Claim: 15 * time.Minute, Answer: 90 * time.Minute, Resolve: 12 * time.Hour},
+			Normal: appeal.Tier{Claim: appeal.WorkingHoursSpan(90 * time.Minute), Answer: appeal.WorkingDaysSpan(2), Resolve: appeal.CalendarSpan(240 * time.Hour)},
+			Urgent: appeal.Tier{Claim: appeal.CalendarSpan(15 * time.Minute), Answer: appeal.CalendarSpan(90 * time.Minute), Resolve: appeal.CalendarSpan(12 * time.Hour)},
 		}
 		updated, err := s.SaveDepartment(ctx, appeal.Department{Code: "roads", Name: "道路", Timezone: "Europe/Berlin",
 			SLA: sla, ApproveAnswers: true, CreatedAt: t0.Add(time.Hour)})

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 )
 
@@ -38,6 +39,8 @@ var settings = []setting{
 	{flag: "data-dir", def: "./data", usage: "directory of the embedded SQLite database"},
 	{flag: "api-tokens", secret: true, usage: "comma-separated bearer tokens accepted by the API; empty allows only a loopback address"},
 	{flag: "timezone", def: "Asia/Shanghai", usage: "IANA timezone given to departments created without one"},
+	{flag: "working-hours", def: "09:00-12:00,13:30-18:00", usage: "working hours of every working day, in each department's timezone: comma-separated HH:MM-HH:MM intervals"},
+	{flag: "working-days", def: "mon-fri", usage: "working days of the week: comma-separated days or ranges (mon, tue, wed, thu, fri, sat, sun)"},
 	{flag: "log-level", def: "info", usage: "debug, info, warn or error"},
 	{flag: "log-format", def: "text", usage: "text or json"},
 	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
@@ -57,11 +60,15 @@ var settings = []setting{
 
 // config is the parsed, validated configuration, passed down as plain values.
 type config struct {
-	HTTPAddr        string
-	DatabaseURL     string
-	DataDir         string
-	APITokens       []string
-	Timezone        string
+	HTTPAddr    string
+	DatabaseURL string
+	DataDir     string
+	APITokens   []string
+	Timezone    string
+	// WorkingHours and WorkingDays make the working week deadlines in
+	// working time count in; holidays and make-up days come from storage.
+	WorkingHours    []appeal.Interval
+	WorkingDays     [7]bool
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
@@ -199,6 +206,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if hs, err := appeal.ParseWorkingHours(get["working-hours"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_WORKING_HOURS: %q: %v; write e.g. 09:00-12:00,13:30-18:00", get["working-hours"], err))
+	} else {
+		c.WorkingHours = hs
+	}
+	if ds, err := appeal.ParseWorkingDays(get["working-days"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_WORKING_DAYS: %q: %v; write e.g. mon-fri", get["working-days"], err))
+	} else {
+		c.WorkingDays = ds
 	}
 	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_TIMEZONE: %q is not a known IANA timezone", c.Timezone))

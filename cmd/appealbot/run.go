@@ -112,7 +112,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // updates are taken by every instance. When a holder dies, another takes
 // over within seconds.
 func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
-	svc := appeal.NewService(store, time.Now, cfg.Timezone)
+	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
+		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
+	}))
 	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language}, log)
 	trs, err := transports(ctx, cfg, stdin, stdout, log)
 	if err != nil {
@@ -130,7 +132,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	store.OnOutbox(sender.Wake)
 
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store})
+	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)

@@ -236,6 +236,11 @@ func TestConfigRules(t *testing.T) {
 		{"bad global budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND": "lots"}, "APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND"},
 		{"bad chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "-1s"}, "APPEALBOT_TELEGRAM_CHAT_INTERVAL"},
 		{"bad coalesce", nil, map[string]string{"APPEALBOT_COALESCE_AFTER": "0s"}, "APPEALBOT_COALESCE_AFTER"},
+		{"working week", []string{"--working-hours", "08:30-12:00, 14:00-17:30", "--working-days", "mon-fri,sat"}, nil, ""},
+		{"bad working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": "9-17"}, "APPEALBOT_WORKING_HOURS"},
+		{"overlapping working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": "09:00-13:00,12:00-18:00"}, "overlap"},
+		{"no working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": ","}, "APPEALBOT_WORKING_HOURS"},
+		{"bad working days", nil, map[string]string{"APPEALBOT_WORKING_DAYS": "monday-friday"}, "APPEALBOT_WORKING_DAYS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
@@ -247,6 +252,11 @@ func TestConfigRules(t *testing.T) {
 	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
 	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {
 		t.Fatalf("budgets: %+v %v %v", c.TelegramLimits, c.CoalesceAfter, err)
+	}
+	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_WORKING_DAYS": "sun-tue", "APPEALBOT_WORKING_HOURS": "08:00-16:00"}), &bytes.Buffer{})
+	if err != nil || c.WorkingDays != [7]bool{time.Sunday: true, time.Monday: true, time.Tuesday: true} ||
+		len(c.WorkingHours) != 1 || c.WorkingHours[0].String() != "08:00-16:00" {
+		t.Fatalf("working week: %v %v %v", c.WorkingDays, c.WorkingHours, err)
 	}
 	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_HTTP_ADDR": "0.0.0.0:1"}), &bytes.Buffer{})
 	if err != nil || len(c.APITokens) != 1 || c.APITokens[0] != "file-token-0123456789" {
