@@ -51,7 +51,13 @@ type Service struct {
 	store           Store
 	now             func() time.Time
 	defaultTimezone string
+	reminders       ReminderPolicy
 }
+
+// SetReminders sets the reminder policy from which transitions compute an
+// appeal's next_action_at (DefaultReminders until called). Call it before
+// the service is used.
+func (s *Service) SetReminders(p ReminderPolicy) { s.reminders = p }
 
 // NewService returns a service over store. now is the clock; defaultTimezone
 // is given to departments created without one.
@@ -84,6 +90,7 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		}
 	}
 	a, events, msgs := NewAppeal(in, dept, in.Department, now)
+	a.NextActionAt = NextReminder(a, nil, s.reminders)
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)
@@ -176,6 +183,7 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 		}
 		now := s.Now()
 		c := cmd
+		c.Reminders = s.reminders
 		if dept != nil {
 			c.Deadlines = dept.SLA.Deadlines(cur.Priority, now)
 			c.RequireApproval = dept.ApproveAnswers
