@@ -491,7 +491,7 @@ func TestUpdateAppealAtomic(t *testing.T) {
 		now := t0.Add(time.Minute)
 		got, c := mustAct(t, s, a.ID, appeal.Command{Action: appeal.ActClaim, Actor: 7}, now)
 		same(t, "claimed appeal", got, normAppeal(c.Appeal))
-		if got.Status != appeal.StatusClaimed || got.Assignee != 7 || !got.NextActionAt.Equal(a.Deadlines.AnswerBy) {
+		if got.Status != appeal.StatusClaimed || got.Assignee != 7 || !got.NextActionAt.Equal(appeal.NextReminder(got, nil, appeal.DefaultReminders)) {
 			t.Errorf("claimed appeal: %+v", got)
 		}
 		evs, err := s.Events(ctx, a.ID)
