@@ -236,6 +236,12 @@ func TestConfigRules(t *testing.T) {
 		{"bad global budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND": "lots"}, "APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND"},
 		{"bad chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "-1s"}, "APPEALBOT_TELEGRAM_CHAT_INTERVAL"},
 		{"bad coalesce", nil, map[string]string{"APPEALBOT_COALESCE_AFTER": "0s"}, "APPEALBOT_COALESCE_AFTER"},
+		{"reminders", nil, map[string]string{"APPEALBOT_SCAN_SCHEDULE": "@every 30s", "APPEALBOT_QUIET_HOURS": "off",
+			"APPEALBOT_NUDGE_SHARE": "0.3", "APPEALBOT_SUPERVISION_AFTER": "48h"}, ""},
+		{"bad schedule", nil, map[string]string{"APPEALBOT_SCAN_SCHEDULE": "every minute"}, "APPEALBOT_SCAN_SCHEDULE"},
+		{"bad quiet hours", nil, map[string]string{"APPEALBOT_QUIET_HOURS": "22-8"}, "APPEALBOT_QUIET_HOURS"},
+		{"bad nudge share", nil, map[string]string{"APPEALBOT_NUDGE_SHARE": "1.5"}, "APPEALBOT_NUDGE_SHARE"},
+		{"bad supervision after", nil, map[string]string{"APPEALBOT_SUPERVISION_AFTER": "soon"}, "APPEALBOT_SUPERVISION_AFTER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
