@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -173,33 +174,38 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 
 		p := plan(batch)
 
-		ins := tx.Rebind(`INSERT INTO reminder_stages (appeal_id, round, stage, sent, at) VALUES (?, ?, ?, ?, ?)`)
+		// A batch writes in a few statements, not a few per appeal: the
+		// scan's cost is its round trips.
+		stageRows := make([][]any, 0, len(p.Stages))
 		for _, st := range p.Stages {
-			if _, err := tx.ExecContext(ctx, ins, int64(st.Appeal), tm(st.Round), string(st.Stage), st.Sent, tm(now)); err != nil {
-				return fmt.Errorf("record stage %s of appeal %d: %w", st.Stage, st.Appeal, err)
-			}
+			stageRows = append(stageRows, []any{int64(st.Appeal), tm(st.Round), string(st.Stage), st.Sent, tm(now)})
 		}
+		if err := insertRows(ctx, tx, `INSERT INTO reminder_stages (appeal_id, round, stage, sent, at) VALUES `, stageRows); err != nil {
+			return fmt.Errorf("record stages: %w", err)
+		}
+		eventRows := make([][]any, 0, len(p.Events))
 		for _, e := range p.Events {
-			if err := insertEvent(ctx, tx, e); err != nil {
-				return err
-			}
+			eventRows = append(eventRows, []any{int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+				string(e.FromStatus), string(e.ToStatus), e.Department, e.Note})
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO appeal_events
+			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note) VALUES `, eventRows); err != nil {
+			return err
 		}
 		if err := s.insertMessages(ctx, tx, 0, p.Messages, now); err != nil {
 			return err
 		}
 		wrote = len(p.Messages) > 0
-		upd := tx.Rebind(`UPDATE appeals SET next_action_at = ? WHERE id = ?`)
+		nextRows := make([][]any, 0, len(rows))
 		for _, r := range rows {
 			next := p.Next[appeal.ID(r.ID)]
 			if !next.IsZero() && !next.After(now) {
 				// Never leave an appeal due: the scan would loop on it.
 				return fmt.Errorf("plan left appeal %d due at %v", r.ID, next)
 			}
-			if _, err := tx.ExecContext(ctx, upd, tm(next), r.ID); err != nil {
-				return err
-			}
+			nextRows = append(nextRows, []any{r.ID, tm(next)})
 		}
-		return nil
+		return s.setNextActions(ctx, tx, nextRows)
 	})
 	if err != nil {
 		return 0, fail("scan reminders", err)
@@ -239,4 +245,64 @@ func (s *Store) ReminderStages(ctx context.Context, id appeal.ID) ([]ReminderSta
 			Sent: r.Sent, At: r.At.Time}
 	}
 	return out, nil
+}
+
+// rowsPerStatement keeps a multi-row statement well inside both drivers'
+// limits on parameters (SQLite: 32766, PostgreSQL: 65535).
+const rowsPerStatement = 500
+
+// insertRows runs prefix followed by one "(?, ?, …)" per row, in chunks.
+func insertRows(ctx context.Context, tx *sqlx.Tx, prefix string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerStatement)
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, n*len(rows[0]))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + strings.TrimSuffix(strings.Repeat("?, ", len(r)), ", ") + ")")
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// setNextActions sets next_action_at of each (id, time) row in one
+// statement per chunk.
+func (s *Store) setNextActions(ctx context.Context, tx *sqlx.Tx, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerStatement)
+		var b strings.Builder
+		args := make([]any, 0, 2*n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if s.driver == Postgres {
+				b.WriteString("(?::bigint, ?::timestamptz)")
+			} else {
+				b.WriteString("(?, ?)")
+			}
+			args = append(args, r...)
+		}
+		var q string
+		if s.driver == Postgres {
+			q = `UPDATE appeals SET next_action_at = v.next FROM (VALUES ` + b.String() + `) AS v (id, next) WHERE appeals.id = v.id`
+		} else {
+			q = `WITH v (id, next) AS (VALUES ` + b.String() + `)
+				UPDATE appeals SET next_action_at = (SELECT next FROM v WHERE v.id = appeals.id)
+				WHERE id IN (SELECT id FROM v)`
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
