@@ -130,7 +130,7 @@ func seedAppeals(b *testing.B, db *sql.DB, now time.Time, stored, open, due int)
 		FROM generate_series(1, $4) g`, now, open, due, stored); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d appeals (%d open, %d due) in %v", stored, open, due, time.Since(start).Round(time.Millisecond))

@@ -278,8 +278,9 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, prefix string, rows [][]any) e
 func (s *Store) setNextActions(ctx context.Context, tx *sqlx.Tx, rows [][]any) error {
 	for len(rows) > 0 {
 		n := min(len(rows), rowsPerStatement)
-		var b strings.Builder
-		args := make([]any, 0, 2*n)
+		var b, ids strings.Builder
+		args := make([]any, 0, 3*n)
+		idArgs := make([]any, 0, n)
 		for i, r := range rows[:n] {
 			if i > 0 {
 				b.WriteString(", ")
@@ -290,10 +291,19 @@ func (s *Store) setNextActions(ctx context.Context, tx *sqlx.Tx, rows [][]any) e
 				b.WriteString("(?, ?)")
 			}
 			args = append(args, r...)
+			if i > 0 {
+				ids.WriteString(", ")
+			}
+			ids.WriteString("?")
+			idArgs = append(idArgs, r[0])
 		}
 		var q string
 		if s.driver == Postgres {
-			q = `UPDATE appeals SET next_action_at = v.next FROM (VALUES ` + b.String() + `) AS v (id, next) WHERE appeals.id = v.id`
+			// The id list lets the planner reach the rows by primary key
+			// instead of hashing the whole table against the values.
+			q = `UPDATE appeals SET next_action_at = v.next FROM (VALUES ` + b.String() + `) AS v (id, next)
+				WHERE appeals.id = v.id AND appeals.id IN (` + ids.String() + `)`
+			args = append(args, idArgs...)
 		} else {
 			q = `WITH v (id, next) AS (VALUES ` + b.String() + `)
 				UPDATE appeals SET next_action_at = (SELECT next FROM v WHERE v.id = appeals.id)
