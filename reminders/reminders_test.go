@@ -379,3 +379,42 @@ func TestConcurrentScannersPostgres(t *testing.T) {
 		t.Errorf("%d stages said, want %d", len(said), want)
 	}
 }
+
+// Run scans once at start, before its first scheduled run, so that what
+// fell due while no scanner ran goes out at once; it ends with its context.
+func TestRunCatchesUpAtStart(t *testing.T) {
+	c := &clock{t: t0}
+	e := open(t, storagetest.Config(t, storage.SQLite), c, 0)
+	e.dept("roads")
+	a := e.intake("A-1", "roads")
+	e.newMessages()
+	c.Set(e.stageAt(a.ID, appeal.StageClaimNudge))
+	// A schedule that would not fire during the test.
+	sc, err := reminders.New(e.store, reminders.Options{Policy: policy, Schedule: "0 0 1 1 *"}, c.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sc.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	var got []string
+	for len(got) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		got = e.newMessages()
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	expect(t, "catch-up scan", got, "reminder department:roads 1:claim_nudge")
+}
+
+func TestNewRefusesBadSettings(t *testing.T) {
+	if _, err := reminders.New(nil, reminders.Options{Schedule: "every minute"}, time.Now, nil); err == nil {
+		t.Error("bad schedule accepted")
+	}
+	if _, err := reminders.New(nil, reminders.Options{Policy: appeal.ReminderPolicy{NudgeShare: 2}}, time.Now, nil); err == nil {
+		t.Error("nudge share 2 accepted")
+	}
+}
