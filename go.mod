@@ -6,6 +6,7 @@ require (
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/lib/pq v1.12.3
 	github.com/mymmrac/telego v1.6.0
+	github.com/robfig/cron/v3 v3.0.1
 	golang.org/x/term v0.47.0
 	modernc.org/sqlite v1.60.1
 )

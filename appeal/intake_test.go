@@ -193,7 +193,7 @@ func TestNewAppealWithDepartment(t *testing.T) {
 		Category: in.Category, Priority: PriorityUrgent, Citizen: in.Citizen, Location: in.Location,
 		ReceivedAt: in.ReceivedAt, CallbackURL: in.CallbackURL,
 		Department: "roads", Status: StatusAssigned, Deadlines: deadlines,
-		AssignedAt: now, NextActionAt: deadlines.ClaimBy, CreatedAt: now, UpdatedAt: now,
+		AssignedAt: now, NextActionAt: now.Add(deadlines.ClaimBy.Sub(now) / 2) /* the nudge at half the claim time */, CreatedAt: now, UpdatedAt: now,
 	}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("appeal:\n got %+v\nwant %+v", a, want)

@@ -12,11 +12,14 @@ const (
 	ToMember     RecipientKind = "member"     // one member, privately
 	ToUpstream   RecipientKind = "upstream"   // the appeal's callback URL, over HTTP
 	ToChat       RecipientKind = "chat"       // one chat, named in the message's args (replies)
+	// ToSupervision is the supervision chat, or the dispatch chat when no
+	// supervision chat is bound.
+	ToSupervision RecipientKind = "supervision"
 )
 
 // ChatRecipients are the recipient kinds delivered to chats; ToUpstream is
 // delivered over HTTP instead.
-var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember, ToChat}
+var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember, ToChat, ToSupervision}
 
 // Args of a message to one chat (ToChat).
 const (

@@ -52,6 +52,7 @@ type Service struct {
 	now             func() time.Time
 	defaultTimezone string
 	calendars       CalendarSource
+	reminders       ReminderPolicy
 }
 
 // Option configures a Service.
@@ -64,6 +65,11 @@ type Option func(*Service)
 func WithCalendars(src CalendarSource) Option {
 	return func(s *Service) { s.calendars = src }
 }
+
+// SetReminders sets the reminder policy from which transitions compute an
+// appeal's next_action_at (DefaultReminders until called). Call it before
+// the service is used.
+func (s *Service) SetReminders(p ReminderPolicy) { s.reminders = p }
 
 // NewService returns a service over store. now is the clock; defaultTimezone
 // is given to departments created without one.
@@ -113,6 +119,7 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		cal = c
 	}
 	a, events, msgs := NewAppeal(in, dept, in.Department, cal, now)
+	a.NextActionAt = NextReminder(a, nil, s.reminders)
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)
@@ -207,6 +214,7 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 		}
 		now := s.Now()
 		c := cmd
+		c.Reminders = s.reminders
 		if dept != nil {
 			cal, err := s.calendars.Calendar(ctx, *dept)
 			if err != nil {

@@ -107,6 +107,10 @@ type Command struct {
 	// Force lets a leader or dispatcher act on an appeal someone else holds
 	// (unclaim, answer) where only the assignee otherwise may.
 	Force bool
+	// Reminders is the reminder policy, from which the appeal's
+	// next_action_at (its first reminder moment) is computed; zero means
+	// DefaultReminders.
+	Reminders ReminderPolicy
 }
 
 // Change is the outcome of a transition: the appeal's new state, what to
@@ -170,6 +174,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrDeadlinesRequired
 		}
 		assignTo(&n, cmd.Department, cmd.Deadlines, now)
+		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventAssigned, text)
 		msg(MsgCard, Recipient{Kind: ToDispatch}, nil)
 		msg(MsgCard, dept(n.Department), nil)
@@ -188,7 +193,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Status = StatusClaimed
 		n.Assignee = cmd.Actor
 		n.ClaimedAt = now
-		n.NextActionAt = n.Deadlines.AnswerBy
+		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventClaimed, "")
 		msg(MsgCard, dept(n.Department), nil)
 		msg(MsgContact, member(cmd.Actor), nil)
@@ -204,7 +209,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Assignee = 0
 		n.ClaimedAt = time.Time{}
 		n.Extension = nil
-		n.NextActionAt = n.Deadlines.ClaimBy
+		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventUnclaimed, text)
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -236,14 +241,14 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if cmd.RequireApproval {
 			ans.State = AnswerPending
 			n.Status = StatusPendingApproval
-			n.NextActionAt = n.Deadlines.AnswerBy
+			n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 			ev(EventAnswerSubmitted, text)
 			msg(MsgAnswerApproval, Recipient{Kind: ToLeaders, Ref: n.Department}, nil)
 		} else {
 			ans.State = AnswerAccepted
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
-			n.NextActionAt = n.Deadlines.ResolveBy
+			n.NextActionAt = time.Time{} // no reminders once answered
 			ev(EventAnswered, text)
 			callback()
 		}
@@ -264,7 +269,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			ans.State = AnswerAccepted
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
-			n.NextActionAt = n.Deadlines.ResolveBy
+			n.NextActionAt = time.Time{} // no reminders once answered
 			ev(EventAnswered, ans.Text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "approved"})
 			callback()
@@ -274,7 +279,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			}
 			ans.State = AnswerRejected
 			n.Status = StatusClaimed
-			n.NextActionAt = n.Deadlines.AnswerBy
+			n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 			ev(EventAnswerRejected, text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "rejected", "reason": text})
 		}
@@ -321,6 +326,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		}
 		old := a.Department
 		assignTo(&n, cmd.Department, cmd.Deadlines, now)
+		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventTransferred, text)
 		c.Events[len(c.Events)-1].Note = old + " → " + n.Department + ": " + text
 		msg(MsgCard, dept(old), nil)
@@ -363,7 +369,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.Deadlines.AnswerBy = cmd.Deadlines.AnswerBy
 			n.Deadlines.ResolveBy = cmd.Deadlines.ResolveBy
 			if from == StatusClaimed {
-				n.NextActionAt = n.Deadlines.AnswerBy
+				n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 			}
 			ev(EventExtensionApproved, x.Span.String())
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Span.String()})
@@ -422,6 +428,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrDeadlinesRequired
 		}
 		assignTo(&n, a.Department, cmd.Deadlines, now)
+		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventReopened, text)
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -443,5 +450,6 @@ func assignTo(n *Appeal, code string, d Deadlines, now time.Time) {
 	n.ClaimedAt = time.Time{}
 	n.AnsweredAt = time.Time{}
 	n.ClosedAt = time.Time{}
-	n.NextActionAt = d.ClaimBy
+	// The default policy; callers that know the configured one recompute.
+	n.NextActionAt = NextReminder(*n, nil, DefaultReminders)
 }

@@ -174,7 +174,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusAssigned
 					a.Deadlines = roadsDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = roadsDeadlines.ClaimBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventAssigned, StatusUnassigned, StatusAssigned, "roads", "pothole"}},
 				msgs:   []Message{msg(MsgCard, toDispatch, nil), card("roads")},
@@ -203,7 +203,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusClaimed
 					a.Assignee = alice
 					a.ClaimedAt = now
-					a.NextActionAt = oldDeadlines.AnswerBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""}},
 				msgs:   []Message{card("roads"), msg(MsgContact, toAlice, nil)},
@@ -219,7 +219,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.ClaimedAt = now
 					a.AnsweredAt = now
 					a.Extension = nil
-					a.NextActionAt = oldDeadlines.ResolveBy
+					a.NextActionAt = time.Time{} // no reminders once answered
 				},
 				events: []wantEvent{
 					{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""},
@@ -250,7 +250,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Deadlines = waterDeadlines
 					a.Extension = nil
 					a.AssignedAt = now
-					a.NextActionAt = waterDeadlines.ClaimBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventTransferred, StatusAssigned, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -306,7 +306,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Assignee = 0
 					a.ClaimedAt = time.Time{}
 					a.Extension = nil
-					a.NextActionAt = oldDeadlines.ClaimBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventUnclaimed, StatusClaimed, StatusAssigned, "roads", "on leave"}},
 				msgs:   []Message{card("roads")},
@@ -317,7 +317,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Status = StatusPendingApproval
 					a.Extension = nil
-					a.NextActionAt = oldDeadlines.AnswerBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventAnswerSubmitted, StatusClaimed, StatusPendingApproval, "roads",
 					"Patched the hole."}},
@@ -351,7 +351,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.ClaimedAt = time.Time{}
 					a.Deadlines = waterDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = waterDeadlines.ClaimBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventTransferred, StatusClaimed, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -373,7 +373,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Extension = nil
 					a.Deadlines.AnswerBy = oldDeadlines.AnswerBy.Add(48 * time.Hour)
 					a.Deadlines.ResolveBy = oldDeadlines.ResolveBy.Add(48 * time.Hour)
-					a.NextActionAt = a.Deadlines.AnswerBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "2d"}},
 				msgs: []Message{
@@ -402,7 +402,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Status = StatusAnswered
 					a.AnsweredAt = now
-					a.NextActionAt = oldDeadlines.ResolveBy
+					a.NextActionAt = time.Time{} // no reminders once answered
 				},
 				events: []wantEvent{{EventAnswered, StatusPendingApproval, StatusAnswered, "roads", "Patched the hole."}},
 				msgs: []Message{
@@ -417,7 +417,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd:     Command{Actor: carol, Text: "Say when it was patched."},
 				want: func(a *Appeal) {
 					a.Status = StatusClaimed
-					a.NextActionAt = oldDeadlines.AnswerBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventAnswerRejected, StatusPendingApproval, StatusClaimed, "roads",
 					"Say when it was patched."}},
@@ -476,7 +476,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusAssigned
 					a.Deadlines = waterDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = waterDeadlines.ClaimBy
+					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventAssigned, StatusReturned, StatusAssigned, "water", ""}},
 				msgs:   []Message{msg(MsgCard, toDispatch, nil), card("water")},
@@ -509,7 +509,7 @@ func reopenedIntoRoads(a *Appeal) {
 	a.ClaimedAt = time.Time{}
 	a.AnsweredAt = time.Time{}
 	a.ClosedAt = time.Time{}
-	a.NextActionAt = roadsDeadlines.ClaimBy
+	a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 }
 
 // fullCommand carries every argument any action needs, so that an illegal
@@ -825,7 +825,7 @@ func TestTransitionAnswerFromAssignedWithApproval(t *testing.T) {
 	want.Status = StatusPendingApproval
 	want.Assignee = bob
 	want.ClaimedAt = now
-	want.NextActionAt = oldDeadlines.AnswerBy
+	want.NextActionAt = NextReminder(want, nil, DefaultReminders) // first reminder moment
 	checkAppeal(t, c.Appeal, want)
 	checkEvents(t, c.Events, bob, []wantEvent{
 		{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""},

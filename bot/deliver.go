@@ -317,6 +317,12 @@ func (d *Deliverer) targets(ctx context.Context, m appeal.Message) ([]target, er
 		return out, bindings(appeal.ChatDepartment, m.To.Ref)
 	case appeal.ToDispatch:
 		return out, bindings(appeal.ChatDispatch, "")
+	case appeal.ToSupervision:
+		// The dispatch chat stands in until a supervision chat is bound.
+		if err := bindings(appeal.ChatSupervision, ""); err != nil || len(out) > 0 {
+			return out, err
+		}
+		return out, bindings(appeal.ChatDispatch, "")
 	case appeal.ToLeaders:
 		ms, err := d.store.DepartmentMembers(ctx, m.To.Ref, appeal.RoleLeader)
 		for _, mm := range ms {

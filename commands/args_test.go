@@ -88,6 +88,8 @@ func TestBadArguments(t *testing.T) {
 		{rResp, waterChat, "appeal {a}", "This chat is not the chat of department Roads (roads)."},
 		{rDispatcher, roadsChat, "appeal {u}", "This is not the dispatch chat"},
 		{rLeader, lead, "approve", "Give the appeal number."},
+		{rLeader, lead, "reassign", "Give the appeal number."},
+		{rLeader, lead, "reassign abc", "“abc” is not an appeal number."},
 		{rLeader, lead, "approve abc", "“abc” is not an appeal number."},
 		{rLeader, lead, "approve 99999", "There is no appeal #99999."},
 		{rLeader, lead, "approve {x} maybe", "“maybe” is neither answer nor extension."},
@@ -168,6 +170,8 @@ func TestBadArguments(t *testing.T) {
 		{rAdmin, adm, "dispatch bind", "Use this in the group chat to bind, not in a private chat."},
 		{rAdmin, otherChat, "dispatch bind now", "Too many arguments."},
 		{rAdmin, adm, "dispatch unbind", "Use this in the group chat to bind, not in a private chat."},
+		{rAdmin, adm, "supervision bind", "Use this in the group chat to bind, not in a private chat."},
+		{rAdmin, otherChat, "supervision bind now", "Too many arguments."},
 	}
 	commands := map[string]bool{}
 	for _, c := range cases {
@@ -223,6 +227,7 @@ func TestRefusals(t *testing.T) {
 		{rAdmin, roadsChat, "dept bind water", "This chat is already bound to Roads (roads); /dept unbind roads first."},
 		{rAdmin, otherChat, "dept unbind roads", "This chat is not bound to Roads (roads)."},
 		{rAdmin, otherChat, "dispatch unbind", "This chat is not a dispatch chat."},
+		{rAdmin, otherChat, "supervision unbind", "This chat is not the supervision chat."},
 		{rAdmin, adm, "role remove roads leader 9001", "Rita Roads is not a leader of Roads (roads)."},
 		{rAdmin, adm, "admin remove 9007", "Boot Admin is an admin by configuration (APPEALBOT_ADMINS); change it there."},
 		{rResp, roadsChat, "frobnicate 12", "Unknown command /frobnicate. /help lists what you can do."},

@@ -136,7 +136,7 @@ func parseOnOff(s string) (bool, bool) {
 // or ":e" (extension) for approve and reject: compact, well inside 64
 // bytes, and nothing in it is trusted beyond naming what to do. Who may do
 // it is decided from stored roles when it is pressed.
-var buttonPattern = regexp.MustCompile(`^c:(claim|return|answer|appeal|approve|reject):([1-9][0-9]{0,17})(?::([ae]))?$`)
+var buttonPattern = regexp.MustCompile(`^c:(claim|reassign|return|answer|appeal|approve|reject):([1-9][0-9]{0,17})(?::([ae]))?$`)
 
 // Kinds of pending item that approve and reject act on.
 const (

@@ -165,6 +165,9 @@ func permCases() []permCase {
 			deny: each("Only admins and leaders of this chat's department may change its language.", rNone, rResp, rRespOther, rLeadOther, rDispatcher)},
 		{name: "approve", private: true, setup: withAppeal("roads", "approve {id}", extension), allow: []string{rLeader}, deny: approveDeny("approve")},
 		{name: "approve_in_chat", chat: roadsChat, setup: withAppeal("roads", "approve {id} extension", extension), allow: []string{rLeader}, deny: approveDeny("approve")},
+		{name: "reassign", private: true, setup: withAppeal("roads", "reassign {id}", claimedBy(rResp)), allow: []string{rLeader},
+			deny: merge(each(fmt.Sprintf(onlyLeaders, "reassign"), rNone, rResp, rRespOther, rDispatcher, rAdmin),
+				each("Only leaders of Roads (roads) may reassign appeal #{id}.", rLeadOther))},
 		{name: "reject", private: true, setup: withAppeal("roads", "reject {id} Not needed", extension), allow: []string{rLeader}, deny: approveDeny("reject")},
 		{name: "assign", chat: dispatchChat, setup: withAppeal("", "assign {id} roads", nil), allow: dispAllowed,
 			deny: each(fmt.Sprintf(onlyDispatchers, "assign"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
@@ -201,6 +204,9 @@ func permCases() []permCase {
 		{name: "dispatch_bind", setup: freshChat("dispatch bind", nil), allow: []string{rAdmin}, deny: adminOnly("dispatch bind")},
 		{name: "dispatch_unbind", setup: freshChat("dispatch unbind", &appeal.ChatBinding{Purpose: appeal.ChatDispatch}),
 			allow: []string{rAdmin}, deny: adminOnly("dispatch unbind")},
+		{name: "supervision_bind", setup: freshChat("supervision bind", nil), allow: []string{rAdmin}, deny: adminOnly("supervision bind")},
+		{name: "supervision_unbind", setup: freshChat("supervision unbind", &appeal.ChatBinding{Purpose: appeal.ChatSupervision}),
+			allow: []string{rAdmin}, deny: adminOnly("supervision unbind")},
 	}
 }
 

@@ -128,6 +128,9 @@ func (h *Handler) card(ctx context.Context, a appeal.Appeal, v view, lang string
 		status += " · " + esc(cutName(h.nameOf(ctx, a.Assignee)))
 	}
 	lines = append(lines, status)
+	if mark := overdueMark(a, lang, now); mark != "" {
+		lines = append(lines, "<b>"+mark+"</b>")
+	}
 	loc := h.location(ctx, a.Department)
 	for _, d := range deadlines(a) {
 		lines = append(lines, "⏰ "+tr(lang, d.key, nil)+" "+fmtShortTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
@@ -197,6 +200,8 @@ func (h *Handler) RenderMessage(ctx context.Context, m appeal.Message, lang stri
 		return renderReply(m)
 	case appeal.MsgDeliveryFailed:
 		return deliveryFailed(m, h.lang(lang)), nil
+	case appeal.MsgReminder, appeal.MsgEscalation, appeal.MsgSupervision:
+		return h.renderReminder(ctx, m, lang, now)
 	}
 	lang = h.lang(lang)
 	a, err := h.store.Appeal(ctx, m.AppealID)
@@ -411,7 +416,7 @@ func (h *Handler) details(ctx context.Context, a appeal.Appeal, events []appeal.
 			if e.Actor != 0 {
 				s += " · " + esc(cutName(h.nameOf(ctx, e.Actor)))
 			}
-			if note := oneLine(e.Note); note != "" {
+			if note := eventNote(lang, e); note != "" {
 				s += ": " + escCut(note, 80)
 			}
 			out = append(out, s)
@@ -530,6 +535,9 @@ func eventKey(k appeal.EventKind) msgKey {
 		return msgEvClosed
 	case appeal.EventReopened:
 		return msgEvReopened
+	}
+	if k := reminderEventKey(k); k != "" {
+		return k
 	}
 	return msgEvOther
 }

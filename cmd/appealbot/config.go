@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 )
@@ -56,6 +58,10 @@ var settings = []setting{
 	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
 	{flag: "telegram-global-per-second", def: "25", usage: "most Telegram messages in any second, all chats together"},
 	{flag: "coalesce-after", def: "6s", usage: "a group whose backlog would take longer than this to send gets its new appeals as one digest"},
+	{flag: "scan-schedule", def: "* * * * *", usage: "cron schedule of the reminder scan (five fields, or @every 30s)"},
+	{flag: "quiet-hours", def: "22:00-08:00", usage: "daily window, in each department's timezone, that holds reminders of normal appeals until it ends; off for none"},
+	{flag: "nudge-share", def: "0.5", usage: "share of the claim time after which an unclaimed appeal is nudged in its department's chat"},
+	{flag: "supervision-after", def: "24h", usage: "how long past the answer deadline an unanswered appeal is escalated to the supervision chat"},
 }
 
 // config is the parsed, validated configuration, passed down as plain values.
@@ -86,6 +92,9 @@ type config struct {
 
 	TelegramLimits bot.Limits
 	CoalesceAfter  time.Duration
+
+	ScanSchedule string
+	Reminders    appeal.ReminderPolicy
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -164,6 +173,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_COALESCE_AFTER: %q is not a positive duration such as 6s", get["coalesce-after"]))
 	} else {
 		c.CoalesceAfter = d
+	}
+	c.ScanSchedule = get["scan-schedule"]
+	if _, err := cron.ParseStandard(c.ScanSchedule); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_SCAN_SCHEDULE: %q is not a cron schedule such as \"* * * * *\" or @every 1m", c.ScanSchedule))
+	}
+	if q, err := appeal.ParseQuietHours(get["quiet-hours"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_QUIET_HOURS: %q is not HH:MM-HH:MM or off", get["quiet-hours"]))
+	} else {
+		c.Reminders.Quiet = q
+	}
+	if f, err := strconv.ParseFloat(get["nudge-share"], 64); err != nil || !(f > 0 && f < 1) {
+		errs = append(errs, fmt.Errorf("APPEALBOT_NUDGE_SHARE: %q is not a number between 0 and 1 such as 0.5", get["nudge-share"]))
+	} else {
+		c.Reminders.NudgeShare = f
+	}
+	if d, err := time.ParseDuration(get["supervision-after"]); err != nil || d < 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_SUPERVISION_AFTER: %q is not a duration such as 24h", get["supervision-after"]))
+	} else {
+		c.Reminders.SupervisionAfter = d
 	}
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))

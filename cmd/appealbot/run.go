@@ -20,6 +20,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -115,6 +116,11 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}))
+	svc.SetReminders(cfg.Reminders)
+	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule}, time.Now, log)
+	if err != nil {
+		return err
+	}
 	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language}, log)
 	trs, err := transports(ctx, cfg, stdin, stdout, log)
 	if err != nil {
@@ -156,6 +162,15 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	defer stopWork()
 	workers := newGroup()
 	workers.Go("callbacks", func() error { return sender.Run(workCtx) })
+	// One instance scans at a time; the stages' unique keys would keep a
+	// second one from sending anything twice all the same. The scan stops
+	// with the signal, before delivery's last round, so that what it
+	// enqueued last is still sent.
+	workers.Go("reminders", func() error {
+		return leading(ctx, store, "reminders", log, func(lctx context.Context) {
+			_ = scanner.Run(lctx)
+		})
+	})
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
 			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter})

@@ -241,6 +241,12 @@ func TestConfigRules(t *testing.T) {
 		{"overlapping working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": "09:00-13:00,12:00-18:00"}, "overlap"},
 		{"no working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": ","}, "APPEALBOT_WORKING_HOURS"},
 		{"bad working days", nil, map[string]string{"APPEALBOT_WORKING_DAYS": "monday-friday"}, "APPEALBOT_WORKING_DAYS"},
+		{"reminders", nil, map[string]string{"APPEALBOT_SCAN_SCHEDULE": "@every 30s", "APPEALBOT_QUIET_HOURS": "off",
+			"APPEALBOT_NUDGE_SHARE": "0.3", "APPEALBOT_SUPERVISION_AFTER": "48h"}, ""},
+		{"bad schedule", nil, map[string]string{"APPEALBOT_SCAN_SCHEDULE": "every minute"}, "APPEALBOT_SCAN_SCHEDULE"},
+		{"bad quiet hours", nil, map[string]string{"APPEALBOT_QUIET_HOURS": "22-8"}, "APPEALBOT_QUIET_HOURS"},
+		{"bad nudge share", nil, map[string]string{"APPEALBOT_NUDGE_SHARE": "1.5"}, "APPEALBOT_NUDGE_SHARE"},
+		{"bad supervision after", nil, map[string]string{"APPEALBOT_SUPERVISION_AFTER": "soon"}, "APPEALBOT_SUPERVISION_AFTER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})

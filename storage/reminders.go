@@ -1,0 +1,318 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// dueQuery selects the appeals the reminder scan must look at, soonest
+// first. It reads only the partial index appeals_next_action up to now, so
+// its cost follows what is due, not what is stored. On PostgreSQL the rows
+// are locked, and rows another scanner holds are skipped rather than waited
+// for, so concurrent scanners share the work instead of queueing.
+func (s *Store) dueQuery() string {
+	q := `SELECT ` + appealColumns + ` FROM appeals
+		WHERE next_action_at <= ? ORDER BY next_action_at, id LIMIT ?`
+	if s.driver == Postgres {
+		q += ` FOR UPDATE SKIP LOCKED`
+	}
+	return s.db.Rebind(q)
+}
+
+// ExplainDue returns the database's plan of the reminder scan's due query
+// at now, for the benchmark's record. On PostgreSQL analyze runs it (inside
+// a transaction that is rolled back).
+func (s *Store) ExplainDue(ctx context.Context, now time.Time, n int, analyze bool) (string, error) {
+	prefix := `EXPLAIN QUERY PLAN `
+	if s.driver == Postgres {
+		prefix = `EXPLAIN `
+		if analyze {
+			prefix = `EXPLAIN (ANALYZE, BUFFERS) `
+		}
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return "", fail("explain due", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	rows, err := tx.QueryContext(ctx, prefix+s.dueQuery(), tm(now), n)
+	if err != nil {
+		return "", fail("explain due", err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	out := ""
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", fail("explain due", err)
+		}
+		line := fmt.Sprint(vals[len(vals)-1])
+		if b, ok := vals[len(vals)-1].([]byte); ok {
+			line = string(b)
+		}
+		out += line + "\n"
+	}
+	if err := rows.Err(); err != nil {
+		return "", fail("explain due", err)
+	}
+	return out, nil
+}
+
+var tzCache sync.Map // timezone name → *time.Location
+
+func location(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if l, ok := tzCache.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	tzCache.Store(name, l)
+	return l
+}
+
+// ScanReminders runs one batch of the reminder scan at now, in one
+// transaction: it selects up to n appeals whose next_action_at is due,
+// reads the stages already recorded for their current round and their
+// departments' timezones, and writes what plan decides: the stage rows,
+// the events, the (merged) outbox messages and every appeal's new
+// next_action_at. It returns how many appeals the batch held; 0 means
+// nothing is due.
+//
+// A stage row that exists already (its unique key) rolls the whole batch
+// back with ErrConflict, so no message is ever enqueued twice. plan must
+// not use the store.
+func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan func([]appeal.Due) appeal.ReminderPlan) (int, error) {
+	if n <= 0 {
+		n = 500
+	}
+	var got int
+	wrote := false
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var rows []appealRow
+		if err := tx.SelectContext(ctx, &rows, s.dueQuery(), tm(now), n); err != nil {
+			return err
+		}
+		got = len(rows)
+		if got == 0 {
+			return nil
+		}
+		ids := make([]int64, len(rows))
+		depts := map[string]bool{}
+		for i, r := range rows {
+			ids[i] = r.ID
+			if r.Department.Valid {
+				depts[r.Department.String] = true
+			}
+		}
+		q, args, err := sqlx.In(`SELECT appeal_id, round, stage FROM reminder_stages WHERE appeal_id IN (?)`, ids)
+		if err != nil {
+			return err
+		}
+		var recorded []struct {
+			AppealID int64  `db:"appeal_id"`
+			Round    dbTime `db:"round"`
+			Stage    string `db:"stage"`
+		}
+		if err := tx.SelectContext(ctx, &recorded, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		zones := map[string]*time.Location{}
+		if len(depts) > 0 {
+			codes := make([]string, 0, len(depts))
+			for c := range depts {
+				codes = append(codes, c)
+			}
+			q, args, err := sqlx.In(`SELECT code, timezone FROM departments WHERE code IN (?)`, codes)
+			if err != nil {
+				return err
+			}
+			var ds []struct {
+				Code     string `db:"code"`
+				Timezone string `db:"timezone"`
+			}
+			if err := tx.SelectContext(ctx, &ds, tx.Rebind(q), args...); err != nil {
+				return err
+			}
+			for _, d := range ds {
+				zones[d.Code] = location(d.Timezone)
+			}
+		}
+		batch := make([]appeal.Due, len(rows))
+		index := make(map[appeal.ID]int, len(rows))
+		for i, r := range rows {
+			a := r.appeal()
+			loc := zones[a.Department]
+			if loc == nil {
+				loc = time.UTC
+			}
+			batch[i] = appeal.Due{Appeal: a, Done: map[appeal.Stage]bool{}, Location: loc}
+			index[a.ID] = i
+		}
+		for _, r := range recorded {
+			d := &batch[index[appeal.ID(r.AppealID)]]
+			if r.Round.Equal(d.Appeal.AssignedAt) {
+				d.Done[appeal.Stage(r.Stage)] = true
+			}
+		}
+
+		p := plan(batch)
+
+		// A batch writes in a few statements, not a few per appeal: the
+		// scan's cost is its round trips.
+		stageRows := make([][]any, 0, len(p.Stages))
+		for _, st := range p.Stages {
+			stageRows = append(stageRows, []any{int64(st.Appeal), tm(st.Round), string(st.Stage), st.Sent, tm(now)})
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO reminder_stages (appeal_id, round, stage, sent, at) VALUES `, stageRows); err != nil {
+			return fmt.Errorf("record stages: %w", err)
+		}
+		eventRows := make([][]any, 0, len(p.Events))
+		for _, e := range p.Events {
+			eventRows = append(eventRows, []any{int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+				string(e.FromStatus), string(e.ToStatus), e.Department, e.Note})
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO appeal_events
+			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note) VALUES `, eventRows); err != nil {
+			return err
+		}
+		if err := s.insertMessages(ctx, tx, 0, p.Messages, now); err != nil {
+			return err
+		}
+		wrote = len(p.Messages) > 0
+		nextRows := make([][]any, 0, len(rows))
+		for _, r := range rows {
+			next := p.Next[appeal.ID(r.ID)]
+			if !next.IsZero() && !next.After(now) {
+				// Never leave an appeal due: the scan would loop on it.
+				return fmt.Errorf("plan left appeal %d due at %v", r.ID, next)
+			}
+			nextRows = append(nextRows, []any{r.ID, tm(next)})
+		}
+		return s.setNextActions(ctx, tx, nextRows)
+	})
+	if err != nil {
+		return 0, fail("scan reminders", err)
+	}
+	if wrote {
+		s.outboxWritten()
+	}
+	return got, nil
+}
+
+// ReminderStage is a recorded stage, for tests and /appeal.
+type ReminderStage struct {
+	Appeal appeal.ID
+	Round  time.Time
+	Stage  appeal.Stage
+	Sent   bool
+	At     time.Time
+}
+
+// ReminderStages returns the stages recorded for appeal id, in the order
+// they were recorded.
+func (s *Store) ReminderStages(ctx context.Context, id appeal.ID) ([]ReminderStage, error) {
+	var rows []struct {
+		AppealID int64  `db:"appeal_id"`
+		Round    dbTime `db:"round"`
+		Stage    string `db:"stage"`
+		Sent     bool   `db:"sent"`
+		At       dbTime `db:"at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT appeal_id, round, stage, sent, at
+		FROM reminder_stages WHERE appeal_id = ? ORDER BY at, round, stage`), int64(id)); err != nil {
+		return nil, fail(fmt.Sprintf("reminder stages of appeal %d", id), err)
+	}
+	out := make([]ReminderStage, len(rows))
+	for i, r := range rows {
+		out[i] = ReminderStage{Appeal: appeal.ID(r.AppealID), Round: r.Round.Time, Stage: appeal.Stage(r.Stage),
+			Sent: r.Sent, At: r.At.Time}
+	}
+	return out, nil
+}
+
+// rowsPerStatement keeps a multi-row statement well inside both drivers'
+// limits on parameters (SQLite: 32766, PostgreSQL: 65535).
+const rowsPerStatement = 500
+
+// insertRows runs prefix followed by one "(?, ?, …)" per row, in chunks.
+func insertRows(ctx context.Context, tx *sqlx.Tx, prefix string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerStatement)
+		var b strings.Builder
+		b.WriteString(prefix)
+		args := make([]any, 0, n*len(rows[0]))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + strings.TrimSuffix(strings.Repeat("?, ", len(r)), ", ") + ")")
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// setNextActions sets next_action_at of each (id, time) row in one
+// statement per chunk.
+func (s *Store) setNextActions(ctx context.Context, tx *sqlx.Tx, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), rowsPerStatement)
+		var b, ids strings.Builder
+		args := make([]any, 0, 3*n)
+		idArgs := make([]any, 0, n)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if s.driver == Postgres {
+				b.WriteString("(?::bigint, ?::timestamptz)")
+			} else {
+				b.WriteString("(?, ?)")
+			}
+			args = append(args, r...)
+			if i > 0 {
+				ids.WriteString(", ")
+			}
+			ids.WriteString("?")
+			idArgs = append(idArgs, r[0])
+		}
+		var q string
+		if s.driver == Postgres {
+			// The id list lets the planner reach the rows by primary key
+			// instead of hashing the whole table against the values.
+			q = `UPDATE appeals SET next_action_at = v.next FROM (VALUES ` + b.String() + `) AS v (id, next)
+				WHERE appeals.id = v.id AND appeals.id IN (` + ids.String() + `)`
+			args = append(args, idArgs...)
+		} else {
+			q = `WITH v (id, next) AS (VALUES ` + b.String() + `)
+				UPDATE appeals SET next_action_at = (SELECT next FROM v WHERE v.id = appeals.id)
+				WHERE id IN (SELECT id FROM v)`
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
