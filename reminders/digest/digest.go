@@ -56,8 +56,8 @@ type Stats struct {
 	// MedianClaim is the median time from reaching the department to being
 	// claimed, over the appeals claimed in the period; MedianAnswer the same
 	// to the answer. Zero with no sample (ClaimSamples, AnswerSamples).
-	MedianClaim, MedianAnswer     time.Duration
-	ClaimSamples, AnswerSamples   int
+	MedianClaim, MedianAnswer   time.Duration
+	ClaimSamples, AnswerSamples int
 	// OnTime counts the appeals answered in the period by their answer
 	// deadline; the on-time rate is OnTime / Answered.
 	OnTime int

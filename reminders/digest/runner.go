@@ -41,10 +41,10 @@ type Options struct {
 // store's unique key keeps two runners (or one restarted) from sending a
 // period twice.
 type Runner struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
-	opts  Options
+	store         Store
+	now           func() time.Time
+	log           *slog.Logger
+	opts          Options
 	daily, weekly cron.Schedule
 
 	mu sync.Mutex // serialises SendDue
