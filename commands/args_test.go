@@ -153,6 +153,7 @@ func TestBadArguments(t *testing.T) {
 		{rAdmin, otherChat, "dispatch bind now", "Too many arguments."},
 		{rAdmin, adm, "dispatch unbind", "Use this in the group chat to bind, not in a private chat."},
 	}
+	cases = append(cases, digestBadArguments()...)
 	commands := map[string]bool{}
 	for _, c := range cases {
 		text := r.Replace(c.text)

@@ -197,6 +197,12 @@ func (h *Handler) RenderMessage(ctx context.Context, m appeal.Message, lang stri
 		return renderReply(m)
 	case appeal.MsgDeliveryFailed:
 		return deliveryFailed(m, h.lang(lang)), nil
+	case appeal.MsgDigest:
+		r, err := h.renderDigest(ctx, m, h.lang(lang), now)
+		r.HTML = limitHTML(r.HTML)
+		return r, err
+	case appeal.MsgDigestChart:
+		return h.renderDigestChart(ctx, m, h.lang(lang), now)
 	}
 	lang = h.lang(lang)
 	a, err := h.store.Appeal(ctx, m.AppealID)
