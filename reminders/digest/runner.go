@@ -73,14 +73,21 @@ func New(store Store, now func() time.Time, log *slog.Logger, opts Options) (*Ru
 	if opts.Reload <= 0 {
 		opts.Reload = time.Minute
 	}
-	r := &Runner{store: store, now: now, log: log, opts: opts, done: map[runKey]time.Time{}}
+	var daily, weekly cron.Schedule
 	var err1, err2 error
-	r.daily, opts.Daily, err1 = ParseSpec(opts.Daily)
-	r.weekly, opts.Weekly, err2 = ParseSpec(opts.Weekly)
+	spec := func(kind, s string) (cron.Schedule, string, error) {
+		sched, tidy, err := ParseSpec(s)
+		if err != nil {
+			err = fmt.Errorf("default %s schedule %q: %w", kind, s, err)
+		}
+		return sched, tidy, err
+	}
+	daily, opts.Daily, err1 = spec("daily", opts.Daily)
+	weekly, opts.Weekly, err2 = spec("weekly", opts.Weekly)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
-	return r, nil
+	return &Runner{store: store, now: now, log: log, opts: opts, daily: daily, weekly: weekly, done: map[runKey]time.Time{}}, nil
 }
 
 // job is one department's schedule of one kind.

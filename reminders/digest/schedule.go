@@ -26,26 +26,27 @@ const CatchUp = 12 * time.Hour
 // refused: a schedule always runs in its department's zone.
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-// ParseSpec checks a cron spec and returns it tidied (single spaces).
+// ParseSpec checks a cron spec and returns it tidied (single spaces). Its
+// errors do not repeat the spec.
 func ParseSpec(spec string) (cron.Schedule, string, error) {
 	spec = strings.Join(strings.Fields(spec), " ")
 	if spec == "" {
 		return nil, "", fmt.Errorf("empty schedule")
 	}
 	if strings.Contains(spec, "TZ=") {
-		return nil, "", fmt.Errorf("schedule %q: no timezone prefix: schedules run in the department's timezone", spec)
+		return nil, "", fmt.Errorf("no timezone prefix: schedules run in the department's timezone")
 	}
 	if strings.HasPrefix(spec, "@every") {
-		return nil, "", fmt.Errorf("schedule %q: @every is not a time of day", spec)
+		return nil, "", fmt.Errorf("@every is not a time of day")
 	}
 	s, err := parser.Parse(spec)
 	if err != nil {
-		return nil, "", fmt.Errorf("schedule %q: %w", spec, err)
+		return nil, "", err
 	}
 	// A spec that never fires (such as February 30th) would leave the
 	// department without digests, silently.
 	if s.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
-		return nil, "", fmt.Errorf("schedule %q never fires", spec)
+		return nil, "", fmt.Errorf("it never fires")
 	}
 	return s, spec, nil
 }
