@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/reminders/digest"
 )
 
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
@@ -53,6 +54,9 @@ var settings = []setting{
 	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
 	{flag: "telegram-global-per-second", def: "25", usage: "most Telegram messages in any second, all chats together"},
 	{flag: "coalesce-after", def: "6s", usage: "a group whose backlog would take longer than this to send gets its new appeals as one digest"},
+	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
+	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
+	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
 // config is the parsed, validated configuration, passed down as plain values.
@@ -79,6 +83,10 @@ type config struct {
 
 	TelegramLimits bot.Limits
 	CoalesceAfter  time.Duration
+
+	DigestDaily  string
+	DigestWeekly string
+	ChartFont    string
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -158,6 +166,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.CoalesceAfter = d
 	}
+	for _, d := range []struct {
+		env string
+		dst *string
+		val string
+	}{{"APPEALBOT_DIGEST_SCHEDULE", &c.DigestDaily, get["digest-schedule"]}, {"APPEALBOT_WEEKLY_DIGEST_SCHEDULE", &c.DigestWeekly, get["weekly-digest-schedule"]}} {
+		if _, tidy, err := digest.ParseSpec(d.val); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a cron spec such as \"30 8 * * 1-5\": %w", d.env, d.val, err))
+		} else {
+			*d.dst = tidy
+		}
+	}
+	c.ChartFont = get["chart-font"]
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
 	}
@@ -297,5 +317,7 @@ func (c config) logValue() slog.Value {
 		slog.Bool("telegram", c.TelegramToken != ""),
 		slog.Bool("telegram_webhook", c.TelegramWebhookURL != ""),
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
+		slog.String("digest_schedule", c.DigestDaily),
+		slog.String("weekly_digest_schedule", c.DigestWeekly),
 	)
 }
