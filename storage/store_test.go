@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -179,8 +180,13 @@ func TestMigrate(t *testing.T) {
 				}
 				return n, last
 			}
-			if n, last := versions(); n != len(files) || last != len(files) {
-				t.Fatalf("schema_migrations: %d rows up to version %d, want %d", n, last, len(files))
+			// Numbers may skip (one taken by a change merged later).
+			top, err := strconv.Atoi(files[len(files)-1].Name()[:4])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, last := versions(); n != len(files) || last != top {
+				t.Fatalf("schema_migrations: %d rows up to version %d, want %d up to %d", n, last, len(files), top)
 			}
 			saveDept(t, s, "roads", false)
 			// Migrating an up-to-date database is a no-op.
