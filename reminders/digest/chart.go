@@ -315,6 +315,7 @@ func Chart(days []Day, l Labels, f *Font) ([]byte, error) {
 	p.Legend.Add(l.Received, rb)
 	p.Legend.Add(l.Overdue, ob)
 	p.Legend.Top = true
+	p.Legend.Padding = vg.Points(3)
 	p.Legend.XOffs = -vg.Points(4)
 	p.NominalX(l.Days...)
 	// Whole-number ticks; a week without appeals still shows a scale.

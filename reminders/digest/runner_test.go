@@ -222,3 +222,38 @@ func TestNewRefusesBadDefaults(t *testing.T) {
 		t.Fatal("bad default schedules accepted")
 	}
 }
+
+// TestRunCatchesUpAtStartAndStops: Run sends what is due when it starts
+// (the cron jobs take over from there) and returns when ctx ends.
+func TestRunCatchesUpAtStartAndStops(t *testing.T) {
+	s := storagetest.Open(t, storage.SQLite)
+	world(t, s)
+	r, err := digest.New(s, func() time.Time { return monday0830.Add(3 * time.Hour) }, slog.New(slog.DiscardHandler),
+		digest.Options{Reload: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(queued(t, s)) < 4 {
+		if time.Now().After(deadline) {
+			t.Fatalf("Run queued %d messages", len(queued(t, s)))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // a few reloads: nothing more
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+	if n := len(queued(t, s)); n != 4 {
+		t.Fatalf("%d messages after reloads, want 4", n)
+	}
+}
