@@ -4,6 +4,12 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 
+# A CJK font for the Chinese labels of the digests' charts; the runtime
+# image has no package manager, so the file is copied from here.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so this layer is reused while go.mod/go.sum are unchanged.
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod \
@@ -24,12 +30,14 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 # distroless static: CA certificates, /etc/passwd with nonroot (65532), no shell.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/appealbot /appealbot
+COPY --from=build /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/wqy-microhei.ttc
 # An empty /data owned by the runtime user: a new named volume mounted there
 # takes this ownership, so the non-root process can write to it.
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
 ENV APPEALBOT_HTTP_ADDR=0.0.0.0:8080 \
-    APPEALBOT_DATA_DIR=/data
+    APPEALBOT_DATA_DIR=/data \
+    APPEALBOT_CHART_FONT=/usr/share/fonts/wqy-microhei.ttc
 EXPOSE 8080
 VOLUME ["/data"]
 # Listening on 0.0.0.0 requires API tokens: set APPEALBOT_API_TOKENS or

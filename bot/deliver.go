@@ -536,7 +536,7 @@ func (d *Deliverer) execute(ctx context.Context, j *job) result {
 	if err != nil {
 		return result{job: j, err: &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}}
 	}
-	msg := Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo}
+	msg := Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo}
 	if !first.card() {
 		id, err := tr.Send(ctx, msg)
 		return result{job: j, consumed: len(j.items), msgID: id, err: err}

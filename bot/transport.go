@@ -53,7 +53,14 @@ type Outgoing struct {
 	Buttons [][]Button
 	// ReplyTo is the id of the message this one answers, if any.
 	ReplyTo string
+	// Photo, when set, is a PNG image sent as a photo with HTML as its
+	// caption (at most MaxCaption characters). Edits ignore it.
+	Photo []byte
 }
+
+// MaxCaption is the longest caption of a photo a network must show
+// (Telegram's limit), in characters.
+const MaxCaption = 1024
 
 // User is a person as the network knows them.
 type User struct {

@@ -26,6 +26,8 @@ type Config struct {
 	DefaultLang string
 	// BotName is shown in the help text when set.
 	BotName string
+	// Digests are the leaders' digest settings (see digest_leaders.go).
+	Digests DigestConfig
 }
 
 // Store is what commands need from storage beyond the appeal service.
@@ -49,6 +51,8 @@ type Store interface {
 
 	Department(ctx context.Context, code string) (appeal.Department, error)
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
+
+	digestStore
 }
 
 // Handler runs commands and renders messages. It holds no per-request

@@ -214,7 +214,7 @@ func permCases() []permCase {
 // is allowed or refused with the message that says why.
 func TestPermissions(t *testing.T) {
 	covered := map[string]bool{}
-	for _, pc := range permCases() {
+	for _, pc := range append(permCases(), digestPermCases()...) {
 		covered[strings.SplitN(pc.name, "_", 2)[0]] = true
 		t.Run(pc.name, func(t *testing.T) {
 			t.Parallel()

@@ -202,6 +202,12 @@ func (h *Handler) RenderMessage(ctx context.Context, m appeal.Message, lang stri
 		return deliveryFailed(m, h.lang(lang)), nil
 	case appeal.MsgReminder, appeal.MsgEscalation, appeal.MsgSupervision:
 		return h.renderReminder(ctx, m, lang, now)
+	case appeal.MsgDigest:
+		r, err := h.renderDigest(ctx, m, h.lang(lang), now)
+		r.HTML = limitHTML(r.HTML)
+		return r, err
+	case appeal.MsgDigestChart:
+		return h.renderDigestChart(ctx, m, h.lang(lang), now)
 	}
 	lang = h.lang(lang)
 	a, err := h.store.Appeal(ctx, m.AppealID)

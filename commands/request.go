@@ -57,4 +57,10 @@ type Button struct {
 type Rendered struct {
 	HTML    string
 	Buttons [][]Button
+	// Photo, when set, is a PNG sent as a photo with HTML as its caption,
+	// which is then at most MaxCaption characters.
+	Photo []byte
 }
+
+// MaxCaption is the longest caption of a photo, in characters.
+const MaxCaption = 1024

@@ -10,6 +10,15 @@ import (
 	"github.com/appealbot/appealbot/storage"
 )
 
+// awake is the default reminder policy without quiet hours: the appeals
+// here are created at 17:30 in Shanghai, so their first reminder, half-way
+// to a claim deadline in working time, falls in the night.
+var awake = func() appeal.ReminderPolicy {
+	p := appeal.DefaultReminders
+	p.Quiet = appeal.QuietHours{}
+	return p
+}()
+
 func TestScanReminders(t *testing.T) {
 	each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
@@ -33,7 +42,7 @@ func TestScanReminders(t *testing.T) {
 					t.Errorf("location %v, want the department's", d.Location)
 				}
 			}
-			return appeal.PlanReminders(batch, appeal.DefaultReminders, now)
+			return appeal.PlanReminders(batch, awake, now)
 		}
 		n, err := s.ScanReminders(ctx, now, 10, plan)
 		if err != nil || n != 1 {

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,6 +106,15 @@ func (c *Console) print(m bot.Outgoing, id, note string) {
 		where = "private"
 	}
 	fmt.Fprintf(c.out, "── %s · message %s%s ──\n%s\n", where, id, note, Text(m.HTML))
+	if len(m.Photo) > 0 && note == "" {
+		// A terminal cannot show the picture: keep it where one can open it.
+		path := filepath.Join(os.TempDir(), fmt.Sprintf("appealbot-chart-%d-%s.png", c.start, id))
+		if err := os.WriteFile(path, m.Photo, 0o600); err != nil {
+			fmt.Fprintf(c.out, "[chart: %d bytes, not saved: %v]\n", len(m.Photo), err)
+		} else {
+			fmt.Fprintf(c.out, "[chart: %d bytes, saved to %s]\n", len(m.Photo), path)
+		}
+	}
 	var all []bot.Button
 	var labels []string
 	for _, row := range m.Buttons {

@@ -22,6 +22,7 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -239,11 +240,16 @@ func (t *Transport) setCommands(ctx context.Context) {
 // Send implements bot.Transport: sendMessage in parse mode HTML without
 // link previews, in the topic given, as a reply when ReplyTo is set (still
 // sent if that message is gone), with the buttons as an inline keyboard.
-// A chat, topic or reply id that is not a number is a Permanent error.
+// With a Photo it is sendPhoto instead (a multipart upload), the HTML being
+// the caption. A chat, topic or reply id that is not a number is a
+// Permanent error.
 func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 	chatID, err := parseID("chat id", m.Chat.ChatID)
 	if err != nil {
 		return "", err
+	}
+	if len(m.Photo) > 0 {
+		return t.sendPhoto(ctx, chatID, m)
 	}
 	p := &telego.SendMessageParams{
 		ChatID:             telego.ChatID{ID: chatID},
@@ -276,6 +282,48 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 	}
 	return strconv.Itoa(msg.MessageID), nil
 }
+
+// sendPhoto sends m.Photo with m.HTML as its caption.
+func (t *Transport) sendPhoto(ctx context.Context, chatID int64, m bot.Outgoing) (string, error) {
+	p := &telego.SendPhotoParams{
+		ChatID:    telego.ChatID{ID: chatID},
+		Photo:     telego.InputFile{File: namedReader{Reader: bytes.NewReader(m.Photo), name: "chart.png"}},
+		Caption:   m.HTML,
+		ParseMode: telego.ModeHTML,
+	}
+	if m.Chat.TopicID != "" {
+		topic, err := parseID("topic id", m.Chat.TopicID)
+		if err != nil {
+			return "", err
+		}
+		p.MessageThreadID = int(topic)
+	}
+	if m.ReplyTo != "" {
+		reply, err := parseID("reply-to message id", m.ReplyTo)
+		if err != nil {
+			return "", err
+		}
+		p.ReplyParameters = &telego.ReplyParameters{MessageID: int(reply), AllowSendingWithoutReply: true}
+	}
+	if kb := keyboard(m.Buttons); kb != nil {
+		p.ReplyMarkup = kb
+	}
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
+	msg, err := t.bot.SendPhoto(ctx, p)
+	if err != nil {
+		return "", t.classify(err)
+	}
+	return strconv.Itoa(msg.MessageID), nil
+}
+
+// namedReader is an upload with a file name, as telego wants it.
+type namedReader struct {
+	*bytes.Reader
+	name string
+}
+
+func (r namedReader) Name() string { return r.name }
 
 // Edit implements bot.Transport with editMessageText: the text and the
 // buttons are both replaced (no buttons removes the keyboard). Telegram's

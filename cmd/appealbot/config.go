@@ -18,6 +18,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/reminders/digest"
 )
 
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
@@ -62,6 +63,9 @@ var settings = []setting{
 	{flag: "quiet-hours", def: "22:00-08:00", usage: "daily window, in each department's timezone, that holds reminders of normal appeals until it ends; off for none"},
 	{flag: "nudge-share", def: "0.5", usage: "share of the claim time after which an unclaimed appeal is nudged in its department's chat"},
 	{flag: "supervision-after", def: "24h", usage: "how long past the answer deadline an unanswered appeal is escalated to the supervision chat"},
+	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
+	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
+	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
 // config is the parsed, validated configuration, passed down as plain values.
@@ -95,6 +99,9 @@ type config struct {
 
 	ScanSchedule string
 	Reminders    appeal.ReminderPolicy
+	DigestDaily  string
+	DigestWeekly string
+	ChartFont    string
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -193,6 +200,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.Reminders.SupervisionAfter = d
 	}
+	for _, d := range []struct {
+		env string
+		dst *string
+		val string
+	}{{"APPEALBOT_DIGEST_SCHEDULE", &c.DigestDaily, get["digest-schedule"]}, {"APPEALBOT_WEEKLY_DIGEST_SCHEDULE", &c.DigestWeekly, get["weekly-digest-schedule"]}} {
+		if _, tidy, err := digest.ParseSpec(d.val); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a cron spec such as \"30 8 * * 1-5\": %w", d.env, d.val, err))
+		} else {
+			*d.dst = tidy
+		}
+	}
+	c.ChartFont = get["chart-font"]
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
 	}
@@ -342,5 +361,7 @@ func (c config) logValue() slog.Value {
 		slog.Bool("telegram", c.TelegramToken != ""),
 		slog.Bool("telegram_webhook", c.TelegramWebhookURL != ""),
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
+		slog.String("digest_schedule", c.DigestDaily),
+		slog.String("weekly_digest_schedule", c.DigestWeekly),
 	)
 }

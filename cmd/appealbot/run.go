@@ -21,6 +21,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
 	"github.com/appealbot/appealbot/reminders"
+	"github.com/appealbot/appealbot/reminders/digest"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -109,7 +110,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // Several instances may share one PostgreSQL: every instance takes appeals
 // and sends callbacks, but only the holder of the "delivery" lease sends
 // chat messages (so budgets are never doubled) and only the holder of the
-// "updates" lease polls Telegram (Telegram allows one poller). Webhook
+// "updates" lease polls Telegram (Telegram allows one poller), and only
+// the holder of "digests" runs the leaders' digest schedules. Webhook
 // updates are taken by every instance. When a holder dies, another takes
 // over within seconds.
 func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
@@ -121,7 +123,12 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language}, log)
+	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language,
+		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)}}, log)
+	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
+	if err != nil {
+		return err
+	}
 	trs, err := transports(ctx, cfg, stdin, stdout, log)
 	if err != nil {
 		return err
@@ -184,6 +191,13 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 				}
 			}
 		})
+	})
+
+	// One instance at a time runs the digest schedules; the digests
+	// table's unique key stops a period going out twice even when
+	// leadership changes hands mid-run.
+	workers.Go("digests", func() error {
+		return leading(workCtx, store, "digests", log, func(lctx context.Context) { _ = digests.Run(lctx) })
 	})
 
 	chatCtx, stopChat := context.WithCancel(ctx)

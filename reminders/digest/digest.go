@@ -1,0 +1,216 @@
+// Package digest makes the leaders' digests: when each department's daily
+// and weekly digests are due (cron schedules in the department's
+// timezone), what they say (counts, overdue appeals, medians, the on-time
+// rate: pure functions of stored appeals and a time), the chart that goes
+// with them, and the runner that queues each digest once per period
+// however many instances run or restart.
+//
+// Times: the durations here are wall-clock time. Working time (the
+// department's calendar) applies to deadlines, which are stored already in
+// that form; the medians measure how long people actually took.
+package digest
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// AtRisk is how close to its next deadline an open appeal counts as at
+// risk: due within four hours, not yet overdue.
+const AtRisk = 4 * time.Hour
+
+// ChartDays is how many days the chart shows.
+const ChartDays = 7
+
+// Late is an appeal past its next deadline.
+type Late struct {
+	Appeal appeal.Appeal
+	// Deadline is the deadline it missed; By is how long ago that was.
+	Deadline time.Time
+	By       time.Duration
+}
+
+// Day is one day of the chart.
+type Day struct {
+	// Start is the day's local midnight.
+	Start time.Time
+	// Received counts appeals that reached the department that day;
+	// Overdue those whose answer deadline fell that day unanswered.
+	Received, Overdue int
+}
+
+// Stats is what a digest says about a department for [From, To), as of Now.
+type Stats struct {
+	From, To, Now time.Time
+	// In the period: appeals that reached the department (New), were
+	// claimed, answered and closed.
+	New, Claimed, Answered, Closed int
+	// Now: appeals still worked on (Open), past their next deadline
+	// (Overdue) and due within AtRisk (AtRisk).
+	Open, Overdue, AtRisk int
+	// Late lists the overdue appeals, most late first.
+	Late []Late
+	// MedianClaim is the median time from reaching the department to being
+	// claimed, over the appeals claimed in the period; MedianAnswer the same
+	// to the answer. Zero with no sample (ClaimSamples, AnswerSamples).
+	MedianClaim, MedianAnswer   time.Duration
+	ClaimSamples, AnswerSamples int
+	// OnTime counts the appeals answered in the period by their answer
+	// deadline; the on-time rate is OnTime / Answered.
+	OnTime int
+	// Days are the ChartDays days up to the one holding To, oldest first.
+	Days []Day
+}
+
+// OnTimeRate is OnTime / Answered, and false when nothing was answered.
+func (s Stats) OnTimeRate() (float64, bool) {
+	if s.Answered == 0 {
+		return 0, false
+	}
+	return float64(s.OnTime) / float64(s.Answered), true
+}
+
+// NextDeadline is the deadline appeal a must meet next; zero when none
+// applies (closed, or waiting for dispatch).
+func NextDeadline(a appeal.Appeal) time.Time {
+	switch a.Status {
+	case appeal.StatusAssigned:
+		return a.Deadlines.ClaimBy
+	case appeal.StatusClaimed, appeal.StatusPendingApproval:
+		return a.Deadlines.AnswerBy
+	case appeal.StatusAnswered:
+		return a.Deadlines.ResolveBy
+	}
+	return time.Time{}
+}
+
+// ChartStart is the local midnight that starts the chart of a digest
+// ending at to: ChartDays days up to and including the day holding the
+// last moment before to.
+func ChartStart(to time.Time, loc *time.Location) time.Time {
+	last := to.Add(-time.Nanosecond).In(loc)
+	return time.Date(last.Year(), last.Month(), last.Day()-(ChartDays-1), 0, 0, 0, 0, loc)
+}
+
+// Since is the earliest moment a digest for [from, to) looks at: what the
+// store must return appeals from (see storage DigestAppeals).
+func Since(from, to time.Time, loc *time.Location) time.Time {
+	if c := ChartStart(to, loc); c.Before(from) {
+		return c
+	}
+	return from
+}
+
+func in(t, from, to time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
+
+// Compute works out a department's digest for [from, to) as of now from its
+// appeals (those the store returns for Since(from, to, loc)); loc is the
+// department's timezone, for the chart's days.
+func Compute(as []appeal.Appeal, from, to, now time.Time, loc *time.Location) Stats {
+	s := Stats{From: from, To: to, Now: now}
+	var claim, answer []time.Duration
+	start := ChartStart(to, loc)
+	for i := range ChartDays {
+		s.Days = append(s.Days, Day{Start: time.Date(start.Year(), start.Month(), start.Day()+i, 0, 0, 0, 0, loc)})
+	}
+	day := func(t time.Time) int {
+		for i := len(s.Days) - 1; i >= 0; i-- {
+			if !t.Before(s.Days[i].Start) {
+				if i == len(s.Days)-1 && !t.Before(s.Days[i].Start.AddDate(0, 0, 1)) {
+					return -1
+				}
+				return i
+			}
+		}
+		return -1
+	}
+	for _, a := range as {
+		reached := a.AssignedAt
+		if reached.IsZero() {
+			reached = a.ReceivedAt
+		}
+		if in(reached, from, to) {
+			s.New++
+		}
+		if in(a.ClaimedAt, from, to) {
+			s.Claimed++
+			if d := a.ClaimedAt.Sub(reached); d >= 0 {
+				claim = append(claim, d)
+			}
+		}
+		if in(a.AnsweredAt, from, to) {
+			s.Answered++
+			if d := a.AnsweredAt.Sub(reached); d >= 0 {
+				answer = append(answer, d)
+			}
+			if !a.Deadlines.AnswerBy.IsZero() && !a.AnsweredAt.After(a.Deadlines.AnswerBy) {
+				s.OnTime++
+			}
+		}
+		if in(a.ClosedAt, from, to) {
+			s.Closed++
+		}
+		if slices.Contains(openStatuses, a.Status) {
+			s.Open++
+			if d := NextDeadline(a); !d.IsZero() {
+				switch {
+				case now.After(d):
+					s.Overdue++
+					s.Late = append(s.Late, Late{Appeal: a, Deadline: d, By: now.Sub(d)})
+				case d.Sub(now) < AtRisk:
+					s.AtRisk++
+				}
+			}
+		}
+		if !a.AssignedAt.IsZero() || !a.ReceivedAt.IsZero() {
+			if i := day(reached); i >= 0 && reached.Before(now) {
+				s.Days[i].Received++
+			}
+		}
+		if by := a.Deadlines.AnswerBy; !by.IsZero() && by.Before(now) && missed(a, by) {
+			if i := day(by); i >= 0 {
+				s.Days[i].Overdue++
+			}
+		}
+	}
+	sort.SliceStable(s.Late, func(i, j int) bool {
+		if s.Late[i].By != s.Late[j].By {
+			return s.Late[i].By > s.Late[j].By
+		}
+		return s.Late[i].Appeal.ID < s.Late[j].Appeal.ID
+	})
+	s.MedianClaim, s.ClaimSamples = median(claim), len(claim)
+	s.MedianAnswer, s.AnswerSamples = median(answer), len(answer)
+	return s
+}
+
+// openStatuses are the statuses of appeals a department still works on.
+var openStatuses = []appeal.Status{appeal.StatusAssigned, appeal.StatusClaimed, appeal.StatusPendingApproval, appeal.StatusAnswered}
+
+// missed reports whether a was neither answered nor closed by its answer
+// deadline by.
+func missed(a appeal.Appeal, by time.Time) bool {
+	if !a.AnsweredAt.IsZero() && !a.AnsweredAt.After(by) {
+		return false
+	}
+	if !a.ClosedAt.IsZero() && !a.ClosedAt.After(by) {
+		return false
+	}
+	return true
+}
+
+// median of ds (the mean of the middle two for an even count); 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return (ds[n/2-1] + ds[n/2]) / 2
+}

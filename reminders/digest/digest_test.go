@@ -1,0 +1,174 @@
+package digest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+var shanghai = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// at is a time in Shanghai on November 2026.
+func at(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, min, 0, 0, shanghai) }
+
+// calendarTime counts around the clock (2h, 3d, 7d), so that the fixtures'
+// deadlines can be worked out by hand.
+var calendarTime = appeal.Policy{
+	Normal: appeal.Tier{Claim: appeal.CalendarSpan(2 * time.Hour), Answer: appeal.CalendarSpan(72 * time.Hour), Resolve: appeal.CalendarSpan(7 * 24 * time.Hour)},
+	Urgent: appeal.Tier{Claim: appeal.CalendarSpan(30 * time.Minute), Answer: appeal.CalendarSpan(2 * time.Hour), Resolve: appeal.CalendarSpan(24 * time.Hour)},
+}
+
+// TestCompute checks a digest against hand-built appeals: every count,
+// both medians, the on-time rate, the overdue order and the chart's days.
+func TestCompute(t *testing.T) {
+	// Daily digest Tuesday 24th 08:30 covering Monday 08:30 onwards.
+	from, to := at(23, 8, 30), at(24, 8, 30)
+	now := to.Add(time.Minute)
+	dl := func(reached time.Time) appeal.Deadlines {
+		return calendarTime.Deadlines(appeal.PriorityNormal, reached, appeal.DefaultCalendar(shanghai))
+	}
+	as := []appeal.Appeal{
+		// 1: reached in the period, claimed after 30m, answered after 2h, on time.
+		{ID: 1, Status: appeal.StatusAnswered, AssignedAt: at(23, 9, 0), ClaimedAt: at(23, 9, 30), AnsweredAt: at(23, 11, 0), Deadlines: dl(at(23, 9, 0))},
+		// 2: reached in the period, claimed after 1h30m, answered after 4h, late
+		// (answer deadline moved before the answer, by hand).
+		{ID: 2, Status: appeal.StatusAnswered, AssignedAt: at(23, 10, 0), ClaimedAt: at(23, 11, 30), AnsweredAt: at(23, 14, 0),
+			Deadlines: appeal.Deadlines{ClaimBy: at(23, 12, 0), AnswerBy: at(23, 13, 0), ResolveBy: at(30, 0, 0)}},
+		// 3: reached before, claimed in the period after 5h, still claimed, answer due in 2 h: at risk.
+		{ID: 3, Status: appeal.StatusClaimed, AssignedAt: at(23, 4, 0), ClaimedAt: at(23, 9, 0),
+			Deadlines: appeal.Deadlines{ClaimBy: at(23, 6, 0), AnswerBy: now.Add(2 * time.Hour), ResolveBy: at(30, 0, 0)}},
+		// 4: assigned in the period, unclaimed past its claim deadline by 30m.
+		{ID: 4, Status: appeal.StatusAssigned, AssignedAt: at(24, 6, 0), Deadlines: appeal.Deadlines{ClaimBy: now.Add(-30 * time.Minute), AnswerBy: at(27, 6, 0), ResolveBy: at(30, 0, 0)}},
+		// 5: old, claimed, answer deadline passed 2 days ago: most late.
+		{ID: 5, Status: appeal.StatusClaimed, AssignedAt: at(18, 9, 0), ClaimedAt: at(18, 9, 10),
+			Deadlines: appeal.Deadlines{ClaimBy: at(18, 11, 0), AnswerBy: at(22, 8, 31), ResolveBy: at(30, 0, 0)}},
+		// 6: closed in the period, without an answer, before its deadlines.
+		{ID: 6, Status: appeal.StatusClosed, AssignedAt: at(20, 9, 0), ClosedAt: at(23, 12, 0), Deadlines: dl(at(20, 9, 0))},
+		// 7: reached after the period (at 08:30:30 — counted on the chart's
+		// last day, not as new).
+		{ID: 7, Status: appeal.StatusAssigned, AssignedAt: to.Add(30 * time.Second), Deadlines: dl(to)},
+	}
+	s := Compute(as, from, to, now, shanghai)
+	for _, c := range []struct {
+		name      string
+		got, want int
+	}{
+		{"new", s.New, 3}, {"claimed", s.Claimed, 3}, {"answered", s.Answered, 2}, {"closed", s.Closed, 1},
+		{"open", s.Open, 6}, {"overdue", s.Overdue, 2}, {"at risk", s.AtRisk, 2}, {"on time", s.OnTime, 1},
+		{"claim samples", s.ClaimSamples, 3}, {"answer samples", s.AnswerSamples, 2},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %d, want %d", c.name, c.got, c.want)
+		}
+	}
+	// Claims took 30m, 90m and 5h; answers 2h and 4h.
+	if s.MedianClaim != 90*time.Minute || s.MedianAnswer != 3*time.Hour {
+		t.Errorf("medians: claim %v, answer %v", s.MedianClaim, s.MedianAnswer)
+	}
+	if r, ok := s.OnTimeRate(); !ok || r != 0.5 {
+		t.Errorf("on-time rate %v %v", r, ok)
+	}
+	if len(s.Late) != 2 || s.Late[0].Appeal.ID != 5 || s.Late[1].Appeal.ID != 4 || s.Late[1].By != 30*time.Minute {
+		t.Errorf("late %+v", s.Late)
+	}
+	// The chart: Wednesday 18th to Tuesday 24th.
+	if len(s.Days) != ChartDays || !s.Days[0].Start.Equal(at(18, 0, 0)) || !s.Days[6].Start.Equal(at(24, 0, 0)) {
+		t.Fatalf("days %+v", s.Days)
+	}
+	received := []int{1, 0, 1, 0, 0, 3, 2} // 5; 6; 3 (04:00), 1, 2; 4, 7
+	overdue := []int{0, 0, 0, 0, 1, 2, 0}  // 5 on the 22nd; 2 (answered late) and 6 (closed late) on the 23rd
+	for i, d := range s.Days {
+		if d.Received != received[i] || d.Overdue != overdue[i] {
+			t.Errorf("day %s: received %d overdue %d, want %d %d", d.Start.Format("01-02"), d.Received, d.Overdue, received[i], overdue[i])
+		}
+	}
+	empty := Compute(nil, from, to, now, shanghai)
+	if _, ok := empty.OnTimeRate(); ok || empty.ClaimSamples != 0 || empty.MedianClaim != 0 || len(empty.Days) != ChartDays {
+		t.Errorf("empty digest %+v", empty)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []time.Duration
+		want time.Duration
+	}{{nil, 0}, {[]time.Duration{5}, 5}, {[]time.Duration{9, 1, 5}, 5}, {[]time.Duration{4, 1, 3, 2}, 2}} {
+		if got := median(c.in); got != c.want {
+			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestDueAndPeriods(t *testing.T) {
+	daily, _, err := ParseSpec(DefaultDaily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weekly, _, err := ParseSpec(DefaultWeekly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Monday 23rd 08:30 Shanghai: the daily digest covers the weekend.
+	cases := []struct {
+		name     string
+		sched    string
+		kind     appeal.DigestKind
+		now      time.Time
+		ok       bool
+		at, from time.Time
+		to       time.Time
+	}{
+		{"before the first time", DefaultDaily, appeal.DigestDaily, at(23, 8, 29), false, time.Time{}, time.Time{}, time.Time{}},
+		{"monday covers the weekend", DefaultDaily, appeal.DigestDaily, at(23, 8, 30), true, at(23, 8, 30), at(20, 8, 30), at(23, 8, 30)},
+		{"tuesday covers monday", DefaultDaily, appeal.DigestDaily, at(24, 9, 0), true, at(24, 8, 30), at(23, 8, 30), at(24, 8, 30)},
+		{"caught up within 12h", DefaultDaily, appeal.DigestDaily, at(24, 20, 29), true, at(24, 8, 30), at(23, 8, 30), at(24, 8, 30)},
+		{"too late to catch up", DefaultDaily, appeal.DigestDaily, at(24, 20, 31), false, time.Time{}, time.Time{}, time.Time{}},
+		{"none on saturday", DefaultDaily, appeal.DigestDaily, at(21, 9, 0), false, time.Time{}, time.Time{}, time.Time{}},
+		{"weekly: last week", DefaultWeekly, appeal.DigestWeekly, at(23, 8, 31), true, at(23, 8, 30), at(16, 0, 0), at(23, 0, 0)},
+		{"weekly on friday: seven days before", "0 17 * * 5", appeal.DigestWeekly, at(27, 17, 0), true, at(27, 17, 0), at(20, 0, 0), at(27, 0, 0)},
+	}
+	for _, c := range cases {
+		s := daily
+		if c.sched == DefaultWeekly {
+			s = weekly
+		} else if c.sched != DefaultDaily {
+			s, _, _ = ParseSpec(c.sched)
+		}
+		a, f, to, ok := Due(s, c.kind, shanghai, c.now.UTC())
+		if ok != c.ok || !a.Equal(c.at) || !f.Equal(c.from) || !to.Equal(c.to) {
+			t.Errorf("%s: Due = %v %v–%v %v, want %v %v–%v %v", c.name, a, f, to, ok, c.at, c.from, c.to, c.ok)
+		}
+	}
+	// Across a DST change (8 March 2026 in New York), local times hold.
+	ny := mustZone("America/New_York")
+	s, _, _ := ParseSpec("0 9 * * 1")
+	a, f, _, ok := Due(s, appeal.DigestDaily, ny, time.Date(2026, 3, 9, 9, 5, 0, 0, ny))
+	if !ok || !a.Equal(time.Date(2026, 3, 9, 9, 0, 0, 0, ny)) || !f.Equal(time.Date(2026, 3, 2, 9, 0, 0, 0, ny)) || a.Sub(f) != 7*24*time.Hour-time.Hour {
+		t.Errorf("across DST: %v from %v", a, f)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	for _, ok := range []string{"30 8 * * 1-5", " 0  9 * * MON ", "@daily", "*/30 8-18 * * *"} {
+		if _, _, err := ParseSpec(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "30 8 * *", "61 8 * * *", "CRON_TZ=UTC 30 8 * * *", "TZ=UTC 0 9 * * *", "@every 1h", "0 0 30 2 *", "0 30 8 * * *"} {
+		if _, _, err := ParseSpec(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, tidy, _ := ParseSpec("  30   8 * *  1-5 "); tidy != "30 8 * * 1-5" {
+		t.Errorf("tidy %q", tidy)
+	}
+}

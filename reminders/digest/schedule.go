@@ -1,0 +1,105 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// Default schedules: the daily digest at 08:30 on working days (Monday to
+// Friday), the weekly one at 08:30 on Mondays, in each department's zone.
+const (
+	DefaultDaily  = "30 8 * * 1-5"
+	DefaultWeekly = "30 8 * * 1"
+)
+
+// CatchUp is how long after its time a digest missed while no instance ran
+// is still sent (once); one older than that is skipped.
+const CatchUp = 12 * time.Hour
+
+// parser reads standard five-field specs (minute hour day month weekday)
+// and the descriptors such as @daily. Timezone prefixes (CRON_TZ=) are
+// refused: a schedule always runs in its department's zone.
+var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// ParseSpec checks a cron spec and returns it tidied (single spaces). Its
+// errors do not repeat the spec.
+func ParseSpec(spec string) (cron.Schedule, string, error) {
+	spec = strings.Join(strings.Fields(spec), " ")
+	if spec == "" {
+		return nil, "", fmt.Errorf("empty schedule")
+	}
+	if strings.Contains(spec, "TZ=") {
+		return nil, "", fmt.Errorf("no timezone prefix: schedules run in the department's timezone")
+	}
+	if strings.HasPrefix(spec, "@every") {
+		return nil, "", fmt.Errorf("@every is not a time of day")
+	}
+	s, err := parser.Parse(spec)
+	if err != nil {
+		return nil, "", err
+	}
+	// A spec that never fires (such as February 30th) would leave the
+	// department without digests, silently.
+	if s.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
+		return nil, "", fmt.Errorf("it never fires")
+	}
+	return s, spec, nil
+}
+
+// Due returns the digest of kind due at now under schedule sched in zone
+// loc: its latest activation in (now-CatchUp, now], with its period. ok is
+// false when none falls in that window.
+//
+// Periods: a daily digest covers the time since the schedule's previous
+// activation (so Monday's covers the weekend after Friday's); a weekly one
+// covers the seven whole days before the day it is sent (Monday 00:00 to
+// Monday 00:00 for the default schedule).
+func Due(sched cron.Schedule, kind appeal.DigestKind, loc *time.Location, now time.Time) (at, from, to time.Time, ok bool) {
+	at = lastActivation(sched, now.Add(-CatchUp).In(loc), now)
+	if at.IsZero() {
+		return time.Time{}, time.Time{}, time.Time{}, false
+	}
+	from, to = Period(sched, kind, at, loc)
+	return at, from, to, true
+}
+
+// Period is the period of the digest of kind sent at activation at.
+func Period(sched cron.Schedule, kind appeal.DigestKind, at time.Time, loc *time.Location) (from, to time.Time) {
+	if kind == appeal.DigestWeekly {
+		l := at.In(loc)
+		to = time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+		return to.AddDate(0, 0, -7), to
+	}
+	prev := previousActivation(sched, at)
+	if prev.IsZero() {
+		prev = at.Add(-24 * time.Hour)
+	}
+	return prev, at
+}
+
+// lastActivation is the latest activation of sched in (after, upTo], zero
+// when there is none.
+func lastActivation(sched cron.Schedule, after, upTo time.Time) time.Time {
+	var last time.Time
+	for t := sched.Next(after); !t.IsZero() && !t.After(upTo); t = sched.Next(t) {
+		last = t
+	}
+	return last
+}
+
+// previousActivation is the activation of sched before at (robfig's
+// schedules only look forward): it searches back a day, then twice as far,
+// up to about a year.
+func previousActivation(sched cron.Schedule, at time.Time) time.Time {
+	for back := 24 * time.Hour; back <= 512*24*time.Hour; back *= 2 {
+		if p := lastActivation(sched, at.Add(-back), at.Add(-time.Nanosecond)); !p.IsZero() {
+			return p
+		}
+	}
+	return time.Time{}
+}
