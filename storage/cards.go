@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/appealbot/appealbot/appeal"
 )
 
@@ -152,4 +154,31 @@ func (s *Store) ChatLanguage(ctx context.Context, network, chatID string) (strin
 		return "", fail(fmt.Sprintf("language of chat %s/%s", network, chatID), err)
 	}
 	return lang, nil
+}
+
+// CardsOf returns the cards of several appeals at once, by appeal: the
+// deliverer reads them for a whole claimed batch in one query.
+func (s *Store) CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]Card, error) {
+	out := make(map[appeal.ID][]Card, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = int64(id)
+	}
+	q, qargs, err := sqlx.In(`SELECT `+cardColumns+` FROM cards WHERE appeal_id IN (?)
+		ORDER BY appeal_id, network, chat_id, topic_id`, args)
+	if err != nil {
+		return nil, fail("cards of appeals", err)
+	}
+	var rows []cardRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), qargs...); err != nil {
+		return nil, fail("cards of appeals", err)
+	}
+	for _, r := range rows {
+		c := r.card()
+		out[c.AppealID] = append(out[c.AppealID], c)
+	}
+	return out, nil
 }

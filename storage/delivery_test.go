@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -611,6 +612,40 @@ func TestOnOutboxIsCalledAfterCommitsThatWriteMessages(t *testing.T) {
 			})
 			if err == nil || calls.Load() != 1 {
 				t.Fatalf("a failed change must not wake: %v, %d calls", err, calls.Load())
+			}
+		})
+	}
+}
+
+func TestCardsOfSeveralAppeals(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			s := storagetest.Open(t, b)
+			now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
+			var ids []appeal.ID
+			for _, ext := range []string{"c1", "c2", "c3"} {
+				in := appeal.Intake{Source: "s", ExternalID: ext, Title: "t", Body: "b", Priority: appeal.PriorityNormal, ReceivedAt: now}
+				a, ev, msgs := appeal.NewAppeal(in, nil, "", appeal.DefaultCalendar(time.UTC), now)
+				stored, _, err := s.CreateAppeal(t.Context(), a, ev, msgs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, stored.ID)
+			}
+			for i, chat := range []string{"-1", "-2"} {
+				if err := s.SaveCard(t.Context(), storage.Card{AppealID: ids[0], Network: "telegram", ChatID: chat, MessageID: strconv.Itoa(i + 10)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.SaveCard(t.Context(), storage.Card{AppealID: ids[2], Network: "telegram", ChatID: "-1", MessageID: "7", Digest: true}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.CardsOf(t.Context(), ids)
+			if err != nil || len(got[ids[0]]) != 2 || len(got[ids[1]]) != 0 || len(got[ids[2]]) != 1 || !got[ids[2]][0].Digest {
+				t.Fatalf("CardsOf: %+v, %v", got, err)
+			}
+			if empty, err := s.CardsOf(t.Context(), nil); err != nil || len(empty) != 0 {
+				t.Fatalf("no ids: %v %v", empty, err)
 			}
 		})
 	}
