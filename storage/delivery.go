@@ -35,13 +35,14 @@ func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, n
 	}
 	// The literal 'pending' lets SQLite use the partial index outbox_pending.
 	sel := `SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND recipient_kind IN (?)
+		AND (claimed_until IS NULL OR claimed_until <= ?)
 		ORDER BY id LIMIT ?`
 	if s.driver == Postgres {
 		sel += ` FOR UPDATE SKIP LOCKED`
 	}
 	var rows []outboxRow
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		q, args, err := sqlx.In(sel, tm(now), ks, limit(n))
+		q, args, err := sqlx.In(sel, tm(now), ks, tm(now), limit(n))
 		if err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, n
 		if len(ids) == 0 {
 			return nil
 		}
-		q, args, err = sqlx.In(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+		q, args, err = sqlx.In(`UPDATE outbox SET attempts = attempts + 1, claimed_until = ?
 			WHERE id IN (?) RETURNING `+outboxColumns, tm(now.Add(lease)), ids)
 		if err != nil {
 			return err
@@ -85,7 +86,7 @@ func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
 // ran out and another claimer settled it.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return s.settle(ctx, fmt.Sprintf("mark outbox %d for retry", id), id, "",
-		`next_attempt_at = COALESCE(?, `+s.nowSQL+`), last_error = ?`, tm(next), reason)
+		`next_attempt_at = COALESCE(?, `+s.nowSQL+`), last_error = ?, claimed_until = NULL`, tm(next), reason)
 }
 
 // MarkFailed gives message id up for good at at (a zero at takes the
@@ -157,8 +158,8 @@ func (s *Store) NextOutboxDue(ctx context.Context, kinds []appeal.RecipientKind)
 	if err != nil {
 		return time.Time{}, false, fail(op, err)
 	}
-	q, args, err := sqlx.In(`SELECT MIN(next_attempt_at) FROM outbox
-		WHERE state = 'pending' AND recipient_kind IN (?)`, ks)
+	q, args, err := sqlx.In(`SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until
+		ELSE next_attempt_at END) FROM outbox WHERE state = 'pending' AND recipient_kind IN (?)`, ks)
 	if err != nil {
 		return time.Time{}, false, fail(op, err)
 	}
@@ -229,6 +230,86 @@ func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]Delivery, err
 	for _, r := range rows {
 		out = append(out, Delivery{OutboxID: r.OutboxID, Network: r.Network, ChatID: r.ChatID,
 			TopicID: r.TopicID, MessageID: r.MessageID, At: r.DeliveredAt.Time})
+	}
+	return out, nil
+}
+
+// ReleaseClaims ends every claim on pending rows of kinds, so that they can
+// be claimed at once. A worker that becomes the only one delivering these
+// kinds calls it: the claims of one that died would otherwise hold its rows
+// until their leases ran out. Rows waiting for a retry keep waiting.
+func (s *Store) ReleaseClaims(ctx context.Context, kinds []appeal.RecipientKind) (int64, error) {
+	const op = "release outbox claims"
+	ks, err := kindArgs(kinds)
+	if err != nil {
+		return 0, fail(op, err)
+	}
+	q, args, err := sqlx.In(`UPDATE outbox SET claimed_until = NULL
+		WHERE state = 'pending' AND claimed_until IS NOT NULL AND recipient_kind IN (?)`, ks)
+	if err != nil {
+		return 0, fail(op, err)
+	}
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return 0, fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fail(op, err)
+	}
+	return n, nil
+}
+
+// RecordSend records in one transaction what one sent message did: the
+// cards it posted and the chats it reached. One commit keeps the window in
+// which a crash makes a message go out twice as short as it can be.
+func (s *Store) RecordSend(ctx context.Context, cards []Card, deliveries []Delivery) error {
+	const op = "record send"
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, c := range cards {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO cards
+				(appeal_id, network, chat_id, topic_id, message_id, digest, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, `+s.nowSQL+`, `+s.nowSQL+`)
+				ON CONFLICT (appeal_id, network, chat_id, topic_id) DO UPDATE SET
+					message_id = excluded.message_id, digest = excluded.digest, updated_at = excluded.updated_at`),
+				int64(c.AppealID), c.Network, c.ChatID, c.TopicID, c.MessageID, c.Digest); err != nil {
+				return err
+			}
+		}
+		for _, d := range deliveries {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO outbox_deliveries
+				(outbox_id, network, chat_id, topic_id, message_id, delivered_at)
+				VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`))
+				ON CONFLICT (outbox_id, network, chat_id, topic_id) DO NOTHING`),
+				d.OutboxID, d.Network, d.ChatID, d.TopicID, d.MessageID, tm(d.At)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail(op, err)
+	}
+	return nil
+}
+
+// RecentDeliveries returns the messages delivered to chats of network since
+// since, one per message (a digest reaches one chat for many rows): a new
+// delivery leader learns from them what its budgets have spent already.
+func (s *Store) RecentDeliveries(ctx context.Context, network string, since time.Time) ([]Delivery, error) {
+	var rows []struct {
+		ChatID    string `db:"chat_id"`
+		MessageID string `db:"message_id"`
+		At        dbTime `db:"delivered_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT chat_id, message_id, MIN(delivered_at) AS delivered_at
+		FROM outbox_deliveries WHERE network = ? AND delivered_at > ? AND message_id <> ''
+		GROUP BY chat_id, message_id ORDER BY delivered_at`), network, tm(since)); err != nil {
+		return nil, fail("recent deliveries", err)
+	}
+	out := make([]Delivery, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, Delivery{Network: network, ChatID: r.ChatID, MessageID: r.MessageID, At: r.At.Time})
 	}
 	return out, nil
 }

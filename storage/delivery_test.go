@@ -371,7 +371,7 @@ func TestClaimOutbox(t *testing.T) {
 		same(t, "first claim", got, []storage.OutboxMessage{{
 			ID: card1.ID, CreatedAt: t0,
 			Message: appeal.Message{Kind: appeal.MsgCard, To: appeal.Recipient{Kind: appeal.ToDepartment, Ref: "roads"}, AppealID: a1.ID},
-			State:   storage.OutboxPending, Attempts: 1, NextAttemptAt: now.Add(lease),
+			State:   storage.OutboxPending, Attempts: 1, NextAttemptAt: t0, ClaimedUntil: now.Add(lease),
 		}})
 		// card1 is leased, card3 not due yet, callbacks are not chats'.
 		same(t, "second claim", ids(claim(chats, now, 10, lease)), []int64{card2.ID})
@@ -392,8 +392,8 @@ func TestClaimOutbox(t *testing.T) {
 		got = claim(chats, now, 10, lease)
 		same(t, "claim at the lease's end", ids(got), []int64{card1.ID, card2.ID})
 		for _, m := range got {
-			if m.Attempts != 2 || !m.NextAttemptAt.Equal(now.Add(lease)) {
-				t.Errorf("reclaimed %d: attempts %d, next %v", m.ID, m.Attempts, m.NextAttemptAt)
+			if m.Attempts != 2 || !m.ClaimedUntil.Equal(now.Add(lease)) {
+				t.Errorf("reclaimed %d: attempts %d, claimed until %v", m.ID, m.Attempts, m.ClaimedUntil)
 			}
 		}
 
@@ -649,4 +649,98 @@ func TestCardsOfSeveralAppeals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClaimsAreReleasedForANewLeader: rows a dead worker claimed come due for
+// the next one at once, while rows waiting out a retry keep waiting.
+func TestClaimsAreReleasedForANewLeader(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			s := storagetest.Open(t, b)
+			ctx := t.Context()
+			now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
+			kinds := []appeal.RecipientKind{appeal.ToDispatch}
+			msg := appeal.Message{Kind: appeal.MsgCard, To: appeal.Recipient{Kind: appeal.ToDispatch}}
+			if err := s.EnqueueMessages(ctx, now, []appeal.Message{msg, msg, msg}); err != nil {
+				t.Fatal(err)
+			}
+			claimed, err := s.ClaimOutbox(ctx, kinds, now, 10, 10*time.Minute)
+			if err != nil || len(claimed) != 3 {
+				t.Fatalf("claim: %d %v", len(claimed), err)
+			}
+			// One waits out a retry_after; one was sent.
+			if err := s.MarkRetry(ctx, claimed[0].ID, now.Add(time.Hour), "429"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.MarkSent(ctx, claimed[1].ID, now); err != nil {
+				t.Fatal(err)
+			}
+			if next, ok, err := s.NextOutboxDue(ctx, kinds); err != nil || !ok || !next.Equal(now.Add(10*time.Minute)) {
+				t.Fatalf("next due while claimed: %v %v %v", next, ok, err)
+			}
+			if got, _ := s.ClaimOutbox(ctx, kinds, now.Add(time.Minute), 10, time.Minute); len(got) != 0 {
+				t.Fatalf("a claimed row was claimed again: %+v", got)
+			}
+			n, err := s.ReleaseClaims(ctx, kinds)
+			if err != nil || n != 1 {
+				t.Fatalf("release: %d %v", n, err)
+			}
+			got, err := s.ClaimOutbox(ctx, kinds, now.Add(time.Minute), 10, time.Minute)
+			if err != nil || len(got) != 1 || got[0].ID != claimed[2].ID || got[0].Attempts != 2 {
+				t.Fatalf("after release: %+v %v", got, err)
+			}
+			for _, m := range must(s.ClaimOutbox(ctx, kinds, now.Add(59*time.Minute), 10, time.Minute)) {
+				if m.ID == claimed[0].ID {
+					t.Fatalf("the row waiting for its retry was hurried: %+v", m)
+				}
+			}
+		})
+	}
+}
+
+func TestRecordSendAndRecentDeliveries(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			s := storagetest.Open(t, b)
+			ctx := t.Context()
+			now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
+			in := appeal.Intake{Source: "s", ExternalID: "rs", Title: "t", Body: "b", Priority: appeal.PriorityNormal, ReceivedAt: now}
+			a, ev, msgs := appeal.NewAppeal(in, nil, "", appeal.DefaultCalendar(time.UTC), now)
+			stored, _, err := s.CreateAppeal(ctx, a, ev, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := s.Outbox(ctx, 10)
+			card := storage.Card{AppealID: stored.ID, Network: "telegram", ChatID: "-9", MessageID: "44", Digest: true}
+			d := storage.Delivery{OutboxID: rows[0].ID, Network: "telegram", ChatID: "-9", MessageID: "44", At: now}
+			for range 2 { // recording twice is harmless
+				if err := s.RecordSend(ctx, []storage.Card{card}, []storage.Delivery{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if cs, _ := s.Cards(ctx, stored.ID); len(cs) != 1 || !cs[0].Digest || cs[0].MessageID != "44" {
+				t.Fatalf("cards %+v", cs)
+			}
+			if ds, _ := s.Deliveries(ctx, rows[0].ID); len(ds) != 1 {
+				t.Fatalf("deliveries %+v", ds)
+			}
+			recent, err := s.RecentDeliveries(ctx, "telegram", now.Add(-time.Minute))
+			if err != nil || len(recent) != 1 || recent[0].ChatID != "-9" || !recent[0].At.Equal(now) {
+				t.Fatalf("recent %+v %v", recent, err)
+			}
+			if old, _ := s.RecentDeliveries(ctx, "telegram", now); len(old) != 0 {
+				t.Fatalf("deliveries not after since: %+v", old)
+			}
+			if err := s.RecordSend(ctx, nil, []storage.Delivery{{OutboxID: 999999, Network: "telegram", ChatID: "-9"}}); !errors.Is(err, storage.ErrNotFound) {
+				t.Fatalf("a delivery of no row: %v", err)
+			}
+		})
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -31,6 +31,9 @@ type OutboxMessage struct {
 	// FailedAt is when the message was given up (state OutboxFailed).
 	FailedAt  time.Time
 	LastError string
+	// ClaimedUntil is when the claim of the worker that took the message
+	// ends; zero when none holds it.
+	ClaimedUntil time.Time
 }
 
 // insertMessages writes msgs to the outbox, due at once. at is the time of
@@ -89,7 +92,7 @@ func (s *Store) EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal
 }
 
 const outboxColumns = `id, appeal_id, kind, recipient_kind, recipient_ref, args,
-	state, attempts, next_attempt_at, created_at, sent_at, failed_at, last_error`
+	state, attempts, next_attempt_at, created_at, sent_at, failed_at, last_error, claimed_until`
 
 type outboxRow struct {
 	ID            int64         `db:"id"`
@@ -105,6 +108,7 @@ type outboxRow struct {
 	SentAt        dbTime        `db:"sent_at"`
 	FailedAt      dbTime        `db:"failed_at"`
 	LastError     string        `db:"last_error"`
+	ClaimedUntil  dbTime        `db:"claimed_until"`
 }
 
 func (r outboxRow) message() (OutboxMessage, error) {
@@ -121,7 +125,7 @@ func (r outboxRow) message() (OutboxMessage, error) {
 			Args:     args,
 		},
 		State: r.State, Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time,
-		SentAt: r.SentAt.Time, FailedAt: r.FailedAt.Time, LastError: r.LastError,
+		SentAt: r.SentAt.Time, FailedAt: r.FailedAt.Time, LastError: r.LastError, ClaimedUntil: r.ClaimedUntil.Time,
 	}, nil
 }
 
