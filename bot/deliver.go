@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
@@ -29,7 +31,11 @@ type OutboxStore interface {
 	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
 	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)
 	Cards(ctx context.Context, id appeal.ID) ([]storage.Card, error)
+	CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]storage.Card, error)
 	SaveCard(ctx context.Context, c storage.Card) error
+	RecordSend(ctx context.Context, cards []storage.Card, deliveries []storage.Delivery) error
+	ReleaseClaims(ctx context.Context, kinds []appeal.RecipientKind) (int64, error)
+	RecentDeliveries(ctx context.Context, network string, since time.Time) ([]storage.Delivery, error)
 }
 
 // Renderer turns outbox messages into text for one reader.
@@ -105,8 +111,10 @@ type Deliverer struct {
 	opts  DeliveryOptions
 	wake  chan struct{}
 
+	// pmu guards pacers: the worker checks budgets, senders take them.
+	pmu    sync.Mutex
+	pacers map[string]*pacer
 	// The rest belongs to the goroutine in Run (or RunOnce).
-	pacers   map[string]*pacer
 	queues   map[chatKey]*queue
 	held     map[int64]*held
 	results  chan result
@@ -143,10 +151,12 @@ func (d *Deliverer) Wake() {
 type chatKey struct{ network, chat string }
 
 // held is an outbox row in memory, with the chats it still has to reach.
+// Senders settle its chats concurrently, hence mu.
 type held struct {
 	row      storage.OutboxMessage
-	pending  int
 	targets  int
+	mu       sync.Mutex
+	pending  int
 	failures []string
 }
 
@@ -178,6 +188,8 @@ type job struct {
 	q      *queue
 	items  []*item
 	digest bool
+	// group and congested decide the chat's budget.
+	group, congested bool
 }
 
 type result struct {
@@ -187,10 +199,14 @@ type result struct {
 	consumed int
 	msgID    string
 	err      error
+	// closed are rows the job settled for good.
+	closed []int64
 }
 
-// Run delivers until ctx ends, then waits for sends in flight.
+// Run delivers until ctx ends, then waits for sends in flight. It starts by
+// taking over from whichever worker delivered before (see takeOver).
 func (d *Deliverer) Run(ctx context.Context) error {
+	d.takeOver(ctx)
 	t := time.NewTimer(0)
 	defer t.Stop()
 	forget := time.NewTicker(time.Minute)
@@ -222,6 +238,37 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			for _, p := range d.pacers {
 				p.forget(d.now())
 			}
+		}
+	}
+}
+
+// takeOver makes this worker the one that delivers. The claims of a worker
+// that died would hold its rows until their leases ran out: they are
+// released (only one worker delivers, so no claim is live). What the last
+// minute's deliveries spent of each chat's budget is counted again, and
+// every chat waits one interval first, for sends the last worker had in
+// flight without recording them.
+func (d *Deliverer) takeOver(ctx context.Context) {
+	if n, err := d.store.ReleaseClaims(ctx, appeal.ChatRecipients); err != nil {
+		d.log.Error("delivery: release claims", "err", err)
+	} else if n > 0 {
+		d.log.Info("delivery: took over claimed messages", "count", n)
+	}
+	now := d.now()
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
+	for network, p := range d.pacers {
+		window := max(p.lim.GroupWindow, time.Second) + p.margin
+		recent, err := d.store.RecentDeliveries(ctx, network, now.Add(-window))
+		if err != nil {
+			d.log.Error("delivery: read recent deliveries", "err", err)
+		}
+		for _, r := range recent {
+			k := chatKey{network, r.ChatID}
+			p.sent(r.ChatID, d.isGroup(k), r.At)
+		}
+		if p.lim.PerChat > 0 {
+			p.pause("", true, now.Add(p.lim.PerChat+p.margin))
 		}
 	}
 }
@@ -280,15 +327,49 @@ func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	fresh := 0
+	var fresh []storage.OutboxMessage
+	var cardIDs []appeal.ID
 	for _, r := range rows {
 		if _, ok := d.held[r.ID]; ok {
 			continue // a lease we hold ran out; the row is queued already
 		}
-		fresh++
-		d.add(ctx, r)
+		fresh = append(fresh, r)
+		if r.Kind == appeal.MsgCard {
+			cardIDs = append(cardIDs, r.AppealID)
+		}
 	}
-	return len(rows) == d.opts.Batch && fresh > 0, nil
+	// What the batch needs to know is read once for the whole batch.
+	c := &expansion{binds: map[bindKey][]appeal.ChatBinding{}}
+	if c.cards, err = d.store.CardsOf(ctx, cardIDs); err != nil {
+		return false, err
+	}
+	for _, r := range fresh {
+		d.add(ctx, r, c)
+	}
+	return len(rows) == d.opts.Batch && len(fresh) > 0, nil
+}
+
+// expansion caches what expanding one claimed batch reads.
+type expansion struct {
+	binds map[bindKey][]appeal.ChatBinding
+	cards map[appeal.ID][]storage.Card
+}
+
+type bindKey struct {
+	purpose appeal.ChatPurpose
+	dept    string
+}
+
+func (c *expansion) bindings(ctx context.Context, store OutboxStore, p appeal.ChatPurpose, dept string) ([]appeal.ChatBinding, error) {
+	k := bindKey{p, dept}
+	if bs, ok := c.binds[k]; ok {
+		return bs, nil
+	}
+	bs, err := store.ChatBindings(ctx, p, dept)
+	if err == nil {
+		c.binds[k] = bs
+	}
+	return bs, err
 }
 
 // target is one chat a message goes to.
@@ -300,10 +381,10 @@ type target struct {
 	replyTo string
 }
 
-func (d *Deliverer) targets(ctx context.Context, m appeal.Message) ([]target, error) {
+func (d *Deliverer) targets(ctx context.Context, m appeal.Message, c *expansion) ([]target, error) {
 	var out []target
 	bindings := func(p appeal.ChatPurpose, dept string) error {
-		bs, err := d.store.ChatBindings(ctx, p, dept)
+		bs, err := c.bindings(ctx, d.store, p, dept)
 		for _, b := range bs {
 			out = append(out, target{network: b.Network, chat: b.ChatID, topic: b.TopicID})
 		}
@@ -348,21 +429,19 @@ func (d *Deliverer) targets(ctx context.Context, m appeal.Message) ([]target, er
 }
 
 // add expands a claimed row into one item per chat it has yet to reach.
-func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage) {
+func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage, c *expansion) {
 	h := &held{row: r}
 	d.held[r.ID] = h
 	log := d.log.With("outbox", r.ID, "kind", r.Kind, "appeal", r.AppealID)
-	ts, err := d.targets(ctx, r.Message)
+	ts, err := d.targets(ctx, r.Message, c)
 	var done []storage.Delivery
-	if err == nil {
+	if err == nil && r.Attempts > 1 {
+		// Only a row claimed before can have reached some of its chats.
 		done, err = d.store.Deliveries(ctx, r.ID)
 	}
-	var cards []storage.Card
-	if err == nil && r.Kind == appeal.MsgCard {
-		cards, err = d.store.Cards(ctx, r.AppealID)
-	}
 	if err != nil {
-		d.release(ctx, h, d.now().Add(d.opts.Poll), err.Error(), log)
+		delete(d.held, r.ID)
+		d.retryRow(ctx, r.ID, d.now().Add(d.opts.Poll), err.Error(), log)
 		return
 	}
 	for _, t := range ts {
@@ -372,8 +451,8 @@ func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage) {
 		it := &item{h: h, topic: t.topic, member: t.member, replyTo: t.replyTo}
 		if it.card() {
 			it.newCard = true
-			for _, c := range cards {
-				if c.Network == t.network && c.ChatID == t.chat && c.TopicID == t.topic && !c.Digest {
+			for _, cd := range c.cards[r.AppealID] {
+				if cd.Network == t.network && cd.ChatID == t.chat && cd.TopicID == t.topic && !cd.Digest {
 					it.newCard = false
 				}
 			}
@@ -393,7 +472,8 @@ func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage) {
 			h.failures = append(h.failures, "no chat to deliver to (no chat bound, or no leader with a chat)")
 			log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
 		}
-		d.close(ctx, h)
+		delete(d.held, r.ID)
+		d.closeRow(ctx, h)
 	}
 }
 
@@ -418,17 +498,20 @@ func (d *Deliverer) dispatch(ctx context.Context) int {
 	}
 	sort.Slice(ready, func(i, j int) bool { return ready[i].items[0].h.row.ID < ready[j].items[0].h.row.ID })
 	started := 0
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
 	for _, q := range ready {
 		if d.inflight >= d.opts.Senders {
 			break
 		}
 		p := d.pacers[q.key.network]
 		group := d.isGroup(q.key)
-		if p.readyAt(q.key.chat, group, d.congested(q, p, group), now).After(now) {
+		congested := d.congested(q, p, group)
+		if p.readyAt(q.key.chat, group, congested, now).After(now) {
 			continue
 		}
 		j := d.take(q, p, group)
-		p.sent(q.key.chat, group, now)
+		j.group, j.congested = group, congested
 		q.busy = true
 		d.inflight++
 		started++
@@ -440,6 +523,8 @@ func (d *Deliverer) dispatch(ctx context.Context) int {
 // nextReady is the earliest time a queue waiting for its budget may send.
 func (d *Deliverer) nextReady() time.Time {
 	now := d.now()
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
 	var next time.Time
 	for _, q := range d.queues {
 		if len(q.items) == 0 || q.busy {
@@ -499,9 +584,17 @@ func (d *Deliverer) take(q *queue, p *pacer, group bool) *job {
 	return j
 }
 
-// execute sends one job; it runs in its own goroutine and touches no
-// worker state.
-func (d *Deliverer) execute(ctx context.Context, j *job) result {
+// errStopped: the worker stopped before the send began; nothing went out.
+var errStopped = errors.New("delivery stopped before sending")
+
+// execute sends one job and does its bookkeeping; it runs in its own
+// goroutine and touches no queue state. Everything that reads the database
+// happens before the chat's budget is taken, so the budget is spent at the
+// moment the request leaves, and a send once begun finishes, with its
+// bookkeeping, even when the worker is stopping (stop only keeps a send
+// from beginning).
+func (d *Deliverer) execute(stop context.Context, j *job) result {
+	ctx := context.WithoutCancel(stop)
 	tr := d.trs[j.q.key.network]
 	first := j.items[0]
 	chat := ChatRef{ChatID: j.q.key.chat, TopicID: first.topic}
@@ -510,67 +603,138 @@ func (d *Deliverer) execute(ctx context.Context, j *job) result {
 		lang = d.rnd.MemberLang(ctx, *first.member)
 	}
 	now := d.now()
-	if j.digest {
+	var (
+		msg      Outgoing
+		editID   string
+		consumed = len(j.items)
+	)
+	switch {
+	case j.digest:
 		ids := make([]appeal.ID, len(j.items))
 		for i, it := range j.items {
 			ids[i] = it.h.row.AppealID
 		}
 		out, n, err := d.rnd.RenderDigest(ctx, first.h.row.To.Ref, ids, lang, now)
 		if err != nil {
-			return result{job: j, err: &Error{Kind: Temporary, Reason: "render digest: " + err.Error(), Err: err}}
+			return d.failed(ctx, j, &Error{Kind: Temporary, Reason: "render digest: " + err.Error(), Err: err})
 		}
-		id, err := tr.Send(ctx, Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)})
+		msg, consumed = Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)}, n
+	default:
+		// The newest version renders the appeal as it is now; older ones
+		// are covered by it.
+		last := j.items[len(j.items)-1]
+		out, err := d.rnd.RenderMessage(ctx, last.h.row.Message, lang, now)
 		if err != nil {
-			return result{job: j, err: err}
+			return d.failed(ctx, j, &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err})
 		}
-		for _, it := range j.items[:n] {
-			d.saveCard(ctx, storage.Card{AppealID: it.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
-				TopicID: chat.TopicID, MessageID: id, Digest: true})
-		}
-		return result{job: j, consumed: n, msgID: id}
-	}
-	// The newest version renders the appeal as it is now; older ones are
-	// covered by it.
-	last := j.items[len(j.items)-1]
-	out, err := d.rnd.RenderMessage(ctx, last.h.row.Message, lang, now)
-	if err != nil {
-		return result{job: j, err: &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}}
-	}
-	msg := Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo}
-	if !first.card() {
-		id, err := tr.Send(ctx, msg)
-		return result{job: j, consumed: len(j.items), msgID: id, err: err}
-	}
-	// Whether a card stands in the chat is decided now, not when the row
-	// was queued: the previous send to this chat may have just posted it.
-	cards, err := d.store.Cards(ctx, first.h.row.AppealID)
-	if err != nil {
-		return result{job: j, err: err}
-	}
-	for _, c := range cards {
-		if c.Network == j.q.key.network && c.ChatID == chat.ChatID && c.TopicID == chat.TopicID && !c.Digest {
-			err := tr.Edit(ctx, chat, c.MessageID, msg)
-			if kind, be := Classify(err); err != nil && kind == Permanent && be.MovedTo == "" && isGone(be) {
-				break // the card was deleted: post a new one
+		msg = Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo}
+		if first.card() {
+			// Whether a card stands in the chat is decided now, not when
+			// the row was queued: the previous send to this chat may have
+			// just posted it.
+			cards, err := d.store.Cards(ctx, first.h.row.AppealID)
+			if err != nil {
+				return d.failed(ctx, j, err)
 			}
-			return result{job: j, consumed: len(j.items), msgID: c.MessageID, err: err}
+			for _, c := range cards {
+				if c.Network == j.q.key.network && c.ChatID == chat.ChatID && c.TopicID == chat.TopicID && !c.Digest {
+					editID = c.MessageID
+				}
+			}
 		}
 	}
-	id, err := tr.Send(ctx, msg)
-	if err != nil {
-		return result{job: j, err: err}
+
+	start, ok := d.reserve(stop, j)
+	if !ok {
+		return result{job: j, err: errStopped}
 	}
-	d.saveCard(ctx, storage.Card{AppealID: first.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
-		TopicID: chat.TopicID, MessageID: id})
-	return result{job: j, consumed: len(j.items), msgID: id}
+	var id string
+	var err error
+	if editID != "" {
+		err = tr.Edit(ctx, chat, editID, msg)
+		id = editID
+		if kind, be := Classify(err); err != nil && kind == Permanent && be.MovedTo == "" && isGone(be) {
+			id, err = tr.Send(ctx, msg) // the card was deleted: post a new one
+			editID = ""
+		}
+	} else {
+		id, err = tr.Send(ctx, msg)
+	}
+	kind, _ := Classify(err)
+	d.unreserve(j, start, d.now(), kind != RateLimited)
+	if err != nil {
+		return d.failed(ctx, j, err)
+	}
+	var cards []storage.Card
+	if first.card() && editID == "" {
+		for _, it := range j.items[:consumed] {
+			cards = append(cards, storage.Card{AppealID: it.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
+				TopicID: chat.TopicID, MessageID: id, Digest: j.digest})
+		}
+	}
+	return result{job: j, consumed: consumed, msgID: id,
+		closed: d.record(ctx, j.items[:consumed], j.q.key.network, chat.ChatID, id, "", cards)}
 }
 
-func (d *Deliverer) saveCard(ctx context.Context, c storage.Card) {
-	if err := d.store.SaveCard(ctx, c); err != nil {
-		// The card is in the chat but unrecorded: a later change of the
-		// appeal posts a new card instead of editing this one.
-		d.log.Error("delivery: record card", "appeal", c.AppealID, "chat", c.ChatID, "err", err)
+// reserve waits until the job's chat may be sent to and takes the budget,
+// at the moment of sending; false when stop ends first.
+func (d *Deliverer) reserve(stop context.Context, j *job) (time.Time, bool) {
+	for {
+		now := d.now()
+		d.pmu.Lock()
+		p := d.pacers[j.q.key.network]
+		at := p.readyAt(j.q.key.chat, j.group, j.congested, now)
+		if !at.After(now) {
+			p.sent(j.q.key.chat, j.group, now)
+			d.pmu.Unlock()
+			return now, true
+		}
+		d.pmu.Unlock()
+		t := time.NewTimer(at.Sub(now))
+		select {
+		case <-stop.Done():
+			t.Stop()
+			return time.Time{}, false
+		case <-t.C:
+		}
 	}
+}
+
+// unreserve settles the budget taken at start: the server counted the
+// message by the time we had its answer, so the window keeps that time; a
+// message it refused with 429 was not counted and leaves the window.
+func (d *Deliverer) unreserve(j *job, start, finish time.Time, counted bool) {
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
+	d.pacers[j.q.key.network].settle(j.q.key.chat, j.group, start, finish, counted)
+}
+
+// failed does the bookkeeping of a send that failed: a permanent failure
+// settles every item of the job for this chat; any other is noted on the
+// rows for a restart to honour.
+func (d *Deliverer) failed(ctx context.Context, j *job, err error) result {
+	r := result{job: j, err: err}
+	kind, be := Classify(err)
+	switch {
+	case kind == Permanent && be.MovedTo != "" && j.items[0].member == nil:
+		// settle moves the chat; nothing to record here.
+	case kind == Permanent:
+		reason := j.q.key.network + ":" + j.q.key.chat + ": " + be.Reason
+		r.closed = d.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, nil)
+	default:
+		next := d.now().Add(backoff(j.q.fails+1, d.opts.MaxBackoff))
+		if kind == RateLimited {
+			next = d.now().Add(be.RetryAfter)
+		}
+		seen := map[int64]bool{}
+		for _, it := range j.items {
+			if !seen[it.h.row.ID] {
+				seen[it.h.row.ID] = true
+				d.retryRow(ctx, it.h.row.ID, next, err.Error(), d.log)
+			}
+		}
+	}
+	return r
 }
 
 // isGone reports a message that can no longer be edited because it is gone.
@@ -578,30 +742,89 @@ func isGone(e *Error) bool {
 	return strings.Contains(strings.ToLower(e.Reason), "not found")
 }
 
-// settle records the outcome of a send.
+// record writes, in one transaction, that items reached chat as message
+// msgID (or, with failure, never will) and the cards that message is;
+// then it closes the rows whose chats are all settled and returns them.
+// Should the write fail, the rows stay pending and go out again later: a
+// duplicate, never a loss.
+func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, msgID, failure string, cards []storage.Card) []int64 {
+	ds := make([]storage.Delivery, len(items))
+	for i, it := range items {
+		ds[i] = storage.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}
+	}
+	if err := d.store.RecordSend(ctx, cards, ds); err != nil {
+		d.log.Error("delivery: record send", "chat", chat, "message", msgID, "err", err)
+	}
+	var closed []int64
+	for _, it := range items {
+		h := it.h
+		h.mu.Lock()
+		if failure != "" {
+			h.failures = append(h.failures, failure)
+		}
+		h.pending--
+		last := h.pending == 0
+		h.mu.Unlock()
+		if last {
+			d.closeRow(ctx, h)
+			closed = append(closed, h.row.ID)
+		}
+	}
+	return closed
+}
+
+// closeRow marks a row whose chats are all settled: failed when none took it.
+func (d *Deliverer) closeRow(ctx context.Context, h *held) {
+	h.mu.Lock()
+	failures, targets := h.failures, h.targets
+	h.mu.Unlock()
+	var err error
+	if len(failures) > 0 && len(failures) >= targets {
+		err = d.store.MarkFailed(ctx, h.row.ID, d.now(), strings.Join(failures, "; "))
+	} else {
+		err = d.store.MarkSent(ctx, h.row.ID, d.now())
+	}
+	if err != nil {
+		d.log.Error("delivery: close row", "outbox", h.row.ID, "err", err)
+	}
+}
+
+// retryRow records a retry on a row, so that its state shows the last error
+// and a restart waits as long.
+func (d *Deliverer) retryRow(ctx context.Context, id int64, next time.Time, reason string, log *slog.Logger) {
+	if err := d.store.MarkRetry(ctx, id, next, reason); err != nil {
+		log.Error("delivery: mark retry", "outbox", id, "err", err)
+	}
+}
+
+// settle takes a finished job back into the worker's state: the rows it
+// closed leave memory, what is left of it goes back to its queue.
 func (d *Deliverer) settle(ctx context.Context, r result) {
 	d.inflight--
 	q := r.job.q
 	q.busy = false
+	for _, id := range r.closed {
+		delete(d.held, id)
+	}
 	now := d.now()
 	log := d.log.With("chat", q.key.chat, "network", q.key.network)
 	if r.err == nil {
 		q.fails, q.retryAt = 0, time.Time{}
-		for _, it := range r.job.items[:r.consumed] {
-			d.delivered(ctx, it, q.key.network, q.key.chat, r.msgID)
-		}
 		// What a digest could not hold waits for the next one.
 		q.items = append(r.job.items[r.consumed:], q.items...)
 		return
 	}
 	kind, be := Classify(r.err)
 	switch {
+	case errors.Is(r.err, errStopped):
+		q.items = append(r.job.items, q.items...)
 	case kind == RateLimited:
 		// The network counts differently from us: wait exactly as told.
+		d.pmu.Lock()
 		d.pacers[q.key.network].pause(q.key.chat, be.Global, now.Add(be.RetryAfter))
+		d.pmu.Unlock()
 		q.items = append(r.job.items, q.items...)
 		log.Warn("delivery: rate limited", "retry_after", be.RetryAfter, "global", be.Global)
-		d.noteRetry(ctx, r.job, now.Add(be.RetryAfter), r.err.Error())
 	case kind == Permanent && be.MovedTo != "" && r.job.items[0].member == nil:
 		// A group became a supergroup and we missed the notice: move its
 		// bindings and cards, and send to the new id.
@@ -621,71 +844,14 @@ func (d *Deliverer) settle(ctx context.Context, r result) {
 		nq.items = append(nq.items, append(r.job.items, q.items...)...)
 		q.items = nil
 	case kind == Permanent:
-		reason := be.Reason
-		log.Error("delivery: chat refuses messages", "reason", reason)
-		for _, it := range r.job.items {
-			it.h.failures = append(it.h.failures, q.key.network+":"+q.key.chat+": "+reason)
-			d.delivered(ctx, it, q.key.network, q.key.chat, "")
-		}
-		d.report(ctx, q.key, r.job.items[0].h.row, reason)
+		log.Error("delivery: chat refuses messages", "reason", be.Reason)
+		d.report(ctx, q.key, r.job.items[0].h.row, be.Reason)
 	default:
 		q.fails++
 		wait := backoff(q.fails, d.opts.MaxBackoff)
 		q.retryAt = now.Add(wait)
 		q.items = append(r.job.items, q.items...)
 		log.Warn("delivery: will retry", "in", wait, "err", r.err)
-		d.noteRetry(ctx, r.job, q.retryAt, r.err.Error())
-	}
-}
-
-// noteRetry records a retry on the rows, so that their state shows the
-// last error and a restart waits as long.
-func (d *Deliverer) noteRetry(ctx context.Context, j *job, next time.Time, reason string) {
-	seen := map[int64]bool{}
-	for _, it := range j.items {
-		if seen[it.h.row.ID] {
-			continue
-		}
-		seen[it.h.row.ID] = true
-		if err := d.store.MarkRetry(ctx, it.h.row.ID, next, reason); err != nil {
-			d.log.Error("delivery: mark retry", "outbox", it.h.row.ID, "err", err)
-		}
-	}
-}
-
-// delivered records that it's chat has the message and closes its row
-// when every chat has it.
-func (d *Deliverer) delivered(ctx context.Context, it *item, network, chat, msgID string) {
-	if err := d.store.MarkDelivered(ctx, storage.Delivery{OutboxID: it.h.row.ID, Network: network,
-		ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}); err != nil {
-		d.log.Error("delivery: record delivery", "outbox", it.h.row.ID, "err", err)
-	}
-	it.h.pending--
-	if it.h.pending == 0 {
-		d.close(ctx, it.h)
-	}
-}
-
-// close marks a row whose chats are all settled: failed when none took it.
-func (d *Deliverer) close(ctx context.Context, h *held) {
-	delete(d.held, h.row.ID)
-	var err error
-	if len(h.failures) > 0 && len(h.failures) >= h.targets {
-		err = d.store.MarkFailed(ctx, h.row.ID, d.now(), strings.Join(h.failures, "; "))
-	} else {
-		err = d.store.MarkSent(ctx, h.row.ID, d.now())
-	}
-	if err != nil {
-		d.log.Error("delivery: close row", "outbox", h.row.ID, "err", err)
-	}
-}
-
-// release gives a row back to the store to be tried again at next.
-func (d *Deliverer) release(ctx context.Context, h *held, next time.Time, reason string, log *slog.Logger) {
-	delete(d.held, h.row.ID)
-	log.Warn("delivery: will retry row", "at", next, "reason", reason)
-	if err := d.store.MarkRetry(ctx, h.row.ID, next, reason); err != nil {
-		log.Error("delivery: mark retry", "err", err)
 	}
 }
 
@@ -702,7 +868,7 @@ func (d *Deliverer) report(ctx context.Context, k chatKey, row storage.OutboxMes
 	d.reported[k] = now
 	msg := appeal.Message{Kind: appeal.MsgDeliveryFailed, To: appeal.Recipient{Kind: appeal.ToDispatch},
 		AppealID: row.AppealID, Args: map[string]string{appeal.ArgNetwork: k.network, appeal.ArgChat: k.chat, "reason": reason}}
-	if err := d.store.EnqueueMessages(ctx, now, []appeal.Message{msg}); err != nil {
+	if err := d.store.EnqueueMessages(context.WithoutCancel(ctx), now, []appeal.Message{msg}); err != nil {
 		d.log.Error("delivery: report failure to dispatch", "err", err)
 	}
 }

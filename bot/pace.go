@@ -110,6 +110,41 @@ func (p *pacer) sent(chat string, group bool, now time.Time) {
 	}
 }
 
+// settle replaces the send recorded at start by the time its answer came,
+// finish: the server counted it somewhere in between, so counting it at
+// finish can only make the next message wait a little longer, never too
+// little. A send the server refused (429) was not counted: it leaves the
+// windows.
+func (p *pacer) settle(chat string, group bool, start, finish time.Time, counted bool) {
+	c := p.chat(chat)
+	move := func(times []time.Time) []time.Time {
+		for i := len(times) - 1; i >= 0; i-- {
+			if !times[i].Equal(start) {
+				continue
+			}
+			times = append(times[:i], times[i+1:]...)
+			if counted {
+				j := len(times)
+				for j > 0 && times[j-1].After(finish) {
+					j--
+				}
+				times = append(times[:j], append([]time.Time{finish}, times[j:]...)...)
+			}
+			break
+		}
+		return times
+	}
+	if group && p.lim.PerGroup > 0 {
+		c.window = move(c.window)
+	}
+	if p.lim.Global > 0 {
+		p.global = move(p.global)
+	}
+	if counted && c.last.Equal(start) {
+		c.last = finish
+	}
+}
+
 // pause holds chat (or, with all, every chat) until until: the network said
 // to wait.
 func (p *pacer) pause(chat string, all bool, until time.Time) {

@@ -113,3 +113,27 @@ func TestPacerMarginAndForget(t *testing.T) {
 		t.Fatal("no group limit, no spacing")
 	}
 }
+
+func TestPacerCountsASendWhenItsAnswerCame(t *testing.T) {
+	p := newPacer(TelegramLimits(), 0)
+	p.sent("-1", true, t0)
+	p.settle("-1", true, t0, t0.Add(300*time.Millisecond), true)
+	if at := p.readyAt("-1", true, false, t0); !at.Equal(t0.Add(1300 * time.Millisecond)) {
+		t.Fatalf("next send at %v, want a second after the answer", at)
+	}
+	// A refused send leaves the windows: twenty sends, one refused, and the
+	// twentieth counted one may still go within the minute.
+	q := newPacer(TelegramLimits(), 0)
+	now := t0
+	for i := range 20 {
+		q.sent("-2", true, now)
+		q.settle("-2", true, now, now, i != 3)
+		now = now.Add(time.Second)
+	}
+	if at := q.readyAt("-2", true, false, now); at.After(now) {
+		t.Fatalf("a refused send still counts: ready at %v", at.Sub(t0))
+	}
+	if n := len(q.chats["-2"].window); n != 19 {
+		t.Fatalf("the group's window holds %d sends, want 19", n)
+	}
+}
