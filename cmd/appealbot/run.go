@@ -52,6 +52,7 @@ commands:
   serve     run the bot and its HTTP API (default)
   migrate   apply database migrations and exit
   version   print the version
+  bench     load-test the whole bot in-process against a Telegram-like server
 
 Run "appealbot serve -h" for the settings.
 `
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "bench":
+		return runBench(ctx, args, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprint(stderr, usage)
