@@ -265,7 +265,7 @@ func (d *Deliverer) takeOver(ctx context.Context) {
 		}
 		for _, r := range recent {
 			k := chatKey{network, r.ChatID}
-			p.sent(r.ChatID, d.isGroup(k), r.At)
+			p.sent(r.ChatID, d.isGroup(k), false, r.At)
 		}
 		if p.lim.PerChat > 0 {
 			p.pause("", true, now.Add(p.lim.PerChat+p.margin))
@@ -546,9 +546,14 @@ func (d *Deliverer) isGroup(k chatKey) bool {
 }
 
 // congested reports a group whose queue would take longer than
-// CoalesceAfter to drain at its steady pace.
+// CoalesceAfter to drain at its steady pace, or that is still held to that
+// pace after a backlog and has more than one message waiting.
 func (d *Deliverer) congested(q *queue, p *pacer, group bool) bool {
-	return group && p.spacing() > 0 && time.Duration(len(q.items))*p.spacing() > d.opts.CoalesceAfter
+	if !group || p.spacing() <= 0 {
+		return false
+	}
+	return time.Duration(len(q.items))*p.spacing() > d.opts.CoalesceAfter ||
+		(len(q.items) > 1 && p.steady(q.key.chat, d.now()))
 }
 
 // take removes the next message from q: the oldest item, with what can go
@@ -685,7 +690,7 @@ func (d *Deliverer) reserve(stop context.Context, j *job) (time.Time, bool) {
 		p := d.pacers[j.q.key.network]
 		at := p.readyAt(j.q.key.chat, j.group, j.congested, now)
 		if !at.After(now) {
-			p.sent(j.q.key.chat, j.group, now)
+			p.sent(j.q.key.chat, j.group, j.congested, now)
 			d.pmu.Unlock()
 			return now, true
 		}

@@ -34,22 +34,31 @@ type Limited interface {
 // delivery lease), so this is the whole truth.
 type pacer struct {
 	lim Limits
-	// margin is added to every window, against the difference between
-	// when we send and when the server counts.
-	margin    time.Duration
-	chats     map[string]*chatPace
-	global    []time.Time
-	pausedAll time.Time
+	// margin is added to the group and global windows, against the
+	// difference between when we send and when the server counts;
+	// chatMargin, much smaller, to the gap between two messages to one chat.
+	// A chat that receives exactly at its limit (one a second) would
+	// otherwise fall further behind with every message.
+	margin     time.Duration
+	chatMargin time.Duration
+	chats      map[string]*chatPace
+	global     []time.Time
+	pausedAll  time.Time
 }
 
 type chatPace struct {
 	last   time.Time
 	window []time.Time
 	paused time.Time
+	// steadyUntil keeps a group that had a backlog at its steady pace for
+	// a whole window after: a group whose traffic is just above its limit
+	// would otherwise swing between bursts at full speed, spend its window
+	// early and then fall silent for the rest of the minute.
+	steadyUntil time.Time
 }
 
 func newPacer(lim Limits, margin time.Duration) *pacer {
-	return &pacer{lim: lim, margin: margin, chats: map[string]*chatPace{}}
+	return &pacer{lim: lim, margin: margin, chatMargin: min(margin, time.Millisecond), chats: map[string]*chatPace{}}
 }
 
 func (p *pacer) chat(id string) *chatPace {
@@ -78,14 +87,14 @@ func (p *pacer) readyAt(chat string, group, congested bool, now time.Time) time.
 	c := p.chat(chat)
 	at := later(c.paused, p.pausedAll)
 	if p.lim.PerChat > 0 && !c.last.IsZero() {
-		at = later(at, c.last.Add(p.lim.PerChat+p.margin))
+		at = later(at, c.last.Add(p.lim.PerChat+p.chatMargin))
 	}
 	if group && p.lim.PerGroup > 0 {
 		c.window = since(c.window, now.Add(-p.lim.GroupWindow-p.margin))
 		if n := len(c.window); n >= p.lim.PerGroup {
 			at = later(at, c.window[n-p.lim.PerGroup].Add(p.lim.GroupWindow+p.margin))
 		}
-		if congested && !c.last.IsZero() {
+		if (congested || now.Before(c.steadyUntil)) && !c.last.IsZero() {
 			at = later(at, c.last.Add(p.spacing()+p.margin))
 		}
 	}
@@ -98,10 +107,20 @@ func (p *pacer) readyAt(chat string, group, congested bool, now time.Time) time.
 	return at
 }
 
-// sent records a message to chat at now.
-func (p *pacer) sent(chat string, group bool, now time.Time) {
+// steady reports whether group chat is held to its steady pace now.
+func (p *pacer) steady(chat string, now time.Time) bool {
+	c := p.chats[chat]
+	return c != nil && now.Before(c.steadyUntil)
+}
+
+// sent records a message to chat at now; congested marks a group sent to
+// with a backlog, which keeps it at its steady pace for a window.
+func (p *pacer) sent(chat string, group, congested bool, now time.Time) {
 	c := p.chat(chat)
 	c.last = now
+	if group && congested && p.lim.PerGroup > 0 {
+		c.steadyUntil = now.Add(p.lim.GroupWindow)
+	}
 	if group && p.lim.PerGroup > 0 {
 		c.window = append(c.window, now)
 	}
@@ -111,10 +130,13 @@ func (p *pacer) sent(chat string, group bool, now time.Time) {
 }
 
 // settle replaces the send recorded at start by the time its answer came,
-// finish: the server counted it somewhere in between, so counting it at
-// finish can only make the next message wait a little longer, never too
-// little. A send the server refused (429) was not counted: it leaves the
-// windows.
+// finish, in the group and global windows: the server counted it somewhere
+// in between, so counting it at finish can only make the next message wait
+// a little longer, never too little. The gap to the next message to the
+// same chat stays measured from start, when the request left: counting it
+// from the answer would make a chat served at exactly its limit fall behind
+// by one round trip per message. A send the server refused (429) was not
+// counted: it leaves the windows.
 func (p *pacer) settle(chat string, group bool, start, finish time.Time, counted bool) {
 	c := p.chat(chat)
 	move := func(times []time.Time) []time.Time {
@@ -139,9 +161,6 @@ func (p *pacer) settle(chat string, group bool, start, finish time.Time, counted
 	}
 	if p.lim.Global > 0 {
 		p.global = move(p.global)
-	}
-	if counted && c.last.Equal(start) {
-		c.last = finish
 	}
 }
 

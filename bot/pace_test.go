@@ -18,7 +18,7 @@ func simulate(p *pacer, chat string, congested bool, n int) []time.Time {
 			now = at
 			continue
 		}
-		p.sent(chat, true, now)
+		p.sent(chat, true, congested, now)
 		out = append(out, now)
 	}
 	return out
@@ -80,7 +80,7 @@ func TestPacerGlobalBudgetAndPauses(t *testing.T) {
 		if at := p.readyAt(chat, false, false, t0); at.After(t0) {
 			t.Fatalf("message %d held until %v", i, at)
 		}
-		p.sent(chat, false, t0)
+		p.sent(chat, false, false, t0)
 	}
 	if at := p.readyAt("z", false, false, t0); !at.Equal(t0.Add(time.Second)) {
 		t.Fatalf("26th message in one second may go at %v, want t0+1s", at)
@@ -101,9 +101,15 @@ func TestPacerGlobalBudgetAndPauses(t *testing.T) {
 
 func TestPacerMarginAndForget(t *testing.T) {
 	p := newPacer(TelegramLimits(), 50*time.Millisecond)
-	p.sent("5", false, t0)
-	if at := p.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second + 50*time.Millisecond)) {
-		t.Fatalf("with margin: %v", at)
+	p.sent("5", false, false, t0)
+	if at := p.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second + time.Millisecond)) {
+		t.Fatalf("a chat's gap takes at most a millisecond of margin: %v", at)
+	}
+	for i := range 20 {
+		p.sent("-7", true, false, t0.Add(time.Duration(i)*time.Second))
+	}
+	if at := p.readyAt("-7", true, false, t0.Add(20*time.Second)); !at.Equal(t0.Add(time.Minute + 50*time.Millisecond)) {
+		t.Fatalf("the group's window takes the whole margin: %v", at)
 	}
 	p.forget(t0.Add(2 * time.Minute))
 	if len(p.chats) != 0 {
@@ -116,17 +122,28 @@ func TestPacerMarginAndForget(t *testing.T) {
 
 func TestPacerCountsASendWhenItsAnswerCame(t *testing.T) {
 	p := newPacer(TelegramLimits(), 0)
-	p.sent("-1", true, t0)
-	p.settle("-1", true, t0, t0.Add(300*time.Millisecond), true)
-	if at := p.readyAt("-1", true, false, t0); !at.Equal(t0.Add(1300 * time.Millisecond)) {
-		t.Fatalf("next send at %v, want a second after the answer", at)
+	for i := range 20 {
+		at := t0.Add(time.Duration(i) * 2 * time.Second)
+		p.sent("-1", true, false, at)
+		p.settle("-1", true, at, at.Add(300*time.Millisecond), true)
+	}
+	// The chat's gap counts from when the request left; the minute's
+	// window from when the answer came.
+	if at := p.readyAt("-1", true, false, t0.Add(38*time.Second)); !at.Equal(t0.Add(60*time.Second + 300*time.Millisecond)) {
+		t.Fatalf("21st send at %v, want a minute after the first answer", at.Sub(t0))
+	}
+	r := newPacer(TelegramLimits(), 0)
+	r.sent("5", false, false, t0)
+	r.settle("5", false, t0, t0.Add(300*time.Millisecond), true)
+	if at := r.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second)) {
+		t.Fatalf("next send to the chat at %v, want a second after the request left", at.Sub(t0))
 	}
 	// A refused send leaves the windows: twenty sends, one refused, and the
 	// twentieth counted one may still go within the minute.
 	q := newPacer(TelegramLimits(), 0)
 	now := t0
 	for i := range 20 {
-		q.sent("-2", true, now)
+		q.sent("-2", true, false, now)
 		q.settle("-2", true, now, now, i != 3)
 		now = now.Add(time.Second)
 	}
@@ -135,5 +152,22 @@ func TestPacerCountsASendWhenItsAnswerCame(t *testing.T) {
 	}
 	if n := len(q.chats["-2"].window); n != 19 {
 		t.Fatalf("the group's window holds %d sends, want 19", n)
+	}
+}
+
+// TestPacerKeepsAGroupSteadyAfterABacklog: traffic just above a group's
+// limit comes in waves; once the group had a backlog it stays at 3 s
+// between messages for a minute, so it never spends its window early.
+func TestPacerKeepsAGroupSteadyAfterABacklog(t *testing.T) {
+	p := newPacer(TelegramLimits(), 0)
+	p.sent("-1", true, true, t0)
+	if at := p.readyAt("-1", true, false, t0.Add(time.Second)); !at.Equal(t0.Add(3 * time.Second)) {
+		t.Fatalf("after a backlog the next message may go at %v, want t0+3s", at.Sub(t0))
+	}
+	if !p.steady("-1", t0.Add(59*time.Second)) || p.steady("-1", t0.Add(61*time.Second)) {
+		t.Fatal("steady for one window after the backlog")
+	}
+	if at := p.readyAt("-1", true, false, t0.Add(61*time.Second)); at.After(t0.Add(61 * time.Second)) {
+		t.Fatalf("calm again a window later, yet held until %v", at.Sub(t0))
 	}
 }

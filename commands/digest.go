@@ -11,8 +11,9 @@ import (
 )
 
 // Digest lines are short, so that a busy group's burst fits in few messages:
-// about ninety appeals to a message.
-const digestTitle = 20
+// about a hundred and twenty appeals to a message. A group can be sent one
+// message every three seconds, so this is what it can take in a burst.
+const digestTitle = 12
 
 // RenderDigest renders new appeals of one department as one message instead
 // of one card each, for a group that receives more than it can be sent.
@@ -32,13 +33,13 @@ func (h *Handler) RenderDigest(ctx context.Context, dept string, ids []appeal.ID
 		if err != nil {
 			return Rendered{}, 0, fmt.Errorf("commands: digest: appeal %d: %w", id, err)
 		}
-		line := fmt.Sprintf("<b>#%d</b> ", a.ID)
+		line := fmt.Sprintf("#%d ", a.ID)
 		if a.Priority == appeal.PriorityUrgent {
 			line += "🔴 "
 		}
 		line += escCut(oneLine(a.Title), digestTitle)
-		if t, k := nextDeadline(a); !t.IsZero() {
-			line += " ⏰" + tr(lang, k, nil) + " " + fmtShortTime(t, loc)
+		if t, _ := nextDeadline(a); !t.IsZero() {
+			line += " ⏰" + fmtShortTime(t, loc)
 		}
 		if size+runes(line)+1 > MaxText && n > 0 {
 			break

@@ -42,6 +42,14 @@ func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, n
 	}
 	var rows []outboxRow
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if s.driver == Postgres {
+			// A claim that a crash loses costs nothing: the row is
+			// claimed again. So the claim need not wait for the disk,
+			// which takes milliseconds off every message's way out.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+				return err
+			}
+		}
 		q, args, err := sqlx.In(sel, tm(now), ks, tm(now), limit(n))
 		if err != nil {
 			return err
