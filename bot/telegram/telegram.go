@@ -257,22 +257,13 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 		ParseMode:          telego.ModeHTML,
 		LinkPreviewOptions: &telego.LinkPreviewOptions{IsDisabled: true},
 	}
-	if m.Chat.TopicID != "" {
-		topic, err := parseID("topic id", m.Chat.TopicID)
-		if err != nil {
-			return "", err
-		}
-		p.MessageThreadID = int(topic)
+	pl, err := place(m)
+	if err != nil {
+		return "", err
 	}
-	if m.ReplyTo != "" {
-		reply, err := parseID("reply-to message id", m.ReplyTo)
-		if err != nil {
-			return "", err
-		}
-		p.ReplyParameters = &telego.ReplyParameters{MessageID: int(reply), AllowSendingWithoutReply: true}
-	}
-	if kb := keyboard(m.Buttons); kb != nil {
-		p.ReplyMarkup = kb
+	p.MessageThreadID, p.ReplyParameters = pl.thread, pl.reply
+	if pl.keyboard != nil {
+		p.ReplyMarkup = pl.keyboard
 	}
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
@@ -283,6 +274,34 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 	return strconv.Itoa(msg.MessageID), nil
 }
 
+// placement is where a message goes within its chat, and its buttons.
+type placement struct {
+	thread   int
+	reply    *telego.ReplyParameters
+	keyboard *telego.InlineKeyboardMarkup
+}
+
+// place reads m's forum topic, the message it answers and its buttons.
+func place(m bot.Outgoing) (placement, error) {
+	var pl placement
+	if m.Chat.TopicID != "" {
+		topic, err := parseID("topic id", m.Chat.TopicID)
+		if err != nil {
+			return pl, err
+		}
+		pl.thread = int(topic)
+	}
+	if m.ReplyTo != "" {
+		reply, err := parseID("reply-to message id", m.ReplyTo)
+		if err != nil {
+			return pl, err
+		}
+		pl.reply = &telego.ReplyParameters{MessageID: int(reply), AllowSendingWithoutReply: true}
+	}
+	pl.keyboard = keyboard(m.Buttons)
+	return pl, nil
+}
+
 // sendPhoto sends m.Photo with m.HTML as its caption.
 func (t *Transport) sendPhoto(ctx context.Context, chatID int64, m bot.Outgoing) (string, error) {
 	p := &telego.SendPhotoParams{
@@ -291,22 +310,13 @@ func (t *Transport) sendPhoto(ctx context.Context, chatID int64, m bot.Outgoing)
 		Caption:   m.HTML,
 		ParseMode: telego.ModeHTML,
 	}
-	if m.Chat.TopicID != "" {
-		topic, err := parseID("topic id", m.Chat.TopicID)
-		if err != nil {
-			return "", err
-		}
-		p.MessageThreadID = int(topic)
+	pl, err := place(m)
+	if err != nil {
+		return "", err
 	}
-	if m.ReplyTo != "" {
-		reply, err := parseID("reply-to message id", m.ReplyTo)
-		if err != nil {
-			return "", err
-		}
-		p.ReplyParameters = &telego.ReplyParameters{MessageID: int(reply), AllowSendingWithoutReply: true}
-	}
-	if kb := keyboard(m.Buttons); kb != nil {
-		p.ReplyMarkup = kb
+	p.MessageThreadID, p.ReplyParameters = pl.thread, pl.reply
+	if pl.keyboard != nil {
+		p.ReplyMarkup = pl.keyboard
 	}
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
