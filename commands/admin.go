@@ -154,15 +154,22 @@ func (c *call) deptAdd(ctx context.Context) (Reply, error) {
 		"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent)})), nil
 }
 
-func (c *call) deptBind(ctx context.Context) (Reply, error) {
+// groupDepartment reads the one argument of /dept bind and /dept unbind,
+// which only make sense in the group being bound.
+func (c *call) groupDepartment(ctx context.Context) (appeal.Department, error) {
 	if c.r.Chat.Private {
-		return Reply{}, c.bad(msgBindInGroup, nil)
+		return appeal.Department{}, c.bad(msgBindInGroup, nil)
 	}
 	d, err := c.department(ctx)
 	if err != nil {
-		return Reply{}, err
+		return appeal.Department{}, err
 	}
-	if err := c.done(); err != nil {
+	return d, c.done()
+}
+
+func (c *call) deptBind(ctx context.Context) (Reply, error) {
+	d, err := c.groupDepartment(ctx)
+	if err != nil {
 		return Reply{}, err
 	}
 	err = c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: d.Code,
@@ -192,14 +199,8 @@ func (c *call) binding(ctx context.Context, purpose appeal.ChatPurpose, code str
 }
 
 func (c *call) deptUnbind(ctx context.Context) (Reply, error) {
-	if c.r.Chat.Private {
-		return Reply{}, c.bad(msgBindInGroup, nil)
-	}
-	d, err := c.department(ctx)
+	d, err := c.groupDepartment(ctx)
 	if err != nil {
-		return Reply{}, err
-	}
-	if err := c.done(); err != nil {
 		return Reply{}, err
 	}
 	b, err := c.binding(ctx, appeal.ChatDepartment, d.Code)
