@@ -211,29 +211,45 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	defer t.Stop()
 	forget := time.NewTicker(time.Minute)
 	defer forget.Stop()
+	// Claims are made when something may have come due: at start, on a
+	// wake-up, when the last claim filled a whole batch, when the earliest
+	// row known to the database comes due, and every Poll. A finished send
+	// makes nothing new due, so it only settles and dispatches.
+	claim := true
+	var dbDue, lastClaim time.Time
 	for {
-		next, more := d.step(ctx)
+		next, more := d.step(ctx, claim)
+		if claim {
+			lastClaim, dbDue = d.now(), time.Time{}
+			if due, ok, err := d.store.NextOutboxDue(ctx, appeal.ChatRecipients); err == nil && ok && !more {
+				dbDue = due
+			}
+		}
 		if ctx.Err() != nil {
 			d.finish()
 			return nil
 		}
-		if more {
+		if claim = more; more {
 			continue
 		}
-		wait := d.opts.Poll
+		now := d.now()
+		wait := d.opts.Poll - now.Sub(lastClaim)
 		if !next.IsZero() {
-			wait = min(wait, max(next.Sub(d.now()), time.Millisecond))
+			wait = min(wait, next.Sub(now))
 		}
-		if due, ok, err := d.store.NextOutboxDue(ctx, appeal.ChatRecipients); err == nil && ok && len(d.held) < d.opts.Held {
-			wait = min(wait, max(due.Sub(d.now()), time.Millisecond))
+		if !dbDue.IsZero() && len(d.held) < d.opts.Held {
+			wait = min(wait, dbDue.Sub(now))
 		}
-		t.Reset(wait)
+		t.Reset(max(wait, time.Millisecond))
 		select {
 		case <-ctx.Done():
 		case <-d.wake:
+			claim = true
 		case r := <-d.results:
 			d.settle(ctx, r)
 		case <-t.C:
+			now := d.now()
+			claim = now.Sub(lastClaim) >= d.opts.Poll || (!dbDue.IsZero() && !now.Before(dbDue))
 		case <-forget.C:
 			for _, p := range d.pacers {
 				p.forget(d.now())
@@ -288,10 +304,10 @@ func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 	return started, nil
 }
 
-// step settles finished sends, claims a batch and dispatches; it returns
+// step settles finished sends, claims a batch if claim, and dispatches; it returns
 // the earliest time a waiting chat becomes ready (zero if none waits) and
 // whether more rows may be due right now.
-func (d *Deliverer) step(ctx context.Context) (time.Time, bool) {
+func (d *Deliverer) step(ctx context.Context, claim bool) (time.Time, bool) {
 	for {
 		select {
 		case r := <-d.results:
@@ -301,9 +317,12 @@ func (d *Deliverer) step(ctx context.Context) (time.Time, bool) {
 		}
 		break
 	}
-	more, err := d.fill(ctx)
-	if err != nil && ctx.Err() == nil {
-		d.log.Error("delivery: claim", "err", err)
+	more := false
+	if claim {
+		var err error
+		if more, err = d.fill(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("delivery: claim", "err", err)
+		}
 	}
 	d.dispatch(ctx)
 	return d.nextReady(), more
