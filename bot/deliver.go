@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http/httptrace"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,9 +71,14 @@ type DeliveryOptions struct {
 	// drain at its steady pace, its pending new cards go out together as
 	// one digest. Default 6 s.
 	CoalesceAfter time.Duration
-	// Margin is added to every budget window against the difference
-	// between when we send and when the network counts. Default 10 ms.
+	// Margin is added to the group and global windows against the
+	// difference between when we send and when the network counts.
+	// Default 10 ms.
 	Margin time.Duration
+	// Lead is how long before a chat's budget allows its next message the
+	// message is prepared (read and rendered), so that it leaves the moment
+	// the budget allows, not a rendering later. Default 50 ms.
+	Lead time.Duration
 }
 
 func (o *DeliveryOptions) defaults() {
@@ -86,6 +92,7 @@ func (o *DeliveryOptions) defaults() {
 	def(&o.MaxBackoff, 5*time.Minute)
 	def(&o.CoalesceAfter, 6*time.Second)
 	def(&o.Margin, 10*time.Millisecond)
+	def(&o.Lead, 50*time.Millisecond)
 	if o.Batch <= 0 {
 		o.Batch = 200
 	}
@@ -505,8 +512,10 @@ func delivered(done []storage.Delivery, t target) bool {
 	return false
 }
 
-// dispatch starts a send for every chat whose budget allows one now, oldest
-// waiting first, and returns how many it started.
+// dispatch starts a send for every chat whose budget allows one now or
+// within Lead, oldest waiting first, and returns how many it started. A
+// send started early prepares its message and then waits in reserve for
+// the moment its budget allows.
 func (d *Deliverer) dispatch(ctx context.Context) int {
 	now := d.now()
 	var ready []*queue
@@ -526,7 +535,7 @@ func (d *Deliverer) dispatch(ctx context.Context) int {
 		p := d.pacers[q.key.network]
 		group := d.isGroup(q.key)
 		congested := d.congested(q, p, group)
-		if p.readyAt(q.key.chat, group, congested, now).After(now) {
+		if p.readyAt(q.key.chat, group, congested, now).After(now.Add(d.opts.Lead)) {
 			continue
 		}
 		j := d.take(q, p, group)
@@ -539,7 +548,8 @@ func (d *Deliverer) dispatch(ctx context.Context) int {
 	return started
 }
 
-// nextReady is the earliest time a queue waiting for its budget may send.
+// nextReady is the earliest time a queue waiting for its budget may start
+// its next send: Lead before its budget allows it.
 func (d *Deliverer) nextReady() time.Time {
 	now := d.now()
 	d.pmu.Lock()
@@ -551,7 +561,7 @@ func (d *Deliverer) nextReady() time.Time {
 		}
 		p := d.pacers[q.key.network]
 		group := d.isGroup(q.key)
-		at := later(p.readyAt(q.key.chat, group, d.congested(q, p, group), now), q.retryAt)
+		at := later(p.readyAt(q.key.chat, group, d.congested(q, p, group), now).Add(-d.opts.Lead), q.retryAt)
 		if next.IsZero() || at.Before(next) {
 			next = at
 		}
@@ -672,20 +682,36 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	if !ok {
 		return result{job: j, err: errStopped}
 	}
+	// The server counted the message before it began to answer: for a
+	// network spoken over HTTP the first byte of its answer bounds that
+	// time more tightly than the call's return (see pacer.settle).
+	var amu sync.Mutex
+	var answered time.Time
+	sctx := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() {
+		amu.Lock()
+		answered = d.now()
+		amu.Unlock()
+	}})
 	var id string
 	var err error
 	if editID != "" {
-		err = tr.Edit(ctx, chat, editID, msg)
+		err = tr.Edit(sctx, chat, editID, msg)
 		id = editID
 		if kind, be := Classify(err); err != nil && kind == Permanent && be.MovedTo == "" && isGone(be) {
-			id, err = tr.Send(ctx, msg) // the card was deleted: post a new one
+			id, err = tr.Send(sctx, msg) // the card was deleted: post a new one
 			editID = ""
 		}
 	} else {
-		id, err = tr.Send(ctx, msg)
+		id, err = tr.Send(sctx, msg)
 	}
 	kind, _ := Classify(err)
-	d.unreserve(j, start, d.now(), kind != RateLimited)
+	finish := d.now()
+	amu.Lock()
+	if !answered.IsZero() && answered.Before(finish) && !answered.Before(start) {
+		finish = answered
+	}
+	amu.Unlock()
+	d.unreserve(j, start, finish, kind != RateLimited)
 	if err != nil {
 		return d.failed(ctx, j, err)
 	}

@@ -36,6 +36,8 @@ type fixture struct {
 	svc   *appeal.Service
 	clk   *clock
 	d     *bot.Deliverer
+	tr    bot.Transport
+	cmds  *commands.Handler
 }
 
 // setup wires the real delivery path: store → deliverer → telego → Bot API
@@ -77,8 +79,8 @@ func newFixture(t *testing.T, tg *botapitest.Server, now func() time.Time, opts 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := commands.New(f.svc, f.store, commands.Config{DefaultLang: "en"}, log)
-	f.d = bot.NewDeliverer(f.store, cmds, []bot.Transport{tr}, now, log, opts)
+	f.tr, f.cmds = tr, commands.New(f.svc, f.store, commands.Config{DefaultLang: "en"}, log)
+	f.d = bot.NewDeliverer(f.store, f.cmds, []bot.Transport{tr}, now, log, opts)
 	return f
 }
 
@@ -285,5 +287,50 @@ func TestOutageIsSurvived(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("appeal #%s shown %d times", id, n)
 		}
+	}
+}
+
+// slowRenderer renders like the real one, taking its time about it, as a
+// busy database would.
+type slowRenderer struct {
+	bot.Renderer
+	delay time.Duration
+}
+
+func (r slowRenderer) RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (commands.Rendered, error) {
+	time.Sleep(r.delay)
+	return r.Renderer.RenderMessage(ctx, m, lang, now)
+}
+
+// TestPacedMessageLeavesWhenItsBudgetAllows: the second of two cards to one
+// chat is prepared while the chat's second runs, so it reaches the server
+// one second (and a round trip) after the first was counted, not a
+// rendering later; and the server never has to refuse it.
+func TestPacedMessageLeavesWhenItsBudgetAllows(t *testing.T) {
+	f := limited(t, -700)
+	const render = 500 * time.Millisecond
+	log := slog.New(slog.DiscardHandler)
+	f.d = bot.NewDeliverer(f.store, slowRenderer{f.cmds, render}, []bot.Transport{f.tr}, time.Now, log,
+		bot.DeliveryOptions{Poll: 50 * time.Millisecond, Lead: 800 * time.Millisecond})
+	f.store.OnOutbox(f.d.Wake)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	f.intake(t, "P1")
+	f.intake(t, "P2")
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-700)) == 2 }, 10*time.Second)
+	if n := f.tg.Count429(); n != 0 {
+		t.Fatalf("%d requests were refused with 429", n)
+	}
+	msgs := f.tg.Messages(-700)
+	gap := msgs[1].At.Sub(msgs[0].At)
+	if gap < time.Second {
+		t.Fatalf("second card %v after the first: faster than the chat allows", gap)
+	}
+	// Prepared only after the budget allowed it, the second card would
+	// come at least a rendering (500 ms) later than a second.
+	if gap >= time.Second+render-100*time.Millisecond {
+		t.Fatalf("second card %v after the first: it was rendered after its budget allowed it", gap)
 	}
 }

@@ -35,18 +35,19 @@ type Limited interface {
 type pacer struct {
 	lim Limits
 	// margin is added to the group and global windows, against the
-	// difference between when we send and when the server counts;
-	// chatMargin, much smaller, to the gap between two messages to one chat.
-	// A chat that receives exactly at its limit (one a second) would
-	// otherwise fall further behind with every message.
-	margin     time.Duration
-	chatMargin time.Duration
-	chats      map[string]*chatPace
-	global     []time.Time
-	pausedAll  time.Time
+	// difference between when we send and when the server counts. The gap
+	// between two messages to one chat needs none: it is measured from the
+	// answer to the previous message (see settle), which the server can
+	// only have given after counting it.
+	margin    time.Duration
+	chats     map[string]*chatPace
+	global    []time.Time
+	pausedAll time.Time
 }
 
 type chatPace struct {
+	// last is when the latest message to the chat left, or, once its
+	// answer came, when that answer came.
 	last   time.Time
 	window []time.Time
 	paused time.Time
@@ -58,7 +59,7 @@ type chatPace struct {
 }
 
 func newPacer(lim Limits, margin time.Duration) *pacer {
-	return &pacer{lim: lim, margin: margin, chatMargin: min(margin, time.Millisecond), chats: map[string]*chatPace{}}
+	return &pacer{lim: lim, margin: margin, chats: map[string]*chatPace{}}
 }
 
 func (p *pacer) chat(id string) *chatPace {
@@ -87,7 +88,7 @@ func (p *pacer) readyAt(chat string, group, congested bool, now time.Time) time.
 	c := p.chat(chat)
 	at := later(c.paused, p.pausedAll)
 	if p.lim.PerChat > 0 && !c.last.IsZero() {
-		at = later(at, c.last.Add(p.lim.PerChat+p.chatMargin))
+		at = later(at, c.last.Add(p.lim.PerChat))
 	}
 	if group && p.lim.PerGroup > 0 {
 		c.window = since(c.window, now.Add(-p.lim.GroupWindow-p.margin))
@@ -130,15 +131,19 @@ func (p *pacer) sent(chat string, group, congested bool, now time.Time) {
 }
 
 // settle replaces the send recorded at start by the time its answer came,
-// finish, in the group and global windows: the server counted it somewhere
-// in between, so counting it at finish can only make the next message wait
-// a little longer, never too little. The gap to the next message to the
-// same chat stays measured from start, when the request left: counting it
-// from the answer would make a chat served at exactly its limit fall behind
-// by one round trip per message. A send the server refused (429) was not
+// finish: the server counted the message somewhere in between, so counting
+// it at finish can only make the next message wait a little longer, never
+// too little, however long the request took to leave this process or to
+// reach the server. That holds for the chat's gap as for the group and
+// global windows: a message to a chat served at exactly its limit leaves
+// one round trip later than a second after the previous one left, and the
+// network never has to refuse it. A send the server refused (429) was not
 // counted: it leaves the windows.
 func (p *pacer) settle(chat string, group bool, start, finish time.Time, counted bool) {
 	c := p.chat(chat)
+	if counted && c.last.Equal(start) {
+		c.last = later(c.last, finish)
+	}
 	move := func(times []time.Time) []time.Time {
 		for i := len(times) - 1; i >= 0; i-- {
 			if !times[i].Equal(start) {

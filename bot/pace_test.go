@@ -102,8 +102,8 @@ func TestPacerGlobalBudgetAndPauses(t *testing.T) {
 func TestPacerMarginAndForget(t *testing.T) {
 	p := newPacer(TelegramLimits(), 50*time.Millisecond)
 	p.sent("5", false, false, t0)
-	if at := p.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second + time.Millisecond)) {
-		t.Fatalf("a chat's gap takes at most a millisecond of margin: %v", at)
+	if at := p.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second)) {
+		t.Fatalf("a chat's gap takes no margin: %v", at)
 	}
 	for i := range 20 {
 		p.sent("-7", true, false, t0.Add(time.Duration(i)*time.Second))
@@ -127,16 +127,28 @@ func TestPacerCountsASendWhenItsAnswerCame(t *testing.T) {
 		p.sent("-1", true, false, at)
 		p.settle("-1", true, at, at.Add(300*time.Millisecond), true)
 	}
-	// The chat's gap counts from when the request left; the minute's
-	// window from when the answer came.
+	// The minute's window counts from when the answer came.
 	if at := p.readyAt("-1", true, false, t0.Add(38*time.Second)); !at.Equal(t0.Add(60*time.Second + 300*time.Millisecond)) {
 		t.Fatalf("21st send at %v, want a minute after the first answer", at.Sub(t0))
 	}
+	// So does the chat's gap: until the answer comes, a second from when
+	// the request left; then a second from the answer, by which time the
+	// server had counted it, however long the request took to reach it.
 	r := newPacer(TelegramLimits(), 0)
 	r.sent("5", false, false, t0)
-	r.settle("5", false, t0, t0.Add(300*time.Millisecond), true)
 	if at := r.readyAt("5", false, false, t0); !at.Equal(t0.Add(time.Second)) {
-		t.Fatalf("next send to the chat at %v, want a second after the request left", at.Sub(t0))
+		t.Fatalf("next send to the chat at %v before the answer, want a second after the request left", at.Sub(t0))
+	}
+	r.settle("5", false, t0, t0.Add(300*time.Millisecond), true)
+	if at := r.readyAt("5", false, false, t0); !at.Equal(t0.Add(1300 * time.Millisecond)) {
+		t.Fatalf("next send to the chat at %v, want a second after the answer", at.Sub(t0))
+	}
+	// A refused send was not counted: the gap stays from when it left
+	// (the pause the network asked for holds the chat).
+	r.sent("6", false, false, t0)
+	r.settle("6", false, t0, t0.Add(300*time.Millisecond), false)
+	if at := r.readyAt("6", false, false, t0); !at.Equal(t0.Add(time.Second)) {
+		t.Fatalf("after a refused send the chat may send at %v, want a second after it left", at.Sub(t0))
 	}
 	// A refused send leaves the windows: twenty sends, one refused, and the
 	// twentieth counted one may still go within the minute.
