@@ -334,3 +334,27 @@ func TestPacedMessageLeavesWhenItsBudgetAllows(t *testing.T) {
 		t.Fatalf("second card %v after the first: it was rendered after its budget allowed it", gap)
 	}
 }
+
+// TestSendsReuseTheirConnections: two cards to each of 40 chats go out eight at a time
+// over connections kept open, not a new connection (a TCP and TLS
+// handshake with the real API) for most sends.
+func TestSendsReuseTheirConnections(t *testing.T) {
+	var chats []int64
+	for i := range 40 {
+		chats = append(chats, int64(-2000-i))
+	}
+	f := limited(t, chats...)
+	f.tg.SetLatency(50 * time.Millisecond) // so that sends overlap
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for i := range 2 {
+		f.intake(t, "C"+strconv.Itoa(i))
+	}
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Sent()) == 80 }, 20*time.Second)
+	// getMe and at most one connection per sender in flight.
+	if n := f.tg.Connections(); n > 9 {
+		t.Fatalf("%d connections opened for 80 sends, eight at a time", n)
+	}
+}

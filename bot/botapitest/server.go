@@ -39,6 +39,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -161,6 +162,8 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 type Server struct {
 	cfg  config
 	srv  *httptest.Server
+	// conns counts the connections clients opened.
+	conns atomic.Int64
 	ctx  context.Context // ends at Close
 	stop context.CancelFunc
 	wg   sync.WaitGroup
@@ -266,6 +269,11 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.srv.Listener.Close()
 	s.srv.Listener = ln
+	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
 	s.srv.Start()
 	s.wg.Add(1)
 	go s.deliverWebhooks()
@@ -274,6 +282,9 @@ func NewServer(opts ...Option) (*Server, error) {
 
 // URL is the server's base URL, for telego.WithAPIServer.
 func (s *Server) URL() string { return s.srv.URL }
+
+// Connections is how many connections clients have opened to the server.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
 
 // Close stops the server, ending hung and waiting requests.
 func (s *Server) Close() {

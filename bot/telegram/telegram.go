@@ -143,7 +143,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Transport, error) 
 		pollTimeout: max(1, int(cfg.PollTimeout/time.Second)),
 	}
 
-	httpClient := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	// Delivery sends several messages at once and the long poll holds one
+	// more connection: keep that many idle connections to the API instead
+	// of net/http's two, so that no send waits for a new TCP and TLS
+	// handshake.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 32
+	httpClient := &http.Client{Transport: tr}
 	opts := []telego.BotOption{
 		telego.WithHTTPClient(httpClient),
 		telego.WithLogger(telegoLogger{log: log, redact: t.redact}),
