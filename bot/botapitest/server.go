@@ -160,14 +160,14 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // Server is a running Bot API test server.
 type Server struct {
-	cfg  config
-	srv  *httptest.Server
+	cfg config
+	srv *httptest.Server
 	// conns counts the connections clients opened.
 	conns atomic.Int64
-	ctx  context.Context // ends at Close
-	stop context.CancelFunc
-	wg   sync.WaitGroup
-	once sync.Once
+	ctx   context.Context // ends at Close
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+	once  sync.Once
 
 	mu        sync.Mutex
 	wake      chan struct{} // closed and replaced when waiters should look again
