@@ -232,5 +232,12 @@ func (s *Service) Feedback(ctx context.Context, id ID, in Feedback) (FeedbackRes
 		}
 		return FeedbackResponse{}, err
 	}
+	if stored, err := s.store.Feedback(ctx, id); err == nil {
+		for _, f := range stored {
+			if f.Key() == recorded.Key() {
+				recorded.ID = f.ID
+			}
+		}
+	}
 	return FeedbackResponse{Feedback: recorded, Appeal: a}, nil
 }
