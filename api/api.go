@@ -29,6 +29,11 @@ type Service interface {
 	SaveDepartment(ctx context.Context, d appeal.Department) (appeal.Department, error)
 }
 
+// FeedbackTaker records citizens' verdicts (appeal.Service).
+type FeedbackTaker interface {
+	Feedback(ctx context.Context, id appeal.ID, f appeal.Feedback) (appeal.FeedbackResponse, error)
+}
+
 // Pinger reports whether the database answers.
 type Pinger interface {
 	Ping(ctx context.Context) error
@@ -46,6 +51,10 @@ type Options struct {
 	Callbacks Callbacks
 	// Calendar, when set, serves GET and PUT /api/v1/calendar.
 	Calendar CalendarStore
+	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
+	Feedback FeedbackTaker
+	// Stats, when set, serves GET /api/v1/stats.
+	Stats *Stats
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
@@ -58,6 +67,8 @@ type server struct {
 	svc       Service
 	callbacks Callbacks
 	calendar  CalendarStore
+	feedback  FeedbackTaker
+	stats     *Stats
 	db        Pinger
 	tokens    [][]byte
 	log       *slog.Logger
@@ -66,7 +77,8 @@ type server struct {
 
 // New returns the API's HTTP handler.
 func New(svc Service, db Pinger, opts Options) http.Handler {
-	s := &server{svc: svc, callbacks: opts.Callbacks, calendar: opts.Calendar, db: db, log: opts.Log, now: opts.Now}
+	s := &server{svc: svc, callbacks: opts.Callbacks, calendar: opts.Calendar, feedback: opts.Feedback, stats: opts.Stats,
+		db: db, log: opts.Log, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -86,6 +98,12 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
+	if s.feedback != nil {
+		mux.Handle("POST /api/v1/appeals/{id}/feedback", s.auth(s.postFeedback))
+	}
+	if s.stats != nil {
+		mux.Handle("GET /api/v1/stats", s.auth(s.getStats))
 	}
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(mux)
