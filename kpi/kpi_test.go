@@ -186,7 +186,7 @@ func TestComputeByHand(t *testing.T) {
 		// #2 first stay on time; #2 reopened: 10-14 18:00 passed; #5 is
 		// due 10-22, not decided yet.
 		AnswersDue: 2, AnswersOnTime: 1,
-		Kept:       2, Responded: 1,
+		Kept: 2, Responded: 1,
 		OnTimeClaim: f(1.0 / 3), OnTimeAnswer: f(0.5), Response: f(0.5), Satisfaction: f(0),
 		// No closes: the score weighs response and satisfaction only,
 		// 30×0.5 + 35×0 over 65.
@@ -197,8 +197,8 @@ func TestComputeByHand(t *testing.T) {
 		Received: 5, Claimed: 3, Answered: 3, Closed: 2, Resolved: 1, Unresolved: 1,
 		Returned: 1, TransferredOut: 1, Extended: 1, Reopened: 1, Satisfied: 1, Unsatisfied: 1,
 		Open: 2, Overdue: 2,
-		ToClaim: Durations{N: 3, Median: h(4, 45), P90: h(184, 30), WorkMedian: h(1, 30), WorkP90: h(3, 15)},
-		ToAnswer: Durations{N: 3, Median: h(145, 0), P90: h(210, 0), WorkMedian: h(10, 30), WorkP90: h(31, 0)},
+		ToClaim:   Durations{N: 3, Median: h(4, 45), P90: h(184, 30), WorkMedian: h(1, 30), WorkP90: h(3, 15)},
+		ToAnswer:  Durations{N: 3, Median: h(145, 0), P90: h(210, 0), WorkMedian: h(10, 30), WorkP90: h(31, 0)},
 		ClaimsDue: 6, ClaimsOnTime: 2, AnswersDue: 4, AnswersOnTime: 3, Kept: 3, Responded: 2,
 		OnTimeClaim: f(2.0 / 6), OnTimeAnswer: f(0.75), Response: f(2.0 / 3), Resolution: f(0.5), Satisfaction: f(0.5),
 		// 30×2/3 + 35×0.5 + 35×0.5 over 100.
