@@ -142,6 +142,9 @@ func (h *Handler) card(ctx context.Context, a appeal.Appeal, v view, lang string
 	if a.Status == appeal.StatusPendingApproval {
 		lines = append(lines, "📝 "+tr(lang, msgCardPendingApproval, nil))
 	}
+	if fb := h.feedbackLine(ctx, a, lang); fb != "" {
+		lines = append(lines, fb)
+	}
 	r := Rendered{HTML: strings.Join(lines, "\n")}
 	switch a.Status {
 	case appeal.StatusAssigned:
