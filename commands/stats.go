@@ -67,8 +67,9 @@ var _ = addTexts(map[msgKey]text{
 	msgStatsBadPeriod: {en: "“{arg}” is not a period: use today, 7d, 30d (1 to 366 days up to now) or a month such as 2026-10.",
 		zh: "“{arg}”不是有效的统计期间：请使用 today、7d、30d（截至现在的 1 至 366 天）或月份，如 2026-10。"},
 	msgStatsDeptTitle: {en: "<b>Figures: {dept}</b>", zh: "<b>考核指标：{dept}</b>"},
-	msgStatsRankTitle: {en: "<b>Department ranking by score</b>", zh: "<b>各部门综合得分排名</b>"},
-	msgStatsPeriod:    {en: "{from} – {to} ({zone})", zh: "统计期间：{from} 至 {to}（{zone}）"},
+	msgStatsRankTitle: {en: "<b>Department ranking by score</b> (weights response/resolution/satisfaction {weights})",
+		zh: "<b>各部门综合得分排名</b>（权重 响应/解决/满意 {weights}）"},
+	msgStatsPeriod: {en: "{from} – {to} ({zone})", zh: "统计期间：{from} 至 {to}（{zone}）"},
 	msgStatsCounts: {en: "In the period: {received} received · {claimed} claimed · {answered} answered · {closed} closed ({resolved} resolved)",
 		zh: "期间：受理 {received} · 认领 {claimed} · 答复 {answered} · 办结 {closed}（已解决 {resolved}）"},
 	msgStatsMoves: {en: "Returned {returned} · transferred {transferred} · extended {extended} · reopened {reopened}",
@@ -252,7 +253,7 @@ func (h *Handler) deptStats(ctx context.Context, lang string, f kpi.Figures, p k
 // now, and the overall figures, within MaxText (departments that do not
 // fit are counted in a last line).
 func (h *Handler) ranking(ctx context.Context, lang string, rep kpi.Report, p kpi.Period, loc *time.Location) string {
-	head := []string{"🏆 " + tr(lang, msgStatsRankTitle, nil), periodLine(lang, msgStatsPeriod, p, loc)}
+	head := []string{"🏆 " + tr(lang, msgStatsRankTitle, kv{"weights": weightsText(h.weights())}), periodLine(lang, msgStatsPeriod, p, loc)}
 	var tail []string
 	worst := kpi.Figures{}
 	for _, f := range rep.Departments {
@@ -267,8 +268,7 @@ func (h *Handler) ranking(ctx context.Context, lang string, rep kpi.Report, p kp
 	}
 	o := rep.Overall
 	tail = append(tail, "Σ "+tr(lang, msgStatsOverall, kv{"score": scoreText(lang, o.Score), "received": o.Received,
-		"answered": o.Answered, "overdue": o.Overdue}),
-		"🏅 "+tr(lang, msgStatsScore, kv{"score": scoreText(lang, o.Score), "weights": weightsText(h.weights())}))
+		"answered": o.Answered, "overdue": o.Overdue}))
 	ranked := rep.Ranking()
 	if len(ranked) == 0 {
 		return strings.Join(append(head, tr(lang, msgStatsRankNone, nil)), "\n")
