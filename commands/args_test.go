@@ -78,6 +78,7 @@ func TestBadArguments(t *testing.T) {
 		{rResp, waterChat, "extend {c} 2d r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "close", "Give the appeal number."},
 		{rResp, roadsChat, "close {n}", "Give the result."},
+		{rResp, roadsChat, "close {n} unresolved", "Give the result."},
 		{rResp, roadsChat, "close 99999 ok", "There is no appeal #99999."},
 		{rResp, waterChat, "close {n} ok", "This chat is not the chat of department Roads (roads)."},
 		{rDispatcher, roadsChat, "close {u} spam", "This is not the dispatch chat; use this there or in a private chat with me."},

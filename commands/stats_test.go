@@ -219,3 +219,29 @@ func TestFeedbackReopensWithCommentOnCard(t *testing.T) {
 		t.Errorf("%d department cards queued", cards)
 	}
 }
+
+// TestCloseResolutionInChat: /close says resolved unless the result
+// starts with "unresolved" (or 未解决).
+func TestCloseResolutionInChat(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	for text, want := range map[string]string{
+		"close %d Fixed.":                  "resolved",
+		"close %d resolved Fixed.":         "resolved",
+		"close %d UNRESOLVED Needs budget": "unresolved",
+		"close %d 未解决 需要立项":                "unresolved",
+	} {
+		a := e.intake("roads")
+		e.act(a.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "Answered."})
+		if rep := e.do(rResp, roadsChat, fmt.Sprintf(text, a.ID)); isError(rep) {
+			t.Fatalf("/%s: %s", text, rep.HTML)
+		}
+		_, events, err := e.svc.Appeal(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := events[len(events)-1]
+		if last.Kind != appeal.EventClosed || last.Outcome != want || strings.HasPrefix(strings.ToLower(last.Note), "unresolved") || strings.HasPrefix(last.Note, "未解决") {
+			t.Errorf("/%s: %s %q outcome %q, want %q", text, last.Kind, last.Note, last.Outcome, want)
+		}
+	}
+}
