@@ -75,20 +75,23 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dept := strings.TrimSpace(q.Get("department"))
-	rep, err := kpi.Load(r.Context(), st.Source, st.Calendars, from.UTC(), to.UTC(), now.UTC(), st.Weights)
+	code, ok := appeal.NormalizeCode(dept)
+	if dept != "" && !ok {
+		writeError(w, http.StatusBadRequest, "unknown", "no department with code "+strconv.Quote(dept), "department")
+		return
+	}
+	rep, err := kpi.Load(r.Context(), st.Source, st.Calendars, from.UTC(), to.UTC(), now.UTC(), st.Weights, code)
+	if dept != "" && errors.Is(err, appeal.ErrNotFound) {
+		writeError(w, http.StatusBadRequest, "unknown", "no department with code "+strconv.Quote(dept), "department")
+		return
+	}
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
 	out := statsJSON{From: rep.From, To: rep.To, Now: rep.Now, Weights: weightsJSON(st.Weights)}
 	if dept != "" {
-		code, ok := appeal.NormalizeCode(dept)
-		f, found := rep.Department(code)
-		if !ok || !found {
-			writeError(w, http.StatusBadRequest, "unknown", "no department with code "+strconv.Quote(dept), "department")
-			return
-		}
-		out.Departments = []figuresJSON{toFiguresJSON(f)}
+		out.Departments = []figuresJSON{toFiguresJSON(rep.Departments[0])}
 	} else {
 		o := toFiguresJSON(rep.Overall)
 		out.Overall = &o

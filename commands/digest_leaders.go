@@ -345,7 +345,7 @@ func digestArgs(m appeal.Message) (dept string, kind appeal.DigestKind, from, to
 // digest adds (the overdue appeals, those at risk, the chart's days).
 func (h *Handler) digestStats(ctx context.Context, dept string, from, to, now time.Time) (digest.Stats, *time.Location, error) {
 	loc := h.location(ctx, dept)
-	rep, err := h.report(ctx, kpi.Period{From: from, To: to}, now)
+	rep, err := h.report(ctx, kpi.Period{From: from, To: to}, now, dept)
 	if err != nil {
 		return digest.Stats{}, nil, err
 	}

@@ -28,7 +28,7 @@ type StatsConfig struct {
 
 // kpiStore is what the figures need from storage.
 type kpiStore interface {
-	KPIEvents(ctx context.Context, since time.Time) ([]appeal.Appeal, []appeal.Event, error)
+	KPIEvents(ctx context.Context, since time.Time, dept string) ([]appeal.Appeal, []appeal.Event, error)
 	Departments(ctx context.Context) ([]appeal.Department, error)
 	Feedback(ctx context.Context, id appeal.ID) ([]appeal.Feedback, error)
 }
@@ -153,10 +153,10 @@ func rateLines(lang string, f kpi.Figures, w kpi.Weights) []string {
 	}
 }
 
-// report computes the figures of p as of now.
-func (h *Handler) report(ctx context.Context, p kpi.Period, now time.Time) (kpi.Report, error) {
-	to := p.To
-	return kpi.Load(ctx, h.store, h.svc, p.From.UTC(), to.UTC(), now.UTC(), h.weights())
+// report computes the figures of p as of now: of department dept alone,
+// or of all ("").
+func (h *Handler) report(ctx context.Context, p kpi.Period, now time.Time, dept string) (kpi.Report, error) {
+	return kpi.Load(ctx, h.store, h.svc, p.From.UTC(), p.To.UTC(), now.UTC(), h.weights(), dept)
 }
 
 // stats answers /stats: a department's figures in its chat, the ranking
@@ -190,7 +190,7 @@ func (c *call) stats(ctx context.Context) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		rep, err := c.h.report(ctx, p, c.now)
+		rep, err := c.h.report(ctx, p, c.now, dept)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -222,7 +222,7 @@ func (c *call) stats(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	rep, err := c.h.report(ctx, p, c.now)
+	rep, err := c.h.report(ctx, p, c.now, "")
 	if err != nil {
 		return Reply{}, err
 	}

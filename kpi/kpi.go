@@ -547,20 +547,30 @@ func P90(ds []time.Duration) time.Duration {
 // Source is what Load reads from storage.
 type Source interface {
 	// KPIEvents returns the appeals with an event at or after since or
-	// open now, and their whole logs.
-	KPIEvents(ctx context.Context, since time.Time) ([]appeal.Appeal, []appeal.Event, error)
+	// open now, and their whole logs; with dept set, at least those that
+	// department's figures need.
+	KPIEvents(ctx context.Context, since time.Time, dept string) ([]appeal.Appeal, []appeal.Event, error)
 	Departments(ctx context.Context) ([]appeal.Department, error)
 }
 
 // Load reads what the figures of [from, to) need and computes them as of
-// now, with each department's calendar from cals.
-func Load(ctx context.Context, src Source, cals appeal.CalendarSource, from, to, now time.Time, w Weights) (Report, error) {
+// now, with each department's calendar from cals. With dept set it reads
+// and reports that department alone (Departments holds only it, Overall
+// is empty); an unknown dept is appeal.ErrNotFound.
+func Load(ctx context.Context, src Source, cals appeal.CalendarSource, from, to, now time.Time, w Weights, dept string) (Report, error) {
 	if !from.Before(to) {
 		return Report{}, errors.New("kpi: the period must end after it starts")
 	}
 	depts, err := src.Departments(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("kpi: %w", err)
+	}
+	if dept != "" {
+		i := slices.IndexFunc(depts, func(d appeal.Department) bool { return d.Code == dept })
+		if i < 0 {
+			return Report{}, fmt.Errorf("kpi: department %q: %w", dept, appeal.ErrNotFound)
+		}
+		depts = depts[i : i+1]
 	}
 	calendars := map[string]appeal.Calendar{}
 	for _, d := range depts {
@@ -570,10 +580,15 @@ func Load(ctx context.Context, src Source, cals appeal.CalendarSource, from, to,
 		}
 		calendars[d.Code] = c
 	}
-	as, es, err := src.KPIEvents(ctx, from)
+	as, es, err := src.KPIEvents(ctx, from, dept)
 	if err != nil {
 		return Report{}, fmt.Errorf("kpi: %w", err)
 	}
-	return Compute(Input{From: from, To: to, Now: now, Appeals: as, Events: es,
-		Departments: depts, Calendars: calendars, Weights: w}), nil
+	rep := Compute(Input{From: from, To: to, Now: now, Appeals: as, Events: es,
+		Departments: depts, Calendars: calendars, Weights: w})
+	if dept != "" {
+		f, _ := rep.Department(dept)
+		rep.Departments, rep.Overall = []Figures{f}, Figures{}
+	}
+	return rep, nil
 }

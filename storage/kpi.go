@@ -53,12 +53,20 @@ func (s *Store) Feedback(ctx context.Context, id appeal.ID) ([]appeal.Feedback, 
 // the appeals with an event at or after since, or still open in a
 // department (their deadlines may fall in the period though nothing
 // happened to them), each with its whole log, appeals by id and events
-// oldest first. Answers are not read. The first part is a range of the
-// index on appeal_events (at), the second of the one on appeals (status).
-func (s *Store) KPIEvents(ctx context.Context, since time.Time) ([]appeal.Appeal, []appeal.Event, error) {
+// oldest first. Answers are not read. With dept set, only what that
+// department's figures need: appeals with an event of dept since then, or
+// a transfer since then (it may have left dept), or open in dept. The
+// first part is a range of the index on appeal_events (at), the second of
+// the one on appeals (status) or (department_code, status).
+func (s *Store) KPIEvents(ctx context.Context, since time.Time, dept string) ([]appeal.Appeal, []appeal.Event, error) {
 	ids := `SELECT appeal_id FROM appeal_events WHERE at >= ?
 		UNION SELECT id FROM appeals WHERE status IN (?, ?, ?, ?)`
 	args := []any{tm(since)}
+	if dept != "" {
+		ids = `SELECT appeal_id FROM appeal_events WHERE at >= ? AND (department_code = ? OR kind = ?)
+		UNION SELECT id FROM appeals WHERE department_code = ? AND status IN (?, ?, ?, ?)`
+		args = append(args, dept, string(appeal.EventTransferred), dept)
+	}
 	for _, st := range digestOpen {
 		args = append(args, string(st))
 	}

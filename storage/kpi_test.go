@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -144,7 +145,7 @@ func TestKPIEvents(t *testing.T) {
 		since := t0.Add(time.Hour)
 		mustAct(t, s, late.ID, appeal.Command{Action: appeal.ActClaim, Actor: 1}, since)
 
-		as, es, err := s.KPIEvents(ctx, since)
+		as, es, err := s.KPIEvents(ctx, since, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +162,7 @@ func TestKPIEvents(t *testing.T) {
 		same(t, "events", kinds, []string{q + "received", q + "assigned", l + "received", l + "assigned", l + "claimed"})
 
 		// The close's outcome survives the round trip.
-		as, es, err = s.KPIEvents(ctx, t0)
+		as, es, err = s.KPIEvents(ctx, t0, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,5 +176,95 @@ func TestKPIEvents(t *testing.T) {
 			}
 		}
 		same(t, "close outcomes", outcomes, map[string]string{"answered": "unresolved", "unassigned": ""})
+
+		// One department: what has an event of it since, a transfer since
+		// (it may have left it), or is open in it.
+		r := saveDept(t, s, "roads", false)
+		other := create(t, s, intake("K-5"), &r) // open in roads only
+		moved := create(t, s, intake("K-6"), &d) // leaves water after since
+		mustAct(t, s, moved.ID, appeal.Command{Action: appeal.ActTransfer, Actor: 1, Department: "roads", Text: "道路",
+			Deadlines: appeal.DefaultPolicy.Deadlines(appeal.PriorityNormal, since, office)}, since.Add(time.Minute))
+		for dept, want := range map[string][]appeal.ID{
+			"water": {quiet.ID, late.ID, moved.ID},
+			"roads": {other.ID, moved.ID},
+			// Transfers are read for every department: cheap, and the
+			// figures ignore the appeals that were never there.
+			"parks": {moved.ID},
+		} {
+			as, es, err := s.KPIEvents(ctx, since, dept)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []appeal.ID
+			for _, a := range as {
+				ids = append(ids, a.ID)
+			}
+			same(t, dept+" appeals", ids, want)
+			for _, e := range es {
+				if e.AppealID == moved.ID && e.Kind == appeal.EventAssigned && e.Department != "water" {
+					t.Errorf("%s: the moved appeal's log is not whole: %+v", dept, e)
+				}
+			}
+		}
+	})
+}
+
+// TestKPILoadOneDepartment: the figures of one department read alone are
+// those it has among all departments.
+func TestKPILoadOneDepartment(t *testing.T) {
+	each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		clock := t0
+		svc := appeal.NewService(s, func() time.Time { return clock }, "Asia/Shanghai")
+		for _, code := range []string{"water", "roads"} {
+			saveDept(t, s, code, false)
+		}
+		step := func(d time.Duration) { clock = clock.Add(d) }
+		act := func(id appeal.ID, cmd appeal.Command) {
+			t.Helper()
+			step(37 * time.Minute)
+			if _, err := svc.Act(ctx, id, cmd); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var ids []appeal.ID
+		for i, dept := range []string{"water", "roads", "water", "roads", "water"} {
+			step(11 * time.Minute)
+			in := intake(fmt.Sprint("L-", i))
+			in.Department, in.ReceivedAt = dept, clock
+			a, _, err := svc.Intake(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.ID)
+		}
+		act(ids[0], appeal.Command{Action: appeal.ActClaim, Actor: 1})
+		act(ids[0], appeal.Command{Action: appeal.ActTransfer, Actor: 1, Department: "roads", Text: "道路"})
+		act(ids[1], appeal.Command{Action: appeal.ActAnswer, Actor: 2, Text: "好"})
+		act(ids[2], appeal.Command{Action: appeal.ActReturn, Actor: 1, Text: "不归我们"})
+		act(ids[4], appeal.Command{Action: appeal.ActAnswer, Actor: 1, Text: "好"})
+		if _, err := svc.Feedback(ctx, ids[4], appeal.Feedback{Result: appeal.FeedbackUnsatisfied}); err != nil {
+			t.Fatal(err)
+		}
+		step(time.Hour)
+		cals := appeal.Calendars{}
+		all, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"water", "roads"} {
+			one, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := all.Department(code)
+			same(t, code, one.Departments, []kpi.Figures{want})
+			if want.Received == 0 {
+				t.Errorf("%s received nothing: the scenario is wrong", code)
+			}
+		}
+		if _, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, "parks"); !errors.Is(err, appeal.ErrNotFound) {
+			t.Errorf("unknown department: %v", err)
+		}
 	})
 }
