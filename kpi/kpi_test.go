@@ -75,7 +75,8 @@ const (
 //	   claim deadline 11:00).
 //	#4 water: reaches water Tue 10-13 09:00, claimed 13:45 (late: by 11:00),
 //	   2wd extension approved 10-14 (answer by 10-16 18:00 + 2wd = 10-20
-//	   18:00), answered Mon 10-19 10:00, closed unresolved 10-20 09:00.
+//	   18:00), answered Mon 10-19 10:00, closed unresolved 10-20 09:00;
+//	   the citizen could not be reached (no_answer) at 10:00.
 //	#5 roads: reaches roads Mon 10-19 09:00 (claim by 11:00), untouched.
 //	#6 no department: received 10-15, closed by dispatch as spam.
 func fixture() Input {
@@ -104,6 +105,7 @@ func fixture() Input {
 	l.add(4, sh(10, 14, 10, 0), appeal.EventExtensionApproved, cl, cl, "water", "2wd", "")
 	l.add(4, sh(10, 19, 10, 0), appeal.EventAnswered, cl, an, "water", "已协调", "")
 	l.add(4, sh(10, 20, 9, 0), appeal.EventClosed, an, cd, "water", "partly", "unresolved")
+	l.add(4, sh(10, 20, 10, 0), appeal.EventFeedback, cd, cd, "water", "", "no_answer")
 
 	l.add(5, sh(10, 19, 9, 0), appeal.EventAssigned, un, as, "roads", "", "")
 
@@ -149,7 +151,7 @@ func TestComputeByHand(t *testing.T) {
 		Department: "water",
 		// #2, #3, #4 reached water in October; #1 in September.
 		Received: 3, Claimed: 2, Answered: 2, Closed: 2, Resolved: 1, Unresolved: 1,
-		Returned: 1, TransferredOut: 1, Extended: 1, Satisfied: 1,
+		Returned: 1, TransferredOut: 1, Extended: 1, Satisfied: 1, NoAnswer: 1,
 		ToClaim: Durations{N: 2,
 			// #1: 09-30 17:00 → 10-08 09:30 is 184h30m of wall time but
 			// 1h30m of working time (1h on 09-30, the holiday, 30m on
@@ -170,6 +172,7 @@ func TestComputeByHand(t *testing.T) {
 		AnswersDue: 2, AnswersOnTime: 2,
 		// Received and kept: only #4 (#2 transferred, #3 returned), answered.
 		Kept: 1, Responded: 1,
+		// Satisfaction: #1 satisfied; #4's unreached citizen counts in neither.
 		OnTimeClaim: f(1.0 / 3), OnTimeAnswer: f(1), Response: f(1), Resolution: f(0.5), Satisfaction: f(1),
 		// 30×1 + 35×0.5 + 35×1 over 100.
 		Score: f(82.5),
@@ -195,7 +198,7 @@ func TestComputeByHand(t *testing.T) {
 	parks := Figures{Department: "parks"}
 	overall := Figures{
 		Received: 5, Claimed: 3, Answered: 3, Closed: 2, Resolved: 1, Unresolved: 1,
-		Returned: 1, TransferredOut: 1, Extended: 1, Reopened: 1, Satisfied: 1, Unsatisfied: 1,
+		Returned: 1, TransferredOut: 1, Extended: 1, Reopened: 1, Satisfied: 1, Unsatisfied: 1, NoAnswer: 1,
 		Open: 2, Overdue: 2,
 		ToClaim:   Durations{N: 3, Median: h(4, 45), P90: h(184, 30), WorkMedian: h(1, 30), WorkP90: h(3, 15)},
 		ToAnswer:  Durations{N: 3, Median: h(145, 0), P90: h(210, 0), WorkMedian: h(10, 30), WorkP90: h(31, 0)},
