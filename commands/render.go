@@ -544,6 +544,8 @@ func eventKey(k appeal.EventKind) msgKey {
 		return msgEvClosed
 	case appeal.EventReopened:
 		return msgEvReopened
+	case appeal.EventFeedback:
+		return msgEvFeedback
 	}
 	if k := reminderEventKey(k); k != "" {
 		return k

@@ -59,6 +59,12 @@ const (
 	msgStatsCut         msgKey = "stats_cut"
 	msgStatsNA          msgKey = "stats_na"
 	msgCardFeedback     msgKey = "card_feedback"
+	msgEvFeedback       msgKey = "ev_feedback"
+	msgOutSatisfied     msgKey = "out_satisfied"
+	msgOutUnsatisfied   msgKey = "out_unsatisfied"
+	msgOutNoAnswer      msgKey = "out_no_answer"
+	msgOutResolved      msgKey = "out_resolved"
+	msgOutUnresolved    msgKey = "out_unresolved"
 )
 
 var _ = addTexts(map[msgKey]text{
@@ -97,7 +103,42 @@ var _ = addTexts(map[msgKey]text{
 	msgStatsCut:         {en: "…and {n} more departments (see GET /api/v1/stats)", zh: "……另有 {n} 个部门（详见 GET /api/v1/stats）"},
 	msgStatsNA:          {en: "—", zh: "无"},
 	msgCardFeedback:     {en: "Citizen unsatisfied, reopened: “{comment}”", zh: "群众回访不满意，已重办：“{comment}”"},
+	msgEvFeedback:       {en: "citizen's verdict", zh: "群众回访"},
+	msgOutSatisfied:     {en: "satisfied", zh: "满意"},
+	msgOutUnsatisfied:   {en: "unsatisfied", zh: "不满意"},
+	msgOutNoAnswer:      {en: "not reached", zh: "未接通"},
+	msgOutResolved:      {en: "resolved", zh: "已解决"},
+	msgOutUnresolved:    {en: "unresolved", zh: "未解决"},
 })
+
+// outcomeKey names an event's outcome for people; "" when it has none.
+func outcomeKey(outcome string) msgKey {
+	switch outcome {
+	case string(appeal.FeedbackSatisfied):
+		return msgOutSatisfied
+	case string(appeal.FeedbackUnsatisfied):
+		return msgOutUnsatisfied
+	case string(appeal.FeedbackNoAnswer):
+		return msgOutNoAnswer
+	case string(appeal.Resolved):
+		return msgOutResolved
+	case string(appeal.Unresolved):
+		return msgOutUnresolved
+	}
+	return ""
+}
+
+// withOutcome puts an event's outcome, in lang, before its note: "未解决：需要立项".
+func withOutcome(lang string, e appeal.Event, note string) string {
+	k := outcomeKey(e.Outcome)
+	if k == "" {
+		return note
+	}
+	if note == "" {
+		return tr(lang, k, nil)
+	}
+	return tr(lang, k, nil) + ": " + note
+}
 
 var _ = register(
 	row{name: "stats", usage: "/stats [today|7d|30d|YYYY-MM]", help: msgHelpStats, roles: staff, run: (*call).stats},

@@ -195,6 +195,10 @@ func TestFeedbackReopensWithCommentOnCard(t *testing.T) {
 			t.Errorf("%s card %v:\n%s", lang, err, card.HTML)
 		}
 	}
+	// The log in /appeal says what the citizen said.
+	if d := e.do(rResp, roadsChat, fmt.Sprintf("appeal %d", a.ID)); !strings.Contains(d.HTML, "citizen's verdict: unsatisfied: 还是有坑 &lt;b&gt;&amp;") {
+		t.Errorf("/appeal:\n%s", d.HTML)
+	}
 	// Once claimed it still shows; once answered again it is gone.
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActClaim})
 	if card, _ := e.h.Card(ctx, e.appeal(a.ID), "en", e.clock()); !strings.Contains(card.HTML, "Citizen unsatisfied") {
@@ -240,6 +244,9 @@ func TestCloseResolutionInChat(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := events[len(events)-1]
+		if d := e.do(rResp, roadsChat, fmt.Sprintf("appeal %d", a.ID)); !strings.Contains(d.HTML, "closed · Rita Roads: "+want+": ") {
+			t.Errorf("/appeal after /%s:\n%s", text, d.HTML)
+		}
 		if last.Kind != appeal.EventClosed || last.Outcome != want || strings.HasPrefix(strings.ToLower(last.Note), "unresolved") || strings.HasPrefix(last.Note, "未解决") {
 			t.Errorf("/%s: %s %q outcome %q, want %q", text, last.Kind, last.Note, last.Outcome, want)
 		}
