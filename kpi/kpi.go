@@ -291,12 +291,14 @@ func Compute(in Input) Report {
 			}
 		case appeal.EventReopened:
 			end(false)
-			if count && e.Department != "" {
-				get(e.Department).f.Reopened++
-			}
 			cur = nil
+			// A reopen of an appeal dispatch closed goes back to
+			// dispatch: it is no department's.
 			if e.ToStatus == appeal.StatusAssigned {
 				begin(false)
+				if count {
+					get(e.Department).f.Reopened++
+				}
 			}
 		case appeal.EventClaimed:
 			if cur != nil && cur.claimed.IsZero() {
