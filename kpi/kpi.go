@@ -255,13 +255,22 @@ func Compute(in Input) Report {
 	var rounds []*round
 	var cur *round
 	var last appeal.ID
+	// answeredBy is the department whose answer a verdict judges: the
+	// last to answer, until the appeal reaches a department again.
+	var answeredBy string
 	for _, e := range events {
 		a := byID[e.AppealID]
 		if a == nil {
 			continue
 		}
 		if e.AppealID != last {
-			cur, last = nil, e.AppealID
+			cur, last, answeredBy = nil, e.AppealID, ""
+		}
+		switch e.Kind {
+		case appeal.EventAssigned, appeal.EventTransferred, appeal.EventReopened:
+			answeredBy = ""
+		case appeal.EventAnswered:
+			answeredBy = e.Department
 		}
 		end := func(left bool) {
 			if cur != nil && cur.ended.IsZero() {
@@ -343,8 +352,10 @@ func Compute(in Input) Report {
 				}
 			}
 		case appeal.EventFeedback:
-			if count && e.Department != "" {
-				x := get(e.Department)
+			// A verdict on an appeal nobody answered (closed by
+			// dispatch) is no department's.
+			if count && answeredBy != "" {
+				x := get(answeredBy)
 				switch appeal.FeedbackResult(e.Outcome) {
 				case appeal.FeedbackSatisfied:
 					x.f.Satisfied++

@@ -79,7 +79,8 @@ const (
 //	   the citizen could not be reached (no_answer) at 10:00.
 //	#5 roads: reaches roads Mon 10-19 09:00 (claim by 11:00), untouched.
 //	#6 no department: received 10-15, closed by dispatch as spam.
-//	#3 later: closed by dispatch 10-16 and reopened (back to dispatch).
+//	#3 later: closed by dispatch 10-16, an unsatisfied verdict on it, and
+//	   reopened (back to dispatch). Water never answered it: nobody's.
 func fixture() Input {
 	var l log
 	l.add(1, sh(9, 30, 17, 0), appeal.EventReceived, "", un, "", "", "")
@@ -116,6 +117,7 @@ func fixture() Input {
 	// #3, returned by water, is closed by dispatch and reopened: back to
 	// dispatch, still marked as water's return. Nobody's figures.
 	l.add(3, sh(10, 16, 9, 0), appeal.EventClosed, ret, cd, "water", "duplicate", "")
+	l.add(3, sh(10, 16, 9, 30), appeal.EventFeedback, cd, cd, "water", "", "unsatisfied")
 	l.add(3, sh(10, 16, 10, 0), appeal.EventReopened, cd, ret, "water", "not a duplicate", "")
 
 	u := func(t time.Time) time.Time { return t.UTC() }
