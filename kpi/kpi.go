@@ -437,10 +437,11 @@ func deadlines(r *round, depts map[string]appeal.Department, cal appeal.Calendar
 	if policy == (appeal.Policy{}) {
 		policy = appeal.DefaultPolicy
 	}
-	dl := policy.Deadlines(a.Priority, r.start, cal)
+	// Only the claim and answer deadlines are judged.
+	t := policy.Tier(a.Priority)
+	dl := appeal.Deadlines{ClaimBy: cal.Add(r.start, t.Claim), AnswerBy: cal.Add(r.start, t.Answer)}
 	for _, sp := range r.extensions {
 		dl.AnswerBy = cal.Add(dl.AnswerBy, sp)
-		dl.ResolveBy = cal.Add(dl.ResolveBy, sp)
 	}
 	return dl
 }
