@@ -51,28 +51,29 @@ type Options struct {
 	Callbacks Callbacks
 	// Calendar, when set, serves GET and PUT /api/v1/calendar.
 	Calendar CalendarStore
-	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
-	Feedback FeedbackTaker
-	// Stats, when set, serves GET /api/v1/stats.
-	Stats *Stats
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
 	Log    *slog.Logger
 	// Now is the clock used for request timing.
 	Now func() time.Time
+
+	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
+	Feedback FeedbackTaker
+	// Stats, when set, serves GET /api/v1/stats.
+	Stats *Stats
 }
 
 type server struct {
 	svc       Service
 	callbacks Callbacks
 	calendar  CalendarStore
-	feedback  FeedbackTaker
-	stats     *Stats
 	db        Pinger
 	tokens    [][]byte
 	log       *slog.Logger
 	now       func() time.Time
+	feedback  FeedbackTaker
+	stats     *Stats
 }
 
 // New returns the API's HTTP handler.
@@ -95,15 +96,15 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	mux.Handle("GET /api/v1/appeals/{id}", s.auth(s.getAppeal))
 	mux.Handle("GET /api/v1/departments", s.auth(s.listDepartments))
 	mux.Handle("PUT /api/v1/departments/{code}", s.auth(s.putDepartment))
-	if s.calendar != nil {
-		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
-		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
-	}
 	if s.feedback != nil {
 		mux.Handle("POST /api/v1/appeals/{id}/feedback", s.auth(s.postFeedback))
 	}
 	if s.stats != nil {
 		mux.Handle("GET /api/v1/stats", s.auth(s.getStats))
+	}
+	if s.calendar != nil {
+		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
+		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
 	}
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(mux)

@@ -105,6 +105,9 @@ type config struct {
 	DigestWeekly string
 	ChartFont    string
 	KPIWeights   kpi.Weights
+	// Location is Timezone loaded: the zone of periods and dates that
+	// belong to no department (/stats rankings, GET /api/v1/stats).
+	Location *time.Location
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -272,8 +275,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.WorkingDays = ds
 	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_TIMEZONE: %q is not a known IANA timezone", c.Timezone))
+	} else {
+		c.Location = loc
 	}
 	d, err := time.ParseDuration(get["shutdown-timeout"])
 	if err != nil || d <= 0 {
