@@ -29,6 +29,11 @@ type Service interface {
 	SaveDepartment(ctx context.Context, d appeal.Department) (appeal.Department, error)
 }
 
+// FeedbackTaker records citizens' verdicts (appeal.Service).
+type FeedbackTaker interface {
+	Feedback(ctx context.Context, id appeal.ID, f appeal.Feedback) (appeal.FeedbackResponse, error)
+}
+
 // Pinger reports whether the database answers.
 type Pinger interface {
 	Ping(ctx context.Context) error
@@ -52,6 +57,11 @@ type Options struct {
 	Log    *slog.Logger
 	// Now is the clock used for request timing.
 	Now func() time.Time
+
+	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
+	Feedback FeedbackTaker
+	// Stats, when set, serves GET /api/v1/stats.
+	Stats *Stats
 }
 
 type server struct {
@@ -62,11 +72,14 @@ type server struct {
 	tokens    [][]byte
 	log       *slog.Logger
 	now       func() time.Time
+	feedback  FeedbackTaker
+	stats     *Stats
 }
 
 // New returns the API's HTTP handler.
 func New(svc Service, db Pinger, opts Options) http.Handler {
-	s := &server{svc: svc, callbacks: opts.Callbacks, calendar: opts.Calendar, db: db, log: opts.Log, now: opts.Now}
+	s := &server{svc: svc, callbacks: opts.Callbacks, calendar: opts.Calendar, feedback: opts.Feedback, stats: opts.Stats,
+		db: db, log: opts.Log, now: opts.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -83,6 +96,12 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	mux.Handle("GET /api/v1/appeals/{id}", s.auth(s.getAppeal))
 	mux.Handle("GET /api/v1/departments", s.auth(s.listDepartments))
 	mux.Handle("PUT /api/v1/departments/{code}", s.auth(s.putDepartment))
+	if s.feedback != nil {
+		mux.Handle("POST /api/v1/appeals/{id}/feedback", s.auth(s.postFeedback))
+	}
+	if s.stats != nil {
+		mux.Handle("GET /api/v1/stats", s.auth(s.getStats))
+	}
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))

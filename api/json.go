@@ -224,6 +224,9 @@ type eventJSON struct {
 	ToStatus   string    `json:"to_status,omitempty"`
 	Department *string   `json:"department"`
 	Note       string    `json:"note,omitempty"`
+	// Outcome: resolved or unresolved on a close, the citizen's verdict
+	// on feedback.
+	Outcome string `json:"outcome,omitempty"`
 }
 
 // appealJSON is an appeal as the API shows it. Answers and events appear
@@ -331,7 +334,7 @@ func toEventJSON(e appeal.Event) eventJSON {
 	return eventJSON{
 		ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: idPtr(e.Actor),
 		FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
-		Department: strPtr(e.Department), Note: e.Note,
+		Department: strPtr(e.Department), Note: e.Note, Outcome: e.Outcome,
 	}
 }
 

@@ -184,4 +184,8 @@ type Event struct {
 	Department string
 	// Note carries the reason, result or answer text that came with the event.
 	Note string
+	// Outcome is the structured result of a closed event (a Resolution,
+	// empty for closes that were not a department's) or of a feedback
+	// event (a FeedbackResult); empty for other events.
+	Outcome string
 }

@@ -40,6 +40,8 @@ type Store interface {
 	Appeal(ctx context.Context, id ID) (Appeal, error)
 	Appeals(ctx context.Context, f Filter) ([]Appeal, error)
 	Events(ctx context.Context, id ID) ([]Event, error)
+	// Feedback returns the verdicts recorded on appeal id, oldest first.
+	Feedback(ctx context.Context, id ID) ([]Feedback, error)
 	Department(ctx context.Context, code string) (Department, error)
 	Departments(ctx context.Context) ([]Department, error)
 	// SaveDepartment creates the department or replaces its settings.

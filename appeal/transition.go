@@ -60,6 +60,9 @@ var (
 	ErrUnknownAction = errors.New("unknown action")
 	// ErrDeadlinesRequired: assign, transfer or reopen without deadlines.
 	ErrDeadlinesRequired = errors.New("deadlines are required")
+	// ErrBadResolution: close with a resolution other than resolved or
+	// unresolved.
+	ErrBadResolution = errors.New("resolution must be resolved or unresolved")
 )
 
 // TransitionError is ErrIllegalTransition with the action and status that
@@ -107,6 +110,9 @@ type Command struct {
 	// Force lets a leader or dispatcher act on an appeal someone else holds
 	// (unclaim, answer) where only the assignee otherwise may.
 	Force bool
+	// Resolution is how close ends a department's work: Resolved (the
+	// default) or Unresolved. Closes by dispatch carry none.
+	Resolution Resolution
 	// Reminders is the reminder policy, from which the appeal's
 	// next_action_at (its first reminder moment) is computed; zero means
 	// DefaultReminders.
@@ -121,6 +127,8 @@ type Change struct {
 	Messages []Message
 	// Answer is a new answer to insert (ID zero) or one whose state changed.
 	Answer *Answer
+	// Feedback is a citizen's verdict to store (ApplyFeedback).
+	Feedback *Feedback
 }
 
 // Transition applies cmd to a at time now. It never mutates a; it returns the
@@ -391,11 +399,24 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
+		res := cmd.Resolution
+		switch res {
+		case "":
+			res = Resolved
+		case Resolved, Unresolved:
+		default:
+			return Change{}, ErrBadResolution
+		}
 		n.Status = StatusClosed
 		n.ClosedAt = now
 		n.Extension = nil
 		n.NextActionAt = time.Time{}
 		ev(EventClosed, text)
+		if from == StatusAnswered {
+			// Only a department's close says whether the matter was
+			// resolved; dispatch closes spam and duplicates.
+			c.Events[len(c.Events)-1].Outcome = string(res)
+		}
 		if from == StatusAnswered {
 			msg(MsgCard, dept(n.Department), nil)
 		} else {

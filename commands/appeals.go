@@ -297,11 +297,24 @@ func (c *call) close(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	// A department says whether the matter was resolved (the default) by
+	// the result's first word; dispatch closes carry no resolution.
+	var res appeal.Resolution
+	if a.Status == appeal.StatusAnswered {
+		switch strings.ToLower(c.args.peek()) {
+		case "resolved", "已解决":
+			res = appeal.Resolved
+			c.args.next()
+		case "unresolved", "未解决":
+			res = appeal.Unresolved
+			c.args.next()
+		}
+	}
 	result := c.args.rest()
 	if result == "" {
 		return Reply{}, c.bad(msgNeedResult, nil)
 	}
-	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActClose, Text: result}); err != nil {
+	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActClose, Text: result, Resolution: res}); err != nil {
 		return Reply{}, err
 	}
 	return reply("✅ " + tr(c.lang, msgClosed, kv{"id": a.ID})), nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/reminders/digest"
 )
 
@@ -95,8 +96,8 @@ var _ = addTexts(map[msgKey]text{
 	msgDigestMedians: {en: "Median time to claim: {claim} · to answer: {answer}",
 		zh: "认领用时中位数：{claim} · 答复用时中位数：{answer}"},
 	msgDigestNoSample:   {en: "—", zh: "无"},
-	msgDigestOnTime:     {en: "Answered on time: <b>{pct}%</b> ({n} of {of})", zh: "按时答复率：<b>{pct}%</b>（{of} 件中 {n} 件）"},
-	msgDigestOnTimeNone: {en: "Answered on time: — (nothing answered)", zh: "按时答复率：无（期间无答复）"},
+	msgDigestOnTime:     {en: "Answered on time: <b>{pct}</b> ({n} of {of})", zh: "按时答复率：<b>{pct}</b>（{of} 件中 {n} 件）"},
+	msgDigestOnTimeNone: {en: "Answered on time: — (no answer due)", zh: "按时答复率：无（期间无到期答复）"},
 	msgDigestLateTitle:  {en: "<b>Overdue, most late first ({n})</b>", zh: "<b>超期诉求（{n}），按超期时长排序</b>"},
 	msgDigestNoneLate:   {en: "Nothing is overdue.", zh: "没有超期诉求。"},
 	msgDigestChartTitle: {en: "{code}: received and overdue per day", zh: "{code}：每日受理与超期"},
@@ -339,14 +340,21 @@ func digestArgs(m appeal.Message) (dept string, kind appeal.DigestKind, from, to
 	return dept, kind, from, to, nil
 }
 
-// digestStats computes a digest from the store as of now.
+// digestStats computes a digest from the store as of now: the
+// department's figures (package kpi, as /stats gives them) and what the
+// digest adds (the overdue appeals, those at risk, the chart's days).
 func (h *Handler) digestStats(ctx context.Context, dept string, from, to, now time.Time) (digest.Stats, *time.Location, error) {
 	loc := h.location(ctx, dept)
+	rep, err := h.report(ctx, kpi.Period{From: from, To: to}, now, dept)
+	if err != nil {
+		return digest.Stats{}, nil, err
+	}
+	f, _ := rep.Department(dept)
 	as, err := h.store.DigestAppeals(ctx, dept, digest.Since(from, to, loc))
 	if err != nil {
 		return digest.Stats{}, nil, err
 	}
-	return digest.Compute(as, from, to, now, loc), loc, nil
+	return digest.Compute(as, f, from, to, now, loc), loc, nil
 }
 
 // renderDigest renders a digest's text: the counts of the period and of
@@ -362,6 +370,7 @@ func (h *Handler) renderDigest(ctx context.Context, m appeal.Message, lang strin
 	if err != nil {
 		return Rendered{}, fmt.Errorf("commands: digest of %q: %w", dept, err)
 	}
+	k := s.KPI
 	title := msgDigestNowTitle
 	switch kind {
 	case appeal.DigestDaily:
@@ -373,23 +382,23 @@ func (h *Handler) renderDigest(ctx context.Context, m appeal.Message, lang strin
 	lines := []string{
 		"📊 " + tr(lang, title, kv{"dept": name}),
 		tr(lang, msgDigestPeriod, kv{"from": fmtShortTime(from, loc), "to": fmtShortTime(to, loc), "zone": loc.String()}),
-		"📥 " + tr(lang, msgDigestInPeriod, kv{"new": s.New, "claimed": s.Claimed, "answered": s.Answered, "closed": s.Closed}),
-		"📌 " + tr(lang, msgDigestNowCounts, kv{"open": s.Open, "overdue": s.Overdue, "risk": s.AtRisk,
+		"📥 " + tr(lang, msgDigestInPeriod, kv{"new": k.Received, "claimed": k.Claimed, "answered": k.Answered, "closed": k.Closed}),
+		"📌 " + tr(lang, msgDigestNowCounts, kv{"open": k.Open, "overdue": k.Overdue, "risk": s.AtRisk,
 			"within": fmtDur(lang, digest.AtRisk)}),
 	}
-	med := func(d time.Duration, n int) string {
-		if n == 0 {
+	med := func(d kpi.Durations) string {
+		if d.N == 0 {
 			return tr(lang, msgDigestNoSample, nil)
 		}
-		return fmtDur(lang, d)
+		return fmtDur(lang, d.Median)
 	}
-	lines = append(lines, "⏱ "+tr(lang, msgDigestMedians, kv{"claim": med(s.MedianClaim, s.ClaimSamples),
-		"answer": med(s.MedianAnswer, s.AnswerSamples)}))
-	if rate, ok := s.OnTimeRate(); ok {
-		lines = append(lines, "✅ "+tr(lang, msgDigestOnTime, kv{"pct": int(rate*100 + 0.5), "n": s.OnTime, "of": s.Answered}))
+	lines = append(lines, "⏱ "+tr(lang, msgDigestMedians, kv{"claim": med(k.ToClaim), "answer": med(k.ToAnswer)}))
+	if k.OnTimeAnswer != nil {
+		lines = append(lines, "✅ "+tr(lang, msgDigestOnTime, kv{"pct": pct(lang, k.OnTimeAnswer), "n": k.AnswersOnTime, "of": k.AnswersDue}))
 	} else {
 		lines = append(lines, "✅ "+tr(lang, msgDigestOnTimeNone, nil))
 	}
+	lines = append(lines, rateLines(lang, k, h.weights())[1:]...)
 	if len(s.Late) == 0 {
 		lines = append(lines, "", "👍 "+tr(lang, msgDigestNoneLate, nil))
 		return Rendered{HTML: strings.Join(lines, "\n")}, nil

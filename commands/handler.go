@@ -28,6 +28,8 @@ type Config struct {
 	BotName string
 	// Digests are the leaders' digest settings (see digest_leaders.go).
 	Digests DigestConfig
+	// Stats are the settings of the figures (see stats.go).
+	Stats StatsConfig
 }
 
 // Store is what commands need from storage beyond the appeal service.
@@ -53,6 +55,7 @@ type Store interface {
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
 
 	digestStore
+	kpiStore
 }
 
 // Handler runs commands and renders messages. It holds no per-request

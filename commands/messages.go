@@ -1089,8 +1089,8 @@ var catalog = map[msgKey]text{
 		zh: "向负责人申请延期，例如 2d 或 4h",
 	},
 	msgHelpClose: {
-		en: "Close an answered appeal (dispatchers: unassigned or returned ones)",
-		zh: "办结已答复的诉求（调度员：待分派或被退回的诉求）",
+		en: "Close an answered appeal, as resolved unless you say unresolved (dispatchers: unassigned or returned ones)",
+		zh: "办结已答复的诉求，默认已解决，未解决请注明 unresolved（调度员：待分派或被退回的诉求）",
 	},
 	msgHelpAppeal: {
 		en: "Show everything about an appeal",

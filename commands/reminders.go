@@ -173,7 +173,7 @@ func eventNote(lang string, e appeal.Event) string {
 			return tr(lang, k, nil)
 		}
 	}
-	return oneLine(e.Note)
+	return withOutcome(lang, e, oneLine(e.Note))
 }
 
 // overdueMark is the card's line for an appeal past its answer deadline.

@@ -142,6 +142,9 @@ func (h *Handler) card(ctx context.Context, a appeal.Appeal, v view, lang string
 	if a.Status == appeal.StatusPendingApproval {
 		lines = append(lines, "📝 "+tr(lang, msgCardPendingApproval, nil))
 	}
+	if fb := h.feedbackLine(ctx, a, lang); fb != "" {
+		lines = append(lines, fb)
+	}
 	r := Rendered{HTML: strings.Join(lines, "\n")}
 	switch a.Status {
 	case appeal.StatusAssigned:
@@ -541,6 +544,8 @@ func eventKey(k appeal.EventKind) msgKey {
 		return msgEvClosed
 	case appeal.EventReopened:
 		return msgEvReopened
+	case appeal.EventFeedback:
+		return msgEvFeedback
 	}
 	if k := reminderEventKey(k); k != "" {
 		return k

@@ -56,7 +56,7 @@ func init() {
 		{name: "return", usage: "/return ID REASON", help: msgHelpReturn, roles: responders, run: (*call).ret},
 		{name: "transfer", usage: "/transfer ID DEPT REASON", help: msgHelpTransfer, roles: responders, run: (*call).transfer},
 		{name: "extend", usage: "/extend ID DURATION REASON", help: msgHelpExtend, roles: responders, run: (*call).extend},
-		{name: "close", usage: "/close ID RESULT", help: msgHelpClose, roles: staff, run: (*call).close},
+		{name: "close", usage: "/close ID [resolved|unresolved] RESULT", help: msgHelpClose, roles: staff, run: (*call).close},
 		{name: "appeal", usage: "/appeal ID", help: msgHelpAppeal, roles: staff, run: (*call).details},
 		{name: "open", usage: "/open", help: msgHelpOpen, roles: staff, run: (*call).open},
 		{name: "mine", usage: "/mine", help: msgHelpMine, roles: anyone, run: (*call).mine},

@@ -209,6 +209,11 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 				return err
 			}
 		}
+		if f := change.Feedback; f != nil {
+			if err := insertFeedback(ctx, tx, id, *f); err != nil {
+				return err
+			}
+		}
 		for _, e := range change.Events {
 			e.AppealID = id
 			if err := insertEvent(ctx, tx, e); err != nil {
@@ -364,10 +369,10 @@ func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer)
 
 func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) error {
 	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO appeal_events
-		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note)
+		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome)
 	return err
 }
 
@@ -381,13 +386,23 @@ type eventRow struct {
 	ToStatus   string        `db:"to_status"`
 	Department string        `db:"department_code"`
 	Note       string        `db:"note"`
+	Outcome    string        `db:"outcome"`
+}
+
+const eventColumns = `id, appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome`
+
+func (r eventRow) event() appeal.Event {
+	return appeal.Event{
+		ID: r.ID, AppealID: appeal.ID(r.AppealID), At: r.At.Time, Kind: appeal.EventKind(r.Kind),
+		Actor: appeal.MemberID(r.Actor.Int64), FromStatus: appeal.Status(r.FromStatus),
+		ToStatus: appeal.Status(r.ToStatus), Department: r.Department, Note: r.Note, Outcome: r.Outcome,
+	}
 }
 
 // Events returns the log of appeal id, oldest first.
 func (s *Store) Events(ctx context.Context, id appeal.ID) ([]appeal.Event, error) {
 	var rows []eventRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, appeal_id, at, kind, actor_id,
-		from_status, to_status, department_code, note
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+eventColumns+`
 		FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(id)); err != nil {
 		return nil, fail(fmt.Sprintf("events of appeal %d", id), err)
 	}
@@ -404,11 +419,7 @@ func (s *Store) Events(ctx context.Context, id appeal.ID) ([]appeal.Event, error
 	}
 	out := make([]appeal.Event, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, appeal.Event{
-			ID: r.ID, AppealID: appeal.ID(r.AppealID), At: r.At.Time, Kind: appeal.EventKind(r.Kind),
-			Actor: appeal.MemberID(r.Actor.Int64), FromStatus: appeal.Status(r.FromStatus),
-			ToStatus: appeal.Status(r.ToStatus), Department: r.Department, Note: r.Note,
-		})
+		out = append(out, r.event())
 	}
 	return out, nil
 }

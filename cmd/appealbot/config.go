@@ -18,6 +18,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/reminders/digest"
 )
 
@@ -65,6 +66,7 @@ var settings = []setting{
 	{flag: "supervision-after", def: "24h", usage: "how long past the answer deadline an unanswered appeal is escalated to the supervision chat"},
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
+	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
@@ -102,6 +104,10 @@ type config struct {
 	DigestDaily  string
 	DigestWeekly string
 	ChartFont    string
+	KPIWeights   kpi.Weights
+	// Location is Timezone loaded: the zone of periods and dates that
+	// belong to no department (/stats rankings, GET /api/v1/stats).
+	Location *time.Location
 }
 
 // parseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -212,6 +218,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	c.ChartFont = get["chart-font"]
+	if w, err := kpi.ParseWeights(get["kpi-weights"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_KPI_WEIGHTS: %v", err))
+	} else {
+		c.KPIWeights = w
+	}
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
 	}
@@ -264,8 +275,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.WorkingDays = ds
 	}
-	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_TIMEZONE: %q is not a known IANA timezone", c.Timezone))
+	} else {
+		c.Location = loc
 	}
 	d, err := time.ParseDuration(get["shutdown-timeout"])
 	if err != nil || d <= 0 {
@@ -363,5 +376,6 @@ func (c config) logValue() slog.Value {
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
+		slog.String("kpi_weights", c.KPIWeights.String()),
 	)
 }

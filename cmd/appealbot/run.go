@@ -127,7 +127,8 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 		return err
 	}
 	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language,
-		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)}}, log)
+		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)},
+		Stats:   commands.StatsConfig{Weights: cfg.KPIWeights, Location: cfg.Location}}, log)
 	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
 	if err != nil {
 		return err
@@ -148,7 +149,8 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	store.OnOutbox(sender.Wake)
 
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store})
+	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store,
+		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)

@@ -1,21 +1,18 @@
 // Package digest makes the leaders' digests: when each department's daily
 // and weekly digests are due (cron schedules in the department's
-// timezone), what they say (counts, overdue appeals, medians, the on-time
-// rate: pure functions of stored appeals and a time), the chart that goes
-// with them, and the runner that queues each digest once per period
-// however many instances run or restart.
-//
-// Times: the durations here are wall-clock time. Working time (the
-// department's calendar) applies to deadlines, which are stored already in
-// that form; the medians measure how long people actually took.
+// timezone), what they say (the department's figures from package kpi,
+// the overdue appeals and the chart's days: pure functions of stored
+// appeals and a time), the chart that goes with them, and the runner that
+// queues each digest once per period however many instances run or
+// restart.
 package digest
 
 import (
-	"slices"
 	"sort"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
 )
 
 // AtRisk is how close to its next deadline an open appeal counts as at
@@ -45,47 +42,21 @@ type Day struct {
 // Stats is what a digest says about a department for [From, To), as of Now.
 type Stats struct {
 	From, To, Now time.Time
-	// In the period: appeals that reached the department (New), were
-	// claimed, answered and closed.
-	New, Claimed, Answered, Closed int
-	// Now: appeals still worked on (Open), past their next deadline
-	// (Overdue) and due within AtRisk (AtRisk).
-	Open, Overdue, AtRisk int
+	// KPI are the department's figures for the period (package kpi):
+	// counts, open and overdue now, times to claim and answer, on-time
+	// and other rates. The digest has no definitions of its own.
+	KPI kpi.Figures
+	// AtRisk counts open appeals due within AtRisk, not yet overdue.
+	AtRisk int
 	// Late lists the overdue appeals, most late first.
 	Late []Late
-	// MedianClaim is the median time from reaching the department to being
-	// claimed, over the appeals claimed in the period; MedianAnswer the same
-	// to the answer. Zero with no sample (ClaimSamples, AnswerSamples).
-	MedianClaim, MedianAnswer   time.Duration
-	ClaimSamples, AnswerSamples int
-	// OnTime counts the appeals answered in the period by their answer
-	// deadline; the on-time rate is OnTime / Answered.
-	OnTime int
 	// Days are the ChartDays days up to the one holding To, oldest first.
 	Days []Day
 }
 
-// OnTimeRate is OnTime / Answered, and false when nothing was answered.
-func (s Stats) OnTimeRate() (float64, bool) {
-	if s.Answered == 0 {
-		return 0, false
-	}
-	return float64(s.OnTime) / float64(s.Answered), true
-}
-
 // NextDeadline is the deadline appeal a must meet next; zero when none
 // applies (closed, or waiting for dispatch).
-func NextDeadline(a appeal.Appeal) time.Time {
-	switch a.Status {
-	case appeal.StatusAssigned:
-		return a.Deadlines.ClaimBy
-	case appeal.StatusClaimed, appeal.StatusPendingApproval:
-		return a.Deadlines.AnswerBy
-	case appeal.StatusAnswered:
-		return a.Deadlines.ResolveBy
-	}
-	return time.Time{}
-}
+func NextDeadline(a appeal.Appeal) time.Time { return kpi.NextDeadline(a) }
 
 // ChartStart is the local midnight that starts the chart of a digest
 // ending at to: ChartDays days up to and including the day holding the
@@ -106,12 +77,11 @@ func Since(from, to time.Time, loc *time.Location) time.Time {
 
 func in(t, from, to time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
 
-// Compute works out a department's digest for [from, to) as of now from its
-// appeals (those the store returns for Since(from, to, loc)); loc is the
-// department's timezone, for the chart's days.
-func Compute(as []appeal.Appeal, from, to, now time.Time, loc *time.Location) Stats {
-	s := Stats{From: from, To: to, Now: now}
-	var claim, answer []time.Duration
+// Compute works out a department's digest for [from, to) as of now from
+// its figures k and its appeals (those the store returns for Since(from,
+// to, loc)); loc is the department's timezone, for the chart's days.
+func Compute(as []appeal.Appeal, k kpi.Figures, from, to, now time.Time, loc *time.Location) Stats {
+	s := Stats{From: from, To: to, Now: now, KPI: k}
 	start := ChartStart(to, loc)
 	for i := range ChartDays {
 		s.Days = append(s.Days, Day{Start: time.Date(start.Year(), start.Month(), start.Day()+i, 0, 0, 0, 0, loc)})
@@ -132,33 +102,10 @@ func Compute(as []appeal.Appeal, from, to, now time.Time, loc *time.Location) St
 		if reached.IsZero() {
 			reached = a.ReceivedAt
 		}
-		if in(reached, from, to) {
-			s.New++
-		}
-		if in(a.ClaimedAt, from, to) {
-			s.Claimed++
-			if d := a.ClaimedAt.Sub(reached); d >= 0 {
-				claim = append(claim, d)
-			}
-		}
-		if in(a.AnsweredAt, from, to) {
-			s.Answered++
-			if d := a.AnsweredAt.Sub(reached); d >= 0 {
-				answer = append(answer, d)
-			}
-			if !a.Deadlines.AnswerBy.IsZero() && !a.AnsweredAt.After(a.Deadlines.AnswerBy) {
-				s.OnTime++
-			}
-		}
-		if in(a.ClosedAt, from, to) {
-			s.Closed++
-		}
-		if slices.Contains(openStatuses, a.Status) {
-			s.Open++
+		if kpi.IsOpen(a) {
 			if d := NextDeadline(a); !d.IsZero() {
 				switch {
-				case now.After(d):
-					s.Overdue++
+				case kpi.Overdue(a, now):
 					s.Late = append(s.Late, Late{Appeal: a, Deadline: d, By: now.Sub(d)})
 				case d.Sub(now) < AtRisk:
 					s.AtRisk++
@@ -182,13 +129,8 @@ func Compute(as []appeal.Appeal, from, to, now time.Time, loc *time.Location) St
 		}
 		return s.Late[i].Appeal.ID < s.Late[j].Appeal.ID
 	})
-	s.MedianClaim, s.ClaimSamples = median(claim), len(claim)
-	s.MedianAnswer, s.AnswerSamples = median(answer), len(answer)
 	return s
 }
-
-// openStatuses are the statuses of appeals a department still works on.
-var openStatuses = []appeal.Status{appeal.StatusAssigned, appeal.StatusClaimed, appeal.StatusPendingApproval, appeal.StatusAnswered}
 
 // missed reports whether a was neither answered nor closed by its answer
 // deadline by.
@@ -200,17 +142,4 @@ func missed(a appeal.Appeal, by time.Time) bool {
 		return false
 	}
 	return true
-}
-
-// median of ds (the mean of the middle two for an even count); 0 for none.
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	slices.Sort(ds)
-	n := len(ds)
-	if n%2 == 1 {
-		return ds[n/2]
-	}
-	return (ds[n/2-1] + ds[n/2]) / 2
 }

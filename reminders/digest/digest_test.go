@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
 )
 
 var shanghai = mustZone("Asia/Shanghai")
@@ -27,8 +28,9 @@ var calendarTime = appeal.Policy{
 	Urgent: appeal.Tier{Claim: appeal.CalendarSpan(30 * time.Minute), Answer: appeal.CalendarSpan(2 * time.Hour), Resolve: appeal.CalendarSpan(24 * time.Hour)},
 }
 
-// TestCompute checks a digest against hand-built appeals: every count,
-// both medians, the on-time rate, the overdue order and the chart's days.
+// TestCompute checks a digest against hand-built appeals: the appeals at
+// risk, the overdue order and the chart's days. The figures are package
+// kpi's, passed through.
 func TestCompute(t *testing.T) {
 	// Daily digest Tuesday 24th 08:30 covering Monday 08:30 onwards.
 	from, to := at(23, 8, 30), at(24, 8, 30)
@@ -57,25 +59,13 @@ func TestCompute(t *testing.T) {
 		// last day, not as new).
 		{ID: 7, Status: appeal.StatusAssigned, AssignedAt: to.Add(30 * time.Second), Deadlines: dl(to)},
 	}
-	s := Compute(as, from, to, now, shanghai)
-	for _, c := range []struct {
-		name      string
-		got, want int
-	}{
-		{"new", s.New, 3}, {"claimed", s.Claimed, 3}, {"answered", s.Answered, 2}, {"closed", s.Closed, 1},
-		{"open", s.Open, 6}, {"overdue", s.Overdue, 2}, {"at risk", s.AtRisk, 2}, {"on time", s.OnTime, 1},
-		{"claim samples", s.ClaimSamples, 3}, {"answer samples", s.AnswerSamples, 2},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %d, want %d", c.name, c.got, c.want)
-		}
+	for i := range as {
+		as[i].Department = "roads"
 	}
-	// Claims took 30m, 90m and 5h; answers 2h and 4h.
-	if s.MedianClaim != 90*time.Minute || s.MedianAnswer != 3*time.Hour {
-		t.Errorf("medians: claim %v, answer %v", s.MedianClaim, s.MedianAnswer)
-	}
-	if r, ok := s.OnTimeRate(); !ok || r != 0.5 {
-		t.Errorf("on-time rate %v %v", r, ok)
+	k := kpi.Figures{Department: "roads", Received: 3, Open: 6, Overdue: 2}
+	s := Compute(as, k, from, to, now, shanghai)
+	if s.KPI != k || s.AtRisk != 2 {
+		t.Errorf("figures %+v, at risk %d (want 2)", s.KPI, s.AtRisk)
 	}
 	if len(s.Late) != 2 || s.Late[0].Appeal.ID != 5 || s.Late[1].Appeal.ID != 4 || s.Late[1].By != 30*time.Minute {
 		t.Errorf("late %+v", s.Late)
@@ -91,20 +81,9 @@ func TestCompute(t *testing.T) {
 			t.Errorf("day %s: received %d overdue %d, want %d %d", d.Start.Format("01-02"), d.Received, d.Overdue, received[i], overdue[i])
 		}
 	}
-	empty := Compute(nil, from, to, now, shanghai)
-	if _, ok := empty.OnTimeRate(); ok || empty.ClaimSamples != 0 || empty.MedianClaim != 0 || len(empty.Days) != ChartDays {
+	empty := Compute(nil, kpi.Figures{}, from, to, now, shanghai)
+	if empty.AtRisk != 0 || len(empty.Late) != 0 || len(empty.Days) != ChartDays {
 		t.Errorf("empty digest %+v", empty)
-	}
-}
-
-func TestMedian(t *testing.T) {
-	for _, c := range []struct {
-		in   []time.Duration
-		want time.Duration
-	}{{nil, 0}, {[]time.Duration{5}, 5}, {[]time.Duration{9, 1, 5}, 5}, {[]time.Duration{4, 1, 3, 2}, 2}} {
-		if got := median(c.in); got != c.want {
-			t.Errorf("median(%v) = %v, want %v", c.in, got, c.want)
-		}
 	}
 }
 
