@@ -46,6 +46,14 @@ type Options struct {
 	Callbacks Callbacks
 	// Calendar, when set, serves GET and PUT /api/v1/calendar.
 	Calendar CalendarStore
+	// Export, when set, serves GET /api/v1/export/appeals.csv.
+	Export Exporter
+	// Calendars give the export each department's working-time calendar;
+	// nil counts working time in the default office week.
+	Calendars appeal.CalendarSource
+	// Location is the time zone of the export's times and of dates given
+	// as its range; nil is UTC.
+	Location *time.Location
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
@@ -58,6 +66,9 @@ type server struct {
 	svc       Service
 	callbacks Callbacks
 	calendar  CalendarStore
+	export    Exporter
+	calendars appeal.CalendarSource
+	loc       *time.Location
 	db        Pinger
 	tokens    [][]byte
 	log       *slog.Logger
@@ -73,6 +84,10 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.export, s.calendars, s.loc = opts.Export, opts.Calendars, opts.Location
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
 	}
@@ -86,6 +101,9 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
+	if s.export != nil {
+		mux.Handle("GET /api/v1/export/appeals.csv", s.auth(s.exportAppeals))
 	}
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(mux)
@@ -138,7 +156,13 @@ func (s *server) logged(h http.Handler) http.Handler {
 		start := s.now()
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
-			if p := recover(); p != nil {
+			if p := recover(); p == http.ErrAbortHandler {
+				// A response cut off on purpose: the server drops the
+				// connection without logging a stack.
+				s.log.Info("api: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+					"duration_ms", float64(s.now().Sub(start).Microseconds())/1000, "aborted", true)
+				panic(p)
+			} else if p != nil {
 				ref := newRef()
 				s.log.Error("api: panic", "ref", ref, "panic", p, "method", r.Method, "path", r.URL.Path)
 				if sw.status == 0 {
@@ -180,3 +204,7 @@ func newRef() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection's Flush and
+// write deadline.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

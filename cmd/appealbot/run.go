@@ -148,7 +148,12 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	store.OnOutbox(sender.Wake)
 
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store})
+	loc, err := time.LoadLocation(cfg.Timezone) // checked by parseConfig
+	if err != nil {
+		return err
+	}
+	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store,
+		Export: store, Calendars: svc, Location: loc})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
