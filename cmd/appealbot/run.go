@@ -53,6 +53,8 @@ commands:
   migrate   apply database migrations and exit
   version   print the version
   bench     load-test the whole bot in-process against a Telegram-like server
+  bench-export
+            measure the CSV export of a million appeals (time and memory)
 
 Run "appealbot serve -h" for the settings.
 `
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
+	case "bench-export":
+		return runBenchExport(ctx, args, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprint(stderr, usage)
