@@ -73,6 +73,17 @@ type DeliveryOptions struct {
 	// Margin is added to every budget window against the difference
 	// between when we send and when the network counts. Default 10 ms.
 	Margin time.Duration
+	// Observer, when set, hears of every failed call to a network.
+	Observer DeliveryObserver
+}
+
+// DeliveryObserver hears of every send or edit a network refused or that
+// failed on the way, for metrics. It is called from the senders'
+// goroutines, so it must be safe for concurrent use, and must not block.
+type DeliveryObserver interface {
+	// SendFailed reports one failed call: its network, its kind and, for
+	// RateLimited, how long the network asked to wait.
+	SendFailed(network string, kind ErrorKind, retryAfter time.Duration)
 }
 
 func (o *DeliveryOptions) defaults() {
@@ -684,9 +695,16 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	} else {
 		id, err = tr.Send(ctx, msg)
 	}
-	kind, _ := Classify(err)
+	kind, be := Classify(err)
 	d.unreserve(j, start, d.now(), kind != RateLimited)
 	if err != nil {
+		if o := d.opts.Observer; o != nil {
+			var wait time.Duration
+			if be != nil {
+				wait = be.RetryAfter
+			}
+			o.SendFailed(j.q.key.network, kind, wait)
+		}
 		return d.failed(ctx, j, err)
 	}
 	var cards []storage.Card

@@ -20,6 +20,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
 	"github.com/appealbot/appealbot/storage"
@@ -126,7 +127,8 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}))
 	svc.SetReminders(cfg.Reminders)
-	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule}, time.Now, log)
+	mx := metrics.New(store, time.Now, log)
+	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
 	if err != nil {
 		return err
 	}
@@ -157,7 +159,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 		return err
 	}
 	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store,
-		Export: store, Calendars: svc, Location: loc})
+		Export: store, Calendars: svc, Location: loc, Metrics: mx.Handler(), ObserveRequest: mx.Request})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -192,7 +194,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
-			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter})
+			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx})
 			deliverer.Store(d)
 			defer deliverer.Store(nil)
 			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
