@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,12 +25,24 @@ import (
 
 // Store is what the scrape reads.
 type Store interface {
-	MetricCounts(ctx context.Context, now time.Time, kinds []appeal.EventKind) (storage.MetricCounts, error)
+	MetricCounts(ctx context.Context, now time.Time) (storage.MetricCounts, error)
+	EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]storage.EventCount, error)
+	SettledEventID(ctx context.Context, after int64, before time.Time) (int64, error)
 }
 
 // ScrapeTimeout bounds the database reads of one scrape; a scrape that
 // runs out reports appealbot_store_scrape_ok 0 and no store metrics.
-const ScrapeTimeout = 5 * time.Second
+// The first scrape of a process counts the whole event log and may take
+// FirstScrapeTimeout.
+const (
+	ScrapeTimeout      = 5 * time.Second
+	FirstScrapeTimeout = time.Minute
+)
+
+// SettleAfter is how old an event must be before the scrape counts it
+// once and for all: no transaction that logs events stays open this long,
+// so no event with a smaller id can still appear.
+const SettleAfter = 5 * time.Minute
 
 // Metrics holds the registry and the process's own counters.
 type Metrics struct {
@@ -156,15 +169,71 @@ var (
 		"How long reading the store's counts took in this scrape.", nil, nil)
 )
 
-// storeCollector reads the database at every scrape.
+// storeCollector reads the database at every scrape. The event counts
+// would take a scan of the whole log each time, so the collector keeps the
+// counts of the settled part of the log (ids up to settled) and reads only
+// what came after at each scrape: after the first scrape, the cost follows
+// the events of the last minutes, not all events ever logged.
 type storeCollector struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
+
+	mu      sync.Mutex // one scrape at a time updates the cache
+	loaded  bool
+	settled int64
+	counts  map[eventKey]int64
+}
+
+type eventKey struct {
+	kind appeal.EventKind
+	dept string
 }
 
 func newStoreCollector(store Store, now func() time.Time, log *slog.Logger) *storeCollector {
-	return &storeCollector{store: store, now: now, log: log}
+	return &storeCollector{store: store, now: now, log: log, counts: map[eventKey]int64{}}
+}
+
+// eventKinds are the kinds the scrape counts.
+var eventKinds = func() []appeal.EventKind {
+	ks := []appeal.EventKind{appeal.EventReceived}
+	for _, e := range eventMetrics {
+		ks = append(ks, e.kind)
+	}
+	return ks
+}()
+
+// eventCounts returns the counts of the whole log as of now.
+func (c *storeCollector) eventCounts(ctx context.Context, now time.Time) (map[eventKey]int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	upTo, err := c.store.SettledEventID(ctx, c.settled, now.Add(-SettleAfter))
+	if err != nil {
+		return nil, err
+	}
+	if upTo > c.settled {
+		add, err := c.store.EventCounts(ctx, eventKinds, c.settled, upTo)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range add {
+			c.counts[eventKey{e.Kind, e.Department}] += e.N
+		}
+		c.settled = upTo
+	}
+	c.loaded = true
+	recent, err := c.store.EventCounts(ctx, eventKinds, c.settled, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[eventKey]int64, len(c.counts)+len(recent))
+	for k, n := range c.counts {
+		out[k] = n
+	}
+	for _, e := range recent {
+		out[eventKey{e.Kind, e.Department}] += e.N
+	}
+	return out, nil
 }
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -175,14 +244,20 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), ScrapeTimeout)
+	timeout := ScrapeTimeout
+	c.mu.Lock()
+	if !c.loaded {
+		timeout = FirstScrapeTimeout
+	}
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	now := c.now()
-	kinds := []appeal.EventKind{appeal.EventReceived}
-	for _, e := range eventMetrics {
-		kinds = append(kinds, e.kind)
+	events, err := c.eventCounts(ctx, now)
+	var counts storage.MetricCounts
+	if err == nil {
+		counts, err = c.store.MetricCounts(ctx, now)
 	}
-	counts, err := c.store.MetricCounts(ctx, now, kinds)
 	ch <- prometheus.MustNewConstMetric(descScrapeSeconds, prometheus.GaugeValue, c.now().Sub(now).Seconds())
 	if err != nil {
 		c.log.Warn("metrics: reading the store's counts", "err", err)
@@ -191,34 +266,28 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descScrapeOK, prometheus.GaugeValue, 1)
 
-	// Sum first: several kinds go to one counter, and a department must
-	// appear once per counter.
+	// Several kinds go to one counter, and a department must appear once
+	// per counter.
 	type key struct {
 		desc *prometheus.Desc
 		dept string
 	}
 	sums := map[key]int64{}
-	var order []key
 	var intake int64
-	for _, e := range counts.Events {
-		if e.Kind == appeal.EventReceived {
-			intake += e.N
+	for e, n := range events {
+		if e.kind == appeal.EventReceived {
+			intake += n
 			continue
 		}
 		for _, m := range eventMetrics {
-			if m.kind != e.Kind {
-				continue
+			if m.kind == e.kind {
+				sums[key{m.desc, e.dept}] += n
 			}
-			k := key{m.desc, e.Department}
-			if _, ok := sums[k]; !ok {
-				order = append(order, k)
-			}
-			sums[k] += e.N
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(descIntake, prometheus.CounterValue, float64(intake))
-	for _, k := range order {
-		ch <- prometheus.MustNewConstMetric(k.desc, prometheus.CounterValue, float64(sums[k]), k.dept)
+	for k, n := range sums {
+		ch <- prometheus.MustNewConstMetric(k.desc, prometheus.CounterValue, float64(n), k.dept)
 	}
 
 	overdue := map[string]int64{}

@@ -136,6 +136,26 @@ func TestStoreMetrics(t *testing.T) {
 				t.Errorf("outbox: %v", got)
 			}
 
+			// Events of the last minutes are counted live, then, once
+			// settled, from the collector's cache: never twice or not at
+			// all, and a new process counts the same.
+			in("6", "roads")
+			got = scrape(t, srv.URL)
+			if got[`appealbot_appeals_intake_total{}`] != 6 || got[`appealbot_appeals_received_total{department="roads"}`] != 3 {
+				t.Errorf("with a new appeal: %v", got)
+			}
+			now = now.Add(metrics.SettleAfter + time.Minute)
+			in("7", "")
+			restarted := httptest.NewServer(metrics.New(store, func() time.Time { return now }, nil).Handler())
+			defer restarted.Close()
+			for _, u := range []string{srv.URL, restarted.URL} {
+				got = scrape(t, u)
+				if got[`appealbot_appeals_intake_total{}`] != 7 || got[`appealbot_appeals_received_total{department="roads"}`] != 3 ||
+					got[`appealbot_appeals_claimed_total{department="water"}`] != 2 {
+					t.Errorf("%s, after the new appeals settled: %v", u, got)
+				}
+			}
+
 			// The process's own counters, through their hooks.
 			m.SendFailed("telegram", bot.RateLimited, 3*time.Second)
 			m.SendFailed("telegram", bot.RateLimited, 2*time.Second)

@@ -2,18 +2,15 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
 )
 
-// MetricCounts is what the metrics scrape reads from the database, so that
-// every instance reports the same totals and none of them resets on a
-// restart.
+// MetricCounts is what the metrics scrape reads of appeals and the outbox
+// as they are now, so that every instance reports the same values.
 type MetricCounts struct {
-	// Events counts the appeal log's events of the kinds the scrape asked
-	// for, by kind and the department that owned the appeal after each.
-	Events []EventCount
 	// Open counts the appeals not closed, by department ("" while waiting
 	// for dispatch) and status, with how many of them are past the
 	// deadline they must meet next (claim, answer or resolve).
@@ -45,39 +42,66 @@ type OutboxCount struct {
 	Oldest time.Time
 }
 
-// MetricCounts reads the counts the metrics scrape reports, as of now. The
-// event count reads only the index on (kind, department_code); the open
-// count reads only appeals that are not closed, and the outbox count only
-// pending rows, through their partial indexes.
-func (s *Store) MetricCounts(ctx context.Context, now time.Time, kinds []appeal.EventKind) (MetricCounts, error) {
-	var out MetricCounts
-	if len(kinds) > 0 {
-		q := `SELECT kind, department_code, COUNT(*) FROM appeal_events WHERE kind IN (?` +
-			repeatParams(len(kinds)-1) + `) GROUP BY kind, department_code ORDER BY kind, department_code`
-		args := make([]any, len(kinds))
-		for i, k := range kinds {
-			args[i] = string(k)
-		}
-		rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
-		if err != nil {
-			return out, fail("metric counts: events", err)
-		}
-		for rows.Next() {
-			var c EventCount
-			if err := rows.Scan(&c.Kind, &c.Department, &c.N); err != nil {
-				rows.Close()
-				return out, fail("metric counts: events", err)
-			}
-			out.Events = append(out.Events, c)
-		}
-		if err := rows.Close(); err != nil {
-			return out, fail("metric counts: events", err)
-		}
-		if err := rows.Err(); err != nil {
-			return out, fail("metric counts: events", err)
-		}
+// EventCounts counts the appeal log's events of the given kinds with
+// after < id <= upTo (no upper bound when upTo <= 0), by kind and the
+// department that owned the appeal after each. The log is append-only and
+// ids grow, so counts over disjoint id ranges add up: a caller can count
+// the whole log once and then only what is new.
+func (s *Store) EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]EventCount, error) {
+	if len(kinds) == 0 {
+		return nil, nil
 	}
+	q := `SELECT kind, department_code, COUNT(*) FROM appeal_events WHERE id > ?`
+	args := []any{after}
+	if upTo > 0 {
+		q += ` AND id <= ?`
+		args = append(args, upTo)
+	}
+	q += ` AND kind IN (?` + repeatParams(len(kinds)-1) + `) GROUP BY kind, department_code ORDER BY kind, department_code`
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return nil, fail("event counts", err)
+	}
+	defer rows.Close()
+	var out []EventCount
+	for rows.Next() {
+		var c EventCount
+		if err := rows.Scan(&c.Kind, &c.Department, &c.N); err != nil {
+			return nil, fail("event counts", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("event counts", err)
+	}
+	return out, nil
+}
 
+// SettledEventID is the largest event id above after of an event logged
+// before before; after itself when there is none. Every transaction that
+// writes events is short, so when before is minutes ago no event with a
+// smaller id can still be uncommitted (on PostgreSQL ids are taken at
+// insert, not at commit): counts up to this id are final.
+func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Time) (int64, error) {
+	var id sql.NullInt64
+	if err := s.db.GetContext(ctx, &id, s.db.Rebind(`SELECT MAX(id) FROM appeal_events WHERE id > ? AND at < ?`),
+		after, tm(before)); err != nil {
+		return 0, fail("settled event id", err)
+	}
+	if !id.Valid {
+		return after, nil
+	}
+	return id.Int64, nil
+}
+
+// MetricCounts reads the open appeals and the outbox backlog as of now.
+// It reads only appeals that are not closed and pending outbox rows,
+// through their indexes.
+func (s *Store) MetricCounts(ctx context.Context, now time.Time) (MetricCounts, error) {
+	var out MetricCounts
 	open := []any{string(appeal.StatusUnassigned), string(appeal.StatusAssigned), string(appeal.StatusClaimed),
 		string(appeal.StatusPendingApproval), string(appeal.StatusAnswered), string(appeal.StatusReturned)}
 	t := tm(now)
