@@ -37,6 +37,8 @@ type countingExporter struct {
 	err   error
 	ended bool
 	after func(ctx context.Context, n int)
+	// failAt makes the store fail after this many rows (0: never).
+	failAt int
 }
 
 func (c *countingExporter) ExportAppeals(ctx context.Context, from, to time.Time, fn func(appeal.Appeal) error) error {
@@ -45,6 +47,9 @@ func (c *countingExporter) ExportAppeals(ctx context.Context, from, to time.Time
 		c.rows++
 		n := c.rows
 		c.mu.Unlock()
+		if n == c.failAt {
+			return errors.New("storage: export appeals: connection lost")
+		}
 		if err := fn(a); err != nil {
 			return err
 		}
@@ -340,5 +345,28 @@ func TestExportStopsWhenClientGoes(t *testing.T) {
 			t.Fatalf("export still running after the client hung up (%d rows read)", n)
 		case <-time.After(10 * time.Millisecond):
 		}
+	}
+}
+
+// TestExportFailureCutsTheDownload: when the store fails after rows have
+// gone out, the client sees a broken download, not a short file that
+// looks whole.
+func TestExportFailureCutsTheDownload(t *testing.T) {
+	e := newExportEnv(t, storage.SQLite)
+	bulk(t, e.store, 2000)
+	e.exp.failAt = 1500
+	srv := httptest.NewServer(e.h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/export/appeals.csv?from=2026-11-01&to=2026-11-30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || err == nil {
+		t.Fatalf("status %d, read error %v after %d bytes: want 200 and a broken body", resp.StatusCode, err, len(body))
+	}
+	if n := bytes.Count(body, []byte("\n")); n < 500 {
+		t.Errorf("only %d lines arrived before the failure", n)
 	}
 }
