@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -33,6 +34,7 @@ type benchExportOptions struct {
 	departments int
 	databaseURL string
 	batch       int
+	cpuProfile  string
 }
 
 // benchExportResult is the one JSON object bench-export prints as the last
@@ -79,6 +81,7 @@ flags:
 	fs.IntVar(&o.departments, "departments", 20, "departments the appeals are spread over")
 	fs.StringVar(&o.databaseURL, "database-url", "", "PostgreSQL server `URL`: a scratch database appealbot_bench_<hex> is created there and dropped at the end; empty uses a fresh SQLite file in a temporary directory")
 	fs.IntVar(&o.batch, "batch", 10000, "appeals per bulk-load transaction")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the download (for go tool pprof) to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -200,6 +203,17 @@ func runBenchExport(ctx context.Context, args []string, stdout, stderr io.Writer
 	runtime.GC()
 	res.HeapBeforeMB = benchMB(benchHeap())
 	res.RSSReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench-export: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench-export: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	sampler := newHeapSampler()
 	url := "http://" + ln.Addr().String() + "/api/v1/export/appeals.csv?from=2025-01-01&to=2025-12-31"
 	progress("GET %s", url)
