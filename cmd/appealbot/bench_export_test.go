@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
 	"strings"
 	"testing"
 
@@ -31,5 +33,23 @@ func TestBenchExport(t *testing.T) {
 				t.Errorf("result: %+v\n%s", res, stderr.String())
 			}
 		})
+	}
+}
+
+func TestBenchExportFlags(t *testing.T) {
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"bench-export", "-h"}, envFunc(nil), &bytes.Buffer{}, &stderr)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-appeals") {
+		t.Fatalf("help: %v\n%s", err, stderr.String())
+	}
+	err = run(t.Context(), []string{"bench-export", "--appeals", "0", "--departments", "0", "--database-url", "mysql://x"},
+		envFunc(nil), &bytes.Buffer{}, &bytes.Buffer{})
+	if exitCode(err, &bytes.Buffer{}) != 2 {
+		t.Fatalf("bad flags: want exit 2, got %v", err)
+	}
+	for _, want := range []string{"--appeals", "--departments", "--database-url"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s: %v", want, err)
+		}
 	}
 }
