@@ -51,6 +51,21 @@ type Options struct {
 	Callbacks Callbacks
 	// Calendar, when set, serves GET and PUT /api/v1/calendar.
 	Calendar CalendarStore
+	// Export, when set, serves GET /api/v1/export/appeals.csv.
+	Export Exporter
+	// Calendars give the export each department's working-time calendar;
+	// nil counts working time in the default office week.
+	Calendars appeal.CalendarSource
+	// Location is the time zone of the export's times and of dates given
+	// as its range; nil is UTC.
+	Location *time.Location
+	// Metrics, when set, serves GET /metrics (with the same bearer
+	// tokens as the rest of the API).
+	Metrics http.Handler
+	// ObserveRequest, when set, is told of every request once it is
+	// answered: its method, its route pattern ("/api/v1/appeals/{id}", or
+	// "/" when no route matched), the status sent and how long it took.
+	ObserveRequest func(method, route string, status int, took time.Duration)
 	// Tokens are the accepted bearer tokens. With none, every call is
 	// accepted: the caller must only allow that on a loopback address.
 	Tokens []string
@@ -68,6 +83,10 @@ type server struct {
 	svc       Service
 	callbacks Callbacks
 	calendar  CalendarStore
+	export    Exporter
+	calendars appeal.CalendarSource
+	loc       *time.Location
+	observe   func(method, route string, status int, took time.Duration)
 	db        Pinger
 	tokens    [][]byte
 	log       *slog.Logger
@@ -85,6 +104,10 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
+	if s.loc == nil {
+		s.loc = time.UTC
 	}
 	for _, t := range opts.Tokens {
 		s.tokens = append(s.tokens, []byte(t))
@@ -105,6 +128,12 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
+	if s.export != nil {
+		mux.Handle("GET /api/v1/export/appeals.csv", s.auth(s.exportAppeals))
+	}
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", s.auth(opts.Metrics.ServeHTTP))
 	}
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(mux)
@@ -156,19 +185,53 @@ func (s *server) logged(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := s.now()
 		sw := &statusWriter{ResponseWriter: w}
+		done := func(aborted bool) {
+			took := s.now().Sub(start)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // what the server sends for a handler that wrote nothing
+			}
+			if s.observe != nil {
+				s.observe(r.Method, route(r), status, took)
+			}
+			attrs := []any{"method", r.Method, "path", r.URL.Path, "status", status,
+				"duration_ms", float64(took.Microseconds()) / 1000}
+			if aborted {
+				attrs = append(attrs, "aborted", true)
+			}
+			s.log.Info("api: request", attrs...)
+		}
 		defer func() {
-			if p := recover(); p != nil {
+			if p := recover(); p == http.ErrAbortHandler {
+				// A response cut off on purpose: the server drops the
+				// connection without logging a stack.
+				done(true)
+				panic(p)
+			} else if p != nil {
 				ref := newRef()
 				s.log.Error("api: panic", "ref", ref, "panic", p, "method", r.Method, "path", r.URL.Path)
 				if sw.status == 0 {
 					writeError(sw, http.StatusInternalServerError, "internal", "internal error, reference "+ref, "")
 				}
 			}
-			s.log.Info("api: request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-				"duration_ms", float64(s.now().Sub(start).Microseconds())/1000)
+			done(false)
 		}()
 		h.ServeHTTP(sw, r)
 	})
+}
+
+// route is the pattern that matched r without its method, so that metrics
+// count "/api/v1/appeals/{id}" once rather than once per appeal; "/" when
+// no route matched.
+func route(r *http.Request) string {
+	p := r.Pattern
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		p = p[i+1:]
+	}
+	if p == "" {
+		return "/"
+	}
+	return p
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -199,3 +262,7 @@ func newRef() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection's Flush and
+// write deadline.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -17,8 +17,6 @@ import (
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
-var shanghai, _ = time.LoadLocation("Asia/Shanghai")
-
 // nov is a November 2026 time in Shanghai; 2026-11-02 is a Monday.
 func nov(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, shanghai) }
 

@@ -79,6 +79,17 @@ type DeliveryOptions struct {
 	// message is prepared (read and rendered), so that it leaves the moment
 	// the budget allows, not a rendering later. Default 50 ms.
 	Lead time.Duration
+	// Observer, when set, hears of every failed call to a network.
+	Observer DeliveryObserver
+}
+
+// DeliveryObserver hears of every send or edit a network refused or that
+// failed on the way, for metrics. It is called from the senders'
+// goroutines, so it must be safe for concurrent use, and must not block.
+type DeliveryObserver interface {
+	// SendFailed reports one failed call: its network, its kind and, for
+	// RateLimited, how long the network asked to wait.
+	SendFailed(network string, kind ErrorKind, retryAfter time.Duration)
 }
 
 func (o *DeliveryOptions) defaults() {
@@ -704,7 +715,7 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	} else {
 		id, err = tr.Send(sctx, msg)
 	}
-	kind, _ := Classify(err)
+	kind, be := Classify(err)
 	finish := d.now()
 	amu.Lock()
 	if !answered.IsZero() && answered.Before(finish) && !answered.Before(start) {
@@ -713,6 +724,13 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	amu.Unlock()
 	d.unreserve(j, start, finish, kind != RateLimited)
 	if err != nil {
+		if o := d.opts.Observer; o != nil {
+			var wait time.Duration
+			if be != nil {
+				wait = be.RetryAfter
+			}
+			o.SendFailed(j.q.key.network, kind, wait)
+		}
 		return d.failed(ctx, j, err)
 	}
 	var cards []storage.Card

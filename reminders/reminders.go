@@ -37,6 +37,9 @@ type Options struct {
 	// "@every 30s").
 	Schedule string
 	Batch    int
+	// Observe, when set, is told of every scheduled scan: how long it
+	// took, how many appeals it looked at and its error.
+	Observe func(took time.Duration, appeals int, err error)
 }
 
 // Scanner is the reminder scan.
@@ -45,6 +48,7 @@ type Scanner struct {
 	policy   appeal.ReminderPolicy
 	schedule cron.Schedule
 	batch    int
+	observe  func(took time.Duration, appeals int, err error)
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -71,7 +75,7 @@ func New(store Store, opts Options, now func() time.Time, log *slog.Logger) (*Sc
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Scanner{store: store, policy: opts.Policy, schedule: sched, batch: opts.Batch, now: now, log: log}, nil
+	return &Scanner{store: store, policy: opts.Policy, schedule: sched, batch: opts.Batch, observe: opts.Observe, now: now, log: log}, nil
 }
 
 // maxConflicts is how many batches in a row may collide with a stage
@@ -111,6 +115,9 @@ func (s *Scanner) Run(ctx context.Context) error {
 	scan := func() {
 		start := s.now()
 		n, err := s.Scan(ctx, start)
+		if s.observe != nil {
+			s.observe(s.now().Sub(start), n, err)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("reminders: scan failed", "err", err)

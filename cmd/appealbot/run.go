@@ -20,6 +20,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
 	"github.com/appealbot/appealbot/storage"
@@ -53,6 +54,8 @@ commands:
   migrate   apply database migrations and exit
   version   print the version
   bench     load-test the whole bot in-process against a Telegram-like server
+  bench-export
+            measure the CSV export of a million appeals (time and memory)
 
 Run "appealbot serve -h" for the settings.
 `
@@ -73,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "bench":
 		return runBench(ctx, args, stdout, stderr)
+	case "bench-export":
+		return runBenchExport(ctx, args, stdout, stderr)
 	case "serve", "migrate":
 	default:
 		fmt.Fprint(stderr, usage)
@@ -122,7 +127,8 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}))
 	svc.SetReminders(cfg.Reminders)
-	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule}, time.Now, log)
+	mx := metrics.New(store, time.Now, log)
+	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
 	if err != nil {
 		return err
 	}
@@ -150,7 +156,8 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	store.OnOutbox(sender.Wake)
 
 	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Callbacks: store, Calendar: store,
-		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location}})
+		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
+		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -185,7 +192,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
-			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter})
+			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx})
 			deliverer.Store(d)
 			defer deliverer.Store(nil)
 			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
