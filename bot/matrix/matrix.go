@@ -181,6 +181,22 @@ func New(cfg Config, log *slog.Logger) (*Transport, error) {
 		direct: map[id.UserID]id.RoomID{}, directRooms: map[id.RoomID]bool{}, names: map[id.UserID]string{}}, nil
 }
 
+// Check asks the homeserver who the access token belongs to. A token it
+// refuses, or one of another user's, is a Permanent error; an unreachable
+// homeserver a Temporary one.
+func (t *Transport) Check(ctx context.Context) error {
+	ctx, cancel := withDefaultTimeout(ctx)
+	defer cancel()
+	who, err := t.cli.Whoami(ctx)
+	if err != nil {
+		return t.classify(err)
+	}
+	if who.UserID != t.me {
+		return &bot.Error{Kind: bot.Permanent, Reason: fmt.Sprintf("the access token is %s's, not %s's", who.UserID, t.me)}
+	}
+	return nil
+}
+
 // Network implements bot.Transport.
 func (t *Transport) Network() string { return Network }
 

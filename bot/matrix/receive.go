@@ -41,8 +41,8 @@ const (
 //
 // Events are handled one at a time, in order. handle gets a context that
 // is not cancelled with ctx, so an event being handled at shutdown is
-// finished. Receive returns nil once ctx ends, and an error for a token
-// the homeserver refuses.
+// finished. Receive returns nil once ctx ends; a token the homeserver
+// refuses is logged as an error and tried again every 15s.
 func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bot.Update)) error {
 	if t.cfg.State == nil {
 		return errors.New("matrix: Receive needs a StateStore")
@@ -65,9 +65,13 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 			return nil
 		}
 		if kind, _ := bot.Classify(err); kind == bot.Permanent {
-			return fmt.Errorf("matrix: %w", err)
+			// A revoked token: say so loudly, and try again now and then
+			// in case it is restored.
+			backoff = backoffMax
+			t.log.Error("matrix: the homeserver refuses the bot", "retry_in", backoff, "err", err)
+		} else {
+			t.log.Warn("matrix: homeserver not ready; retrying", "in", backoff, "err", err)
 		}
-		t.log.Warn("matrix: homeserver not ready; retrying", "in", backoff, "err", err)
 		if !sleep(ctx, backoff) {
 			return nil
 		}
@@ -94,13 +98,13 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 				break
 			}
 			e := t.classify(err).(*bot.Error)
-			if e.Kind == bot.Permanent && (strings.HasPrefix(e.Reason, "M_UNKNOWN_TOKEN") || strings.HasPrefix(e.Reason, "M_MISSING_TOKEN")) {
-				return fmt.Errorf("matrix: sync: %w", e)
-			}
 			wait := backoff
-			if e.Kind == bot.RateLimited {
+			switch e.Kind {
+			case bot.RateLimited:
 				wait = e.RetryAfter
-			} else {
+			case bot.Permanent:
+				wait = backoffMax
+			default:
 				backoff = min(2*backoff, backoffMax)
 			}
 			t.log.Warn("matrix: sync failed", "err", e, "retry_in", wait)
@@ -125,15 +129,11 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 
 // start checks the token and makes the sync filter.
 func (t *Transport) start(ctx context.Context, filterID *string) error {
+	if err := t.Check(ctx); err != nil {
+		return err
+	}
 	callCtx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
-	who, err := t.cli.Whoami(callCtx)
-	if err != nil {
-		return t.classify(err)
-	}
-	if who.UserID != t.me {
-		return &bot.Error{Kind: bot.Permanent, Reason: fmt.Sprintf("the access token is %s's, not %s's", who.UserID, t.me)}
-	}
 	if err := t.loadDirect(callCtx); err != nil {
 		return err
 	}
@@ -164,10 +164,6 @@ func (t *Transport) process(ctx, hctx context.Context, resp *mautrix.RespSync, i
 		for _, ev := range jr.State.Events {
 			t.learn(roomID, ev)
 		}
-		if jr.Timeline.Limited && !initial {
-			t.log.Warn("matrix: more events came than one sync returns; the oldest were not read",
-				"room", roomID, "limit", t.cfg.TimelineLimit)
-		}
 		// In a room the bot has just joined, what came before its join is
 		// history, not commands to it.
 		skip := -1
@@ -175,6 +171,10 @@ func (t *Transport) process(ctx, hctx context.Context, resp *mautrix.RespSync, i
 			if t.isOwnJoin(ev) {
 				skip = i
 			}
+		}
+		if jr.Timeline.Limited && !initial && skip < 0 {
+			t.log.Warn("matrix: more events came than one sync returns; the oldest were not read",
+				"room", roomID, "limit", t.cfg.TimelineLimit)
 		}
 		for i, ev := range jr.Timeline.Events {
 			ev.RoomID = roomID
