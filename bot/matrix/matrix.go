@@ -25,8 +25,9 @@
 // the bot's m.direct account data or created (and recorded there).
 //
 // Every failed call returns a *bot.Error:
-//   - M_LIMIT_EXCEEDED / HTTP 429 → RateLimited, RetryAfter from
-//     retry_after_ms (or Retry-After; at least 100 ms, 1 s when absent);
+//   - M_LIMIT_EXCEEDED / HTTP 429 → RateLimited and Global (homeservers
+//     limit an account, not a room), RetryAfter from retry_after_ms (or
+//     Retry-After; at least 100 ms, 1 s when absent);
 //   - other 4xx (M_FORBIDDEN, M_UNKNOWN_TOKEN, not in the room, …) →
 //     Permanent with the server's errcode and message as Reason;
 //   - 5xx, network errors and timeouts → Temporary.
@@ -641,7 +642,8 @@ func (t *Transport) classify(err error) error {
 	}
 	switch {
 	case code == http.StatusTooManyRequests || errcode == "M_LIMIT_EXCEEDED":
-		e.Kind, e.RetryAfter = bot.RateLimited, retryAfter(he)
+		// A homeserver counts per account, not per room.
+		e.Kind, e.RetryAfter, e.Global = bot.RateLimited, retryAfter(he), true
 	case code >= 500 || code == http.StatusRequestTimeout:
 		e.Kind = bot.Temporary
 	default:

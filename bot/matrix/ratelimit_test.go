@@ -47,7 +47,7 @@ func TestMatrixRateLimited(t *testing.T) {
 	}
 	err = tr.join(ctx, rooms[1])
 	var be *bot.Error
-	if !errors.As(err, &be) || be.Kind != bot.RateLimited || be.RetryAfter != cooloff || !strings.Contains(be.Reason, "M_LIMIT_EXCEEDED") {
+	if !errors.As(err, &be) || be.Kind != bot.RateLimited || be.RetryAfter != cooloff || !be.Global || !strings.Contains(be.Reason, "M_LIMIT_EXCEEDED") {
 		t.Fatalf("second join: %v, want RateLimited for %s", err, cooloff)
 	}
 

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -405,5 +409,65 @@ func TestMatrixAndTelegramBothBound(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
+	}
+}
+
+// TestMatrixConfig: the three Matrix settings go together and are checked
+// at start; the token may come from a file; a token the homeserver refuses
+// stops the start with the reason.
+func TestMatrixConfig(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(file, []byte("syt_from_file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ok := map[string]string{"APPEALBOT_MATRIX_HOMESERVER": "https://matrix.gov.example",
+		"APPEALBOT_MATRIX_USER_ID": "@appealbot:gov.example", "APPEALBOT_MATRIX_ACCESS_TOKEN": "syt_secret"}
+	with := func(k, v string) map[string]string {
+		m := maps.Clone(ok)
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"all three", ok, ""},
+		{"token from a file", with("APPEALBOT_MATRIX_ACCESS_TOKEN_FILE", file), "both set"},
+		{"no token", with("APPEALBOT_MATRIX_ACCESS_TOKEN", ""), "APPEALBOT_MATRIX_ACCESS_TOKEN"},
+		{"no homeserver", with("APPEALBOT_MATRIX_HOMESERVER", ""), "APPEALBOT_MATRIX_HOMESERVER"},
+		{"bad homeserver", with("APPEALBOT_MATRIX_HOMESERVER", "matrix.gov.example"), "APPEALBOT_MATRIX_HOMESERVER"},
+		{"bad user id", with("APPEALBOT_MATRIX_USER_ID", "appealbot"), "APPEALBOT_MATRIX_USER_ID"},
+		{"Matrix admins", with("APPEALBOT_ADMINS", "@boss:gov.example,100"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig("serve", nil, envFunc(tc.env), &bytes.Buffer{})
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if err == nil && (c.MatrixHomeserver != ok["APPEALBOT_MATRIX_HOMESERVER"] || c.MatrixAccessToken != "syt_secret") {
+				t.Fatalf("config %+v", c)
+			}
+		})
+	}
+	env := with("APPEALBOT_MATRIX_ACCESS_TOKEN", "")
+	env["APPEALBOT_MATRIX_ACCESS_TOKEN_FILE"] = file
+	if c, err := parseConfig("serve", nil, envFunc(env), &bytes.Buffer{}); err != nil || c.MatrixAccessToken != "syt_from_file" {
+		t.Fatalf("token from file: %q %v", c.MatrixAccessToken, err)
+	}
+
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	botU := hs.Register(t, "appealbot")
+	var stderr bytes.Buffer
+	err := run(t.Context(), []string{"serve"}, envFunc(map[string]string{
+		"APPEALBOT_DATA_DIR": t.TempDir(), "APPEALBOT_HTTP_ADDR": freeAddr(t),
+		"APPEALBOT_MATRIX_HOMESERVER": hs.URL, "APPEALBOT_MATRIX_USER_ID": botU.ID, "APPEALBOT_MATRIX_ACCESS_TOKEN": "wrong-token",
+	}), &bytes.Buffer{}, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "M_UNKNOWN_TOKEN") || strings.Contains(stderr.String(), "wrong-token") {
+		t.Fatalf("a refused token: %v\n%s", err, stderr.String())
 	}
 }
