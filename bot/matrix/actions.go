@@ -86,5 +86,12 @@ func legend(as []action) (plainText, html string) {
 }
 
 // normEmoji compares reaction keys without the variation selector some
-// clients add or drop.
-func normEmoji(s string) string { return strings.ReplaceAll(s, "\ufe0f", "") }
+// clients add or drop, and without a skin tone.
+func normEmoji(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\ufe0f' || r >= 0x1f3fb && r <= 0x1f3ff {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -139,6 +139,9 @@ type press struct {
 // from the homeserver when someone reacts to them.
 const maxCached = 20000
 
+// maxPresses bounds the presses waiting for AnswerButton.
+const maxPresses = 1000
+
 var _ bot.Transport = (*Transport)(nil)
 
 // New builds the client. It checks the settings but does not call the

@@ -329,7 +329,7 @@ func (t *Transport) learn(roomID id.RoomID, ev *event.Event) {
 			}
 			return
 		}
-		if a, ok := actionsIn(ev.Content.VeryRaw, false); ok {
+		if a, ok := actionsIn(ev.Content.VeryRaw, false); ok && len(a) > 0 {
 			t.mu.Lock()
 			_, known := t.cards[ev.ID]
 			t.mu.Unlock()
@@ -393,6 +393,9 @@ func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, b
 		t.mu.Lock()
 		data, ok := cd.actions[normEmoji(rel.Key)]
 		if ok {
+			if len(t.presses) >= maxPresses { // presses never answered
+				clear(t.presses)
+			}
 			t.presses[string(ev.ID)] = press{room: ev.RoomID, card: id.EventID(rel.EventID), sender: ev.Sender}
 		}
 		t.mu.Unlock()

@@ -471,3 +471,76 @@ func TestMatrixConfig(t *testing.T) {
 		t.Fatalf("a refused token: %v\n%s", err, stderr.String())
 	}
 }
+
+// TestMatrixLeaderDigestInDirectChat: a leader opens a direct chat with the
+// bot and asks for a digest there; its text and its chart (an uploaded
+// m.image) come back in that chat, which the bot treats as private.
+func TestMatrixLeaderDigestInDirectChat(t *testing.T) {
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	env, botU, cs := mxSetup(t, hs, "lee")
+	base, log, stop := startServe(t, env)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", log)
+		}
+	})
+	r := mxRoomWithBot(t, cs["boss"], botU.ID, cs["lee"])
+	mxCommand(t, r, cs["boss"], "!dept add water Water Company", "water")
+	mxCommand(t, r, cs["boss"], "!dept bind water", "water")
+	mxCommand(t, r, cs["boss"], "!role add water leader @lee:localhost", "lee")
+	if st, m := postJSON(t, base+"/api/v1/appeals", "", `{"source":"12345","external_id":"D-1","title":"No water","body":"Whole building","department":"water"}`); st != 201 {
+		t.Fatalf("intake: %d %v", st, m)
+	}
+
+	ctx := context.Background()
+	resp, err := cs["lee"].CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
+		Invite: []id.UserID{id.UserID(botU.ID)}, IsDirect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm := mxRoom{c: cs["lee"], room: resp.RoomID, bot: id.UserID(botU.ID)}
+	waitMx(t, "the bot joins the direct chat", func() bool {
+		ms, err := cs["lee"].JoinedMembers(ctx, resp.RoomID)
+		if err != nil {
+			return false
+		}
+		_, ok := ms.Joined[id.UserID(botU.ID)]
+		return ok
+	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, m := range dm.botMessages(t) {
+				t.Logf("bot in the direct chat (%s): %s", m.MsgType, m.Body)
+			}
+		}
+	})
+	mxSend(t, cs["lee"], dm.room, "!digest now water", "")
+	var text, chart *mxMsg
+	waitMx(t, "the digest and its chart", func() bool {
+		text, chart = nil, nil
+		for _, m := range dm.botMessages(t) {
+			switch {
+			case m.MsgType == "m.image":
+				chart = m
+			case strings.Contains(m.Body, "Water Company"):
+				text = m
+			}
+		}
+		return text != nil && chart != nil
+	})
+	var c struct {
+		URL  string         `json:"url"`
+		Info map[string]any `json:"info"`
+	}
+	for _, e := range dm.events(t) {
+		if string(e.ID) == chart.ID {
+			_ = json.Unmarshal(e.Content.VeryRaw, &c)
+		}
+	}
+	if !strings.HasPrefix(c.URL, "mxc://localhost/") || c.Info["mimetype"] != "image/png" || c.Info["w"] == nil || c.Info["size"].(float64) < 1000 {
+		t.Fatalf("chart content %+v", c)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
