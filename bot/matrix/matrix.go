@@ -254,6 +254,9 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 		}
 	} else {
 		c, as = content(m)
+		if len(as) == 0 { // not a card: nothing to carry
+			delete(c, actionsKey)
+		}
 	}
 	if m.ReplyTo != "" {
 		c["m.relates_to"] = map[string]any{"m.in_reply_to": map[string]any{"event_id": m.ReplyTo}}
@@ -330,7 +333,10 @@ func (t *Transport) Edit(ctx context.Context, chat bot.ChatRef, messageID string
 
 // syncReactions adds the bot's reactions for as and redacts its others.
 func (t *Transport) syncReactions(ctx context.Context, cd *card, cardID id.EventID, as []action) {
-	if !cd.ownKnown {
+	t.mu.Lock()
+	known := cd.ownKnown
+	t.mu.Unlock()
+	if !known {
 		t.loadOwnReactions(ctx, cd, cardID)
 	}
 	want := map[string]bool{}
@@ -466,7 +472,8 @@ func (t *Transport) remember(ev id.EventID, cd *card) {
 
 // cardOf returns the reactions of the bot's message ev: from the cache,
 // else from the homeserver (the event and its latest edit by the bot).
-// nil when ev is not the bot's.
+// Another's message has no reactions of the bot's (nil, or an empty card
+// once remembered); nil also when ev cannot be read.
 func (t *Transport) cardOf(ctx context.Context, room id.RoomID, ev id.EventID) *card {
 	t.mu.Lock()
 	cd := t.cards[ev]
@@ -480,6 +487,9 @@ func (t *Transport) cardOf(ctx context.Context, room id.RoomID, ev id.EventID) *
 		return nil
 	}
 	if orig.Sender != t.me {
+		// Someone else's message: remembered as one without buttons, so
+		// that more reactions to it cost no request.
+		t.remember(ev, &card{room: room, actions: map[string]string{}, own: map[string]id.EventID{}, ownKnown: true})
 		return nil
 	}
 	actions, _ := actionsIn(orig.Content.VeryRaw, false)

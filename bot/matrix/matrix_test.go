@@ -279,7 +279,9 @@ func TestMatrixCardReactionsRepliesAndRestart(t *testing.T) {
 	// Commands with either prefix, and a reply that quotes the card.
 	send(t, alice, rm, map[string]any{"msgtype": "m.text", "body": "!claim 13"})
 	send(t, alice, rm, map[string]any{"msgtype": "m.text", "body": "/Claim #14 now"})
-	send(t, alice, rm, map[string]any{"msgtype": "m.text", "body": "just chatting"})
+	chatter := send(t, alice, rm, map[string]any{"msgtype": "m.text", "body": "just chatting"})
+	react(t, alice, rm, chatter, "✋") // not the bot's message: no press
+	react(t, alice, rm, chatter, "↩️")
 	replyID := send(t, alice, rm, map[string]any{"msgtype": "m.text",
 		"body":         "> <@appealbot:localhost> #12 Burst <pipe>\n> Status: new\n\nThe pipe is fixed.\nSecond line.",
 		"m.relates_to": map[string]any{"m.in_reply_to": map[string]any{"event_id": cardID}}})
