@@ -20,6 +20,10 @@
 // as in Telegram. Reply fallbacks (the quoted lines older clients put in
 // front) are removed. Edits of people's messages are not commands again.
 //
+// A room upgrade (m.room.tombstone) is a chat migration: the bot joins the
+// new room, the department's binding moves there, and cards are posted
+// there anew (the old room's cards cannot be edited from the new one).
+//
 // A chat id is a room id ("!abc:server"); a user id ("@alice:server") as a
 // chat id means that person's direct chat with the bot, which is found in
 // the bot's m.direct account data or created (and recorded there).
@@ -315,13 +319,18 @@ func (t *Transport) Edit(ctx context.Context, chat bot.ChatRef, messageID string
 		"m.new_content":  nc,
 		"m.relates_to":   map[string]any{"rel_type": "m.replace", "event_id": messageID},
 	}
+	cardID := id.EventID(messageID)
+	cd, err := t.lookupCard(ctx, room, cardID)
+	if err != nil {
+		// Gone (or in the room this one replaced): the outbox posts a
+		// new card instead.
+		return err
+	}
+	if cd == nil {
+		return &bot.Error{Kind: bot.Permanent, Reason: fmt.Sprintf("message %s not found: it is not the bot's", cardID)}
+	}
 	if _, err := t.cli.SendMessageEvent(ctx, room, event.EventMessage, c); err != nil {
 		return t.classify(err)
-	}
-	cardID := id.EventID(messageID)
-	cd := t.cardOf(ctx, room, cardID)
-	if cd == nil {
-		cd = &card{room: room, own: map[string]id.EventID{}}
 	}
 	t.mu.Lock()
 	cd.actions = normMap(actionMap(as))
@@ -475,22 +484,37 @@ func (t *Transport) remember(ev id.EventID, cd *card) {
 // Another's message has no reactions of the bot's (nil, or an empty card
 // once remembered); nil also when ev cannot be read.
 func (t *Transport) cardOf(ctx context.Context, room id.RoomID, ev id.EventID) *card {
+	cd, err := t.lookupCard(ctx, room, ev)
+	if err != nil {
+		t.log.Info("matrix: reacted-to event not read", "event", ev, "err", err)
+	}
+	return cd
+}
+
+// lookupCard is cardOf with the error: a message not in room (gone, or in
+// a room this one replaced) is a Permanent "not found".
+func (t *Transport) lookupCard(ctx context.Context, room id.RoomID, ev id.EventID) (*card, error) {
 	t.mu.Lock()
 	cd := t.cards[ev]
 	t.mu.Unlock()
 	if cd != nil {
-		return cd
+		if cd.room != room {
+			return nil, &bot.Error{Kind: bot.Permanent, Reason: fmt.Sprintf("message %s not found in room %s", ev, room)}
+		}
+		return cd, nil
 	}
 	orig, err := t.cli.GetEvent(ctx, room, ev)
 	if err != nil {
-		t.log.Info("matrix: reacted-to event not read", "event", ev, "err", t.classify(err))
-		return nil
+		return nil, t.classify(err)
+	}
+	if orig.RoomID != "" && orig.RoomID != room { // some servers look events up by id alone
+		return nil, &bot.Error{Kind: bot.Permanent, Reason: fmt.Sprintf("message %s not found in room %s", ev, room)}
 	}
 	if orig.Sender != t.me {
 		// Someone else's message: remembered as one without buttons, so
 		// that more reactions to it cost no request.
 		t.remember(ev, &card{room: room, actions: map[string]string{}, own: map[string]id.EventID{}, ownKnown: true})
-		return nil
+		return nil, nil
 	}
 	actions, _ := actionsIn(orig.Content.VeryRaw, false)
 	// The newest edit of the bot's wins.
@@ -518,7 +542,7 @@ func (t *Transport) cardOf(ctx context.Context, room id.RoomID, ev id.EventID) *
 	}
 	cd = &card{room: room, actions: normMap(actions), own: map[string]id.EventID{}}
 	t.remember(ev, cd)
-	return cd
+	return cd, nil
 }
 
 // actionsIn reads the reactions a message (or, with edit, an edit's

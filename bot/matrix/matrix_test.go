@@ -452,3 +452,54 @@ func TestMatrixErrorsAndMedia(t *testing.T) {
 		t.Fatalf("after a restart the direct chat changed: %v", c3)
 	}
 }
+
+// TestMatrixRoomUpgrade: an upgraded room is a migrated chat: the bot
+// joins its successor and says so, and a card of the old room cannot be
+// edited from the new one (so the outbox posts it anew there).
+func TestMatrixRoomUpgrade(t *testing.T) {
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	botU := hs.Register(t, "appealbot")
+	alice := hs.Client(t, hs.Register(t, "alice"))
+	ctx := context.Background()
+	tr := newTransport(t, hs, botU, storagetest.Open(t, storage.SQLite))
+	r := receive(t, tr)
+	rm := room(t, alice, botU.ID)
+	cardID, err := tr.Send(ctx, bot.Outgoing{Chat: bot.ChatRef{ChatID: string(rm)}, HTML: "#1 card",
+		Buttons: [][]bot.Button{{{Label: "Claim", Data: "c:claim:1"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up struct {
+		Replacement string `json:"replacement_room"`
+	}
+	if _, err := alice.MakeRequest(ctx, "POST", alice.BuildClientURL("v3", "rooms", rm, "upgrade"),
+		map[string]any{"new_version": "10"}, &up); err != nil {
+		t.Fatal(err)
+	}
+	u := r.wait(t, 0, "the migration", func(u bot.Update) bool { return u.Kind == bot.UpdateMigrated })
+	if u.Chat.ChatID != string(rm) || u.NewChatID != up.Replacement {
+		t.Fatalf("migration %+v, want %s → %s", u, rm, up.Replacement)
+	}
+	eventually(t, "the bot joins the new room", func() bool {
+		ms, err := alice.JoinedMembers(ctx, id.RoomID(up.Replacement))
+		if err != nil {
+			return false
+		}
+		_, ok := ms.Joined[id.UserID(botU.ID)]
+		return ok
+	})
+	err = tr.Edit(ctx, bot.ChatRef{ChatID: up.Replacement}, cardID, bot.Outgoing{HTML: "#1 edited"})
+	if kind, be := bot.Classify(err); kind != bot.Permanent || !strings.Contains(strings.ToLower(be.Reason), "not found") {
+		t.Fatalf("editing the old room's card in the new room: %v, want Permanent not found", err)
+	}
+	// A fresh transport (nothing cached) says the same.
+	tr2 := newTransport(t, hs, botU, nil)
+	err = tr2.Edit(ctx, bot.ChatRef{ChatID: up.Replacement}, cardID, bot.Outgoing{HTML: "#1 edited"})
+	if kind, be := bot.Classify(err); kind != bot.Permanent || !strings.Contains(strings.ToLower(be.Reason), "not found") {
+		t.Fatalf("uncached: %v, want Permanent not found", err)
+	}
+	if _, err := tr.Send(ctx, bot.Outgoing{Chat: bot.ChatRef{ChatID: up.Replacement}, HTML: "#1 card"}); err != nil {
+		t.Fatalf("a card in the new room: %v", err)
+	}
+	r.stop()
+}

@@ -371,6 +371,23 @@ func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, b
 		MessageID: string(ev.ID),
 	}
 	switch ev.Type {
+	case event.StateTombstone:
+		// The room was upgraded: bindings and settings move to the new
+		// room, where the bot follows (cards are posted there anew).
+		var tc struct {
+			Replacement string `json:"replacement_room"`
+		}
+		if json.Unmarshal(ev.Content.VeryRaw, &tc) != nil || !strings.HasPrefix(tc.Replacement, "!") {
+			return bot.Update{}, false
+		}
+		callCtx, cancel := withDefaultTimeout(ctx)
+		if err := t.join(callCtx, id.RoomID(tc.Replacement)); err != nil {
+			t.log.Warn("matrix: the room was upgraded but its successor could not be joined; invite the bot there",
+				"room", ev.RoomID, "new_room", tc.Replacement, "err", err)
+		}
+		cancel()
+		up.Kind, up.NewChatID = bot.UpdateMigrated, tc.Replacement
+		return up, true
 	case event.StateMember:
 		if ev.StateKey == nil || membership(ev.Content.VeryRaw) != "join" {
 			return bot.Update{}, false

@@ -544,3 +544,56 @@ func TestMatrixLeaderDigestInDirectChat(t *testing.T) {
 		t.Fatalf("serve: %v", err)
 	}
 }
+
+// TestMatrixRoomUpgradeKeepsBinding: a department's room that is upgraded
+// to a new room keeps its binding there: new cards go to the new room, and
+// a card of the old room is posted anew in the new one when it changes.
+func TestMatrixRoomUpgradeKeepsBinding(t *testing.T) {
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	env, botU, cs := mxSetup(t, hs, "alice")
+	base, log, stop := startServe(t, env)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", log)
+		}
+	})
+	boss, alice := cs["boss"], cs["alice"]
+	old := mxRoomWithBot(t, boss, botU.ID, alice)
+	mxCommand(t, old, boss, "!dept add roads Roads", "roads")
+	mxCommand(t, old, boss, "!dept bind roads", "roads")
+	mxCommand(t, old, boss, "!role add roads responder @alice:localhost", "alice")
+	intake := func(n int) {
+		t.Helper()
+		if st, m := postJSON(t, base+"/api/v1/appeals", "", fmt.Sprintf(`{"source":"web","external_id":"U-%d","title":"Pothole %d","body":"Deep","department":"roads"}`, n, n)); st != 201 {
+			t.Fatalf("intake: %d %v", st, m)
+		}
+	}
+	intake(1)
+	waitMx(t, "card #1 in the old room", func() bool { return old.card(t, 1) != nil })
+
+	var up struct {
+		Replacement string `json:"replacement_room"`
+	}
+	if _, err := boss.MakeRequest(context.Background(), "POST", boss.BuildClientURL("v3", "rooms", old.room, "upgrade"),
+		map[string]any{"new_version": "10"}, &up); err != nil {
+		t.Fatal(err)
+	}
+	waitMx(t, "binding moved", func() bool { return strings.Contains(log.String(), "chat migrated, bindings kept") })
+	if _, err := alice.JoinRoomByID(context.Background(), id.RoomID(up.Replacement)); err != nil {
+		t.Fatal(err)
+	}
+	nr := mxRoom{c: boss, room: id.RoomID(up.Replacement), bot: id.UserID(botU.ID)}
+	intake(2)
+	waitMx(t, "card #2 in the new room", func() bool { return nr.card(t, 2) != nil })
+	mxCommand(t, nr, alice, "!claim 1", "claimed")
+	waitMx(t, "card #1 posted anew in the new room, claimed", func() bool {
+		c := nr.card(t, 1)
+		return c != nil && strings.Contains(c.Body, "Status: claimed")
+	})
+	if c := old.card(t, 1); c.Edits != 0 {
+		t.Fatalf("the old room's card was edited %d times", c.Edits)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
