@@ -1,8 +1,8 @@
 // Package matrixtest runs a real Matrix homeserver, Dendrite, for tests.
 //
 // Dendrite is built from the separate module in bot/matrix/dendrite (which
-// pins its version) into a cache directory keyed by that version, once per
-// machine: later runs reuse the binaries. The build runs under a file lock,
+// pins its version), without cgo, into a cache directory keyed by that
+// version, once per machine: later runs reuse the binaries. The build runs under a file lock,
 // since go test runs packages in parallel. Each Start gets a fresh server:
 // its own temporary directory with SQLite databases, listening on
 // 127.0.0.1 only, with federation and open registration off; users are
@@ -68,7 +68,7 @@ func BinDir() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(base, "appealbot", "dendrite-"+Version), nil
+	return filepath.Join(base, "appealbot", "dendrite-"+Version+"-purego"), nil
 }
 
 func built(dir string) bool {
@@ -126,7 +126,10 @@ func Build(log io.Writer) (string, error) {
 	start := time.Now()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	// Without cgo Dendrite uses the pure-Go SQLite driver, which it sets to
+	// wait for a locked database; with cgo's driver a busy database makes
+	// it panic now and then. It also needs no C compiler.
+	cmd.Env = append(os.Environ(), "GOWORK=off", "CGO_ENABLED=0")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
