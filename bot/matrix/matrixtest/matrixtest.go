@@ -80,13 +80,25 @@ func built(dir string) bool {
 	return true
 }
 
-var buildMu sync.Mutex
+var (
+	buildMu  sync.Mutex
+	buildErr error // a failed build is not tried again by this process
+)
 
 // Build builds Dendrite unless a build is cached, and returns the
 // directory of the binaries. Safe to call from several processes at once.
 func Build(log io.Writer) (string, error) {
 	buildMu.Lock()
 	defer buildMu.Unlock()
+	if buildErr != nil {
+		return "", buildErr
+	}
+	dir, err := build(log)
+	buildErr = err
+	return dir, err
+}
+
+func build(log io.Writer) (string, error) {
 	dir, err := BinDir()
 	if err != nil {
 		return "", err
