@@ -149,8 +149,7 @@ const maxPresses = 1000
 var _ bot.Transport = (*Transport)(nil)
 
 // New builds the client. It checks the settings but does not call the
-// homeserver, so that appealbot starts through an outage; Receive checks
-// the token (a wrong one is an error).
+// homeserver; Check does, and Receive waits for it to answer.
 func New(cfg Config, log *slog.Logger) (*Transport, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -243,6 +242,8 @@ func content(m bot.Outgoing) (map[string]any, []action) {
 // after the message; one that cannot be added is logged, not an error (the
 // message is out, and sending it again would post it twice).
 func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
+	rctx, rcancel := reactionContext(ctx)
+	defer rcancel()
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
 	room, err := t.room(ctx, m.Chat.ChatID)
@@ -272,9 +273,16 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 	cd := &card{room: room, actions: normMap(actionMap(as)), own: map[string]id.EventID{}, ownKnown: true}
 	t.remember(resp.EventID, cd)
 	for _, a := range as {
-		t.react(ctx, cd, resp.EventID, a.Emoji)
+		t.react(rctx, cd, resp.EventID, a.Emoji)
 	}
 	return string(resp.EventID), nil
+}
+
+// reactionContext bounds the adding of a message's reactions once the
+// message is out: they are finished even if the caller stops meanwhile,
+// and may wait out rate limits longer than one request takes.
+func reactionContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 2*maxReactionWait)
 }
 
 // image uploads m.Photo and returns the m.image content with m.HTML as
@@ -304,6 +312,8 @@ func (t *Transport) image(ctx context.Context, m bot.Outgoing) (map[string]any, 
 // Edit implements bot.Transport with an m.replace edit, then brings the
 // card's reactions in line with its new buttons.
 func (t *Transport) Edit(ctx context.Context, chat bot.ChatRef, messageID string, m bot.Outgoing) error {
+	rctx, rcancel := reactionContext(ctx)
+	defer rcancel()
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()
 	room, err := t.room(ctx, chat.ChatID)
@@ -336,7 +346,7 @@ func (t *Transport) Edit(ctx context.Context, chat bot.ChatRef, messageID string
 	cd.actions = normMap(actionMap(as))
 	t.mu.Unlock()
 	t.remember(cardID, cd)
-	t.syncReactions(ctx, cd, cardID, as)
+	t.syncReactions(rctx, cd, cardID, as)
 	return nil
 }
 
