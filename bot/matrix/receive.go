@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -78,9 +77,16 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 		backoff = min(2*backoff, backoffMax)
 	}
 
-	token, err := t.cfg.State.SyncState(ctx, Network, syncKey)
-	if err != nil && ctx.Err() == nil {
-		return fmt.Errorf("matrix: read sync token: %w", err)
+	var token string
+	for backoff = backoffMin; ; backoff = min(2*backoff, backoffMax) {
+		var err error
+		if token, err = t.cfg.State.SyncState(ctx, Network, syncKey); err == nil {
+			break
+		}
+		t.log.Warn("matrix: sync token not read; retrying", "in", backoff, "err", err)
+		if !sleep(ctx, backoff) {
+			return nil
+		}
 	}
 	t.log.Info("matrix: receiving by sync", "user", string(t.me), "resume", token != "")
 	backoff = backoffMin
