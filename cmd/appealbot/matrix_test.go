@@ -245,7 +245,8 @@ func TestMatrixFullFlow(t *testing.T) {
 	post := func(n int) *mxMsg {
 		t.Helper()
 		st, m := postJSON(t, base+"/api/v1/appeals", "", fmt.Sprintf(`{"source":"12345","external_id":"M-%d",
-			"title":"Burst <pipe> %d","body":"Water on <b>Elm</b> St.","department":"water"}`, n, n))
+			"title":"Burst <pipe> %d","body":"Water on <b>Elm</b> St.","department":"water",
+			"citizen":{"name":"Li Wei","phone":"13812345678"}}`, n, n))
 		if st != 201 {
 			t.Fatalf("intake: %d %v", st, m)
 		}
@@ -257,6 +258,9 @@ func TestMatrixFullFlow(t *testing.T) {
 	if !strings.Contains(card.Body, "Burst <pipe> 1") || !strings.Contains(card.Body, "<b>Elm</b>") ||
 		!strings.Contains(card.HTML, "Burst &lt;pipe&gt; 1") || !strings.Contains(card.HTML, "<b>") || card.MsgType != "m.text" {
 		t.Fatalf("card text:\n%s\n%s", card.Body, card.HTML)
+	}
+	if !strings.Contains(card.Body, "138****5678") || strings.Contains(card.Body, "13812345678") {
+		t.Fatalf("the card must mask the phone number:\n%s", card.Body)
 	}
 	claim := ""
 	for e, data := range card.Actions {
@@ -275,6 +279,29 @@ func TestMatrixFullFlow(t *testing.T) {
 	waitMx(t, "card #1 claimed", func() bool {
 		c := r.card(t, 1)
 		return strings.Contains(c.Body, "Status: claimed") && strings.Contains(c.Body, "alice") && c.Edits > 0
+	})
+	// Full contact details go to Alice in a direct chat the bot opens.
+	var dm id.RoomID
+	waitMx(t, "Alice invited to a direct chat", func() bool {
+		s, err := alice.SyncRequest(context.Background(), 0, "", "", false, "")
+		if err != nil {
+			return false
+		}
+		for room := range s.Rooms.Invite {
+			dm = room
+		}
+		return dm != ""
+	})
+	if _, err := alice.JoinRoomByID(context.Background(), dm); err != nil {
+		t.Fatal(err)
+	}
+	waitMx(t, "the contact details in the direct chat", func() bool {
+		for _, m := range (mxRoom{c: alice, room: dm, bot: id.UserID(botU.ID)}).botMessages(t) {
+			if strings.Contains(m.Body, "13812345678") {
+				return true
+			}
+		}
+		return false
 	})
 
 	// Bob claims #2 with "!claim 2", Alice #3 with "/claim 3".
