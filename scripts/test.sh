@@ -8,7 +8,8 @@
 #      - else a private server (initdb + pg_ctl on a free port in a temp dir), stopped and
 #        removed on exit. As root it runs as the postgres user (via runuser) and installs
 #        Debian's postgresql package first if the server binaries are missing.
-# 2. go vet, then go test -race -count=1 -v, printing a summary whose last line is
+# 2. Builds the Dendrite homeserver of the Matrix tests unless it is cached.
+# 3. go vet, then go test -race -count=1 -v, printing a summary whose last line is
 #    "N passed, M failed, K skipped"; exits with go test's status.
 #
 # Knobs (environment):
@@ -17,6 +18,8 @@
 #   APPEALBOT_TEST_PG_PORT=N     first port tried for the private server (default 55432).
 #   APPEALBOT_SKIP_POSTGRES=1    no PostgreSQL at all (the PostgreSQL tests are then allowed
 #                                to skip; otherwise the run fails if none of them passed).
+#   APPEALBOT_SKIP_MATRIX=1      no Matrix homeserver: the Matrix tests skip (otherwise
+#                                Dendrite is built once into the user cache dir first).
 #   APPEALBOT_TEST_LOG=FILE      keep a copy of the full go test -v log there.
 #   GOFLAGS                      honoured by the go command as usual.
 set -euo pipefail
@@ -201,6 +204,17 @@ setup_pg() {
 }
 
 setup_pg
+
+# The Matrix tests run against a Dendrite homeserver that is built once and cached;
+# building it here keeps a cold build (minutes) out of the tests' time-outs. A failed
+# build is reported here and again, with its reason, by the tests that need it.
+if [[ ${APPEALBOT_SKIP_MATRIX:-} == 1 ]]; then
+	echo "Matrix: no homeserver (APPEALBOT_SKIP_MATRIX=1)"
+elif dendrite_dir=$(go run ./bot/matrix/matrixtest/build); then
+	echo "Matrix: Dendrite in $dendrite_dir"
+else
+	echo "test.sh: the Dendrite homeserver could not be built; the Matrix tests will fail (APPEALBOT_SKIP_MATRIX=1 skips them)" >&2
+fi
 
 # -race needs cgo; without it run plainly rather than fail.
 race=(-race)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/console"
+	"github.com/appealbot/appealbot/bot/matrix"
 	"github.com/appealbot/appealbot/bot/telegram"
 	"github.com/appealbot/appealbot/commands"
 )
@@ -22,9 +23,26 @@ import (
 var stdin = os.Stdin
 
 // transports returns the chat networks to connect: Telegram when a token is
-// set, else the console chat when standard input is a terminal, else none
-// (a service manager or container: the API and the outbox keep working).
-func transports(ctx context.Context, cfg config, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+// set and Matrix when a homeserver is (both at once work), else the console
+// chat when standard input is a terminal, else none (a service manager or
+// container: the API and the outbox keep working).
+func transports(ctx context.Context, cfg config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+	var trs []bot.Transport
+	if cfg.MatrixHomeserver != "" {
+		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
+			AccessToken: cfg.MatrixAccessToken, State: state}, log)
+		if err != nil {
+			return nil, err
+		}
+		if err := mx.Check(ctx); err != nil {
+			if kind, _ := bot.Classify(err); kind == bot.Permanent {
+				return nil, fmt.Errorf("matrix: %w", err)
+			}
+			log.Warn("matrix: homeserver not reachable at start; will keep trying", "err", err)
+		}
+		log.Info("chat: connected to Matrix", "homeserver", cfg.MatrixHomeserver, "user", cfg.MatrixUserID)
+		trs = append(trs, mx)
+	}
 	if cfg.TelegramToken != "" {
 		var menu []telegram.CommandInfo
 		for _, c := range commands.Commands() {
@@ -40,13 +58,16 @@ func transports(ctx context.Context, cfg config, in *os.File, out io.Writer, log
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		log.Info("chat: connected to Telegram", "bot", tg.Username(), "webhook", cfg.TelegramWebhookURL != "")
-		return []bot.Transport{tg}, nil
+		trs = append(trs, tg)
+	}
+	if len(trs) > 0 {
+		return trs, nil
 	}
 	if in != nil && term.IsTerminal(int(in.Fd())) {
 		log.Info("chat: console chat on this terminal (no APPEALBOT_TELEGRAM_TOKEN set)")
 		return []bot.Transport{console.New(in, out)}, nil
 	}
-	log.Warn("chat: no chat network is connected: set APPEALBOT_TELEGRAM_TOKEN; " +
+	log.Warn("chat: no chat network is connected: set APPEALBOT_TELEGRAM_TOKEN or APPEALBOT_MATRIX_HOMESERVER; " +
 		"the console chat needs a terminal. The API and the outbox keep running")
 	return nil, nil
 }

@@ -49,12 +49,15 @@ var settings = []setting{
 	{flag: "log-format", def: "text", usage: "text or json"},
 	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
 	{flag: "language", def: "zh", usage: "default language of chat messages: zh or en"},
-	{flag: "admins", usage: "comma-separated chat user ids (Telegram user ids) who are admins from the start"},
+	{flag: "admins", usage: "comma-separated chat user ids (Telegram user ids, Matrix ids like @boss:gov.example) who are admins from the start"},
 	{flag: "telegram-token", secret: true, usage: "Telegram bot token; empty runs the console chat instead"},
 	{flag: "telegram-api-url", usage: "Bot API server URL, for a self-hosted one; empty is Telegram's"},
 	{flag: "telegram-webhook-url", usage: "public HTTPS URL Telegram posts updates to; empty uses long polling"},
 	{flag: "telegram-webhook-listen", def: "127.0.0.1:8443", usage: "address the webhook receiver listens on (behind the TLS proxy that serves the webhook URL)"},
 	{flag: "telegram-webhook-secret", secret: true, usage: "secret_token Telegram sends with every webhook request; required with a webhook URL"},
+	{flag: "matrix-homeserver", usage: "Matrix homeserver URL (client-server API); with the user id and access token, connects the bot to Matrix"},
+	{flag: "matrix-user-id", usage: "the bot's Matrix user id, e.g. @appealbot:gov.example"},
+	{flag: "matrix-access-token", secret: true, usage: "access token of the bot's Matrix account"},
 	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
 	{flag: "telegram-chat-interval", def: "1s", usage: "least time between two messages to one Telegram chat"},
 	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
@@ -93,6 +96,10 @@ type config struct {
 	TelegramWebhookURL    string
 	TelegramWebhookListen string
 	TelegramWebhookSecret string
+
+	MatrixHomeserver  string
+	MatrixUserID      string
+	MatrixAccessToken string
 
 	WebhookSecret string
 
@@ -160,6 +167,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		TelegramWebhookListen: get["telegram-webhook-listen"],
 		TelegramWebhookSecret: get["telegram-webhook-secret"],
 		WebhookSecret:         get["webhook-secret"],
+		MatrixHomeserver:      get["matrix-homeserver"],
+		MatrixUserID:          get["matrix-user-id"],
+		MatrixAccessToken:     get["matrix-access-token"],
 	}
 	for _, a := range strings.Split(get["admins"], ",") {
 		if a = strings.TrimSpace(a); a != "" {
@@ -248,6 +258,17 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_WEBHOOK_LISTEN: %q is not host:port", c.TelegramWebhookListen))
 		}
 	}
+	if c.MatrixHomeserver != "" || c.MatrixUserID != "" || c.MatrixAccessToken != "" {
+		if p, err := url.Parse(c.MatrixHomeserver); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Errorf("APPEALBOT_MATRIX_HOMESERVER: %q is not an http(s) URL; Matrix needs the homeserver, user id and access token", c.MatrixHomeserver))
+		}
+		if !matrixUserID.MatchString(c.MatrixUserID) {
+			errs = append(errs, fmt.Errorf("APPEALBOT_MATRIX_USER_ID: %q is not a Matrix user id such as @appealbot:gov.example", c.MatrixUserID))
+		}
+		if c.MatrixAccessToken == "" {
+			errs = append(errs, errors.New("APPEALBOT_MATRIX_ACCESS_TOKEN: required with a Matrix homeserver"))
+		}
+	}
 	for _, t := range strings.Split(get["api-tokens"], ",") {
 		if t = strings.TrimSpace(t); t != "" {
 			c.APITokens = append(c.APITokens, t)
@@ -300,6 +321,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 var (
 	telegramToken = regexp.MustCompile(`^\d+:[\w-]{35}$`)
 	webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	matrixUserID  = regexp.MustCompile(`^@[a-z0-9._=/+-]+:[A-Za-z0-9.:\[\]-]+$`)
 )
 
 // lookup resolves one setting: the flag if given, else VAR, else VAR_FILE
@@ -373,6 +395,7 @@ func (c config) logValue() slog.Value {
 		slog.Int("admins", len(c.Admins)),
 		slog.Bool("telegram", c.TelegramToken != ""),
 		slog.Bool("telegram_webhook", c.TelegramWebhookURL != ""),
+		slog.String("matrix_user", c.MatrixUserID),
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),

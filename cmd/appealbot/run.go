@@ -139,7 +139,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	trs, err := transports(ctx, cfg, stdin, stdout, log)
+	trs, err := transports(ctx, cfg, store, stdin, stdout, log)
 	if err != nil {
 		return err
 	}
@@ -217,9 +217,12 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	chatDone := make(chan error, len(trs))
 	for _, tr := range trs {
 		b := bot.New(tr, cmds, store, time.Now, log)
-		if tr.Network() == "telegram" && cfg.TelegramWebhookURL == "" {
+		// One instance at a time reads updates: Telegram allows one poller,
+		// and a Matrix sync token is one stream position.
+		lease := map[string]string{"telegram": "updates", "matrix": "matrix-updates"}[tr.Network()]
+		if lease != "" && !(tr.Network() == "telegram" && cfg.TelegramWebhookURL != "") {
 			go func() {
-				chatDone <- leading(chatCtx, store, "updates", log, func(lctx context.Context) {
+				chatDone <- leading(chatCtx, store, lease, log, func(lctx context.Context) {
 					if err := b.Run(lctx); err != nil {
 						log.Error("chat: receive", "err", err)
 					}
