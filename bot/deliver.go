@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptrace"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -758,7 +759,22 @@ func (d *Deliverer) reserve(stop context.Context, j *job) (time.Time, bool) {
 			return now, true
 		}
 		d.pmu.Unlock()
-		t := time.NewTimer(at.Sub(now))
+		wait := at.Sub(now)
+		if wait <= spinWait {
+			// A timer fires up to a millisecond late on a busy machine,
+			// and every millisecond a chat served at its limit waits is
+			// added to every message after it: the last stretch is
+			// waited out by yielding instead.
+			until := time.Now().Add(wait)
+			for time.Now().Before(until) && stop.Err() == nil {
+				runtime.Gosched()
+			}
+			if stop.Err() != nil {
+				return time.Time{}, false
+			}
+			continue
+		}
+		t := time.NewTimer(wait - spinWait)
 		select {
 		case <-stop.Done():
 			t.Stop()
@@ -767,6 +783,10 @@ func (d *Deliverer) reserve(stop context.Context, j *job) (time.Time, bool) {
 		}
 	}
 }
+
+// spinWait is the last stretch of a wait for a budget that reserve spends
+// yielding rather than on a timer.
+const spinWait = 2 * time.Millisecond
 
 // unreserve settles the budget taken at start: the server counted the
 // message by the time we had its answer, so the window keeps that time; a
