@@ -227,10 +227,11 @@ func cell(s string) string {
 	return s
 }
 
-// parseBound reads from or to: an RFC 3339 time, or a date YYYY-MM-DD in
-// loc. A date as from is the start of that day; as to (end set) it is the
-// end of that day, so that from=2026-01-01&to=2026-12-31 is the whole year.
-// It also returns the bound as it goes into the file name.
+// parseBound reads from or to, of the export and of the figures: an RFC
+// 3339 time, or a date YYYY-MM-DD in loc. A date as from is the start of
+// that day; as to (end set) it is the end of that day, so that
+// from=2026-01-01&to=2026-12-31 is the whole year. It also returns the
+// bound as it goes into the export's file name.
 func parseBound(v, field string, loc *time.Location, end bool) (time.Time, string, *requestError) {
 	if v == "" {
 		return time.Time{}, "", badRequest(field, "required", field+" is required: a date (YYYY-MM-DD) or an RFC 3339 time")

@@ -24,22 +24,6 @@ type Stats struct {
 // defaultStatsDays is the period when the query names no from.
 const defaultStatsDays = 7
 
-// parseStatsTime reads an RFC 3339 time or a date (its midnight in loc);
-// a date as the end of a period means the end of that day.
-func parseStatsTime(s string, loc *time.Location, end bool) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	d, err := time.ParseInLocation("2006-01-02", s, loc)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if end {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, true
-}
-
 func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 	st := s.stats
 	loc := st.Location
@@ -50,18 +34,18 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	to := now
 	if v := q.Get("to"); v != "" {
-		t, ok := parseStatsTime(v, loc, true)
-		if !ok {
-			writeError(w, http.StatusBadRequest, "invalid", "to must be an RFC 3339 time or a date YYYY-MM-DD", "to")
+		t, _, rerr := parseBound(v, "to", loc, true)
+		if rerr != nil {
+			rerr.write(w)
 			return
 		}
 		to = t
 	}
 	from := to.Add(-defaultStatsDays * 24 * time.Hour)
 	if v := q.Get("from"); v != "" {
-		t, ok := parseStatsTime(v, loc, false)
-		if !ok {
-			writeError(w, http.StatusBadRequest, "invalid", "from must be an RFC 3339 time or a date YYYY-MM-DD", "from")
+		t, _, rerr := parseBound(v, "from", loc, false)
+		if rerr != nil {
+			rerr.write(w)
 			return
 		}
 		from = t
