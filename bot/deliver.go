@@ -644,6 +644,22 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	tr := d.trs[j.q.key.network]
 	first := j.items[0]
 	chat := ChatRef{ChatID: j.q.key.chat, TopicID: first.topic}
+	// Whether a card stands in the chat is decided now, not when the row
+	// was queued: the previous send to this chat may have just posted it
+	// (it was recorded before this job began). It is read while the
+	// message renders.
+	type cardsRead struct {
+		cards []storage.Card
+		err   error
+	}
+	var standing chan cardsRead
+	if first.card() && !j.digest {
+		standing = make(chan cardsRead, 1)
+		go func() {
+			cards, err := d.store.Cards(ctx, first.h.row.AppealID)
+			standing <- cardsRead{cards, err}
+		}()
+	}
 	lang := d.rnd.ChatLang(ctx, j.q.key.network, chat.ChatID)
 	if first.member != nil {
 		lang = d.rnd.MemberLang(ctx, *first.member)
@@ -670,19 +686,19 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 		// are covered by it.
 		last := j.items[len(j.items)-1]
 		out, err := d.rnd.RenderMessage(ctx, last.h.row.Message, lang, now)
+		var read cardsRead
+		if standing != nil {
+			read = <-standing
+		}
 		if err != nil {
 			return d.failed(ctx, j, &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err})
 		}
 		msg = Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo}
-		if first.card() {
-			// Whether a card stands in the chat is decided now, not when
-			// the row was queued: the previous send to this chat may have
-			// just posted it.
-			cards, err := d.store.Cards(ctx, first.h.row.AppealID)
-			if err != nil {
-				return d.failed(ctx, j, err)
+		if standing != nil {
+			if read.err != nil {
+				return d.failed(ctx, j, read.err)
 			}
-			for _, c := range cards {
+			for _, c := range read.cards {
 				if c.Network == j.q.key.network && c.ChatID == chat.ChatID && c.TopicID == chat.TopicID && !c.Digest {
 					editID = c.MessageID
 				}
