@@ -181,17 +181,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageError{fmt.Errorf("bench:\n%w", err)}
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	progress := func(format string, args ...any) {
-		fmt.Fprintf(stderr, "bench: "+format+"\n", args...)
-	}
-
-	dir, err := os.MkdirTemp("", "appealbot-bench-")
+	e, err := benchStart(ctx, "bench", o.databaseURL, stderr)
 	if err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return err
 	}
-	defer os.RemoveAll(dir)
+	defer e.close()
+	ctx, progress, dir := e.ctx, e.progress, e.dir
 
 	res := benchResult{Store: storage.SQLite, Appeals: o.appeals, Departments: o.departments, TrickleAppeals: o.trickleAppeals}
 	env := map[string]string{
@@ -199,18 +194,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"APPEALBOT_LOG_LEVEL":      "warn",
 		"APPEALBOT_DATA_DIR":       filepath.Join(dir, "data"),
 	}
-	if o.databaseURL != "" {
+	if e.database != "" {
 		res.Store = storage.Postgres
-		scratch, drop, err := benchScratchDB(ctx, o.databaseURL)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if err := drop(); err != nil {
-				progress("%v", err)
-			}
-		}()
-		env["APPEALBOT_DATABASE_URL"] = scratch
+		env["APPEALBOT_DATABASE_URL"] = e.database
 	}
 
 	// Departments and their chats: the trickle's, the burst's and one to
@@ -402,6 +388,50 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, string(b))
 	return nil
+}
+
+// benchEnv is what both benchmark commands start from.
+type benchEnv struct {
+	// ctx ends on SIGINT or SIGTERM.
+	ctx context.Context
+	// progress writes a line to standard error, after the command's name.
+	progress func(format string, args ...any)
+	// dir is a scratch directory.
+	dir string
+	// database is a scratch PostgreSQL database's URL, empty for SQLite.
+	database string
+	close    func()
+}
+
+// benchStart makes a benchmark's scratch directory and, given a PostgreSQL
+// server's URL, its scratch database; close removes both.
+func benchStart(ctx context.Context, name, databaseURL string, stderr io.Writer) (*benchEnv, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	e := &benchEnv{ctx: ctx, progress: func(format string, args ...any) {
+		fmt.Fprintf(stderr, name+": "+format+"\n", args...)
+	}}
+	dir, err := os.MkdirTemp("", "appealbot-"+name+"-")
+	if err != nil {
+		stop()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	e.dir = dir
+	drop := func() error { return nil }
+	if databaseURL != "" {
+		if e.database, drop, err = benchScratchDB(ctx, databaseURL); err != nil {
+			os.RemoveAll(dir)
+			stop()
+			return nil, err
+		}
+	}
+	e.close = func() {
+		if err := drop(); err != nil {
+			e.progress("%v", err)
+		}
+		os.RemoveAll(dir)
+		stop()
+	}
+	return e, nil
 }
 
 // benchScratchDB creates a database of its own on the server base names

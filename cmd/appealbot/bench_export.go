@@ -14,13 +14,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/appealbot/appealbot/api"
@@ -112,30 +110,16 @@ func runBenchExport(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return usageError{fmt.Errorf("bench-export:\n%w", err)}
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	progress := func(format string, args ...any) {
-		fmt.Fprintf(stderr, "bench-export: "+format+"\n", args...)
-	}
-	dir, err := os.MkdirTemp("", "appealbot-bench-export-")
+	e, err := benchStart(ctx, "bench-export", o.databaseURL, stderr)
 	if err != nil {
-		return fmt.Errorf("bench-export: %w", err)
+		return err
 	}
-	defer os.RemoveAll(dir)
-	cfg := storage.Config{DataDir: dir}
+	defer e.close()
+	ctx, progress := e.ctx, e.progress
+	cfg := storage.Config{DataDir: e.dir, DatabaseURL: e.database}
 	res := benchExportResult{Store: storage.SQLite, Appeals: o.appeals}
-	if o.databaseURL != "" {
+	if e.database != "" {
 		res.Store = storage.Postgres
-		scratch, drop, err := benchScratchDB(ctx, o.databaseURL)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if err := drop(); err != nil {
-				progress("%v", err)
-			}
-		}()
-		cfg.DatabaseURL = scratch
 	}
 	store, err := storage.Open(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
