@@ -4,8 +4,15 @@ import "time"
 
 // Limits are a chat network's sending budgets. A zero field is no limit.
 type Limits struct {
-	// PerChat is the least time between two messages to one chat.
+	// PerChat is the interval of a chat's schedule: one message per
+	// PerChat on average.
 	PerChat time.Duration
+	// PerChatTolerance is how far ahead of its slot in that schedule a
+	// message may go, so that one message that left late does not delay
+	// every message after it; it never lets a chat's messages come faster
+	// than one per PerChat over any longer stretch (the "generic cell rate
+	// algorithm"). Zero keeps a strict PerChat between any two messages.
+	PerChatTolerance time.Duration
 	// PerGroup messages at most go to one group in any GroupWindow.
 	PerGroup    int
 	GroupWindow time.Duration
@@ -14,10 +21,11 @@ type Limits struct {
 }
 
 // TelegramLimits are the budgets appealbot keeps by default on Telegram: a
-// message a second per chat, 20 a minute per group, 25 a second overall
-// (Telegram refuses beyond about 30).
+// message a second per chat (one may go up to 100 ms ahead of its slot:
+// Telegram documents that it allows short bursts), 20 a minute per group,
+// 25 a second overall (Telegram refuses beyond about 30).
 func TelegramLimits() Limits {
-	return Limits{PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, Global: 25}
+	return Limits{PerChat: time.Second, PerChatTolerance: 100 * time.Millisecond, PerGroup: 20, GroupWindow: time.Minute, Global: 25}
 }
 
 // Limited is implemented by transports whose network limits how fast a bot
@@ -48,9 +56,14 @@ type pacer struct {
 type chatPace struct {
 	// last is when the latest message to the chat left, or, once its
 	// answer came, when that answer came.
-	last   time.Time
-	window []time.Time
-	paused time.Time
+	last time.Time
+	// due is the chat's next slot: a message may go from due less the
+	// tolerance. Each message counted moves it one interval past the later
+	// of itself and the time it was counted. undo is due before the
+	// message in flight took its slot, for a message the network refused.
+	due, undo time.Time
+	window    []time.Time
+	paused    time.Time
 	// steadyUntil keeps a group that had a backlog at its steady pace for
 	// a whole window after: a group whose traffic is just above its limit
 	// would otherwise swing between bursts at full speed, spend its window
@@ -87,8 +100,8 @@ func (p *pacer) spacing() time.Duration {
 func (p *pacer) readyAt(chat string, group, congested bool, now time.Time) time.Time {
 	c := p.chat(chat)
 	at := later(c.paused, p.pausedAll)
-	if p.lim.PerChat > 0 && !c.last.IsZero() {
-		at = later(at, c.last.Add(p.lim.PerChat))
+	if p.lim.PerChat > 0 && !c.due.IsZero() {
+		at = later(at, c.due.Add(-p.lim.PerChatTolerance))
 	}
 	if group && p.lim.PerGroup > 0 {
 		c.window = since(c.window, now.Add(-p.lim.GroupWindow-p.margin))
@@ -119,6 +132,8 @@ func (p *pacer) steady(chat string, now time.Time) bool {
 func (p *pacer) sent(chat string, group, congested bool, now time.Time) {
 	c := p.chat(chat)
 	c.last = now
+	c.undo = c.due
+	c.due = later(c.due, now).Add(p.lim.PerChat)
 	if group && congested && p.lim.PerGroup > 0 {
 		c.steadyUntil = now.Add(p.lim.GroupWindow)
 	}
@@ -134,15 +149,25 @@ func (p *pacer) sent(chat string, group, congested bool, now time.Time) {
 // finish: the server counted the message somewhere in between, so counting
 // it at finish can only make the next message wait a little longer, never
 // too little, however long the request took to leave this process or to
-// reach the server. That holds for the chat's gap as for the group and
-// global windows: a message to a chat served at exactly its limit leaves
-// one round trip later than a second after the previous one left, and the
-// network never has to refuse it. A send the server refused (429) was not
-// counted: it leaves the windows.
+// reach the server. That holds for the chat's schedule as for the group
+// and global windows. A server that keeps the same schedule with at least
+// the same tolerance never has to refuse a message: every slot it computes
+// is no later than ours, since it counted each message no later than we
+// do, and no message leaves before our slot less the tolerance. The
+// round trip is not added to every later message of a chat served at its
+// limit either: it only moves the next slot when the chat's messages come
+// later than their slots anyway, and the tolerance absorbs it. A send the
+// server refused (429) was not counted: it leaves the windows and gives
+// its slot back.
 func (p *pacer) settle(chat string, group bool, start, finish time.Time, counted bool) {
 	c := p.chat(chat)
-	if counted && c.last.Equal(start) {
-		c.last = later(c.last, finish)
+	if c.last.Equal(start) {
+		if counted {
+			c.last = later(c.last, finish)
+			c.due = later(c.undo, c.last).Add(p.lim.PerChat)
+		} else {
+			c.due = c.undo
+		}
 	}
 	move := func(times []time.Time) []time.Time {
 		for i := len(times) - 1; i >= 0; i-- {
@@ -185,7 +210,7 @@ func (p *pacer) pause(chat string, all bool, until time.Time) {
 func (p *pacer) forget(now time.Time) {
 	keep := max(p.lim.GroupWindow, p.lim.PerChat) + p.margin
 	for id, c := range p.chats {
-		if now.Sub(c.last) > keep && !c.paused.After(now) {
+		if now.Sub(c.last) > keep && !c.paused.After(now) && !c.due.After(now) {
 			delete(p.chats, id)
 		}
 	}

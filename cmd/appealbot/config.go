@@ -59,7 +59,8 @@ var settings = []setting{
 	{flag: "matrix-user-id", usage: "the bot's Matrix user id, e.g. @appealbot:gov.example"},
 	{flag: "matrix-access-token", secret: true, usage: "access token of the bot's Matrix account"},
 	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
-	{flag: "telegram-chat-interval", def: "1s", usage: "least time between two messages to one Telegram chat"},
+	{flag: "telegram-chat-interval", def: "1s", usage: "a Telegram chat gets one message per this interval on average"},
+	{flag: "telegram-chat-tolerance", def: "100ms", usage: "how far ahead of its slot in that schedule a message to a Telegram chat may go, after one that left late (less than the interval)"},
 	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
 	{flag: "telegram-global-per-second", def: "25", usage: "most Telegram messages in any second, all chats together"},
 	{flag: "coalesce-after", def: "6s", usage: "a group whose backlog would take longer than this to send gets its new appeals as one digest"},
@@ -181,6 +182,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_CHAT_INTERVAL: %q is not a duration such as 1s", get["telegram-chat-interval"]))
 	} else {
 		c.TelegramLimits.PerChat = d
+	}
+	if d, err := time.ParseDuration(get["telegram-chat-tolerance"]); err != nil || d < 0 || c.TelegramLimits.PerChat > 0 && d >= c.TelegramLimits.PerChat {
+		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_CHAT_TOLERANCE: %q is not a duration from 0 to less than the chat interval (%v), such as 100ms", get["telegram-chat-tolerance"], c.TelegramLimits.PerChat))
+	} else {
+		c.TelegramLimits.PerChatTolerance = d
 	}
 	if n, err := strconv.Atoi(get["telegram-group-per-minute"]); err != nil || n < 1 {
 		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_GROUP_PER_MINUTE: %q is not a whole number of at least 1", get["telegram-group-per-minute"]))

@@ -235,6 +235,10 @@ func TestConfigRules(t *testing.T) {
 		{"bad group budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GROUP_PER_MINUTE": "0"}, "APPEALBOT_TELEGRAM_GROUP_PER_MINUTE"},
 		{"bad global budget", nil, map[string]string{"APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND": "lots"}, "APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND"},
 		{"bad chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "-1s"}, "APPEALBOT_TELEGRAM_CHAT_INTERVAL"},
+		{"no chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "0s"}, ""},
+		{"strict chat interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_TOLERANCE": "0s"}, ""},
+		{"tolerance of a whole interval", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_TOLERANCE": "1s"}, "APPEALBOT_TELEGRAM_CHAT_TOLERANCE"},
+		{"bad tolerance", nil, map[string]string{"APPEALBOT_TELEGRAM_CHAT_TOLERANCE": "-5ms"}, "less than the chat interval (1s)"},
 		{"bad coalesce", nil, map[string]string{"APPEALBOT_COALESCE_AFTER": "0s"}, "APPEALBOT_COALESCE_AFTER"},
 		{"working week", []string{"--working-hours", "08:30-12:00, 14:00-17:30", "--working-days", "mon-fri,sat"}, nil, ""},
 		{"bad working hours", nil, map[string]string{"APPEALBOT_WORKING_HOURS": "9-17"}, "APPEALBOT_WORKING_HOURS"},
@@ -255,8 +259,8 @@ func TestConfigRules(t *testing.T) {
 			}
 		})
 	}
-	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
-	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {
+	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10", "--telegram-chat-tolerance", "250ms"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
+	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerChatTolerance: 250 * time.Millisecond, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {
 		t.Fatalf("budgets: %+v %v %v", c.TelegramLimits, c.CoalesceAfter, err)
 	}
 	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_WORKING_DAYS": "sun-tue", "APPEALBOT_WORKING_HOURS": "08:00-16:00"}), &bytes.Buffer{})
