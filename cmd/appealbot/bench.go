@@ -33,6 +33,7 @@ import (
 	_ "github.com/lib/pq" // the scratch database is created through database/sql
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/storage"
 )
@@ -52,6 +53,7 @@ type benchOptions struct {
 	serveLog           string
 	cpuProfile         string
 	trace              string
+	chatTolerance      time.Duration
 }
 
 // benchResult is the one JSON object bench prints as the last line of
@@ -113,6 +115,7 @@ flags:
 	fs.IntVar(&o.hot, "hot", 3, "this many first departments get half of the burst (0: spread evenly)")
 	fs.IntVar(&o.concurrency, "concurrency", 64, "HTTP clients handing appeals in at once")
 	fs.DurationVar(&o.drainTimeout, "drain-timeout", 120*time.Second, "how long to wait after the last intake for every appeal to become visible")
+	fs.DurationVar(&o.chatTolerance, "chat-tolerance", bot.TelegramLimits().PerChatTolerance, "how far ahead of its slot a message to a chat may come, for the test server and the bot alike (0: a strict second between any two)")
 	fs.StringVar(&o.serveLog, "serve-log", "", "keep the bot's log (level warn) in this file; empty discards it at the end")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (for go tool pprof) to this file")
 	fs.StringVar(&o.trace, "trace", "", "write an execution trace of the burst (for go tool trace) to this file")
@@ -131,6 +134,9 @@ flags:
 	}
 	if o.hot < 0 || o.hot > o.departments {
 		errs = append(errs, errors.New("--hot must be between 0 and --departments"))
+	}
+	if o.chatTolerance < 0 || o.chatTolerance >= time.Second {
+		errs = append(errs, errors.New("--chat-tolerance must be from 0 to less than 1s"))
 	}
 	if o.trickleAppeals < 0 {
 		errs = append(errs, errors.New("--trickle-appeals must not be negative"))
@@ -229,7 +235,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	tr := newBenchTracker()
-	tg, err := botapitest.NewServer(botapitest.WithLimits(botapitest.TelegramLimits()), botapitest.WithOnSend(tr.observe))
+	limits := botapitest.TelegramLimits()
+	limits.PerChatTolerance = o.chatTolerance
+	env["APPEALBOT_TELEGRAM_CHAT_TOLERANCE"] = o.chatTolerance.String()
+	tg, err := botapitest.NewServer(botapitest.WithLimits(limits), botapitest.WithOnSend(tr.observe))
 	if err != nil {
 		return fmt.Errorf("bench: bot api server: %w", err)
 	}

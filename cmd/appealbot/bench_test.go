@@ -58,12 +58,12 @@ func TestBenchFlags(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-drain-timeout") {
 		t.Fatalf("help: %v\n%s", err, stderr.String())
 	}
-	err = run(t.Context(), []string{"bench", "--appeals", "0", "--hot", "99", "--database-url", "mysql://x"},
+	err = run(t.Context(), []string{"bench", "--appeals", "0", "--hot", "99", "--database-url", "mysql://x", "--chat-tolerance", "1s"},
 		envFunc(nil), &bytes.Buffer{}, &bytes.Buffer{})
 	if exitCode(err, &bytes.Buffer{}) != 2 {
 		t.Fatalf("bad flags: want exit 2, got %v", err)
 	}
-	for _, want := range []string{"--appeals", "--hot", "--database-url"} {
+	for _, want := range []string{"--appeals", "--hot", "--database-url", "--chat-tolerance"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s: %v", want, err)
 		}
