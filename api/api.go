@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -250,8 +251,16 @@ func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // internal logs an unexpected error with a short reference and tells the
-// client only the reference.
+// client only the reference. A database that does not answer is not the
+// client's fault nor a bug: 503 with Retry-After, so that the upstream
+// system hands the appeal in again (the same external id is taken once).
 func (s *server) internal(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, appeal.ErrUnavailable) {
+		s.log.Warn("api: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "database_unavailable", "the database does not answer; try again shortly", "")
+		return
+	}
 	ref := newRef()
 	s.log.Error("api: internal error", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, "internal", "internal error, reference "+ref, "")

@@ -14,6 +14,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the write collides with something already stored.
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: the store did not answer (its server restarting or
+	// out of reach); the same call may succeed later.
+	ErrUnavailable = errors.New("store unavailable")
 )
 
 // Filter selects appeals for a listing, newest first.

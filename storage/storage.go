@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -28,6 +31,8 @@ import (
 var (
 	ErrNotFound = appeal.ErrNotFound
 	ErrConflict = appeal.ErrConflict
+	// ErrUnavailable: the database did not answer; trying later may work.
+	ErrUnavailable = appeal.ErrUnavailable
 )
 
 // Driver names, as Driver reports them.
@@ -218,8 +223,28 @@ func fail(op string, err error) error {
 	case isForeignKeyViolation(err):
 		// A reference to a department, member or appeal that is not there.
 		return fmt.Errorf("storage: %s: %w: %w", op, ErrNotFound, err)
+	case isUnavailable(err):
+		return fmt.Errorf("storage: %s: %w: %w", op, ErrUnavailable, err)
 	}
 	return fmt.Errorf("storage: %s: %w", op, err)
+}
+
+// isUnavailable reports an error that says the database server could not
+// be reached or went away (restarting, failing over, its connection cut),
+// not that the statement was wrong.
+func isUnavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	if e := pq.As(err); e != nil {
+		return e.Code.Class() == "08" || // connection exception
+			e.Code == pqerror.AdminShutdown || e.Code == pqerror.CrashShutdown || e.Code == pqerror.CannotConnectNow
+	}
+	return false
 }
 
 func isUniqueViolation(err error) bool {
