@@ -82,6 +82,11 @@ type DeliveryOptions struct {
 	Lead time.Duration
 	// Observer, when set, hears of every failed call to a network.
 	Observer DeliveryObserver
+	// Life bounds how long the record of a message a network took is
+	// retried while the database does not answer (see record): until Life
+	// ends, however long the outage. Nil: until it lands. A process that
+	// stops while the database is down must end it, or it waits.
+	Life context.Context
 }
 
 // DeliveryObserver hears of every send or edit a network refused or that
@@ -226,6 +231,9 @@ type result struct {
 // taking over from whichever worker delivered before (see takeOver).
 func (d *Deliverer) Run(ctx context.Context) error {
 	d.takeOver(ctx)
+	if ctx.Err() != nil {
+		return nil
+	}
 	t := time.NewTimer(0)
 	defer t.Stop()
 	forget := time.NewTicker(time.Minute)
@@ -277,13 +285,27 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	}
 }
 
-// takeOver makes this worker the one that delivers. The claims of a worker
-// that died would hold its rows until their leases ran out: they are
-// released (only one worker delivers, so no claim is live). What the last
-// minute's deliveries spent of each chat's budget is counted again, and
-// every chat waits one interval first, for sends the last worker had in
-// flight without recording them.
+// takeOver makes this worker the one that delivers. It waits one chat
+// interval first: for sends the last worker had in flight, and for what it
+// is still recording of them (a worker that lost the lease to a database
+// restart records what it sent once the database is back, see persist).
+// The claims of a worker that died would hold its rows until their leases
+// ran out: they are released (only one worker delivers, so no claim is
+// live). What the last minute's deliveries spent of each chat's budget is
+// counted again.
 func (d *Deliverer) takeOver(ctx context.Context) {
+	hold := time.Duration(0)
+	for _, p := range d.pacers {
+		if p.lim.PerChat > 0 {
+			hold = max(hold, p.lim.PerChat+p.margin)
+		}
+	}
+	hold = max(hold, 4*recordRetry)
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(hold):
+	}
 	if n, err := d.store.ReleaseClaims(ctx, appeal.ChatRecipients); err != nil {
 		d.log.Error("delivery: release claims", "err", err)
 	} else if n > 0 {
@@ -301,9 +323,6 @@ func (d *Deliverer) takeOver(ctx context.Context) {
 		for _, r := range recent {
 			k := chatKey{network, r.ChatID}
 			p.sent(r.ChatID, d.isGroup(k), false, r.At)
-		}
-		if p.lim.PerChat > 0 {
-			p.pause("", true, now.Add(p.lim.PerChat+p.margin))
 		}
 	}
 }
@@ -856,9 +875,8 @@ func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, ms
 	for i, it := range items {
 		ds[i] = storage.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}
 	}
-	if err := d.store.RecordSend(ctx, cards, ds); err != nil {
-		d.log.Error("delivery: record send", "chat", chat, "message", msgID, "err", err)
-	}
+	d.persist(ctx, "record send", func() error { return d.store.RecordSend(ctx, cards, ds) },
+		"chat", chat, "message", msgID)
 	var closed []int64
 	for _, it := range items {
 		h := it.h
@@ -876,6 +894,45 @@ func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, ms
 	}
 	return closed
 }
+
+// persist runs write until it succeeds: the record of a message a network
+// took (or refused for good) must land, or a restart, or another instance
+// taking delivery over, would send it again, and later edits would not find
+// the card. While the database does not answer (a restart, a failover) the
+// write is tried again every recordRetry at most, until Life ends; only
+// then is the message left to be sent again, and that is logged.
+func (d *Deliverer) persist(ctx context.Context, op string, write func() error, attrs ...any) {
+	life := d.opts.Life
+	if life == nil {
+		life = context.Background()
+	}
+	wait := 10 * time.Millisecond
+	for tries := 1; ; tries++ {
+		err := write()
+		if err == nil {
+			if tries > 1 {
+				d.log.Info("delivery: "+op+" landed after the database came back", append(attrs, "tries", tries)...)
+			}
+			return
+		}
+		if tries == 1 {
+			d.log.Warn("delivery: "+op+" failed; trying again until the database answers", append(attrs, "err", err)...)
+		}
+		select {
+		case <-life.Done():
+			d.log.Error("delivery: "+op+" given up at shutdown; the message will be sent again", append(attrs, "err", err, "tries", tries)...)
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, recordRetry)
+	}
+}
+
+// recordRetry is the longest wait between two tries of recording a send.
+// A new delivery leader waits longer than this before it releases the
+// previous one's messages (see takeOver), so a record held up by a
+// database restart lands first.
+const recordRetry = 250 * time.Millisecond
 
 // closeRow marks a row whose chats are all settled: failed when none took it.
 func (d *Deliverer) closeRow(ctx context.Context, h *held) {

@@ -179,6 +179,10 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	// have, so that what those wrote still gets delivered.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	// What delivery sent while the database did not answer is recorded
+	// once it does; at shutdown it is tried for ShutdownTimeout at most.
+	life, endLife := context.WithCancel(context.Background())
+	defer endLife()
 	workers := newGroup()
 	workers.Go("callbacks", func() error { return sender.Run(workCtx) })
 	// One instance scans at a time; the stages' unique keys would keep a
@@ -192,7 +196,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
-			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx})
+			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx, Life: life})
 			deliverer.Store(d)
 			defer deliverer.Store(nil)
 			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
@@ -261,6 +265,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 		}
 	}
 	stopWork()
+	defer time.AfterFunc(cfg.ShutdownTimeout, endLife).Stop()
 	if err := workers.Wait(); err != nil {
 		log.Warn("workers", "err", err)
 	}
