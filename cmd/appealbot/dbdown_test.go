@@ -2,14 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,98 +16,6 @@ import (
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
-// tcpProxy stands between the bot and PostgreSQL, so that a test can take
-// the database away as a restart does: every connection cut at once, new
-// ones refused, until it is back on the same address.
-type tcpProxy struct {
-	t      *testing.T
-	target string
-	addr   string
-	mu     sync.Mutex
-	ln     net.Listener // nil while cut
-	conns  map[net.Conn]struct{}
-}
-
-func newTCPProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &tcpProxy{t: t, target: target, addr: ln.Addr().String(), ln: ln, conns: map[net.Conn]struct{}{}}
-	go p.serve(ln)
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *tcpProxy) serve(ln net.Listener) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go p.pipe(c)
-	}
-}
-
-func (p *tcpProxy) pipe(c net.Conn) {
-	up, err := net.Dial("tcp", p.target)
-	if err != nil {
-		c.Close()
-		return
-	}
-	p.mu.Lock()
-	if p.ln == nil {
-		p.mu.Unlock()
-		c.Close()
-		up.Close()
-		return
-	}
-	p.conns[c], p.conns[up] = struct{}{}, struct{}{}
-	p.mu.Unlock()
-	go func() {
-		_, _ = io.Copy(up, c)
-		up.Close()
-	}()
-	_, _ = io.Copy(c, up)
-	c.Close()
-	p.mu.Lock()
-	delete(p.conns, c)
-	delete(p.conns, up)
-	p.mu.Unlock()
-}
-
-// cut resets every connection and stops listening: clients get
-// "connection reset" and then "connection refused".
-func (p *tcpProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		if tc, ok := c.(*net.TCPConn); ok {
-			_ = tc.SetLinger(0)
-		}
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-// restore listens on the same address again.
-func (p *tcpProxy) restore() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Errorf("proxy: listen again on %s: %v", p.addr, err)
-		return
-	}
-	p.ln = ln
-	go p.serve(ln)
-}
-
 // TestDatabaseRestartDuringDelivery: PostgreSQL goes away at the worst
 // moment for delivery, just after Telegram took a card and before the bot
 // could record it, and comes back two seconds later. Meanwhile intake
@@ -120,13 +24,7 @@ func (p *tcpProxy) restore() {
 // twice when it takes delivery over again, later edits find the card, and
 // every appeal accepted before, during and after is shown once.
 func TestDatabaseRestartDuringDelivery(t *testing.T) {
-	direct := storagetest.PostgresURL(t)
-	u, err := url.Parse(direct)
-	if err != nil || u.Port() == "" {
-		t.Fatalf("need a host:port PostgreSQL URL for the proxy, got %q", direct)
-	}
-	proxy := newTCPProxy(t, u.Host)
-	u.Host = proxy.addr
+	outage, through, direct := storagetest.PostgresOutage(t)
 	const group = int64(-7201)
 	setupDepartments(t, direct, 1, func(int) string { return "db" }, func(int) int64 { return group })
 
@@ -136,12 +34,12 @@ func TestDatabaseRestartDuringDelivery(t *testing.T) {
 	tg := botapitest.New(t, botapitest.WithLimits(botapitest.TelegramLimits()), botapitest.WithOnSend(func(m botapitest.Message) {
 		seen.record(m)
 		if armed.CompareAndSwap(true, false) {
-			proxy.cut() // Telegram has the card; its answer is on the way
+			outage.Cut() // Telegram has the card; its answer is on the way
 			close(cut)
 		}
 	}))
 	base, log, _ := startServe(t, map[string]string{
-		"APPEALBOT_DATABASE_URL":     u.String(),
+		"APPEALBOT_DATABASE_URL":     through,
 		"APPEALBOT_DATA_DIR":         t.TempDir(),
 		"APPEALBOT_TELEGRAM_TOKEN":   botapitest.Token,
 		"APPEALBOT_TELEGRAM_API_URL": tg.URL(),
@@ -210,7 +108,7 @@ func TestDatabaseRestartDuringDelivery(t *testing.T) {
 	}
 
 	time.Sleep(2 * time.Second)
-	proxy.restore()
+	outage.Restore()
 	ids := []int64{first, caught}
 	for ext := 3; ext <= 6; ext++ {
 		ids = append(ids, handIn(ext))
