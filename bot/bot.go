@@ -32,6 +32,11 @@ type UpdateStore interface {
 // this can never come again.
 const UpdateMemory = 72 * time.Hour
 
+// UpdateWait is how long an update waits for a database that does not
+// answer before it is dropped (the person sees no reply and can send it
+// again). A database restart takes seconds.
+const UpdateWait = 30 * time.Second
+
 // Bot turns one network's updates into command requests and sends the
 // replies back.
 type Bot struct {
@@ -78,10 +83,25 @@ func (b *Bot) Run(ctx context.Context) error {
 // (after a restart, or twice in a row) is recognised by its id and ignored.
 // The id is recorded before the update is acted on, so a crash in between
 // drops that one command rather than running it twice; the person sees no
-// reply and can send it again.
+// reply and can send it again. While the database does not answer (a
+// restart, a failover) the update waits for it, up to UpdateWait, rather
+// than being dropped.
 func (b *Bot) Handle(ctx context.Context, u Update) {
 	net := b.tr.Network()
 	first, err := b.store.MarkUpdate(ctx, net, u.ID, b.now())
+	for wait, start := 50*time.Millisecond, time.Now(); errors.Is(err, storage.ErrUnavailable) && time.Since(start) < UpdateWait; wait = min(2*wait, time.Second) {
+		if wait == 50*time.Millisecond {
+			b.log.Warn("bot: database unavailable; the update waits for it", "update", u.ID, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		first, err = b.store.MarkUpdate(ctx, net, u.ID, b.now())
+	}
 	if err != nil {
 		b.log.Error("bot: record update", "update", u.ID, "err", err)
 		if u.Kind == UpdateButton {
