@@ -109,11 +109,15 @@ func TestDatabaseRestartDuringDelivery(t *testing.T) {
 
 	time.Sleep(2 * time.Second)
 	outage.Restore()
+	back := time.Now()
 	ids := []int64{first, caught}
 	for ext := 3; ext <= 6; ext++ {
 		ids = append(ids, handIn(ext))
 	}
+	accepted := time.Since(back)
 	waitShown(ids...)
+	t.Logf("database back: four appeals accepted after %v, all shown after %v",
+		accepted.Round(time.Millisecond), time.Since(back).Round(time.Millisecond))
 	// The bot lost its delivery lease with its connection; once it leads
 	// again it releases what it had claimed. Give a resend time to show.
 	switch logged := log.String(); {
