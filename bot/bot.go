@@ -89,18 +89,9 @@ func (b *Bot) Run(ctx context.Context) error {
 func (b *Bot) Handle(ctx context.Context, u Update) {
 	net := b.tr.Network()
 	first, err := b.store.MarkUpdate(ctx, net, u.ID, b.now())
-	for wait, start := 50*time.Millisecond, time.Now(); errors.Is(err, storage.ErrUnavailable) && time.Since(start) < UpdateWait; wait = min(2*wait, time.Second) {
-		if wait == 50*time.Millisecond {
-			b.log.Warn("bot: database unavailable; the update waits for it", "update", u.ID, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		first, err = b.store.MarkUpdate(ctx, net, u.ID, b.now())
+	if errors.Is(err, storage.ErrUnavailable) {
+		b.log.Warn("bot: database unavailable; the update waits for it", "update", u.ID, "err", err)
+		first, err = b.markWhenBack(ctx, u.ID)
 	}
 	if err != nil {
 		b.log.Error("bot: record update", "update", u.ID, "err", err)
@@ -212,4 +203,21 @@ func toButtons(rows [][]commands.Button) [][]Button {
 		out = append(out, r)
 	}
 	return out
+}
+
+// markWhenBack records update id once the database answers again, trying
+// every second at most, for UpdateWait at most.
+func (b *Bot) markWhenBack(ctx context.Context, id string) (first bool, err error) {
+	deadline := time.Now().Add(UpdateWait)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(wait):
+		}
+		first, err = b.store.MarkUpdate(ctx, b.tr.Network(), id, b.now())
+		if !errors.Is(err, storage.ErrUnavailable) || time.Now().After(deadline) {
+			return first, err
+		}
+	}
 }

@@ -286,8 +286,8 @@ func (d *Deliverer) Run(ctx context.Context) error {
 }
 
 // takeOver makes this worker the one that delivers. It waits one chat
-// interval first: for sends the last worker had in flight, and for what it
-// is still recording of them (a worker that lost the lease to a database
+// interval (a second at least) first: for sends the last worker had in
+// flight, and for what it is still recording of them (a worker that lost the lease to a database
 // restart records what it sent once the database is back, see persist).
 // The claims of a worker that died would hold its rows until their leases
 // ran out: they are released (only one worker delivers, so no claim is
@@ -875,7 +875,7 @@ func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, ms
 	for i, it := range items {
 		ds[i] = storage.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}
 	}
-	d.persist(ctx, "record send", func() error { return d.store.RecordSend(ctx, cards, ds) },
+	d.persist("record send", func() error { return d.store.RecordSend(ctx, cards, ds) },
 		"chat", chat, "message", msgID)
 	var closed []int64
 	for _, it := range items {
@@ -901,7 +901,7 @@ func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, ms
 // the card. While the database does not answer (a restart, a failover) the
 // write is tried again every recordRetry at most, until Life ends; only
 // then is the message left to be sent again, and that is logged.
-func (d *Deliverer) persist(ctx context.Context, op string, write func() error, attrs ...any) {
+func (d *Deliverer) persist(op string, write func() error, attrs ...any) {
 	life := d.opts.Life
 	if life == nil {
 		life = context.Background()
