@@ -124,6 +124,13 @@ func room(t *testing.T, owner *mautrix.Client, botID string, others ...*mautrix.
 		_, ok := ms.Joined[id.UserID(botID)]
 		return ok
 	})
+	// The member list can show the join before the room's current state,
+	// against which the server authorises the bot's next event, does: on
+	// a busy machine a send right after was refused as "not in room".
+	eventually(t, "the bot's join is in the room's state", func() bool {
+		var m event.MemberEventContent
+		return owner.StateEvent(ctx, resp.RoomID, event.StateMember, botID, &m) == nil && m.Membership == event.MembershipJoin
+	})
 	return resp.RoomID
 }
 
