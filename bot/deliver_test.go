@@ -383,7 +383,7 @@ func TestChatAtItsLimitKeepsItsDelay(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- f.d.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	// Once delivery has started (it holds every chat for a second first)
+	// Once delivery has started (it waits a second before its first claim)
 	// and the chat's budget is whole again.
 	f.intake(t, "K-warm")
 	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-800)) == 1 }, 10*time.Second)
