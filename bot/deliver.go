@@ -900,7 +900,9 @@ func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, ms
 // taking delivery over, would send it again, and later edits would not find
 // the card. While the database does not answer (a restart, a failover) the
 // write is tried again every recordRetry at most, until Life ends; only
-// then is the message left to be sent again, and that is logged.
+// then is the message left to be sent again, and that is logged. Any other
+// error is tried persistTries times: one that does not pass would hold the
+// chat's queue for ever.
 func (d *Deliverer) persist(op string, write func() error, attrs ...any) {
 	life := d.opts.Life
 	if life == nil {
@@ -915,8 +917,12 @@ func (d *Deliverer) persist(op string, write func() error, attrs ...any) {
 			}
 			return
 		}
+		if !errors.Is(err, storage.ErrUnavailable) && tries >= persistTries {
+			d.log.Error("delivery: "+op+" failed; the message may be sent again", append(attrs, "err", err, "tries", tries)...)
+			return
+		}
 		if tries == 1 {
-			d.log.Warn("delivery: "+op+" failed; trying again until the database answers", append(attrs, "err", err)...)
+			d.log.Warn("delivery: "+op+" failed; trying again", append(attrs, "err", err)...)
 		}
 		select {
 		case <-life.Done():
@@ -933,6 +939,10 @@ func (d *Deliverer) persist(op string, write func() error, attrs ...any) {
 // previous one's messages (see takeOver), so a record held up by a
 // database restart lands first.
 const recordRetry = 250 * time.Millisecond
+
+// persistTries is how often a record that failed for another reason than
+// an unavailable database is tried.
+const persistTries = 5
 
 // closeRow marks a row whose chats are all settled: failed when none took it.
 func (d *Deliverer) closeRow(ctx context.Context, h *held) {
