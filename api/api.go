@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB).
@@ -42,7 +41,7 @@ type Pinger interface {
 
 // Callbacks lists the delivery state of an appeal's answer callbacks.
 type Callbacks interface {
-	OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]storage.OutboxMessage, error)
+	OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]appeal.OutboxMessage, error)
 }
 
 // Options configure the handler.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/commands"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // Commands is what the bot needs from the command layer.
@@ -20,7 +19,7 @@ type Commands interface {
 // UpdateStore is what update handling needs from storage.
 type UpdateStore interface {
 	MarkUpdate(ctx context.Context, network, updateID string, at time.Time) (bool, error)
-	CardByMessage(ctx context.Context, network, chatID, messageID string) (storage.Card, error)
+	CardByMessage(ctx context.Context, network, chatID, messageID string) (appeal.Card, error)
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	SaveMember(ctx context.Context, m appeal.Member) (appeal.Member, error)
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
@@ -89,7 +88,7 @@ func (b *Bot) Run(ctx context.Context) error {
 func (b *Bot) Handle(ctx context.Context, u Update) {
 	net := b.tr.Network()
 	first, err := b.store.MarkUpdate(ctx, net, u.ID, b.now())
-	if errors.Is(err, storage.ErrUnavailable) {
+	if errors.Is(err, appeal.ErrUnavailable) {
 		b.log.Warn("bot: database unavailable; the update waits for it", "update", u.ID, "err", err)
 		first, err = b.markWhenBack(ctx, u.ID)
 	}
@@ -116,7 +115,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 		b.answer(ctx, u, b.cmds.Handle(ctx, b.request(u, cmd, args, true)))
 	case UpdateReply:
 		card, err := b.store.CardByMessage(ctx, net, u.Chat.ChatID, u.ReplyTo)
-		if errors.Is(err, storage.ErrNotFound) {
+		if errors.Is(err, appeal.ErrNotFound) {
 			return // a reply to some other message of the bot's: not an answer
 		}
 		if err != nil {
@@ -216,7 +215,7 @@ func (b *Bot) markWhenBack(ctx context.Context, id string) (first bool, err erro
 		case <-time.After(wait):
 		}
 		first, err = b.store.MarkUpdate(ctx, b.tr.Network(), id, b.now())
-		if !errors.Is(err, storage.ErrUnavailable) || time.Now().After(deadline) {
+		if !errors.Is(err, appeal.ErrUnavailable) || time.Now().After(deadline) {
 			return first, err
 		}
 	}

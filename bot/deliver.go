@@ -15,29 +15,28 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/commands"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // OutboxStore is what delivery needs from storage.
 type OutboxStore interface {
-	ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, limit int, lease time.Duration) ([]storage.OutboxMessage, error)
+	ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, limit int, lease time.Duration) ([]appeal.OutboxMessage, error)
 	NextOutboxDue(ctx context.Context, kinds []appeal.RecipientKind) (time.Time, bool, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
 	MarkFailed(ctx context.Context, id int64, at time.Time, reason string) error
-	MarkDelivered(ctx context.Context, d storage.Delivery) error
-	Deliveries(ctx context.Context, outboxID int64) ([]storage.Delivery, error)
+	MarkDelivered(ctx context.Context, d appeal.Delivery) error
+	Deliveries(ctx context.Context, outboxID int64) ([]appeal.Delivery, error)
 	EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal.Message) error
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	ChatBindings(ctx context.Context, purpose appeal.ChatPurpose, department string) ([]appeal.ChatBinding, error)
 	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
 	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)
-	Cards(ctx context.Context, id appeal.ID) ([]storage.Card, error)
-	CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]storage.Card, error)
-	SaveCard(ctx context.Context, c storage.Card) error
-	RecordSend(ctx context.Context, cards []storage.Card, deliveries []storage.Delivery) error
+	Cards(ctx context.Context, id appeal.ID) ([]appeal.Card, error)
+	CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]appeal.Card, error)
+	SaveCard(ctx context.Context, c appeal.Card) error
+	RecordSend(ctx context.Context, cards []appeal.Card, deliveries []appeal.Delivery) error
 	ReleaseClaims(ctx context.Context, kinds []appeal.RecipientKind) (int64, error)
-	RecentDeliveries(ctx context.Context, network string, since time.Time) ([]storage.Delivery, error)
+	RecentDeliveries(ctx context.Context, network string, since time.Time) ([]appeal.Delivery, error)
 }
 
 // Renderer turns outbox messages into text for one reader.
@@ -177,7 +176,7 @@ type chatKey struct{ network, chat string }
 // held is an outbox row in memory, with the chats it still has to reach.
 // Senders settle its chats concurrently, hence mu.
 type held struct {
-	row      storage.OutboxMessage
+	row      appeal.OutboxMessage
 	targets  int
 	mu       sync.Mutex
 	pending  int
@@ -384,7 +383,7 @@ func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	var fresh []storage.OutboxMessage
+	var fresh []appeal.OutboxMessage
 	var cardIDs []appeal.ID
 	for _, r := range rows {
 		if _, ok := d.held[r.ID]; ok {
@@ -409,7 +408,7 @@ func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
 // expansion caches what expanding one claimed batch reads.
 type expansion struct {
 	binds map[bindKey][]appeal.ChatBinding
-	cards map[appeal.ID][]storage.Card
+	cards map[appeal.ID][]appeal.Card
 }
 
 type bindKey struct {
@@ -486,12 +485,12 @@ func (d *Deliverer) targets(ctx context.Context, m appeal.Message, c *expansion)
 }
 
 // add expands a claimed row into one item per chat it has yet to reach.
-func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage, c *expansion) {
+func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, c *expansion) {
 	h := &held{row: r}
 	d.held[r.ID] = h
 	log := d.log.With("outbox", r.ID, "kind", r.Kind, "appeal", r.AppealID)
 	ts, err := d.targets(ctx, r.Message, c)
-	var done []storage.Delivery
+	var done []appeal.Delivery
 	if err == nil && r.Attempts > 1 {
 		// Only a row claimed before can have reached some of its chats.
 		done, err = d.store.Deliveries(ctx, r.ID)
@@ -534,7 +533,7 @@ func (d *Deliverer) add(ctx context.Context, r storage.OutboxMessage, c *expansi
 	}
 }
 
-func delivered(done []storage.Delivery, t target) bool {
+func delivered(done []appeal.Delivery, t target) bool {
 	for _, x := range done {
 		if x.Network == t.network && x.ChatID == t.chat && x.TopicID == t.topic {
 			return true
@@ -668,7 +667,7 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	// (it was recorded before this job began). It is read while the
 	// message renders.
 	type cardsRead struct {
-		cards []storage.Card
+		cards []appeal.Card
 		err   error
 	}
 	var standing chan cardsRead
@@ -769,10 +768,10 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 		}
 		return d.failed(ctx, j, err)
 	}
-	var cards []storage.Card
+	var cards []appeal.Card
 	if first.card() && editID == "" {
 		for _, it := range j.items[:consumed] {
-			cards = append(cards, storage.Card{AppealID: it.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
+			cards = append(cards, appeal.Card{AppealID: it.h.row.AppealID, Network: j.q.key.network, ChatID: chat.ChatID,
 				TopicID: chat.TopicID, MessageID: id, Digest: j.digest})
 		}
 	}
@@ -870,10 +869,10 @@ func isGone(e *Error) bool {
 // then it closes the rows whose chats are all settled and returns them.
 // Should the write fail, the rows stay pending and go out again later: a
 // duplicate, never a loss.
-func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, msgID, failure string, cards []storage.Card) []int64 {
-	ds := make([]storage.Delivery, len(items))
+func (d *Deliverer) record(ctx context.Context, items []*item, network, chat, msgID, failure string, cards []appeal.Card) []int64 {
+	ds := make([]appeal.Delivery, len(items))
 	for i, it := range items {
-		ds[i] = storage.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}
+		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: d.now()}
 	}
 	d.persist("record send", func() error { return d.store.RecordSend(ctx, cards, ds) },
 		"chat", chat, "message", msgID)
@@ -917,7 +916,7 @@ func (d *Deliverer) persist(op string, write func() error, attrs ...any) {
 			}
 			return
 		}
-		if !errors.Is(err, storage.ErrUnavailable) && tries >= persistTries {
+		if !errors.Is(err, appeal.ErrUnavailable) && tries >= persistTries {
 			d.log.Error("delivery: "+op+" failed; the message may be sent again", append(attrs, "err", err, "tries", tries)...)
 			return
 		}
@@ -1028,7 +1027,7 @@ func (d *Deliverer) settle(ctx context.Context, r result) {
 
 // report tells the dispatch chat, once an hour per chat, that a chat
 // refuses messages for good. A report that fails is not reported again.
-func (d *Deliverer) report(ctx context.Context, k chatKey, row storage.OutboxMessage, reason string) {
+func (d *Deliverer) report(ctx context.Context, k chatKey, row appeal.OutboxMessage, reason string) {
 	if row.Kind == appeal.MsgDeliveryFailed {
 		return
 	}

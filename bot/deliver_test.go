@@ -102,7 +102,7 @@ func (f *fixture) run(t *testing.T) int {
 	return n
 }
 
-func (f *fixture) cardRow(t *testing.T, id appeal.ID) storage.OutboxMessage {
+func (f *fixture) cardRow(t *testing.T, id appeal.ID) appeal.OutboxMessage {
 	t.Helper()
 	rows, err := f.store.OutboxFor(t.Context(), id, appeal.ToDepartment)
 	if err != nil || len(rows) == 0 {
@@ -133,7 +133,7 @@ func TestDeliveryEditsTheCardInPlace(t *testing.T) {
 	if sent := f.tg.Messages(-100); len(sent) != 1 || !strings.Contains(sent[0].Plain, "claimed") {
 		t.Fatalf("want one card, edited to claimed: %+v", sent)
 	}
-	if got := f.cardRow(t, a.ID); got.State != storage.OutboxSent {
+	if got := f.cardRow(t, a.ID); got.State != appeal.OutboxSent {
 		t.Fatalf("not-modified edit: row %+v", got)
 	}
 }
@@ -144,7 +144,7 @@ func TestDeliveryRetriesServerErrorsAndHonoursRetryAfter(t *testing.T) {
 	a := f.intake(t, "A")
 	f.run(t)
 	row := f.cardRow(t, a.ID)
-	if row.State != storage.OutboxPending || row.Attempts != 1 || !row.NextAttemptAt.After(f.clk.now()) || row.LastError == "" {
+	if row.State != appeal.OutboxPending || row.Attempts != 1 || !row.NextAttemptAt.After(f.clk.now()) || row.LastError == "" {
 		t.Fatalf("after a 502: %+v", row)
 	}
 	if f.run(t) != 0 {
@@ -154,7 +154,7 @@ func TestDeliveryRetriesServerErrorsAndHonoursRetryAfter(t *testing.T) {
 	f.tg.FailNext("sendMessage", 1, 429, "Too Many Requests: retry after 7", 7)
 	f.run(t)
 	row = f.cardRow(t, a.ID)
-	if want := f.clk.now().Add(7 * time.Second); !row.NextAttemptAt.Equal(want) || row.State != storage.OutboxPending {
+	if want := f.clk.now().Add(7 * time.Second); !row.NextAttemptAt.Equal(want) || row.State != appeal.OutboxPending {
 		t.Fatalf("after a 429 with retry_after 7: next attempt %v, want %v", row.NextAttemptAt, want)
 	}
 	f.clk.add(6 * time.Second)
@@ -163,7 +163,7 @@ func TestDeliveryRetriesServerErrorsAndHonoursRetryAfter(t *testing.T) {
 	}
 	f.clk.add(time.Second)
 	f.run(t)
-	if row = f.cardRow(t, a.ID); row.State != storage.OutboxSent || len(f.tg.Messages(-100)) != 1 {
+	if row = f.cardRow(t, a.ID); row.State != appeal.OutboxSent || len(f.tg.Messages(-100)) != 1 {
 		t.Fatalf("after the waits: %+v, %d messages", row, len(f.tg.Messages(-100)))
 	}
 }
@@ -173,7 +173,7 @@ func TestDeliveryToAKickedBotFailsForThatChatOnly(t *testing.T) {
 	f.tg.KickFrom(-200)
 	a := f.intake(t, "A")
 	f.run(t)
-	if row := f.cardRow(t, a.ID); row.State != storage.OutboxSent {
+	if row := f.cardRow(t, a.ID); row.State != appeal.OutboxSent {
 		t.Fatalf("one chat got it, so the row is sent: %+v", row)
 	}
 	if len(f.tg.Messages(-100)) != 1 || len(f.tg.Messages(-200)) != 0 {
@@ -185,7 +185,7 @@ func TestDeliveryToAKickedBotFailsForThatChatOnly(t *testing.T) {
 	b := g.intake(t, "B")
 	g.run(t)
 	row := g.cardRow(t, b.ID)
-	if row.State != storage.OutboxFailed || !strings.Contains(row.LastError, "kicked") {
+	if row.State != appeal.OutboxFailed || !strings.Contains(row.LastError, "kicked") {
 		t.Fatalf("the only chat refuses: %+v", row)
 	}
 	if g.run(t) != 0 {
@@ -199,7 +199,7 @@ func TestDeliveryFollowsAGroupThatBecameASupergroup(t *testing.T) {
 	a := f.intake(t, "A")
 	f.run(t) // refused: the chat moved
 	f.run(t) // sent to the new id
-	if row := f.cardRow(t, a.ID); row.State != storage.OutboxSent || len(f.tg.Messages(-1000400)) != 1 {
+	if row := f.cardRow(t, a.ID); row.State != appeal.OutboxSent || len(f.tg.Messages(-1000400)) != 1 {
 		t.Fatalf("row %+v, %d messages in the supergroup", row, len(f.tg.Messages(-1000400)))
 	}
 	bs, _ := f.store.ChatBindings(t.Context(), appeal.ChatDepartment, "water")

@@ -131,7 +131,7 @@ func TestDigestNowQueuesTextAndChartToTheChatOncePerMinute(t *testing.T) {
 	if rep := e.do(rAdmin, roadsChat, "digest now roads"); isError(rep) {
 		t.Fatalf("digest a minute later: %s", rep.HTML)
 	}
-	var msgs []storage.OutboxMessage
+	var msgs []appeal.OutboxMessage
 	all, err := e.store.Outbox(ctx, 500)
 	if err != nil {
 		t.Fatal(err)

@@ -20,13 +20,12 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // Store is what the scrape reads.
 type Store interface {
-	MetricCounts(ctx context.Context, now time.Time) (storage.MetricCounts, error)
-	EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]storage.EventCount, error)
+	MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error)
+	EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]appeal.EventCount, error)
 	SettledEventID(ctx context.Context, after int64, before time.Time) (int64, error)
 }
 
@@ -254,7 +253,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	now := c.now()
 	events, err := c.eventCounts(ctx, now)
-	var counts storage.MetricCounts
+	var counts appeal.MetricCounts
 	if err == nil {
 		counts, err = c.store.MetricCounts(ctx, now)
 	}

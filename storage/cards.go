@@ -12,20 +12,6 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 )
 
-// Card is the message that shows an appeal in a chat (and topic). The bot
-// keeps one per appeal and chat and edits it as the appeal changes.
-type Card struct {
-	AppealID appeal.ID
-	Network  string
-	ChatID   string
-	// TopicID is "" outside forum topics.
-	TopicID   string
-	MessageID string
-	// Digest marks a message that shows several new appeals at once: a
-	// change to the appeal posts a card of its own rather than edit it.
-	Digest bool
-}
-
 const cardColumns = `appeal_id, network, chat_id, topic_id, message_id, digest`
 
 type cardRow struct {
@@ -37,8 +23,8 @@ type cardRow struct {
 	Digest    bool   `db:"digest"`
 }
 
-func (r cardRow) card() Card {
-	return Card{AppealID: appeal.ID(r.AppealID), Network: r.Network, ChatID: r.ChatID,
+func (r cardRow) card() appeal.Card {
+	return appeal.Card{AppealID: appeal.ID(r.AppealID), Network: r.Network, ChatID: r.ChatID,
 		TopicID: r.TopicID, MessageID: r.MessageID, Digest: r.Digest}
 }
 
@@ -46,7 +32,7 @@ func (r cardRow) card() Card {
 // again, as when the card is posted anew, replaces its message id and
 // digest mark.
 // ErrNotFound when the appeal does not exist.
-func (s *Store) SaveCard(ctx context.Context, c Card) error {
+func (s *Store) SaveCard(ctx context.Context, c appeal.Card) error {
 	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO cards
 		(appeal_id, network, chat_id, topic_id, message_id, digest, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, `+s.nowSQL+`, `+s.nowSQL+`)
@@ -59,13 +45,13 @@ func (s *Store) SaveCard(ctx context.Context, c Card) error {
 }
 
 // Cards returns the cards of appeal id, ordered by network, chat and topic.
-func (s *Store) Cards(ctx context.Context, id appeal.ID) ([]Card, error) {
+func (s *Store) Cards(ctx context.Context, id appeal.ID) ([]appeal.Card, error) {
 	var rows []cardRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+cardColumns+` FROM cards
 		WHERE appeal_id = ? ORDER BY network, chat_id, topic_id`), int64(id)); err != nil {
 		return nil, fail(fmt.Sprintf("cards of appeal %d", id), err)
 	}
-	out := make([]Card, 0, len(rows))
+	out := make([]appeal.Card, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.card())
 	}
@@ -74,14 +60,14 @@ func (s *Store) Cards(ctx context.Context, id appeal.ID) ([]Card, error) {
 
 // CardByMessage returns the card that a chat message is, for a button
 // pressed under it; ErrNotFound when the message is no card.
-func (s *Store) CardByMessage(ctx context.Context, network, chatID, messageID string) (Card, error) {
+func (s *Store) CardByMessage(ctx context.Context, network, chatID, messageID string) (appeal.Card, error) {
 	var r cardRow
 	// Message ids are unique within a chat; should two cards claim one all
 	// the same, the one saved last is the message's.
 	if err := s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT `+cardColumns+` FROM cards
 		WHERE network = ? AND chat_id = ? AND message_id = ?
 		ORDER BY updated_at DESC, appeal_id DESC LIMIT 1`), network, chatID, messageID); err != nil {
-		return Card{}, fail(fmt.Sprintf("card of message %s/%s/%s", network, chatID, messageID), err)
+		return appeal.Card{}, fail(fmt.Sprintf("card of message %s/%s/%s", network, chatID, messageID), err)
 	}
 	return r.card(), nil
 }
@@ -158,8 +144,8 @@ func (s *Store) ChatLanguage(ctx context.Context, network, chatID string) (strin
 
 // CardsOf returns the cards of several appeals at once, by appeal: the
 // deliverer reads them for a whole claimed batch in one query.
-func (s *Store) CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]Card, error) {
-	out := make(map[appeal.ID][]Card, len(ids))
+func (s *Store) CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]appeal.Card, error) {
+	out := make(map[appeal.ID][]appeal.Card, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}

@@ -25,7 +25,7 @@ import (
 // row with MarkSent, MarkRetry or MarkFailed. If it never does (it crashed),
 // the row comes due again when the lease runs out, and another claimer sends
 // it: delivery is at least once, so the lease must well exceed a send.
-func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, n int, lease time.Duration) ([]OutboxMessage, error) {
+func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, n int, lease time.Duration) ([]appeal.OutboxMessage, error) {
 	const op = "claim outbox"
 	if lease <= 0 {
 		return nil, fail(op, fmt.Errorf("lease %v is not positive", lease))
@@ -92,7 +92,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, n
 // database's clock). Marking a sent message again changes nothing; a failed
 // one is ErrConflict.
 func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return s.settle(ctx, fmt.Sprintf("mark outbox %d sent", id), id, OutboxSent,
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d sent", id), id, appeal.OutboxSent,
 		`state = 'sent', sent_at = COALESCE(?, `+s.nowSQL+`)`, tm(at))
 }
 
@@ -109,7 +109,7 @@ func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 // database's clock), with reason as its last error. Marking a failed message
 // again changes nothing; a sent one is ErrConflict.
 func (s *Store) MarkFailed(ctx context.Context, id int64, at time.Time, reason string) error {
-	return s.settle(ctx, fmt.Sprintf("mark outbox %d failed", id), id, OutboxFailed,
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d failed", id), id, appeal.OutboxFailed,
 		`state = 'failed', failed_at = COALESCE(?, `+s.nowSQL+`), last_error = ?`, tm(at), reason)
 }
 
@@ -142,7 +142,7 @@ func (s *Store) settle(ctx context.Context, op string, id int64, done, set strin
 // OutboxFor returns the messages of appeal id for recipients of kind, in any
 // state, oldest first: for ToUpstream, the history of its callbacks.
 // ErrNotFound when the appeal does not exist.
-func (s *Store) OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]OutboxMessage, error) {
+func (s *Store) OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]appeal.OutboxMessage, error) {
 	op := fmt.Sprintf("%s outbox of appeal %d", kind, id)
 	var rows []outboxRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+outboxColumns+` FROM outbox
@@ -200,22 +200,10 @@ func kindArgs(kinds []appeal.RecipientKind) ([]string, error) {
 	return ks, nil
 }
 
-// Delivery records that an outbox message reached one chat (and topic), so
-// that a retry of the message skips that chat.
-type Delivery struct {
-	OutboxID int64
-	Network  string
-	ChatID   string
-	// TopicID is "" outside forum topics.
-	TopicID   string
-	MessageID string
-	At        time.Time
-}
-
 // MarkDelivered records d; a zero d.At takes the database's clock. Recording
 // a delivery again changes nothing, the first record stands. ErrNotFound
 // when the outbox message does not exist.
-func (s *Store) MarkDelivered(ctx context.Context, d Delivery) error {
+func (s *Store) MarkDelivered(ctx context.Context, d appeal.Delivery) error {
 	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO outbox_deliveries
 		(outbox_id, network, chat_id, topic_id, message_id, delivered_at)
 		VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`))
@@ -228,7 +216,7 @@ func (s *Store) MarkDelivered(ctx context.Context, d Delivery) error {
 
 // Deliveries returns the chats outbox message outboxID has reached, in the
 // order it reached them.
-func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]Delivery, error) {
+func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]appeal.Delivery, error) {
 	var rows []struct {
 		OutboxID    int64  `db:"outbox_id"`
 		Network     string `db:"network"`
@@ -242,9 +230,9 @@ func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]Delivery, err
 		ORDER BY delivered_at, network, chat_id, topic_id`), outboxID); err != nil {
 		return nil, fail(fmt.Sprintf("deliveries of outbox %d", outboxID), err)
 	}
-	out := make([]Delivery, 0, len(rows))
+	out := make([]appeal.Delivery, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, Delivery{OutboxID: r.OutboxID, Network: r.Network, ChatID: r.ChatID,
+		out = append(out, appeal.Delivery{OutboxID: r.OutboxID, Network: r.Network, ChatID: r.ChatID,
 			TopicID: r.TopicID, MessageID: r.MessageID, At: r.DeliveredAt.Time})
 	}
 	return out, nil
@@ -279,7 +267,7 @@ func (s *Store) ReleaseClaims(ctx context.Context, kinds []appeal.RecipientKind)
 // RecordSend records in one transaction what one sent message did: the
 // cards it posted and the chats it reached. One commit keeps the window in
 // which a crash makes a message go out twice as short as it can be.
-func (s *Store) RecordSend(ctx context.Context, cards []Card, deliveries []Delivery) error {
+func (s *Store) RecordSend(ctx context.Context, cards []appeal.Card, deliveries []appeal.Delivery) error {
 	const op = "record send"
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, c := range cards {
@@ -312,7 +300,7 @@ func (s *Store) RecordSend(ctx context.Context, cards []Card, deliveries []Deliv
 // RecentDeliveries returns the messages delivered to chats of network since
 // since, one per message (a digest reaches one chat for many rows): a new
 // delivery leader learns from them what its budgets have spent already.
-func (s *Store) RecentDeliveries(ctx context.Context, network string, since time.Time) ([]Delivery, error) {
+func (s *Store) RecentDeliveries(ctx context.Context, network string, since time.Time) ([]appeal.Delivery, error) {
 	var rows []struct {
 		ChatID    string `db:"chat_id"`
 		MessageID string `db:"message_id"`
@@ -323,9 +311,9 @@ func (s *Store) RecentDeliveries(ctx context.Context, network string, since time
 		GROUP BY chat_id, message_id ORDER BY delivered_at`), network, tm(since)); err != nil {
 		return nil, fail("recent deliveries", err)
 	}
-	out := make([]Delivery, 0, len(rows))
+	out := make([]appeal.Delivery, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, Delivery{Network: network, ChatID: r.ChatID, MessageID: r.MessageID, At: r.At.Time})
+		out = append(out, appeal.Delivery{Network: network, ChatID: r.ChatID, MessageID: r.MessageID, At: r.At.Time})
 	}
 	return out, nil
 }

@@ -53,7 +53,7 @@ func enqueue(t *testing.T, s *storage.Store, ext string, at time.Time, msgs ...a
 	return stored
 }
 
-func outboxFor(t *testing.T, s *storage.Store, id appeal.ID, kind appeal.RecipientKind) []storage.OutboxMessage {
+func outboxFor(t *testing.T, s *storage.Store, id appeal.ID, kind appeal.RecipientKind) []appeal.OutboxMessage {
 	t.Helper()
 	out, err := s.OutboxFor(context.Background(), id, kind)
 	if err != nil {
@@ -62,7 +62,7 @@ func outboxFor(t *testing.T, s *storage.Store, id appeal.ID, kind appeal.Recipie
 	return out
 }
 
-func ids(ms []storage.OutboxMessage) []int64 {
+func ids(ms []appeal.OutboxMessage) []int64 {
 	out := []int64{}
 	for _, m := range ms {
 		out = append(out, m.ID)
@@ -82,13 +82,13 @@ func TestCards(t *testing.T) {
 		ctx := context.Background()
 		a := create(t, s, intake("card-a"), nil)
 		b := create(t, s, intake("card-b"), nil)
-		save := func(c storage.Card) {
+		save := func(c appeal.Card) {
 			t.Helper()
 			if err := s.SaveCard(ctx, c); err != nil {
 				t.Fatalf("SaveCard(%+v): %v", c, err)
 			}
 		}
-		cards := func(id appeal.ID) []storage.Card {
+		cards := func(id appeal.ID) []appeal.Card {
 			t.Helper()
 			cs, err := s.Cards(ctx, id)
 			if err != nil {
@@ -96,17 +96,17 @@ func TestCards(t *testing.T) {
 			}
 			return cs
 		}
-		byMessage := func(chat, msg string) (storage.Card, error) {
+		byMessage := func(chat, msg string) (appeal.Card, error) {
 			return s.CardByMessage(ctx, "telegram", chat, msg)
 		}
-		inTopic := storage.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", TopicID: "5", MessageID: "11"}
-		inChat := storage.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", MessageID: "10"}
-		other := storage.Card{AppealID: b.ID, Network: "telegram", ChatID: "-100", MessageID: "12"}
+		inTopic := appeal.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", TopicID: "5", MessageID: "11"}
+		inChat := appeal.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", MessageID: "10"}
+		other := appeal.Card{AppealID: b.ID, Network: "telegram", ChatID: "-100", MessageID: "12"}
 		save(inTopic)
 		save(inChat)
 		save(other)
-		same(t, "Cards", cards(a.ID), []storage.Card{inChat, inTopic})
-		same(t, "Cards of another appeal", cards(b.ID), []storage.Card{other})
+		same(t, "Cards", cards(a.ID), []appeal.Card{inChat, inTopic})
+		same(t, "Cards of another appeal", cards(b.ID), []appeal.Card{other})
 		c, err := byMessage("-100", "11")
 		if err != nil {
 			t.Fatal(err)
@@ -116,7 +116,7 @@ func TestCards(t *testing.T) {
 		// The card is posted anew: the new message replaces the old.
 		inChat.MessageID = "20"
 		save(inChat)
-		same(t, "Cards after a re-post", cards(a.ID), []storage.Card{inChat, inTopic})
+		same(t, "Cards after a re-post", cards(a.ID), []appeal.Card{inChat, inTopic})
 		if c, err := byMessage("-100", "20"); err != nil || c != inChat {
 			t.Errorf("CardByMessage of the new message: %+v, %v", c, err)
 		}
@@ -127,9 +127,9 @@ func TestCards(t *testing.T) {
 		_, err = s.CardByMessage(ctx, "matrix", "-100", "11")
 		isNotFound(t, "CardByMessage on another network", err)
 
-		isNotFound(t, "SaveCard of a missing appeal", s.SaveCard(ctx, storage.Card{
+		isNotFound(t, "SaveCard of a missing appeal", s.SaveCard(ctx, appeal.Card{
 			AppealID: 424242, Network: "telegram", ChatID: "-100", MessageID: "1"}))
-		same(t, "Cards of a missing appeal", cards(424242), []storage.Card{})
+		same(t, "Cards of a missing appeal", cards(424242), []appeal.Card{})
 	})
 }
 
@@ -151,11 +151,11 @@ func TestMigrateChatMovesEverything(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		card := func(id appeal.ID, chat, msg string) storage.Card {
-			return storage.Card{AppealID: id, Network: "telegram", ChatID: chat, MessageID: msg}
+		card := func(id appeal.ID, chat, msg string) appeal.Card {
+			return appeal.Card{AppealID: id, Network: "telegram", ChatID: chat, MessageID: msg}
 		}
-		delivery := func(id int64, chat, msg string) storage.Delivery {
-			return storage.Delivery{OutboxID: id, Network: "telegram", ChatID: chat, MessageID: msg, At: t0}
+		delivery := func(id int64, chat, msg string) appeal.Delivery {
+			return appeal.Delivery{OutboxID: id, Network: "telegram", ChatID: chat, MessageID: msg, At: t0}
 		}
 		// a is only in the old chat; b is in both, as when the bot posted
 		// to the supergroup before it learnt of the migration.
@@ -167,7 +167,7 @@ func TestMigrateChatMovesEverything(t *testing.T) {
 		must(s.MarkDelivered(ctx, delivery(outB, "-100", "11")))
 		must(s.MarkDelivered(ctx, delivery(outB, "-1001", "99")))
 		// The same chat id on another network is another chat.
-		matrix := storage.Card{AppealID: a.ID, Network: "matrix", ChatID: "-100", MessageID: "m1"}
+		matrix := appeal.Card{AppealID: a.ID, Network: "matrix", ChatID: "-100", MessageID: "m1"}
 		must(s.SaveCard(ctx, matrix))
 		must(s.SetChatLanguage(ctx, "matrix", "-100", "de"))
 
@@ -196,8 +196,8 @@ func TestMigrateChatMovesEverything(t *testing.T) {
 		must(s.MigrateChat(ctx, "telegram", "-100", "-1001"))
 		binding.ChatID = "-1001"
 		want := fmt.Sprintf("cards a %+v\ncards b %+v\ndeliveries a %+v\ndeliveries b %+v\nbindings %+v\nlanguages%s",
-			[]storage.Card{matrix, card(a.ID, "-1001", "10")}, []storage.Card{card(b.ID, "-1001", "99")},
-			[]storage.Delivery{delivery(outA, "-1001", "10")}, []storage.Delivery{delivery(outB, "-1001", "99")},
+			[]appeal.Card{matrix, card(a.ID, "-1001", "10")}, []appeal.Card{card(b.ID, "-1001", "99")},
+			[]appeal.Delivery{delivery(outA, "-1001", "10")}, []appeal.Delivery{delivery(outB, "-1001", "99")},
 			[]appeal.ChatBinding{binding}, ` telegram/-100="" telegram/-1001="ru" matrix/-100="de"`)
 		if got := snapshot(); got != want {
 			t.Errorf("after MigrateChat:\n%s\nwant\n%s", got, want)
@@ -325,7 +325,7 @@ func TestClaimOutbox(t *testing.T) {
 		ctx := context.Background()
 		chats := appeal.ChatRecipients
 		upstream := []appeal.RecipientKind{appeal.ToUpstream}
-		claim := func(kinds []appeal.RecipientKind, now time.Time, n int, lease time.Duration) []storage.OutboxMessage {
+		claim := func(kinds []appeal.RecipientKind, now time.Time, n int, lease time.Duration) []appeal.OutboxMessage {
 			t.Helper()
 			ms, err := s.ClaimOutbox(ctx, kinds, now, n, lease)
 			if err != nil {
@@ -368,10 +368,10 @@ func TestClaimOutbox(t *testing.T) {
 
 		now, lease := t0.Add(5*time.Minute), time.Minute
 		got := claim(chats, now, 1, lease)
-		same(t, "first claim", got, []storage.OutboxMessage{{
+		same(t, "first claim", got, []appeal.OutboxMessage{{
 			ID: card1.ID, CreatedAt: t0,
 			Message: appeal.Message{Kind: appeal.MsgCard, To: appeal.Recipient{Kind: appeal.ToDepartment, Ref: "roads"}, AppealID: a1.ID},
-			State:   storage.OutboxPending, Attempts: 1, NextAttemptAt: t0, ClaimedUntil: now.Add(lease),
+			State:   appeal.OutboxPending, Attempts: 1, NextAttemptAt: t0, ClaimedUntil: now.Add(lease),
 		}})
 		// card1 is leased, card3 not due yet, callbacks are not chats'.
 		same(t, "second claim", ids(claim(chats, now, 10, lease)), []int64{card2.ID})
@@ -404,7 +404,7 @@ func TestClaimOutbox(t *testing.T) {
 		isConflict(t, "MarkRetry of a sent message", s.MarkRetry(ctx, card1.ID, now, "late"))
 		isConflict(t, "MarkFailed of a sent message", s.MarkFailed(ctx, card1.ID, now, "late"))
 		m := outboxFor(t, s, a1.ID, appeal.ToDepartment)[0]
-		if m.State != storage.OutboxSent || !m.SentAt.Equal(sentAt) || m.Attempts != 2 || m.LastError != "" {
+		if m.State != appeal.OutboxSent || !m.SentAt.Equal(sentAt) || m.Attempts != 2 || m.LastError != "" {
 			t.Errorf("after MarkSent: %+v", m)
 		}
 
@@ -412,7 +412,7 @@ func TestClaimOutbox(t *testing.T) {
 		retryAt := t0.Add(20 * time.Minute)
 		must(s.MarkRetry(ctx, card2.ID, retryAt, "429: retry after 840"))
 		m = outboxFor(t, s, a2.ID, appeal.ToDispatch)[0]
-		if m.State != storage.OutboxPending || !m.NextAttemptAt.Equal(retryAt) || m.LastError != "429: retry after 840" || m.Attempts != 2 {
+		if m.State != appeal.OutboxPending || !m.NextAttemptAt.Equal(retryAt) || m.LastError != "429: retry after 840" || m.Attempts != 2 {
 			t.Errorf("after MarkRetry: %+v", m)
 		}
 		nextDue(chats, t0.Add(10*time.Minute)) // card3
@@ -429,7 +429,7 @@ func TestClaimOutbox(t *testing.T) {
 		isConflict(t, "MarkSent of a failed message", s.MarkSent(ctx, card2.ID, retryAt))
 		isConflict(t, "MarkRetry of a failed message", s.MarkRetry(ctx, card2.ID, retryAt, "x"))
 		m = outboxFor(t, s, a2.ID, appeal.ToDispatch)[0]
-		if m.State != storage.OutboxFailed || !m.FailedAt.Equal(retryAt) || m.LastError != "403: bot was kicked" || !m.SentAt.IsZero() {
+		if m.State != appeal.OutboxFailed || !m.FailedAt.Equal(retryAt) || m.LastError != "403: bot was kicked" || !m.SentAt.IsZero() {
 			t.Errorf("after MarkFailed: %+v", m)
 		}
 
@@ -556,7 +556,7 @@ func TestDeliveries(t *testing.T) {
 		dept := saveDept(t, s, "roads", false)
 		a := create(t, s, intake("deliv"), &dept)
 		id := outboxFor(t, s, a.ID, appeal.ToDepartment)[0].ID
-		deliveries := func() []storage.Delivery {
+		deliveries := func() []appeal.Delivery {
 			t.Helper()
 			ds, err := s.Deliveries(ctx, id)
 			if err != nil {
@@ -564,29 +564,29 @@ func TestDeliveries(t *testing.T) {
 			}
 			return ds
 		}
-		mark := func(d storage.Delivery) {
+		mark := func(d appeal.Delivery) {
 			t.Helper()
 			if err := s.MarkDelivered(ctx, d); err != nil {
 				t.Fatalf("MarkDelivered(%+v): %v", d, err)
 			}
 		}
-		same(t, "Deliveries before any", deliveries(), []storage.Delivery{})
-		inTopic := storage.Delivery{OutboxID: id, Network: "telegram", ChatID: "-100", TopicID: "5", MessageID: "11", At: t0.Add(2 * time.Second)}
-		inChat := storage.Delivery{OutboxID: id, Network: "telegram", ChatID: "-100", MessageID: "10", At: t0.Add(time.Second)}
+		same(t, "Deliveries before any", deliveries(), []appeal.Delivery{})
+		inTopic := appeal.Delivery{OutboxID: id, Network: "telegram", ChatID: "-100", TopicID: "5", MessageID: "11", At: t0.Add(2 * time.Second)}
+		inChat := appeal.Delivery{OutboxID: id, Network: "telegram", ChatID: "-100", MessageID: "10", At: t0.Add(time.Second)}
 		mark(inTopic)
 		mark(inChat)
 		again := inChat
 		again.MessageID, again.At = "99", t0.Add(time.Hour)
 		mark(again) // the first record stands
-		same(t, "Deliveries", deliveries(), []storage.Delivery{inChat, inTopic})
+		same(t, "Deliveries", deliveries(), []appeal.Delivery{inChat, inTopic})
 
-		mark(storage.Delivery{OutboxID: id, Network: "telegram", ChatID: "-200"})
+		mark(appeal.Delivery{OutboxID: id, Network: "telegram", ChatID: "-200"})
 		ds := deliveries()
-		i := slices.IndexFunc(ds, func(d storage.Delivery) bool { return d.ChatID == "-200" })
+		i := slices.IndexFunc(ds, func(d appeal.Delivery) bool { return d.ChatID == "-200" })
 		if len(ds) != 3 || i < 0 || ds[i].At.IsZero() {
 			t.Errorf("delivery without a time: %+v", ds)
 		}
-		isNotFound(t, "MarkDelivered of a missing message", s.MarkDelivered(ctx, storage.Delivery{
+		isNotFound(t, "MarkDelivered of a missing message", s.MarkDelivered(ctx, appeal.Delivery{
 			OutboxID: 424242, Network: "telegram", ChatID: "-100"}))
 	})
 }
@@ -633,11 +633,11 @@ func TestCardsOfSeveralAppeals(t *testing.T) {
 				ids = append(ids, stored.ID)
 			}
 			for i, chat := range []string{"-1", "-2"} {
-				if err := s.SaveCard(t.Context(), storage.Card{AppealID: ids[0], Network: "telegram", ChatID: chat, MessageID: strconv.Itoa(i + 10)}); err != nil {
+				if err := s.SaveCard(t.Context(), appeal.Card{AppealID: ids[0], Network: "telegram", ChatID: chat, MessageID: strconv.Itoa(i + 10)}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if err := s.SaveCard(t.Context(), storage.Card{AppealID: ids[2], Network: "telegram", ChatID: "-1", MessageID: "7", Digest: true}); err != nil {
+			if err := s.SaveCard(t.Context(), appeal.Card{AppealID: ids[2], Network: "telegram", ChatID: "-1", MessageID: "7", Digest: true}); err != nil {
 				t.Fatal(err)
 			}
 			got, err := s.CardsOf(t.Context(), ids)
@@ -711,10 +711,10 @@ func TestRecordSendAndRecentDeliveries(t *testing.T) {
 				t.Fatal(err)
 			}
 			rows, _ := s.Outbox(ctx, 10)
-			card := storage.Card{AppealID: stored.ID, Network: "telegram", ChatID: "-9", MessageID: "44", Digest: true}
-			d := storage.Delivery{OutboxID: rows[0].ID, Network: "telegram", ChatID: "-9", MessageID: "44", At: now}
+			card := appeal.Card{AppealID: stored.ID, Network: "telegram", ChatID: "-9", MessageID: "44", Digest: true}
+			d := appeal.Delivery{OutboxID: rows[0].ID, Network: "telegram", ChatID: "-9", MessageID: "44", At: now}
 			for range 2 { // recording twice is harmless
-				if err := s.RecordSend(ctx, []storage.Card{card}, []storage.Delivery{d}); err != nil {
+				if err := s.RecordSend(ctx, []appeal.Card{card}, []appeal.Delivery{d}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -731,7 +731,7 @@ func TestRecordSendAndRecentDeliveries(t *testing.T) {
 			if old, _ := s.RecentDeliveries(ctx, "telegram", now); len(old) != 0 {
 				t.Fatalf("deliveries not after since: %+v", old)
 			}
-			if err := s.RecordSend(ctx, nil, []storage.Delivery{{OutboxID: 999999, Network: "telegram", ChatID: "-9"}}); !errors.Is(err, storage.ErrNotFound) {
+			if err := s.RecordSend(ctx, nil, []appeal.Delivery{{OutboxID: 999999, Network: "telegram", ChatID: "-9"}}); !errors.Is(err, storage.ErrNotFound) {
 				t.Fatalf("a delivery of no row: %v", err)
 			}
 		})

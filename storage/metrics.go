@@ -8,46 +8,12 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 )
 
-// MetricCounts is what the metrics scrape reads of appeals and the outbox
-// as they are now, so that every instance reports the same values.
-type MetricCounts struct {
-	// Open counts the appeals not closed, by department ("" while waiting
-	// for dispatch) and status, with how many of them are past the
-	// deadline they must meet next (claim, answer or resolve).
-	Open []OpenCount
-	// Outbox counts the messages waiting for delivery, by recipient kind.
-	Outbox []OutboxCount
-}
-
-// EventCount is the number of events of one kind for one department.
-type EventCount struct {
-	Kind       appeal.EventKind
-	Department string
-	N          int64
-}
-
-// OpenCount is the number of open appeals of one department in one status.
-type OpenCount struct {
-	Department string
-	Status     appeal.Status
-	N          int64
-	Overdue    int64
-}
-
-// OutboxCount is the backlog of one recipient kind.
-type OutboxCount struct {
-	Recipient appeal.RecipientKind
-	Pending   int64
-	// Oldest is when the oldest pending message was queued.
-	Oldest time.Time
-}
-
 // EventCounts counts the appeal log's events of the given kinds with
 // after < id <= upTo (no upper bound when upTo <= 0), by kind and the
 // department that owned the appeal after each. The log is append-only and
 // ids grow, so counts over disjoint id ranges add up: a caller can count
 // the whole log once and then only what is new.
-func (s *Store) EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]EventCount, error) {
+func (s *Store) EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]appeal.EventCount, error) {
 	if len(kinds) == 0 {
 		return nil, nil
 	}
@@ -66,9 +32,9 @@ func (s *Store) EventCounts(ctx context.Context, kinds []appeal.EventKind, after
 		return nil, fail("event counts", err)
 	}
 	defer rows.Close()
-	var out []EventCount
+	var out []appeal.EventCount
 	for rows.Next() {
-		var c EventCount
+		var c appeal.EventCount
 		if err := rows.Scan(&c.Kind, &c.Department, &c.N); err != nil {
 			return nil, fail("event counts", err)
 		}
@@ -100,8 +66,8 @@ func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Tim
 // MetricCounts reads the open appeals and the outbox backlog as of now.
 // It reads only appeals that are not closed and pending outbox rows,
 // through their partial indexes.
-func (s *Store) MetricCounts(ctx context.Context, now time.Time) (MetricCounts, error) {
-	var out MetricCounts
+func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error) {
+	var out appeal.MetricCounts
 	t := tm(now)
 	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT COALESCE(department_code, ''), status, COUNT(*),
 		SUM(CASE WHEN (status = 'assigned' AND claim_by < ?)
@@ -113,7 +79,7 @@ func (s *Store) MetricCounts(ctx context.Context, now time.Time) (MetricCounts, 
 		return out, fail("metric counts: open", err)
 	}
 	for rows.Next() {
-		var c OpenCount
+		var c appeal.OpenCount
 		if err := rows.Scan(&c.Department, &c.Status, &c.N, &c.Overdue); err != nil {
 			rows.Close()
 			return out, fail("metric counts: open", err)
@@ -137,7 +103,7 @@ func (s *Store) MetricCounts(ctx context.Context, now time.Time) (MetricCounts, 
 		return out, fail("metric counts: outbox", err)
 	}
 	for _, r := range ob {
-		out.Outbox = append(out.Outbox, OutboxCount{Recipient: appeal.RecipientKind(r.Recipient), Pending: r.Pending, Oldest: r.Oldest.Time})
+		out.Outbox = append(out.Outbox, appeal.OutboxCount{Recipient: appeal.RecipientKind(r.Recipient), Pending: r.Pending, Oldest: r.Oldest.Time})
 	}
 	return out, nil
 }

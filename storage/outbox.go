@@ -11,31 +11,6 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 )
 
-// Outbox states.
-const (
-	OutboxPending = "pending"
-	OutboxSent    = "sent"
-	OutboxFailed  = "failed"
-)
-
-// OutboxMessage is an outbound message as the outbox holds it.
-type OutboxMessage struct {
-	ID        int64
-	CreatedAt time.Time
-	appeal.Message
-	// State is OutboxPending, OutboxSent or OutboxFailed.
-	State         string
-	Attempts      int
-	NextAttemptAt time.Time
-	SentAt        time.Time
-	// FailedAt is when the message was given up (state OutboxFailed).
-	FailedAt  time.Time
-	LastError string
-	// ClaimedUntil is when the claim of the worker that took the message
-	// ends; zero when none holds it.
-	ClaimedUntil time.Time
-}
-
 // insertMessages writes msgs to the outbox, due at once. at is the time of
 // the change that caused them; the database's clock stands in when it is
 // zero. Messages without an appeal id are about appeal id (none when id is
@@ -111,12 +86,12 @@ type outboxRow struct {
 	ClaimedUntil  dbTime        `db:"claimed_until"`
 }
 
-func (r outboxRow) message() (OutboxMessage, error) {
+func (r outboxRow) message() (appeal.OutboxMessage, error) {
 	args, err := decodeArgs(r.Args)
 	if err != nil {
-		return OutboxMessage{}, fmt.Errorf("outbox row %d: %w", r.ID, err)
+		return appeal.OutboxMessage{}, fmt.Errorf("outbox row %d: %w", r.ID, err)
 	}
-	return OutboxMessage{
+	return appeal.OutboxMessage{
 		ID: r.ID, CreatedAt: r.CreatedAt.Time,
 		Message: appeal.Message{
 			Kind:     appeal.MessageKind(r.Kind),
@@ -129,8 +104,8 @@ func (r outboxRow) message() (OutboxMessage, error) {
 	}, nil
 }
 
-func outboxMessages(rows []outboxRow) ([]OutboxMessage, error) {
-	out := make([]OutboxMessage, 0, len(rows))
+func outboxMessages(rows []outboxRow) ([]appeal.OutboxMessage, error) {
+	out := make([]appeal.OutboxMessage, 0, len(rows))
 	for _, r := range rows {
 		m, err := r.message()
 		if err != nil {
@@ -143,10 +118,10 @@ func outboxMessages(rows []outboxRow) ([]OutboxMessage, error) {
 
 // Outbox returns up to n pending messages, oldest first (n defaults to 50
 // and is capped at 500).
-func (s *Store) Outbox(ctx context.Context, n int) ([]OutboxMessage, error) {
+func (s *Store) Outbox(ctx context.Context, n int) ([]appeal.OutboxMessage, error) {
 	var rows []outboxRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+outboxColumns+`
-		FROM outbox WHERE state = ? ORDER BY id LIMIT ?`), OutboxPending, limit(n)); err != nil {
+		FROM outbox WHERE state = ? ORDER BY id LIMIT ?`), appeal.OutboxPending, limit(n)); err != nil {
 		return nil, fail("outbox", err)
 	}
 	out, err := outboxMessages(rows)

@@ -17,9 +17,9 @@ func TestCardDigest(t *testing.T) {
 		a := create(t, s, intake("digest-a"), nil)
 		b := create(t, s, intake("digest-b"), nil)
 		// One digest message shows both new appeals.
-		da := storage.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", MessageID: "7", Digest: true}
-		db := storage.Card{AppealID: b.ID, Network: "telegram", ChatID: "-100", MessageID: "7", Digest: true}
-		for _, c := range []storage.Card{da, db} {
+		da := appeal.Card{AppealID: a.ID, Network: "telegram", ChatID: "-100", MessageID: "7", Digest: true}
+		db := appeal.Card{AppealID: b.ID, Network: "telegram", ChatID: "-100", MessageID: "7", Digest: true}
+		for _, c := range []appeal.Card{da, db} {
 			if err := s.SaveCard(ctx, c); err != nil {
 				t.Fatal(err)
 			}
@@ -28,7 +28,7 @@ func TestCardDigest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		same(t, "Cards of a digest", cs, []storage.Card{da})
+		same(t, "Cards of a digest", cs, []appeal.Card{da})
 		c, err := s.CardByMessage(ctx, "telegram", "-100", "7")
 		if err != nil || !c.Digest {
 			t.Errorf("CardByMessage of a digest: %+v, %v", c, err)
@@ -42,7 +42,7 @@ func TestCardDigest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		same(t, "Cards after a proper card", cs, []storage.Card{da})
+		same(t, "Cards after a proper card", cs, []appeal.Card{da})
 		if c, err := s.CardByMessage(ctx, "telegram", "-100", "8"); err != nil || c != da {
 			t.Errorf("CardByMessage of the proper card: %+v, %v", c, err)
 		}
@@ -83,7 +83,7 @@ func TestEnqueueMessages(t *testing.T) {
 		got := out[len(out)-2:]
 		for i, want := range []appeal.Message{reply, about} {
 			same(t, "enqueued message", got[i].Message, want)
-			if !got[i].CreatedAt.Equal(t0) || !got[i].NextAttemptAt.Equal(t0) || got[i].State != storage.OutboxPending {
+			if !got[i].CreatedAt.Equal(t0) || !got[i].NextAttemptAt.Equal(t0) || got[i].State != appeal.OutboxPending {
 				t.Errorf("enqueued row %d: created %v, due %v, %s; want %v, pending", i, got[i].CreatedAt, got[i].NextAttemptAt, got[i].State, t0)
 			}
 		}

@@ -298,7 +298,7 @@ func TestAppealRoundTrip(t *testing.T) {
 			Kind: appeal.MsgCard, To: appeal.Recipient{Kind: appeal.ToDepartment, Ref: "roads"}, AppealID: stored.ID,
 		})
 		if !out[0].CreatedAt.Equal(norm(now)) || !out[0].NextAttemptAt.Equal(norm(now)) ||
-			out[0].State != storage.OutboxPending || out[0].Attempts != 0 {
+			out[0].State != appeal.OutboxPending || out[0].Attempts != 0 {
 			t.Errorf("outbox row: %+v", out[0])
 		}
 

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
-	"github.com/appealbot/appealbot/storage"
 )
 
 // Headers of a callback request. The signature is "sha256=" and the hex
@@ -34,7 +33,7 @@ var upstream = []appeal.RecipientKind{appeal.ToUpstream}
 
 // Store is what the sender needs from storage.
 type Store interface {
-	ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, limit int, lease time.Duration) ([]storage.OutboxMessage, error)
+	ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, now time.Time, limit int, lease time.Duration) ([]appeal.OutboxMessage, error)
 	NextOutboxDue(ctx context.Context, kinds []appeal.RecipientKind) (time.Time, bool, error)
 	MarkSent(ctx context.Context, id int64, at time.Time) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
@@ -165,7 +164,7 @@ func Sign(secret string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
-func (s *Sender) send(ctx context.Context, r storage.OutboxMessage) {
+func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 	log := s.log.With("outbox", r.ID, "appeal", r.AppealID)
 	a, err := s.store.Appeal(ctx, r.AppealID)
 	if err != nil {
@@ -226,7 +225,7 @@ func (s *Sender) send(ctx context.Context, r storage.OutboxMessage) {
 
 // retry waits MinBackoff doubled per attempt, capped at MaxBackoff: the
 // receiver may be down for hours, and the answer must still arrive.
-func (s *Sender) retry(ctx context.Context, r storage.OutboxMessage, reason string, log *slog.Logger) {
+func (s *Sender) retry(ctx context.Context, r appeal.OutboxMessage, reason string, log *slog.Logger) {
 	wait := s.opts.MaxBackoff
 	if r.Attempts < 30 {
 		wait = min(s.opts.MinBackoff<<max(r.Attempts-1, 0), s.opts.MaxBackoff)

@@ -102,7 +102,7 @@ func TestCallbackIsSignedAndRetriedUntil2xx(t *testing.T) {
 			}
 
 			rows, err := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
-			if err != nil || len(rows) != 1 || rows[0].State != storage.OutboxSent || rows[0].Attempts != 3 {
+			if err != nil || len(rows) != 1 || rows[0].State != appeal.OutboxSent || rows[0].Attempts != 3 {
 				t.Fatalf("outbox row %+v, %v", rows, err)
 			}
 			last := rcv.got[2]
@@ -139,7 +139,7 @@ func TestCallbackToAnUnreachableReceiverKeepsTrying(t *testing.T) {
 		clk.add(4 * time.Second) // the cap: every retry is due by then
 	}
 	rows, _ := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
-	if rows[0].State != storage.OutboxPending || rows[0].Attempts != 6 || rows[0].LastError == "" {
+	if rows[0].State != appeal.OutboxPending || rows[0].Attempts != 6 || rows[0].LastError == "" {
 		t.Fatalf("row %+v", rows[0])
 	}
 }

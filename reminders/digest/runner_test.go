@@ -49,13 +49,13 @@ func runner(t *testing.T, s *storage.Store) *digest.Runner {
 }
 
 // queued returns the digest messages in the outbox.
-func queued(t *testing.T, s *storage.Store) []storage.OutboxMessage {
+func queued(t *testing.T, s *storage.Store) []appeal.OutboxMessage {
 	t.Helper()
 	all, err := s.Outbox(context.Background(), 500)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []storage.OutboxMessage
+	var out []appeal.OutboxMessage
 	for _, m := range all {
 		if m.Kind == appeal.MsgDigest || m.Kind == appeal.MsgDigestChart {
 			out = append(out, m)
