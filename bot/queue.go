@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// chatKey names a chat on a network; topics of one chat share its budget.
+type chatKey struct{ network, chat string }
+
+// held is an outbox row in memory, with the chats it still has to reach.
+// Senders settle its chats concurrently, hence mu.
+type held struct {
+	row      appeal.OutboxMessage
+	targets  int
+	mu       sync.Mutex
+	pending  int
+	failures []string
+}
+
+// item is one row for one chat.
+type item struct {
+	h       *held
+	topic   string
+	member  *appeal.Member
+	replyTo string
+	// newCard is a card for an appeal with no card of its own in the chat
+	// yet: the kind that a busy group gets as a digest.
+	newCard bool
+}
+
+func (it *item) card() bool { return it.h.row.Kind == appeal.MsgCard }
+
+// queue is a chat's backlog, oldest first.
+type queue struct {
+	key   chatKey
+	items []*item
+	busy  bool
+	// retryAt holds the queue after a temporary failure; fails counts them
+	// in a row, for the backoff.
+	retryAt time.Time
+	fails   int
+}
+
+// job is one message to send: one item, or several merged.
+type job struct {
+	q      *queue
+	items  []*item
+	digest bool
+	// group and congested decide the chat's budget.
+	group, congested bool
+}
+
+// fill claims one batch of due rows, if there is room, and queues them per
+// chat. It reports whether more may be due: the caller sends what is ready
+// before claiming more, so a large backlog never holds sends up.
+func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
+	if len(d.held) >= d.opts.Held {
+		return false, nil
+	}
+	rows, err := d.store.ClaimOutbox(ctx, appeal.ChatRecipients, d.now(), min(d.opts.Batch, d.opts.Held-len(d.held)), d.opts.Lease)
+	if err != nil {
+		return false, err
+	}
+	var fresh []appeal.OutboxMessage
+	var cardIDs []appeal.ID
+	for _, r := range rows {
+		if _, ok := d.held[r.ID]; ok {
+			continue // a lease we hold ran out; the row is queued already
+		}
+		fresh = append(fresh, r)
+		if r.Kind == appeal.MsgCard {
+			cardIDs = append(cardIDs, r.AppealID)
+		}
+	}
+	// What the batch needs to know is read once for the whole batch.
+	cards, err := d.store.CardsOf(ctx, cardIDs)
+	if err != nil {
+		return false, err
+	}
+	who := newRoster()
+	for _, r := range fresh {
+		d.add(ctx, r, who, cards)
+	}
+	return len(rows) == d.opts.Batch && len(fresh) > 0, nil
+}
+
+// add expands a claimed row into one item per chat it has yet to reach.
+func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster, cards map[appeal.ID][]appeal.Card) {
+	h := &held{row: r}
+	d.held[r.ID] = h
+	log := d.log.With("outbox", r.ID, "kind", r.Kind, "appeal", r.AppealID)
+	to, err := recipients(ctx, d.store, who, r.Message)
+	var done []appeal.Delivery
+	if err == nil && r.Attempts > 1 {
+		// Only a row claimed before can have reached some of its chats.
+		done, err = d.store.Deliveries(ctx, r.ID)
+	}
+	if err != nil {
+		delete(d.held, r.ID)
+		d.rec.retryRow(ctx, r.ID, d.now().Add(d.opts.Poll), err.Error(), log)
+		return
+	}
+	for _, c := range to {
+		if _, ok := d.trs[c.network]; !ok || reached(done, c) {
+			continue
+		}
+		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo}
+		if it.card() {
+			_, stands := standingCard(cards[r.AppealID], c.network, c.chat, c.topic)
+			it.newCard = !stands
+		}
+		q := d.queue(chatKey{c.network, c.chat})
+		q.items = append(q.items, it)
+		h.pending++
+		h.targets++
+	}
+	if h.pending == 0 {
+		if len(to) == 0 {
+			h.failures = append(h.failures, "no chat to deliver to (no chat bound, or no leader with a chat)")
+			log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
+		}
+		delete(d.held, r.ID)
+		d.rec.closeRow(ctx, h)
+	}
+}
+
+// queue returns the queue of chat k, made when k has none.
+func (d *Deliverer) queue(k chatKey) *queue {
+	q := d.queues[k]
+	if q == nil {
+		q = &queue{key: k}
+		d.queues[k] = q
+	}
+	return q
+}
+
+// dispatch starts a send for every chat whose budget allows one now or
+// within Lead, oldest waiting first, and returns how many it started. A
+// send started early prepares its message and then waits in reserve for
+// the moment its budget allows.
+func (d *Deliverer) dispatch(ctx context.Context) int {
+	now := d.now()
+	var ready []*queue
+	for _, q := range d.queues {
+		if len(q.items) > 0 && !q.busy && !q.retryAt.After(now) {
+			ready = append(ready, q)
+		}
+	}
+	sort.Slice(ready, func(i, j int) bool { return ready[i].items[0].h.row.ID < ready[j].items[0].h.row.ID })
+	started := 0
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
+	for _, q := range ready {
+		if d.inflight >= d.opts.Senders {
+			break
+		}
+		p := d.pacers[q.key.network]
+		group := d.isGroup(q.key)
+		b := d.budget(q.key.chat, p, group, now)
+		congested := b.congested(len(q.items))
+		if p.readyAt(q.key.chat, group, congested, now).After(now.Add(d.opts.Lead)) {
+			continue
+		}
+		j := &job{q: q, group: group, congested: congested}
+		j.items, q.items, j.digest = coalesce(q.items, b)
+		q.busy = true
+		d.inflight++
+		started++
+		go func() { d.results <- d.execute(ctx, j) }()
+	}
+	return started
+}
+
+// nextReady is the earliest time a queue waiting for its budget may start
+// its next send: Lead before its budget allows it.
+func (d *Deliverer) nextReady() time.Time {
+	now := d.now()
+	d.pmu.Lock()
+	defer d.pmu.Unlock()
+	var next time.Time
+	for _, q := range d.queues {
+		if len(q.items) == 0 || q.busy {
+			continue
+		}
+		p := d.pacers[q.key.network]
+		group := d.isGroup(q.key)
+		congested := d.budget(q.key.chat, p, group, now).congested(len(q.items))
+		at := later(p.readyAt(q.key.chat, group, congested, now).Add(-d.opts.Lead), q.retryAt)
+		if next.IsZero() || at.Before(next) {
+			next = at
+		}
+	}
+	return next
+}
+
+func (d *Deliverer) isGroup(k chatKey) bool {
+	l, ok := d.trs[k.network].(Limited)
+	return ok && l.IsGroup(k.chat)
+}
+
+// budget is what coalescing needs to know of chat's pace, from its
+// network's pacer p. The caller holds pmu.
+func (d *Deliverer) budget(chat string, p *pacer, group bool, now time.Time) budget {
+	b := budget{after: d.opts.CoalesceAfter}
+	if group {
+		b.spacing, b.steady = p.spacing(), p.steady(chat, now)
+	}
+	return b
+}
+
+// settle takes a finished job back into the worker's state: the rows it
+// closed leave memory, what is left of it goes back to its queue.
+func (d *Deliverer) settle(ctx context.Context, r result) {
+	d.inflight--
+	q := r.job.q
+	q.busy = false
+	for _, id := range r.closed {
+		delete(d.held, id)
+	}
+	now := d.now()
+	log := d.log.With("chat", q.key.chat, "network", q.key.network)
+	if r.err == nil {
+		q.fails, q.retryAt = 0, time.Time{}
+		// What a digest could not hold waits for the next one.
+		q.items = append(r.job.items[r.consumed:], q.items...)
+		return
+	}
+	kind, be := Classify(r.err)
+	switch {
+	case errors.Is(r.err, errStopped):
+		q.items = append(r.job.items, q.items...)
+	case kind == RateLimited:
+		// The network counts differently from us: wait exactly as told.
+		d.pmu.Lock()
+		d.pacers[q.key.network].pause(q.key.chat, be.Global, now.Add(be.RetryAfter))
+		d.pmu.Unlock()
+		q.items = append(r.job.items, q.items...)
+		log.Warn("delivery: rate limited", "retry_after", be.RetryAfter, "global", be.Global)
+	case kind == Permanent && be.MovedTo != "" && r.job.items[0].member == nil:
+		log.Info("delivery: chat moved", "to", be.MovedTo)
+		d.follow(ctx, r.job, be.MovedTo)
+	case kind == Permanent:
+		log.Error("delivery: chat refuses messages", "reason", be.Reason)
+		d.report(ctx, q.key, r.job.items[0].h.row, be.Reason)
+	default:
+		q.fails++
+		wait := backoff(q.fails, d.opts.MaxBackoff)
+		q.retryAt = now.Add(wait)
+		q.items = append(r.job.items, q.items...)
+		log.Warn("delivery: will retry", "in", wait, "err", r.err)
+	}
+}
+
+// follow sends a job, and the rest of its chat's queue, to the chat's new
+// id: a group became a supergroup and we missed the notice. Its bindings
+// and cards move first; should that fail, the queue waits and tries again.
+func (d *Deliverer) follow(ctx context.Context, j *job, to string) {
+	q := j.q
+	if err := d.store.MigrateChat(ctx, q.key.network, q.key.chat, to); err != nil {
+		q.items = append(j.items, q.items...)
+		q.fails++
+		q.retryAt = d.now().Add(backoff(q.fails, d.opts.MaxBackoff))
+		return
+	}
+	nq := d.queue(chatKey{q.key.network, to})
+	nq.items = append(nq.items, append(j.items, q.items...)...)
+	q.items = nil
+}
+
+// report tells the dispatch chat, once an hour per chat, that a chat
+// refuses messages for good. A report that fails is not reported again.
+func (d *Deliverer) report(ctx context.Context, k chatKey, row appeal.OutboxMessage, reason string) {
+	if row.Kind == appeal.MsgDeliveryFailed {
+		return
+	}
+	now := d.now()
+	if last, ok := d.reported[k]; ok && now.Sub(last) < time.Hour {
+		return
+	}
+	d.reported[k] = now
+	msg := appeal.Message{Kind: appeal.MsgDeliveryFailed, To: appeal.Recipient{Kind: appeal.ToDispatch},
+		AppealID: row.AppealID, Args: map[string]string{appeal.ArgNetwork: k.network, appeal.ArgChat: k.chat, "reason": reason}}
+	if err := d.store.EnqueueMessages(context.WithoutCancel(ctx), now, []appeal.Message{msg}); err != nil {
+		d.log.Error("delivery: report failure to dispatch", "err", err)
+	}
+}
