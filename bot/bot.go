@@ -207,7 +207,7 @@ func toButtons(rows [][]commands.Button) [][]Button {
 // markWhenBack records update id once the database answers again, trying
 // every second at most, for UpdateWait at most.
 func (b *Bot) markWhenBack(ctx context.Context, id string) (first bool, err error) {
-	deadline := time.Now().Add(UpdateWait)
+	deadline := b.now().Add(UpdateWait)
 	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
 		select {
 		case <-ctx.Done():
@@ -215,7 +215,7 @@ func (b *Bot) markWhenBack(ctx context.Context, id string) (first bool, err erro
 		case <-time.After(wait):
 		}
 		first, err = b.store.MarkUpdate(ctx, b.tr.Network(), id, b.now())
-		if !errors.Is(err, appeal.ErrUnavailable) || time.Now().After(deadline) {
+		if !errors.Is(err, appeal.ErrUnavailable) || b.now().After(deadline) {
 			return first, err
 		}
 	}

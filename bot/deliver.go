@@ -81,6 +81,11 @@ type DeliveryOptions struct {
 	// ends, however long the outage. Nil: until it lands. A process that
 	// stops while the database is down must end it, or it waits.
 	Life context.Context
+	// SpinClock is the clock the last stretch of a wait for a chat's
+	// budget is measured on (see reserve): that stretch is spent yielding
+	// the processor, not on a timer, so it must be real time. Nil: the
+	// deliverer's clock.
+	SpinClock func() time.Time
 }
 
 // DeliveryObserver hears of every send or edit a network refused or that
@@ -126,6 +131,7 @@ type Deliverer struct {
 	rnd   Renderer
 	trs   map[string]Transport
 	now   func() time.Time
+	spin  func() time.Time
 	log   *slog.Logger
 	opts  DeliveryOptions
 	wake  chan struct{}
@@ -144,10 +150,13 @@ type Deliverer struct {
 // NewDeliverer returns a worker delivering to the given transports.
 func NewDeliverer(store OutboxStore, rnd Renderer, trs []Transport, now func() time.Time, log *slog.Logger, opts DeliveryOptions) *Deliverer {
 	opts.defaults()
-	d := &Deliverer{store: store, rnd: rnd, trs: map[string]Transport{}, now: now, log: log, opts: opts,
+	d := &Deliverer{store: store, rnd: rnd, trs: map[string]Transport{}, now: now, spin: opts.SpinClock, log: log, opts: opts,
 		rec:  &recorder{store: store, now: now, log: log, life: opts.Life},
 		wake: make(chan struct{}, 1), pacers: map[string]*pacer{}, queues: map[chatKey]*queue{},
 		held: map[int64]*held{}, results: make(chan result, opts.Senders), reported: map[chatKey]time.Time{}}
+	if d.spin == nil {
+		d.spin = now
+	}
 	for _, t := range trs {
 		d.trs[t.Network()] = t
 		lim := Limits{}

@@ -218,8 +218,8 @@ func (d *Deliverer) reserve(stop context.Context, j *job) (time.Time, bool) {
 			// and every millisecond a chat served at its limit waits is
 			// added to every message after it: the last stretch is
 			// waited out by yielding instead.
-			until := time.Now().Add(wait)
-			for time.Now().Before(until) && stop.Err() == nil {
+			until := d.spin().Add(wait)
+			for d.spin().Before(until) && stop.Err() == nil {
 				runtime.Gosched()
 			}
 			if stop.Err() != nil {
