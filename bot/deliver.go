@@ -81,6 +81,9 @@ type DeliveryOptions struct {
 	// ends, however long the outage. Nil: until it lands. A process that
 	// stops while the database is down must end it, or it waits.
 	Life context.Context
+	// Wakeup, when set, tells the worker that rows were written, as Wake
+	// does: the outbox's own notice, passed in when the worker is built.
+	Wakeup <-chan struct{}
 	// SpinClock is the clock the last stretch of a wait for a chat's
 	// budget is measured on (see reserve): that stretch is spent yielding
 	// the processor, not on a timer, so it must be real time. Nil: the
@@ -187,6 +190,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	defer t.Stop()
 	forget := time.NewTicker(time.Minute)
 	defer forget.Stop()
+	wakeup := d.opts.Wakeup
 	// Claims are made when something may have come due: at start, on a
 	// wake-up, when the last claim filled a whole batch, when the earliest
 	// row known to the database comes due, and every Poll. A finished send
@@ -210,6 +214,11 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 		case <-d.wake:
 			claim = true
+		case _, ok := <-wakeup:
+			if !ok {
+				wakeup = nil // closed: nothing more will come from it
+			}
+			claim = ok
 		case r := <-d.results:
 			d.settle(ctx, r)
 		case <-t.C:

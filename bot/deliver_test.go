@@ -413,3 +413,25 @@ func TestChatAtItsLimitKeepsItsDelay(t *testing.T) {
 	}
 	t.Logf("delays: %v", delays)
 }
+
+// TestDeliveryWakesOnItsWakeupChannel: a worker that would otherwise look
+// at the outbox only every hour claims what was written as soon as its
+// wake-up channel says so; Wake still works, also once that channel is
+// closed.
+func TestDeliveryWakesOnItsWakeupChannel(t *testing.T) {
+	wake := make(chan struct{}, 1)
+	f := newFixture(t, botapitest.New(t), time.Now, bot.DeliveryOptions{Poll: time.Hour, Wakeup: wake}, []int64{-900})
+	f.intake(t, "W1") // for the first claim, at start
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 1 }, 10*time.Second)
+	f.intake(t, "W2")
+	wake <- struct{}{}
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 2 }, 10*time.Second)
+	close(wake)
+	f.intake(t, "W3")
+	f.d.Wake()
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 3 }, 10*time.Second)
+}
