@@ -1,18 +1,13 @@
-package main
+package app
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/appealbot/appealbot/api"
@@ -26,90 +21,6 @@ import (
 	"github.com/appealbot/appealbot/storage"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-// usageError is a mistake in how appealbot was called: exit status 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintln(stderr, "appealbot:", err)
-	var ue usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
-}
-
-const usage = `usage: appealbot [command] [flags]
-
-commands:
-  serve     run the bot and its HTTP API (default)
-  migrate   apply database migrations and exit
-  version   print the version
-  bench     load-test the whole bot in-process against a Telegram-like server
-  bench-export
-            measure the CSV export of a million appeals (time and memory)
-
-Run "appealbot serve -h" for the settings.
-`
-
-// run is the whole program: it parses the command line and environment,
-// builds every component and owns the signals and the shutdown order.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
-	switch cmd {
-	case "version":
-		fmt.Fprintln(stdout, "appealbot", version)
-		return nil
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	case "bench":
-		return runBench(ctx, args, stdout, stderr)
-	case "bench-export":
-		return runBenchExport(ctx, args, stdout, stderr)
-	case "serve", "migrate":
-	default:
-		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Errorf("unknown command %q", cmd)}
-	}
-	cfg, err := parseConfig(cmd, args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	if err != nil {
-		return usageError{fmt.Errorf("configuration:\n%w", err)}
-	}
-	log := newLogger(cfg, stderr)
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, log)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
-	if cmd == "migrate" {
-		log.Info("migrations applied", "store", store.Driver())
-		return nil
-	}
-	log.Info("appealbot starting", "version", version, "config", cfg.logValue())
-	return serve(ctx, cfg, store, stdout, log)
-}
-
 // serve runs the API, the chat networks and the outbox workers until ctx
 // ends (or the console's input does), then shuts down in order: stop taking
 // requests, stop taking chat updates, stop delivery after one last round,
@@ -122,7 +33,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // the holder of "digests" runs the leaders' digest schedules. Webhook
 // updates are taken by every instance. When a holder dies, another takes
 // over within seconds.
-func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
+func serve(ctx context.Context, cfg Config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}))

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -26,7 +26,7 @@ var stdin = os.Stdin
 // set and Matrix when a homeserver is (both at once work), else the console
 // chat when standard input is a terminal, else none (a service manager or
 // container: the API and the outbox keep working).
-func transports(ctx context.Context, cfg config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+func transports(ctx context.Context, cfg Config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
 	var trs []bot.Transport
 	if cfg.MatrixHomeserver != "" {
 		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
