@@ -65,7 +65,7 @@ func transports(ctx context.Context, cfg Config, state matrix.StateStore, in *os
 	}
 	if in != nil && term.IsTerminal(int(in.Fd())) {
 		log.Info("chat: console chat on this terminal (no APPEALBOT_TELEGRAM_TOKEN set)")
-		return []bot.Transport{console.New(in, out)}, nil
+		return []bot.Transport{console.New(in, out, time.Now)}, nil
 	}
 	log.Warn("chat: no chat network is connected: set APPEALBOT_TELEGRAM_TOKEN or APPEALBOT_MATRIX_HOMESERVER; " +
 		"the console chat needs a terminal. The API and the outbox keep running")
