@@ -80,6 +80,10 @@ type DeliveryOptions struct {
 	// message is prepared (read and rendered), so that it leaves the moment
 	// the budget allows, not a rendering later. Default 50 ms.
 	Lead time.Duration
+	// Wakeup, when set, wakes the worker as Wake does: it is how whoever
+	// learns of new outbox rows (the store's commits, a notification from
+	// another instance) reaches a worker created after it.
+	Wakeup <-chan struct{}
 	// Observer, when set, hears of every failed call to a network.
 	Observer DeliveryObserver
 	// Life bounds how long the record of a message a network took is
@@ -271,6 +275,8 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 		case <-d.wake:
+			claim = true
+		case <-d.opts.Wakeup:
 			claim = true
 		case r := <-d.results:
 			d.settle(ctx, r)

@@ -55,6 +55,9 @@ type Options struct {
 	Poll time.Duration
 	// Client sends the requests; default a client with Timeout.
 	Client *http.Client
+	// Wakeup, when set, wakes the sender as Wake does, from whoever learns
+	// of new outbox rows.
+	Wakeup <-chan struct{}
 }
 
 // Sender delivers callbacks.
@@ -116,6 +119,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			t.Stop()
 			return nil
 		case <-s.wake:
+		case <-s.opts.Wakeup:
 		case <-t.C:
 		}
 		t.Stop()
