@@ -11,12 +11,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // departments name IANA zones; containers may have none
-
-	"github.com/appealbot/appealbot/storage"
 )
 
 // UsageError is a mistake in how a command was called: exit status 2.
@@ -56,18 +55,18 @@ func Run(ctx context.Context, command, version string, args []string, getenv fun
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, log)
+	if command == "migrate" {
+		return migrate(ctx, cfg, log)
+	}
+	return serve(ctx, cfg, version, stdout, log)
+}
+
+// migrate applies the migrations and closes the store.
+func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		return err
-	}
-	if command == "migrate" {
-		log.Info("migrations applied", "store", store.Driver())
-		return nil
-	}
-	log.Info("appealbot starting", "version", version, "config", cfg.logValue())
-	return serve(ctx, cfg, store, stdout, log)
+	log.Info("migrations applied", "store", store.Driver())
+	return store.Close()
 }
