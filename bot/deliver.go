@@ -74,6 +74,10 @@ type DeliveryOptions struct {
 	// message is prepared (read and rendered), so that it leaves the moment
 	// the budget allows, not a rendering later. Default 50 ms.
 	Lead time.Duration
+	// Wakeup, when set, wakes the worker as Wake does: it is how whoever
+	// learns of new outbox rows (the store's commits, a notification from
+	// another instance) reaches a worker created after it.
+	Wakeup <-chan struct{}
 	// Observer, when set, hears of every failed call to a network.
 	Observer DeliveryObserver
 	// Life bounds how long the record of a message a network took is
@@ -81,9 +85,6 @@ type DeliveryOptions struct {
 	// ends, however long the outage. Nil: until it lands. A process that
 	// stops while the database is down must end it, or it waits.
 	Life context.Context
-	// Wakeup, when set, tells the worker that rows were written, as Wake
-	// does: the outbox's own notice, passed in when the worker is built.
-	Wakeup <-chan struct{}
 	// SpinClock is the clock the last stretch of a wait for a chat's
 	// budget is measured on (see reserve): that stretch is spent yielding
 	// the processor, not on a timer, so it must be real time. Nil: the

@@ -56,6 +56,9 @@ type Config struct {
 	DatabaseURL string
 	// DataDir holds the SQLite file; it is created when missing.
 	DataDir string
+	// OnOutbox, when set, is called after every commit that wrote outbox
+	// rows, like a hook added with the OnOutbox method.
+	OnOutbox func()
 }
 
 // Store is appealbot's database. It is safe for concurrent use.
@@ -119,6 +122,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{log: log}
+	if cfg.OnOutbox != nil {
+		s.onOutbox = []func(){cfg.OnOutbox}
+	}
 	var err error
 	if cfg.DatabaseURL != "" {
 		s.driver = Postgres

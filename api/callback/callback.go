@@ -54,6 +54,9 @@ type Options struct {
 	Poll time.Duration
 	// Client sends the requests; default a client with Timeout.
 	Client *http.Client
+	// Wakeup, when set, wakes the sender as Wake does, from whoever learns
+	// of new outbox rows.
+	Wakeup <-chan struct{}
 }
 
 // Sender delivers callbacks.
@@ -115,6 +118,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			t.Stop()
 			return nil
 		case <-s.wake:
+		case <-s.opts.Wakeup:
 		case <-t.C:
 		}
 		t.Stop()

@@ -55,13 +55,14 @@ type Console struct {
 }
 
 // New returns a console that reads commands from in and writes to out. It
-// starts as user 1 in a private chat.
-func New(in io.Reader, out io.Writer) *Console {
+// starts as user 1 in a private chat. now is read once, for the start time
+// that keeps update ids and saved charts apart across runs.
+func New(in io.Reader, out io.Writer, now func() time.Time) *Console {
 	return &Console{
 		in: in, out: out,
 		user:     bot.User{ID: "1", Username: "u1", DisplayName: "user 1"},
 		messages: map[string]message{}, lastBtn: map[string]string{},
-		start: time.Now().UnixNano(),
+		start: now().UnixNano(),
 	}
 }
 

@@ -19,6 +19,9 @@ type feed struct {
 	got chan bot.Update
 }
 
+// clock is the console's start for the tests: 2026-01-01 00:00 UTC.
+func clock() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+
 func start(t *testing.T, c *Console, r *io.PipeReader) *feed {
 	f := &feed{got: make(chan bot.Update, 10)}
 	ctx, cancel := context.WithCancel(t.Context())
@@ -69,7 +72,7 @@ func (l *lockedBuf) String() string {
 func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 	r, w := io.Pipe()
 	out := &lockedBuf{}
-	c := New(r, out)
+	c := New(r, out, clock)
 	f := start(t, c, r)
 	f.w = w
 
@@ -137,9 +140,24 @@ func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 }
 
 func TestConsoleStopsAtEndOfInput(t *testing.T) {
-	c := New(strings.NewReader("/help\n"), io.Discard)
+	c := New(strings.NewReader("/help\n"), io.Discard, clock)
 	n := 0
 	if err := c.Receive(t.Context(), func(context.Context, bot.Update) { n++ }); err != nil || n != 1 {
 		t.Fatalf("Receive = %v after %d updates", err, n)
+	}
+}
+
+// TestConsoleIDsCarryItsStart: update ids start with the clock's time at
+// New, so that the ids of a later run never repeat those of an earlier one.
+func TestConsoleIDsCarryItsStart(t *testing.T) {
+	var ids []string
+	for _, at := range []time.Time{clock(), clock().Add(time.Second)} {
+		c := New(strings.NewReader("/help\n"), io.Discard, func() time.Time { return at })
+		if err := c.Receive(t.Context(), func(_ context.Context, u bot.Update) { ids = append(ids, u.ID) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(ids) != 2 || ids[0] != "1767225600000000000-1" || ids[1] != "1767225601000000000-1" {
+		t.Fatalf("update ids: %q", ids)
 	}
 }

@@ -13,7 +13,7 @@ import (
 func TestPhotoIsSavedAndNamed(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	var out bytes.Buffer
-	c := New(strings.NewReader(""), &out)
+	c := New(strings.NewReader(""), &out, clock)
 	png := []byte("\x89PNG fake chart")
 	if _, err := c.Send(t.Context(), bot.Outgoing{Chat: bot.ChatRef{ChatID: "-5"}, HTML: "<b>图表</b>", Photo: png}); err != nil {
 		t.Fatal(err)

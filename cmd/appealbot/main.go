@@ -4,11 +4,52 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 
-	_ "time/tzdata" // departments name IANA zones; containers may have none
+	"github.com/appealbot/appealbot/cmd/internal/app"
 )
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
 
 func main() {
 	os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr), os.Stderr))
+}
+
+func exitCode(err error, stderr io.Writer) int { return app.ExitCode("appealbot", err, stderr) }
+
+const usage = `usage: appealbot [command] [flags]
+
+commands:
+  serve     run the bot and its HTTP API (default)
+  migrate   apply database migrations and exit
+  version   print the version
+
+Run "appealbot serve -h" for the settings. The load tests are a separate
+program, appealbench.
+`
+
+// run is the whole program: it picks the command and leaves the rest to
+// app.Run, which builds every component and owns the signals and the
+// shutdown order.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "appealbot", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve", "migrate":
+		return app.Run(ctx, cmd, version, args, getenv, stdout, stderr)
+	default:
+		fmt.Fprint(stderr, usage)
+		return app.UsageError{Err: fmt.Errorf("unknown command %q", cmd)}
+	}
 }

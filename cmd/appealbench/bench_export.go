@@ -23,10 +23,11 @@ import (
 
 	"github.com/appealbot/appealbot/api"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/cmd/internal/app"
 	"github.com/appealbot/appealbot/storage"
 )
 
-// benchExportOptions are the flags of `appealbot bench-export`.
+// benchExportOptions are the flags of `appealbench bench-export`.
 type benchExportOptions struct {
 	appeals     int
 	departments int
@@ -58,10 +59,10 @@ type benchExportResult struct {
 }
 
 func parseBenchExportFlags(args []string, stderr io.Writer) (benchExportOptions, error) {
-	fs := flag.NewFlagSet("appealbot bench-export", flag.ContinueOnError)
+	fs := flag.NewFlagSet("appealbench bench-export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: appealbot bench-export [flags]
+		fmt.Fprint(fs.Output(), `usage: appealbench bench-export [flags]
 
 Loads --appeals appeals (received over one year, most of them answered and
 closed) into a fresh store with the bulk loader, then downloads
@@ -108,7 +109,7 @@ func runBenchExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	if err != nil {
-		return usageError{fmt.Errorf("bench-export:\n%w", err)}
+		return app.UsageError{Err: fmt.Errorf("bench-export:\n%w", err)}
 	}
 	e, err := benchStart(ctx, "bench-export", o.databaseURL, stderr)
 	if err != nil {

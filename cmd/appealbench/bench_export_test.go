@@ -21,7 +21,7 @@ func TestBenchExport(t *testing.T) {
 				args = append(args, "--database-url", storagetest.PostgresURL(t))
 			}
 			var stdout, stderr bytes.Buffer
-			if err := run(t.Context(), args, envFunc(nil), &stdout, &stderr); err != nil {
+			if err := run(t.Context(), args, &stdout, &stderr); err != nil {
 				t.Fatalf("bench-export: %v\n%s", err, stderr.String())
 			}
 			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
@@ -38,12 +38,12 @@ func TestBenchExport(t *testing.T) {
 
 func TestBenchExportFlags(t *testing.T) {
 	var stderr bytes.Buffer
-	err := run(t.Context(), []string{"bench-export", "-h"}, envFunc(nil), &bytes.Buffer{}, &stderr)
+	err := run(t.Context(), []string{"bench-export", "-h"}, &bytes.Buffer{}, &stderr)
 	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-appeals") {
 		t.Fatalf("help: %v\n%s", err, stderr.String())
 	}
 	err = run(t.Context(), []string{"bench-export", "--appeals", "0", "--departments", "0", "--database-url", "mysql://x"},
-		envFunc(nil), &bytes.Buffer{}, &bytes.Buffer{})
+		&bytes.Buffer{}, &bytes.Buffer{})
 	if exitCode(err, &bytes.Buffer{}) != 2 {
 		t.Fatalf("bad flags: want exit 2, got %v", err)
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -74,8 +74,8 @@ var settings = []setting{
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
-// config is the parsed, validated configuration, passed down as plain values.
-type config struct {
+// Config is the parsed, validated configuration, passed down as plain values.
+type Config struct {
 	HTTPAddr    string
 	DatabaseURL string
 	DataDir     string
@@ -118,9 +118,9 @@ type config struct {
 	Location *time.Location
 }
 
-// parseConfig reads flags from args and APPEALBOT_* variables through getenv
+// ParseConfig reads flags from args and APPEALBOT_* variables through getenv
 // (a flag wins over its variable) and reports every problem at once.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+func ParseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("appealbot "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	vals := make(map[string]*string, len(settings))
@@ -136,10 +136,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		vals[s.flag] = fs.String(s.flag, "", help)
 	}
 	if err := fs.Parse(args); err != nil {
-		return config{}, err
+		return Config{}, err
 	}
 	if fs.NArg() > 0 {
-		return config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return Config{}, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -154,7 +154,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		get[s.flag] = v
 	}
 
-	c := config{
+	c := Config{
 		HTTPAddr:    get["http-addr"],
 		DatabaseURL: get["database-url"],
 		DataDir:     get["data-dir"],
@@ -376,7 +376,7 @@ func checkAddr(addr string, haveTokens bool) error {
 
 // newLogger builds the process logger. Secrets never reach it: config
 // values are logged only through logValue.
-func newLogger(c config, w io.Writer) *slog.Logger {
+func newLogger(c Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
 	if c.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
@@ -386,7 +386,7 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 
 // logValue describes the configuration for the start-up log line, with
 // secrets reduced to whether they are set.
-func (c config) logValue() slog.Value {
+func (c Config) logValue() slog.Value {
 	store := "sqlite"
 	if c.DatabaseURL != "" {
 		store = "postgres"

@@ -35,10 +35,11 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
+	"github.com/appealbot/appealbot/cmd/internal/app"
 	"github.com/appealbot/appealbot/storage"
 )
 
-// benchOptions are the flags of `appealbot bench`.
+// benchOptions are the flags of `appealbench bench`.
 type benchOptions struct {
 	appeals            int
 	departments        int
@@ -83,10 +84,10 @@ type benchResult struct {
 }
 
 func parseBenchFlags(args []string, stderr io.Writer) (benchOptions, error) {
-	fs := flag.NewFlagSet("appealbot bench", flag.ContinueOnError)
+	fs := flag.NewFlagSet("appealbench bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: appealbot bench [flags]
+		fmt.Fprint(fs.Output(), `usage: appealbench bench [flags]
 
 Runs the whole bot in this process (HTTP intake, storage, the delivery
 worker and the Telegram client) against a built-in Bot API server that
@@ -178,14 +179,14 @@ type benchAppeal struct {
 	intake time.Duration
 }
 
-// runBench is `appealbot bench`.
+// runBench is `appealbench bench`.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseBenchFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err
 	}
 	if err != nil {
-		return usageError{fmt.Errorf("bench:\n%w", err)}
+		return app.UsageError{Err: fmt.Errorf("bench:\n%w", err)}
 	}
 	e, err := benchStart(ctx, "bench", o.databaseURL, stderr)
 	if err != nil {
@@ -263,7 +264,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer stopServe()
 	serveDone := make(chan error, 1)
 	go func() {
-		serveDone <- run(serveCtx, []string{"serve"}, func(k string) string { return env[k] }, io.Discard, logFile)
+		serveDone <- app.Run(serveCtx, "serve", version, nil, func(k string) string { return env[k] }, io.Discard, logFile)
 	}()
 	served := false
 	shutdown := func() error {

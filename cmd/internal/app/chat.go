@@ -1,8 +1,7 @@
-package main
+package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,7 +25,7 @@ var stdin = os.Stdin
 // set and Matrix when a homeserver is (both at once work), else the console
 // chat when standard input is a terminal, else none (a service manager or
 // container: the API and the outbox keep working).
-func transports(ctx context.Context, cfg config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+func transports(ctx context.Context, cfg Config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
 	var trs []bot.Transport
 	if cfg.MatrixHomeserver != "" {
 		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
@@ -65,57 +64,9 @@ func transports(ctx context.Context, cfg config, state matrix.StateStore, in *os
 	}
 	if in != nil && term.IsTerminal(int(in.Fd())) {
 		log.Info("chat: console chat on this terminal (no APPEALBOT_TELEGRAM_TOKEN set)")
-		return []bot.Transport{console.New(in, out)}, nil
+		return []bot.Transport{console.New(in, out, time.Now)}, nil
 	}
 	log.Warn("chat: no chat network is connected: set APPEALBOT_TELEGRAM_TOKEN or APPEALBOT_MATRIX_HOMESERVER; " +
 		"the console chat needs a terminal. The API and the outbox keep running")
 	return nil, nil
-}
-
-// group runs goroutines and collects the first error.
-type group struct {
-	errc chan error
-	n    int
-}
-
-func newGroup() *group { return &group{errc: make(chan error, 16)} }
-
-func (g *group) Go(name string, fn func() error) {
-	g.n++
-	go func() {
-		err := fn()
-		if err != nil {
-			err = fmt.Errorf("%s: %w", name, err)
-		}
-		g.errc <- err
-	}()
-}
-
-// Wait waits for every goroutine and returns the first error.
-func (g *group) Wait() error {
-	var first error
-	for range g.n {
-		if err := <-g.errc; err != nil && first == nil {
-			first = err
-		}
-	}
-	g.n = 0
-	return first
-}
-
-// drain delivers what is due once more before shutdown, bounded by limit.
-func drain(d interface {
-	RunOnce(context.Context) (int, error)
-}, limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	for {
-		n, err := d.RunOnce(ctx)
-		if err != nil || n == 0 {
-			if errors.Is(err, context.DeadlineExceeded) {
-				return nil
-			}
-			return err
-		}
-	}
 }

@@ -23,7 +23,7 @@ func TestBench(t *testing.T) {
 				args = append(args, "--database-url", storagetest.PostgresURL(t))
 			}
 			var stdout, stderr bytes.Buffer
-			if err := run(t.Context(), args, envFunc(nil), &stdout, &stderr); err != nil {
+			if err := run(t.Context(), args, &stdout, &stderr); err != nil {
 				t.Fatalf("bench: %v\n%s", err, stderr.String())
 			}
 			lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
@@ -54,12 +54,12 @@ func TestBench(t *testing.T) {
 
 func TestBenchFlags(t *testing.T) {
 	var stderr bytes.Buffer
-	err := run(t.Context(), []string{"bench", "-h"}, envFunc(nil), &bytes.Buffer{}, &stderr)
+	err := run(t.Context(), []string{"bench", "-h"}, &bytes.Buffer{}, &stderr)
 	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-drain-timeout") {
 		t.Fatalf("help: %v\n%s", err, stderr.String())
 	}
 	err = run(t.Context(), []string{"bench", "--appeals", "0", "--hot", "99", "--database-url", "mysql://x", "--chat-tolerance", "1s"},
-		envFunc(nil), &bytes.Buffer{}, &bytes.Buffer{})
+		&bytes.Buffer{}, &bytes.Buffer{})
 	if exitCode(err, &bytes.Buffer{}) != 2 {
 		t.Fatalf("bad flags: want exit 2, got %v", err)
 	}

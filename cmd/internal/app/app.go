@@ -1,0 +1,72 @@
+// Package app is the appealbot program below its main package: it parses
+// the settings, builds every component and runs `serve` or `migrate`,
+// owning the signals and the shutdown order. cmd/appealbot is the deployed
+// binary around it; cmd/appealbench runs the same serve in its own process
+// to load-test it.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // departments name IANA zones; containers may have none
+)
+
+// UsageError is a mistake in how a command was called: exit status 2.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// ExitCode reports err on stderr after the program's name and returns the
+// exit status: 0 for no error or a request for help, 2 for a UsageError,
+// else 1.
+func ExitCode(program string, err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, program+":", err)
+	var ue UsageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// Run is `appealbot serve` or `appealbot migrate` (command) with the
+// command line args and the environment getenv: it parses the settings,
+// opens and migrates the store, and for serve runs until ctx ends or
+// SIGINT or SIGTERM arrives.
+func Run(ctx context.Context, command, version string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := ParseConfig(command, args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	if err != nil {
+		return UsageError{fmt.Errorf("configuration:\n%w", err)}
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if command == "migrate" {
+		return migrate(ctx, cfg, log)
+	}
+	return serve(ctx, cfg, version, stdout, log)
+}
+
+// migrate applies the migrations and closes the store.
+func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	store, err := openStore(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	log.Info("migrations applied", "store", store.Driver())
+	return store.Close()
+}

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/appealbot/appealbot/api"
+	"github.com/appealbot/appealbot/api/callback"
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/metrics"
+	"github.com/appealbot/appealbot/reminders"
+	"github.com/appealbot/appealbot/reminders/digest"
+	"github.com/appealbot/appealbot/storage"
+)
+
+// serve opens the store and runs the API, the chat networks, the
+// schedules and the outbox workers until ctx ends (or a part stops by
+// itself: the console's input ended, the HTTP listener failed), then stops
+// them in this order, each stage once the one before has returned:
+//
+//  1. intake: the HTTP API stops taking requests and finishes those in
+//     flight (within the shutdown timeout);
+//  2. updates: the chat networks stop taking updates and finish handling
+//     those they took;
+//  3. schedules: the reminder scan and the digests stop, so that nothing
+//     new is queued after delivery's last round;
+//  4. delivery and callbacks send what is due once more (bounded) and
+//     stop;
+//  5. the store closes.
+//
+// It returns the errors of every part that failed and of closing the store.
+//
+// Several instances may share one PostgreSQL: every instance takes appeals
+// and sends callbacks, but only the holder of the "delivery" lease sends
+// chat messages (so budgets are never doubled) and only the holder of the
+// "updates" lease polls Telegram (Telegram allows one poller), and only
+// the holder of "digests" runs the leaders' digest schedules. Webhook
+// updates are taken by every instance. When a holder dies, another takes
+// over within seconds.
+func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, log *slog.Logger) (err error) {
+	// Commits that write outbox rows wake delivery and callbacks in this
+	// process at once, rather than at their next poll.
+	deliveryWake, callbackWake := make(chan struct{}, 1), make(chan struct{}, 1)
+	store, err := openStore(ctx, cfg, log, func() {
+		notify(deliveryWake)
+		notify(callbackWake)
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+	}()
+	log.Info("appealbot starting", "version", version, "config", cfg.logValue())
+
+	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
+		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
+	}))
+	svc.SetReminders(cfg.Reminders)
+	mx := metrics.New(store, time.Now, log)
+	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
+	if err != nil {
+		return err
+	}
+	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language,
+		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)},
+		Stats:   commands.StatsConfig{Weights: cfg.KPIWeights, Location: cfg.Location}}, log)
+	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
+	if err != nil {
+		return err
+	}
+	trs, err := transports(ctx, cfg, store, stdin, stdout, log)
+	if err != nil {
+		return err
+	}
+	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret, Wakeup: callbackWake}, time.Now, log)
+	if cfg.WebhookSecret == "" {
+		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
+	}
+
+	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
+		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
+		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request})
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	intake := &httpServer{ln: ln, timeout: cfg.ShutdownTimeout, log: log, srv: &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}}
+	log.Info("http: listening", "addr", ln.Addr().String())
+
+	var updates []part
+	for _, tr := range trs {
+		b := bot.New(tr, cmds, store, time.Now, log)
+		// One instance at a time reads updates: Telegram allows one poller,
+		// and a Matrix sync token is one stream position.
+		lease := map[string]string{"telegram": "updates", "matrix": "matrix-updates"}[tr.Network()]
+		if lease != "" && !(tr.Network() == "telegram" && cfg.TelegramWebhookURL != "") {
+			updates = append(updates, part{"chat", (&leader{store: store, name: lease, log: log, run: b.Run}).Run})
+			continue
+		}
+		updates = append(updates, part{"chat", func(ctx context.Context) error {
+			err := b.Run(ctx)
+			if err == nil && ctx.Err() == nil {
+				log.Info("chat: input ended")
+			}
+			return err
+		}})
+	}
+
+	deliverer := &delivery{store: store, wake: deliveryWake, grace: cfg.ShutdownTimeout, log: log,
+		worker: func(life context.Context) *bot.Deliverer {
+			return bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter,
+				Observer: mx, Life: life, Wakeup: deliveryWake, SpinClock: time.Now})
+		}}
+	err = runStages(ctx, log,
+		stage{"intake", []part{{"http", intake.Run}}},
+		stage{"updates", updates},
+		// One instance scans at a time; the stages' unique keys would keep
+		// a second one from sending anything twice all the same. One
+		// instance at a time runs the digest schedules; the digests
+		// table's unique key stops a period going out twice even when
+		// leadership changes hands mid-run.
+		stage{"schedules", []part{
+			{"reminders", (&leader{store: store, name: "reminders", log: log, run: scanner.Run}).Run},
+			{"digests", (&leader{store: store, name: "digests", log: log, run: digests.Run}).Run},
+		}},
+		stage{"delivery", []part{
+			{"delivery", deliverer.Run},
+			{"callbacks", func(ctx context.Context) error {
+				err := sender.Run(ctx)
+				if err := drain(sender, 5*time.Second); err != nil {
+					log.Warn("callbacks: final drain", "err", err)
+				}
+				return err
+			}},
+		}},
+	)
+	log.Info("stopped")
+	return err
+}
+
+// delivery sends the outbox's chat messages while this instance holds the
+// "delivery" lease, and sends what is due once more when it stops.
+type delivery struct {
+	store *storage.Store
+	// worker makes the worker of one term of leadership; life bounds how
+	// long it may try to record a send while the database is away.
+	worker func(life context.Context) *bot.Deliverer
+	// wake is the worker's Wakeup: the store's commits and, on
+	// PostgreSQL, other instances' commits signal it.
+	wake chan struct{}
+	// grace is how long after the stop the worker may go on recording.
+	grace time.Duration
+	log   *slog.Logger
+}
+
+func (p *delivery) Run(ctx context.Context) error {
+	// What the worker sent while the database did not answer is recorded
+	// once it does: across terms of leadership, and after the stop for
+	// grace at most.
+	life, endLife := context.WithCancel(context.WithoutCancel(ctx))
+	defer endLife()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(p.grace, endLife) })()
+	l := &leader{store: p.store, name: "delivery", log: p.log, run: func(lctx context.Context) error {
+		return p.lead(ctx, lctx, life)
+	}}
+	return l.Run(ctx)
+}
+
+// lead delivers for one term of leadership, until lctx ends. When ctx has
+// ended too, serve is stopping: what is due is sent once more.
+func (p *delivery) lead(ctx, lctx, life context.Context) error {
+	d := p.worker(life)
+	var listen sync.WaitGroup
+	listen.Go(func() {
+		if err := p.store.ListenOutbox(lctx, func() { notify(p.wake) }); err != nil {
+			p.log.Error("delivery: cannot hear other instances' outbox writes; polling instead", "err", err)
+		}
+	})
+	err := d.Run(lctx)
+	listen.Wait()
+	if ctx.Err() != nil { // stopping, not losing the lease
+		if err := drain(d, 5*time.Second); err != nil {
+			p.log.Warn("delivery: final drain", "err", err)
+		}
+	}
+	return err
+}
+
+// openStore opens the database and applies the migrations; onOutbox, when
+// set, hears of every commit that wrote outbox rows.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, onOutbox func()) (*storage.Store, error) {
+	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, OnOutbox: onOutbox}, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	return store, nil
+}
