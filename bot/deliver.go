@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -42,8 +42,8 @@ type OutboxStore interface {
 
 // Renderer turns outbox messages into text for one reader.
 type Renderer interface {
-	RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (commands.Rendered, error)
-	RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (commands.Rendered, int, error)
+	RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (render.Rendered, error)
+	RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (render.Rendered, int, error)
 	ChatLang(ctx context.Context, network, chatID string) string
 	MemberLang(ctx context.Context, m appeal.Member) string
 }

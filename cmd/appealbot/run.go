@@ -23,6 +23,8 @@ import (
 	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
+	"github.com/appealbot/appealbot/render"
+	"github.com/appealbot/appealbot/render/chart"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -132,9 +134,11 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language,
-		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)},
-		Stats:   commands.StatsConfig{Weights: cfg.KPIWeights, Location: cfg.Location}}, log)
+	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
+		Charter: chart.New(cfg.ChartFont, log)}, log)
+	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
+		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
+		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
 	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
 	if err != nil {
 		return err
@@ -196,7 +200,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	})
 	workers.Go("delivery", func() error {
 		return leading(workCtx, store, "delivery", log, func(lctx context.Context) {
-			d := bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx, Life: life})
+			d := bot.NewDeliverer(store, rnd, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter, Observer: mx, Life: life})
 			deliverer.Store(d)
 			defer deliverer.Store(nil)
 			go func() { _ = store.ListenOutbox(lctx, d.Wake) }()
