@@ -163,7 +163,7 @@ func (s *server) exportDepts(ctx context.Context) (map[string]exportDept, error)
 				return nil, err
 			}
 		} else {
-			loc, err := time.LoadLocation(d.Timezone)
+			loc, err := appeal.Zone(d.Timezone)
 			if err != nil {
 				loc = time.UTC
 			}

@@ -70,7 +70,7 @@ type Calendars struct {
 func (c Calendars) Calendar(ctx context.Context, d Department) (Calendar, error) {
 	loc := time.UTC
 	if d.Timezone != "" {
-		l, err := time.LoadLocation(d.Timezone)
+		l, err := Zone(d.Timezone)
 		if err != nil {
 			return Calendar{}, fmt.Errorf("calendar of %q: %w", d.Code, err)
 		}

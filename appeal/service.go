@@ -169,7 +169,7 @@ func (s *Service) SaveDepartment(ctx context.Context, d Department) (Department,
 	if d.Timezone == "" {
 		d.Timezone = s.defaultTimezone
 	}
-	if _, err := time.LoadLocation(d.Timezone); err != nil {
+	if _, err := Zone(d.Timezone); err != nil {
 		return Department{}, &FieldError{"timezone", "invalid", "is not a known IANA timezone"}
 	}
 	if d.SLA == (Policy{}) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 )
 
 // QueueStore is where delivery takes its work from: the outbox's due
@@ -36,8 +36,8 @@ type OutboxStore interface {
 
 // Renderer turns outbox messages into text for one reader.
 type Renderer interface {
-	RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (commands.Rendered, error)
-	RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (commands.Rendered, int, error)
+	RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (render.Rendered, error)
+	RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (render.Rendered, int, error)
 	ChatLang(ctx context.Context, network, chatID string) string
 	MemberLang(ctx context.Context, m appeal.Member) string
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/bot/telegram"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -37,7 +37,7 @@ type fixture struct {
 	clk   *clock
 	d     *bot.Deliverer
 	tr    bot.Transport
-	cmds  *commands.Handler
+	rnd   *render.Renderer
 }
 
 // setup wires the real delivery path: store → deliverer → telego → Bot API
@@ -79,8 +79,8 @@ func newFixture(t *testing.T, tg *botapitest.Server, now func() time.Time, opts 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.tr, f.cmds = tr, commands.New(f.svc, f.store, commands.Config{DefaultLang: "en"}, log)
-	f.d = bot.NewDeliverer(f.store, f.cmds, []bot.Transport{tr}, now, log, opts)
+	f.tr, f.rnd = tr, render.New(f.store, f.svc, render.Config{DefaultLang: "en"}, log)
+	f.d = bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, now, log, opts)
 	return f
 }
 
@@ -297,7 +297,7 @@ type slowRenderer struct {
 	delay time.Duration
 }
 
-func (r slowRenderer) RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (commands.Rendered, error) {
+func (r slowRenderer) RenderMessage(ctx context.Context, m appeal.Message, lang string, now time.Time) (render.Rendered, error) {
 	time.Sleep(r.delay)
 	return r.Renderer.RenderMessage(ctx, m, lang, now)
 }
@@ -310,7 +310,7 @@ func TestPacedMessageLeavesWhenItsBudgetAllows(t *testing.T) {
 	f := limited(t, -700)
 	const render = 500 * time.Millisecond
 	log := slog.New(slog.DiscardHandler)
-	f.d = bot.NewDeliverer(f.store, slowRenderer{f.cmds, render}, []bot.Transport{f.tr}, time.Now, log,
+	f.d = bot.NewDeliverer(f.store, slowRenderer{f.rnd, render}, []bot.Transport{f.tr}, time.Now, log,
 		bot.DeliveryOptions{Poll: 50 * time.Millisecond, Lead: 800 * time.Millisecond})
 	f.store.OnOutbox(f.d.Wake)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -376,7 +376,7 @@ func TestChatAtItsLimitKeepsItsDelay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.d = bot.NewDeliverer(f.store, f.cmds, []bot.Transport{tr}, time.Now, slog.New(slog.DiscardHandler), bot.DeliveryOptions{Poll: 50 * time.Millisecond})
+	f.d = bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, time.Now, slog.New(slog.DiscardHandler), bot.DeliveryOptions{Poll: 50 * time.Millisecond})
 	f.store.OnOutbox(f.d.Wake)
 	f.tg.SetLatency(150 * time.Millisecond)
 	ctx, cancel := context.WithCancel(t.Context())

@@ -11,6 +11,7 @@ import (
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/bot/telegram"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -34,7 +35,9 @@ func TestUpdateWaitsForTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := commands.New(appeal.NewService(store, time.Now, "Asia/Shanghai"), store, commands.Config{DefaultLang: "en"}, log)
+	svc := appeal.NewService(store, time.Now, "Asia/Shanghai")
+	rnd := render.New(store, svc, render.Config{DefaultLang: "en"}, log)
+	cmds := commands.New(svc, store, rnd, commands.Config{}, log)
 	b := bot.New(tr, cmds, store, time.Now, log)
 
 	const chat = "4242"
@@ -59,7 +62,7 @@ func TestUpdateWaitsForTheDatabase(t *testing.T) {
 		t.Fatal("the update was not handled once the database was back")
 	}
 
-	d := bot.NewDeliverer(store, cmds, []bot.Transport{tr}, time.Now, log, bot.DeliveryOptions{})
+	d := bot.NewDeliverer(store, rnd, []bot.Transport{tr}, time.Now, log, bot.DeliveryOptions{})
 	if _, err := d.RunOnce(t.Context()); err != nil {
 		t.Fatal(err)
 	}

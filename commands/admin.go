@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // user reads the USER of /role, /dispatcher and /admin: a numeric id, an
@@ -18,17 +19,17 @@ func (c *call) user(ctx context.Context) (appeal.Member, error) {
 		if u := c.r.ReplyToUser; u != nil && u.ID != "" {
 			return c.h.upsert(ctx, c.r.Network, *u)
 		}
-		return appeal.Member{}, c.bad(msgNeedUser, nil)
+		return appeal.Member{}, c.bad(render.MsgNeedUser, nil)
 	}
 	if strings.HasPrefix(w, "@") {
 		m, err := c.h.store.MemberByUsername(ctx, c.r.Network, w)
 		if errors.Is(err, appeal.ErrNotFound) {
-			return appeal.Member{}, c.bad(msgUnknownUser, kv{"user": w})
+			return appeal.Member{}, c.bad(render.MsgUnknownUser, kv{"user": w})
 		}
 		return m, err
 	}
 	if _, ok := parseID(w); !ok || strings.HasPrefix(w, "#") {
-		return appeal.Member{}, c.bad(msgBadUser, kv{"arg": w})
+		return appeal.Member{}, c.bad(render.MsgBadUser, kv{"arg": w})
 	}
 	m, err := c.h.store.MemberByExternal(ctx, c.r.Network, w)
 	if errors.Is(err, appeal.ErrNotFound) {
@@ -42,7 +43,7 @@ func (c *call) user(ctx context.Context) (appeal.Member, error) {
 // done checks that no arguments are left over.
 func (c *call) done() error {
 	if !c.args.empty() {
-		return c.bad(msgTooManyArgs, nil)
+		return c.bad(render.MsgTooManyArgs, nil)
 	}
 	return nil
 }
@@ -50,11 +51,11 @@ func (c *call) done() error {
 func (c *call) setLang(ctx context.Context) (Reply, error) {
 	w, ok := c.args.next()
 	if !ok {
-		return Reply{}, c.bad(msgNeedLang, nil)
+		return Reply{}, c.bad(render.MsgNeedLang, nil)
 	}
-	l, ok := normLang(w)
+	l, ok := render.NormLang(w)
 	if !ok {
-		return Reply{}, c.bad(msgBadLang, kv{"arg": w})
+		return Reply{}, c.bad(render.MsgBadLang, kv{"arg": w})
 	}
 	if err := c.done(); err != nil {
 		return Reply{}, err
@@ -65,7 +66,7 @@ func (c *call) setLang(ctx context.Context) (Reply, error) {
 		if _, err := c.h.store.SaveMember(ctx, m); err != nil {
 			return Reply{}, err
 		}
-		return reply("✅ " + tr(l, msgLangSetMember, nil)), nil
+		return reply("✅ " + tr(l, render.MsgLangSetMember, nil)), nil
 	}
 	allowed := c.roles.isAdmin()
 	if !allowed {
@@ -78,25 +79,12 @@ func (c *call) setLang(ctx context.Context) (Reply, error) {
 		}
 	}
 	if !allowed {
-		return Reply{}, c.refuse(msgLangRefused, nil)
+		return Reply{}, c.refuse(render.MsgLangRefused, nil)
 	}
 	if err := c.h.store.SetChatLanguage(ctx, c.r.Network, c.r.Chat.ID, l); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(l, msgLangSetChat, nil)), nil
-}
-
-// slaText summarises a tier: "2wh / 3wd / 7wd", in the notation /dept sla
-// accepts, so that an admin can copy it.
-func slaText(lang string, t appeal.Tier) string {
-	return t.Claim.String() + " / " + t.Answer.String() + " / " + t.Resolve.String()
-}
-
-func onOff(lang string, v bool) string {
-	if v {
-		return tr(lang, msgOn, nil)
-	}
-	return tr(lang, msgOff, nil)
+	return reply("✅ " + tr(l, render.MsgLangSetChat, nil)), nil
 }
 
 func (c *call) deptList(ctx context.Context) (Reply, error) {
@@ -108,18 +96,18 @@ func (c *call) deptList(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if len(ds) == 0 {
-		return reply(tr(c.lang, msgNoDepts, nil)), nil
+		return reply(tr(c.lang, render.MsgNoDepts, nil)), nil
 	}
-	lines := []string{"🏢 " + tr(c.lang, msgDeptListTitle, kv{"n": len(ds)})}
+	lines := []string{"🏢 " + tr(c.lang, render.MsgDeptListTitle, kv{"n": len(ds)})}
 	for _, d := range ds {
 		bs, err := c.h.store.ChatBindings(ctx, appeal.ChatDepartment, d.Code)
 		if err != nil {
 			return Reply{}, err
 		}
-		lines = append(lines, tr(c.lang, msgDeptLine, kv{
-			"code": d.Code, "name": rawHTML(escCut(d.Name, 40)), "chats": len(bs),
-			"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent),
-			"approve": onOff(c.lang, d.ApproveAnswers),
+		lines = append(lines, tr(c.lang, render.MsgDeptLine, kv{
+			"code": d.Code, "name": render.HTML(render.EscCut(d.Name, 40)), "chats": len(bs),
+			"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent),
+			"approve": render.OnOff(c.lang, d.ApproveAnswers),
 		}))
 	}
 	return reply(strings.Join(lines, "\n")), nil
@@ -128,21 +116,21 @@ func (c *call) deptList(ctx context.Context) (Reply, error) {
 func (c *call) deptAdd(ctx context.Context) (Reply, error) {
 	w, ok := c.args.next()
 	if !ok {
-		return Reply{}, c.bad(msgNeedCode, nil)
+		return Reply{}, c.bad(render.MsgNeedCode, nil)
 	}
 	code, ok := appeal.NormalizeCode(w)
 	if !ok {
-		return Reply{}, c.bad(msgBadCode, kv{"arg": w})
+		return Reply{}, c.bad(render.MsgBadCode, kv{"arg": w})
 	}
-	name := oneLine(c.args.rest())
+	name := render.OneLine(c.args.rest())
 	switch {
 	case name == "":
-		return Reply{}, c.bad(msgNeedName, nil)
+		return Reply{}, c.bad(render.MsgNeedName, nil)
 	case utf8.RuneCountInString(name) > 100:
-		return Reply{}, c.bad(msgNameTooLong, nil)
+		return Reply{}, c.bad(render.MsgNameTooLong, nil)
 	}
 	if _, err := c.h.store.Department(ctx, code); err == nil {
-		return Reply{}, c.refuse(msgDeptExists, kv{"code": code})
+		return Reply{}, c.refuse(render.MsgDeptExists, kv{"code": code})
 	} else if !errors.Is(err, appeal.ErrNotFound) {
 		return Reply{}, err
 	}
@@ -150,15 +138,15 @@ func (c *call) deptAdd(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgDeptAdded, kv{"code": d.Code, "name": d.Name,
-		"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent)})), nil
+	return reply("✅ " + tr(c.lang, render.MsgDeptAdded, kv{"code": d.Code, "name": d.Name,
+		"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent)})), nil
 }
 
 // groupDepartment reads the one argument of /dept bind and /dept unbind,
 // which only make sense in the group being bound.
 func (c *call) groupDepartment(ctx context.Context) (appeal.Department, error) {
 	if c.r.Chat.Private {
-		return appeal.Department{}, c.bad(msgBindInGroup, nil)
+		return appeal.Department{}, c.bad(render.MsgBindInGroup, nil)
 	}
 	d, err := c.department(ctx)
 	if err != nil {
@@ -176,12 +164,12 @@ func (c *call) deptBind(ctx context.Context) (Reply, error) {
 		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID})
 	if errors.Is(err, appeal.ErrConflict) {
 		other, _ := c.deptHere(ctx)
-		return Reply{}, c.refuse(msgBoundElsewhere, kv{"dept": c.h.deptName(ctx, other), "code": other})
+		return Reply{}, c.refuse(render.MsgBoundElsewhere, kv{"dept": c.h.render.DeptName(ctx, other), "code": other})
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return reply("🔗 " + tr(c.lang, msgDeptBound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+	return reply("🔗 " + tr(c.lang, render.MsgDeptBound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
 }
 
 // binding finds the binding of purpose and department that covers this chat.
@@ -208,12 +196,12 @@ func (c *call) deptUnbind(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if b == nil {
-		return Reply{}, c.refuse(msgNotBoundHere, kv{"dept": d.Name + " (" + d.Code + ")"})
+		return Reply{}, c.refuse(render.MsgNotBoundHere, kv{"dept": d.Name + " (" + d.Code + ")"})
 	}
 	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgDeptUnbound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+	return reply("✅ " + tr(c.lang, render.MsgDeptUnbound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
 }
 
 func (c *call) deptSLA(ctx context.Context) (Reply, error) {
@@ -223,29 +211,29 @@ func (c *call) deptSLA(ctx context.Context) (Reply, error) {
 	}
 	words := strings.Fields(c.args.rest())
 	if len(words) == 0 {
-		return Reply{}, c.bad(msgNeedSLA, nil)
+		return Reply{}, c.bad(render.MsgNeedSLA, nil)
 	}
 	p, badWord, ok := parseSLA(words, d.SLA)
 	if !ok {
-		return Reply{}, c.bad(msgBadSLA, kv{"arg": badWord})
+		return Reply{}, c.bad(render.MsgBadSLA, kv{"arg": badWord})
 	}
 	for _, t := range []struct {
 		name string
 		tier appeal.Tier
 	}{{"normal", p.Normal}, {"urgent", p.Urgent}} {
 		if (appeal.Policy{Normal: t.tier, Urgent: t.tier}).Validate() != nil {
-			return Reply{}, c.bad(msgSLAOrder, kv{"tier": t.name, "sla": slaText(c.lang, t.tier)})
+			return Reply{}, c.bad(render.MsgSLAOrder, kv{"tier": t.name, "sla": render.SLA(t.tier)})
 		}
 	}
 	if err := p.Validate(); err != nil {
-		return Reply{}, c.bad(msgSLAInvalid, kv{"detail": err.Error()})
+		return Reply{}, c.bad(render.MsgSLAInvalid, kv{"detail": err.Error()})
 	}
 	d.SLA = p
 	if d, err = c.h.svc.SaveDepartment(ctx, d); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgSLASet, kv{"dept": d.Name + " (" + d.Code + ")",
-		"normal": slaText(c.lang, d.SLA.Normal), "urgent": slaText(c.lang, d.SLA.Urgent)})), nil
+	return reply("✅ " + tr(c.lang, render.MsgSLASet, kv{"dept": d.Name + " (" + d.Code + ")",
+		"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent)})), nil
 }
 
 func (c *call) deptSet(ctx context.Context) (Reply, error) {
@@ -255,7 +243,7 @@ func (c *call) deptSet(ctx context.Context) (Reply, error) {
 	}
 	words := strings.Fields(c.args.rest())
 	if len(words) == 0 {
-		return Reply{}, c.bad(msgNeedSetting, nil)
+		return Reply{}, c.bad(render.MsgNeedSetting, nil)
 	}
 	for _, w := range words {
 		k, v, _ := strings.Cut(w, "=")
@@ -263,17 +251,17 @@ func (c *call) deptSet(ctx context.Context) (Reply, error) {
 		case "approve_answers", "approve":
 			on, ok := parseOnOff(v)
 			if !ok {
-				return Reply{}, c.bad(msgBadSetting, kv{"arg": w})
+				return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
 			}
 			d.ApproveAnswers = on
 		default:
-			return Reply{}, c.bad(msgBadSetting, kv{"arg": w})
+			return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
 		}
 	}
 	if d, err = c.h.svc.SaveDepartment(ctx, d); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgDeptSet, kv{"dept": d.Name + " (" + d.Code + ")", "approve": onOff(c.lang, d.ApproveAnswers)})), nil
+	return reply("✅ " + tr(c.lang, render.MsgDeptSet, kv{"dept": d.Name + " (" + d.Code + ")", "approve": render.OnOff(c.lang, d.ApproveAnswers)})), nil
 }
 
 // deptRole reads "CODE responder|leader" of /role.
@@ -284,15 +272,15 @@ func (c *call) deptRole(ctx context.Context) (appeal.Department, appeal.Role, er
 	}
 	w, ok := c.args.next()
 	if !ok {
-		return d, "", c.bad(msgNeedRole, nil)
+		return d, "", c.bad(render.MsgNeedRole, nil)
 	}
 	switch r := appeal.Role(strings.ToLower(w)); r {
 	case appeal.RoleResponder, appeal.RoleLeader:
 		return d, r, nil
 	case appeal.RoleDispatcher, appeal.RoleAdmin:
-		return d, "", c.bad(msgGlobalRole, kv{"role": string(r)})
+		return d, "", c.bad(render.MsgGlobalRole, kv{"role": string(r)})
 	}
-	return d, "", c.bad(msgBadRole, kv{"arg": w})
+	return d, "", c.bad(render.MsgBadRole, kv{"arg": w})
 }
 
 func (c *call) roleAdd(ctx context.Context) (Reply, error) {
@@ -300,7 +288,7 @@ func (c *call) roleAdd(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return c.grant(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.deptName(ctx, d.Code))
+	return c.grant(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.render.DeptName(ctx, d.Code))
 }
 
 func (c *call) roleRemove(ctx context.Context) (Reply, error) {
@@ -308,7 +296,7 @@ func (c *call) roleRemove(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return c.revoke(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.deptName(ctx, d.Code))
+	return c.revoke(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.render.DeptName(ctx, d.Code))
 }
 
 func (c *call) dispatcherAdd(ctx context.Context) (Reply, error) {
@@ -327,19 +315,6 @@ func (c *call) adminRemove(ctx context.Context) (Reply, error) {
 	return c.revoke(ctx, appeal.Grant{Role: appeal.RoleAdmin}, "")
 }
 
-// roleName names a role held in dept: "a responder of Roads (roads)".
-func roleName(lang string, r appeal.Role, dept string) string {
-	switch r {
-	case appeal.RoleAdmin:
-		return tr(lang, msgAnAdmin, nil)
-	case appeal.RoleDispatcher:
-		return tr(lang, msgADispatcher, nil)
-	case appeal.RoleLeader:
-		return tr(lang, msgALeader, kv{"dept": dept})
-	}
-	return tr(lang, msgAResponder, kv{"dept": dept})
-}
-
 func (c *call) grant(ctx context.Context, g appeal.Grant, dept string) (Reply, error) {
 	m, err := c.user(ctx)
 	if err != nil {
@@ -352,7 +327,7 @@ func (c *call) grant(ctx context.Context, g appeal.Grant, dept string) (Reply, e
 	if err := c.h.store.Grant(ctx, g); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgGranted, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})), nil
+	return reply("✅ " + tr(c.lang, render.MsgGranted, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})), nil
 }
 
 func (c *call) revoke(ctx context.Context, g appeal.Grant, dept string) (Reply, error) {
@@ -367,19 +342,19 @@ func (c *call) revoke(ctx context.Context, g appeal.Grant, dept string) (Reply, 
 	err = c.h.store.Revoke(ctx, g)
 	if errors.Is(err, appeal.ErrNotFound) {
 		if g.Role == appeal.RoleAdmin && (c.h.admins[m.ExternalID] || c.h.admins[m.Network+":"+m.ExternalID]) {
-			return Reply{}, c.refuse(msgConfigAdmin, kv{"name": memberName(m)})
+			return Reply{}, c.refuse(render.MsgConfigAdmin, kv{"name": render.MemberName(m)})
 		}
-		return Reply{}, c.refuse(msgNoSuchGrant, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})
+		return Reply{}, c.refuse(render.MsgNoSuchGrant, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgRevoked, kv{"name": memberName(m), "role": rawHTML(roleName(c.lang, g.Role, dept))})), nil
+	return reply("✅ " + tr(c.lang, render.MsgRevoked, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})), nil
 }
 
 func (c *call) dispatchBind(ctx context.Context) (Reply, error) {
 	if c.r.Chat.Private {
-		return Reply{}, c.bad(msgBindInGroup, nil)
+		return Reply{}, c.bad(render.MsgBindInGroup, nil)
 	}
 	if err := c.done(); err != nil {
 		return Reply{}, err
@@ -388,12 +363,12 @@ func (c *call) dispatchBind(ctx context.Context) (Reply, error) {
 		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
 		return Reply{}, err
 	}
-	return reply("🔗 " + tr(c.lang, msgDispatchBound, nil)), nil
+	return reply("🔗 " + tr(c.lang, render.MsgDispatchBound, nil)), nil
 }
 
 func (c *call) dispatchUnbind(ctx context.Context) (Reply, error) {
 	if c.r.Chat.Private {
-		return Reply{}, c.bad(msgBindInGroup, nil)
+		return Reply{}, c.bad(render.MsgBindInGroup, nil)
 	}
 	if err := c.done(); err != nil {
 		return Reply{}, err
@@ -403,10 +378,10 @@ func (c *call) dispatchUnbind(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if b == nil {
-		return Reply{}, c.refuse(msgNotDispatchChatHere, nil)
+		return Reply{}, c.refuse(render.MsgNotDispatchChatHere, nil)
 	}
 	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgDispatchUnbound, nil)), nil
+	return reply("✅ " + tr(c.lang, render.MsgDispatchUnbound, nil)), nil
 }

@@ -6,21 +6,22 @@ import (
 	"strings"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // target reads the appeal number from the arguments and loads the appeal.
 func (c *call) target(ctx context.Context) (appeal.Appeal, error) {
 	w, ok := c.args.next()
 	if !ok {
-		return appeal.Appeal{}, c.bad(msgNeedID, nil)
+		return appeal.Appeal{}, c.bad(render.MsgNeedID, nil)
 	}
 	id, ok := parseID(w)
 	if !ok {
-		return appeal.Appeal{}, c.bad(msgBadID, kv{"arg": w})
+		return appeal.Appeal{}, c.bad(render.MsgBadID, kv{"arg": w})
 	}
 	a, err := c.h.store.Appeal(ctx, id)
 	if errors.Is(err, appeal.ErrNotFound) {
-		return appeal.Appeal{}, c.bad(msgNoAppeal, kv{"id": id})
+		return appeal.Appeal{}, c.bad(render.MsgNoAppeal, kv{"id": id})
 	}
 	return a, err
 }
@@ -29,22 +30,22 @@ func (c *call) target(ctx context.Context) (appeal.Appeal, error) {
 func (c *call) department(ctx context.Context) (appeal.Department, error) {
 	w, ok := c.args.next()
 	if !ok {
-		return appeal.Department{}, c.bad(msgNeedDept, nil)
+		return appeal.Department{}, c.bad(render.MsgNeedDept, nil)
 	}
 	code, ok := appeal.NormalizeCode(w)
 	if !ok {
-		return appeal.Department{}, c.bad(msgNoDept, kv{"code": w})
+		return appeal.Department{}, c.bad(render.MsgNoDept, kv{"code": w})
 	}
 	d, err := c.h.store.Department(ctx, code)
 	if errors.Is(err, appeal.ErrNotFound) {
-		return appeal.Department{}, c.bad(msgNoDept, kv{"code": w})
+		return appeal.Department{}, c.bad(render.MsgNoDept, kv{"code": w})
 	}
 	return d, err
 }
 
 // illegal says that a cannot undergo act in its status.
 func (c *call) illegal(id appeal.ID, st appeal.Status, act appeal.Action) error {
-	return c.refuse(msgIllegal, kv{"id": id, "status": tr(c.lang, statusKey(st), nil), "verb": tr(c.lang, actionKey(act), nil)})
+	return c.refuse(render.MsgIllegal, kv{"id": id, "status": render.StatusName(c.lang, st), "verb": render.ActionName(c.lang, act)})
 }
 
 // responder checks that the request may do a responder action on a: from
@@ -58,10 +59,10 @@ func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action
 		return err
 	}
 	if !ok {
-		return c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+		return c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
 	}
 	if !c.roles.canRespond(a.Department) {
-		return c.refuse(msgNotResponder, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+		return c.refuse(render.MsgNotResponder, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	return nil
 }
@@ -84,12 +85,12 @@ func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (ap
 	switch {
 	case errors.As(err, &ce):
 		if cmd.Action == appeal.ActClaim {
-			return n, c.refuse(msgAlreadyClaimed, kv{"id": a.ID, "name": c.h.nameOf(ctx, ce.By)})
+			return n, c.refuse(render.MsgAlreadyClaimed, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, ce.By)})
 		}
-		return n, c.refuse(msgClaimedBy, kv{"id": a.ID, "name": c.h.nameOf(ctx, ce.By)})
+		return n, c.refuse(render.MsgClaimedBy, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, ce.By)})
 	case errors.As(err, &te):
 		if te.Action == appeal.ActClaim && te.From == appeal.StatusClaimed {
-			return n, c.refuse(msgYouClaimed, kv{"id": a.ID})
+			return n, c.refuse(render.MsgYouClaimed, kv{"id": a.ID})
 		}
 		return n, c.illegal(a.ID, te.From, te.Action)
 	case errors.Is(err, appeal.ErrIllegalTransition):
@@ -99,41 +100,41 @@ func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (ap
 		if rerr != nil {
 			cur = a
 		}
-		return n, c.refuse(msgNotAssignee, kv{"id": a.ID, "name": c.h.nameOf(ctx, cur.Assignee),
-			"dept": c.h.deptName(ctx, cur.Department)})
+		return n, c.refuse(render.MsgNotAssignee, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, cur.Assignee),
+			"dept": c.h.render.DeptName(ctx, cur.Department)})
 	case errors.Is(err, appeal.ErrSameDepartment):
 		if cmd.Action == appeal.ActAssign {
-			return n, c.refuse(msgReturnedBy, kv{"id": a.ID, "dept": c.h.deptName(ctx, cmd.Department)})
+			return n, c.refuse(render.MsgReturnedBy, kv{"id": a.ID, "dept": c.h.render.DeptName(ctx, cmd.Department)})
 		}
-		return n, c.refuse(msgSameDept, kv{"id": a.ID, "dept": c.h.deptName(ctx, cmd.Department)})
+		return n, c.refuse(render.MsgSameDept, kv{"id": a.ID, "dept": c.h.render.DeptName(ctx, cmd.Department)})
 	case errors.Is(err, appeal.ErrTextRequired):
 		return n, c.bad(textKey(cmd.Action), nil)
 	case errors.Is(err, appeal.ErrDepartmentRequired):
-		return n, c.bad(msgNeedDept, nil)
+		return n, c.bad(render.MsgNeedDept, nil)
 	case errors.Is(err, appeal.ErrExtensionPending):
-		return n, c.refuse(msgExtensionPending, kv{"id": a.ID})
+		return n, c.refuse(render.MsgExtensionPending, kv{"id": a.ID})
 	case errors.Is(err, appeal.ErrNoExtensionPending):
-		return n, c.refuse(msgNoPendingExtension, kv{"id": a.ID})
+		return n, c.refuse(render.MsgNoPendingExtension, kv{"id": a.ID})
 	case errors.Is(err, appeal.ErrBadExtension):
-		return n, c.bad(msgBadDuration, kv{"arg": cmd.Extension.String()})
+		return n, c.bad(render.MsgBadDuration, kv{"arg": cmd.Extension.String()})
 	case errors.Is(err, appeal.ErrNotFound):
 		if _, derr := c.h.store.Appeal(ctx, a.ID); errors.Is(derr, appeal.ErrNotFound) {
-			return n, c.bad(msgNoAppeal, kv{"id": a.ID})
+			return n, c.bad(render.MsgNoAppeal, kv{"id": a.ID})
 		}
-		return n, c.bad(msgNoDept, kv{"code": cmd.Department})
+		return n, c.bad(render.MsgNoDept, kv{"code": cmd.Department})
 	}
 	return n, err
 }
 
 // textKey is the message for text missing from an action.
-func textKey(act appeal.Action) msgKey {
+func textKey(act appeal.Action) render.Key {
 	switch act {
 	case appeal.ActAnswer:
-		return msgNeedAnswer
+		return render.MsgNeedAnswer
 	case appeal.ActClose:
-		return msgNeedResult
+		return render.MsgNeedResult
 	}
-	return msgNeedReason
+	return render.MsgNeedReason
 }
 
 func (c *call) claim(ctx context.Context) (Reply, error) {
@@ -148,8 +149,8 @@ func (c *call) claim(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	return Reply{
-		Rendered: Rendered{HTML: "✅ " + tr(c.lang, msgClaimed, kv{"id": a.ID, "name": memberName(c.me)})},
-		Notice:   plain(tr(c.nlang, msgClaimedNotice, kv{"id": a.ID})),
+		Rendered: Rendered{HTML: "✅ " + tr(c.lang, render.MsgClaimed, kv{"id": a.ID, "name": render.MemberName(c.me)})},
+		Notice:   render.Plain(tr(c.nlang, render.MsgClaimedNotice, kv{"id": a.ID})),
 	}, nil
 }
 
@@ -164,7 +165,7 @@ func (c *call) unclaim(ctx context.Context) (Reply, error) {
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActUnclaim, Force: c.force(a), Text: c.args.rest()}); err != nil {
 		return Reply{}, err
 	}
-	return reply(tr(c.lang, msgUnclaimed, kv{"id": a.ID})), nil
+	return reply(tr(c.lang, render.MsgUnclaimed, kv{"id": a.ID})), nil
 }
 
 func (c *call) answer(ctx context.Context) (Reply, error) {
@@ -176,20 +177,20 @@ func (c *call) answer(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if c.r.Button {
-		return Reply{Notice: plain(tr(c.nlang, msgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil
 	}
 	text := c.args.rest()
 	if text == "" {
-		return Reply{}, c.bad(msgNeedAnswer, nil)
+		return Reply{}, c.bad(render.MsgNeedAnswer, nil)
 	}
 	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAnswer, Text: text, Force: c.force(a)})
 	if err != nil {
 		return Reply{}, err
 	}
 	if n.Status == appeal.StatusPendingApproval {
-		return reply("⏳ " + tr(c.lang, msgAnswerPending, kv{"id": a.ID})), nil
+		return reply("⏳ " + tr(c.lang, render.MsgAnswerPending, kv{"id": a.ID})), nil
 	}
-	return reply("✅ " + tr(c.lang, msgAnswered, kv{"id": a.ID})), nil
+	return reply("✅ " + tr(c.lang, render.MsgAnswered, kv{"id": a.ID})), nil
 }
 
 func (c *call) ret(ctx context.Context) (Reply, error) {
@@ -201,16 +202,16 @@ func (c *call) ret(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if c.r.Button {
-		return Reply{Notice: plain(tr(c.nlang, msgHowToReturn, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToReturn, kv{"id": a.ID})), Alert: true, Silent: true}, nil
 	}
 	reason := c.args.rest()
 	if reason == "" {
-		return Reply{}, c.bad(msgNeedReason, nil)
+		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActReturn, Text: reason, Force: c.force(a)}); err != nil {
 		return Reply{}, err
 	}
-	return reply("↩️ " + tr(c.lang, msgReturnedDone, kv{"id": a.ID})), nil
+	return reply("↩️ " + tr(c.lang, render.MsgReturnedDone, kv{"id": a.ID})), nil
 }
 
 func (c *call) transfer(ctx context.Context) (Reply, error) {
@@ -227,12 +228,12 @@ func (c *call) transfer(ctx context.Context) (Reply, error) {
 	}
 	reason := c.args.rest()
 	if reason == "" {
-		return Reply{}, c.bad(msgNeedReason, nil)
+		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActTransfer, Department: d.Code, Text: reason, Force: c.force(a)}); err != nil {
 		return Reply{}, err
 	}
-	return reply("➡️ " + tr(c.lang, msgTransferred, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
+	return reply("➡️ " + tr(c.lang, render.MsgTransferred, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
 }
 
 func (c *call) extend(ctx context.Context) (Reply, error) {
@@ -245,28 +246,28 @@ func (c *call) extend(ctx context.Context) (Reply, error) {
 	}
 	w, ok := c.args.next()
 	if !ok {
-		return Reply{}, c.bad(msgNeedDuration, nil)
+		return Reply{}, c.bad(render.MsgNeedDuration, nil)
 	}
 	d, ok := parseSpan(w)
 	if !ok {
-		return Reply{}, c.bad(msgBadDuration, kv{"arg": w})
+		return Reply{}, c.bad(render.MsgBadDuration, kv{"arg": w})
 	}
 	reason := c.args.rest()
 	if reason == "" {
-		return Reply{}, c.bad(msgNeedReason, nil)
+		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRequestExtension, Extension: d, Text: reason}); err != nil {
 		return Reply{}, err
 	}
-	return reply("⏳ " + tr(c.lang, msgExtensionAsked, kv{"id": a.ID, "dur": fmtSpan(c.lang, d),
-		"dept": c.h.deptName(ctx, a.Department)})), nil
+	return reply("⏳ " + tr(c.lang, render.MsgExtensionAsked, kv{"id": a.ID, "dur": render.Span(c.lang, d),
+		"dept": c.h.render.DeptName(ctx, a.Department)})), nil
 }
 
 // dispatch checks that a dispatcher's command came from the dispatch chat
 // or a private chat.
 func (c *call) dispatch(ctx context.Context) error {
 	if !c.roles.isDispatcher() {
-		return c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, dispatchers), "cmd": c.row.display()})
+		return c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, dispatchers), "cmd": c.row.display()})
 	}
 	if c.r.Chat.Private {
 		return nil
@@ -276,7 +277,7 @@ func (c *call) dispatch(ctx context.Context) error {
 		return err
 	}
 	if !ok {
-		return c.bad(msgNotDispatchChat, nil)
+		return c.bad(render.MsgNotDispatchChat, nil)
 	}
 	return nil
 }
@@ -312,12 +313,12 @@ func (c *call) close(ctx context.Context) (Reply, error) {
 	}
 	result := c.args.rest()
 	if result == "" {
-		return Reply{}, c.bad(msgNeedResult, nil)
+		return Reply{}, c.bad(render.MsgNeedResult, nil)
 	}
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActClose, Text: result, Resolution: res}); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, msgClosed, kv{"id": a.ID})), nil
+	return reply("✅ " + tr(c.lang, render.MsgClosed, kv{"id": a.ID})), nil
 }
 
 func (c *call) assign(ctx context.Context) (Reply, error) {
@@ -335,14 +336,14 @@ func (c *call) assign(ctx context.Context) (Reply, error) {
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAssign, Department: d.Code, Text: c.args.rest()}); err != nil {
 		return Reply{}, err
 	}
-	return reply("📨 " + tr(c.lang, msgAssigned, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
+	return reply("📨 " + tr(c.lang, render.MsgAssigned, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
 }
 
 // leader checks that a leader's decision on a came from a private chat or
 // the department's chat, from a leader of the department.
 func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
 	if a.Department == "" {
-		return c.refuse(msgNothingPending, kv{"id": a.ID})
+		return c.refuse(render.MsgNothingPending, kv{"id": a.ID})
 	}
 	if !c.r.Chat.Private {
 		ok, err := c.inDeptChat(ctx, a.Department)
@@ -350,11 +351,11 @@ func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
 			return err
 		}
 		if !ok {
-			return c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+			return c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
 		}
 	}
 	if !c.roles.isLeader(a.Department) {
-		return c.refuse(msgNotLeader, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+		return c.refuse(render.MsgNotLeader, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	return nil
 }
@@ -365,22 +366,22 @@ func (c *call) pendingKind(a appeal.Appeal, want string) (string, error) {
 	answer := a.Status == appeal.StatusPendingApproval
 	ext := a.Extension != nil
 	switch want {
-	case pendingAnswer:
+	case render.PendingAnswer:
 		if !answer {
-			return "", c.refuse(msgNoPendingAnswer, kv{"id": a.ID})
+			return "", c.refuse(render.MsgNoPendingAnswer, kv{"id": a.ID})
 		}
-	case pendingExtension:
+	case render.PendingExtension:
 		if !ext {
-			return "", c.refuse(msgNoPendingExtension, kv{"id": a.ID})
+			return "", c.refuse(render.MsgNoPendingExtension, kv{"id": a.ID})
 		}
 	case "":
 		switch {
 		case answer:
-			want = pendingAnswer
+			want = render.PendingAnswer
 		case ext:
-			want = pendingExtension
+			want = render.PendingExtension
 		default:
-			return "", c.refuse(msgNothingPending, kv{"id": a.ID})
+			return "", c.refuse(render.MsgNothingPending, kv{"id": a.ID})
 		}
 	}
 	return want, nil
@@ -393,12 +394,12 @@ func (c *call) kindArg() (string, error) {
 		return "", nil
 	}
 	switch strings.ToLower(w) {
-	case pendingAnswer, "a", "答复":
-		return pendingAnswer, nil
-	case pendingExtension, "e", "ext", "延期":
-		return pendingExtension, nil
+	case render.PendingAnswer, "a", "答复":
+		return render.PendingAnswer, nil
+	case render.PendingExtension, "e", "ext", "延期":
+		return render.PendingExtension, nil
 	}
-	return "", c.bad(msgBadKind, kv{"arg": w})
+	return "", c.bad(render.MsgBadKind, kv{"arg": w})
 }
 
 func (c *call) approve(ctx context.Context) (Reply, error) {
@@ -414,25 +415,25 @@ func (c *call) approve(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	if !c.args.empty() {
-		return Reply{}, c.bad(msgTooManyArgs, nil)
+		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
 	}
 	kind, err := c.pendingKind(a, want)
 	if err != nil {
 		return Reply{}, err
 	}
-	if kind == pendingAnswer {
+	if kind == render.PendingAnswer {
 		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveAnswer}); err != nil {
 			return Reply{}, err
 		}
-		return reply("✅ " + tr(c.lang, msgAnswerApproved, kv{"id": a.ID})), nil
+		return reply("✅ " + tr(c.lang, render.MsgAnswerApproved, kv{"id": a.ID})), nil
 	}
 	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveExtension})
 	if err != nil {
 		return Reply{}, err
 	}
-	loc := c.h.location(ctx, n.Department)
-	return reply("✅ " + tr(c.lang, msgExtensionApproved, kv{"id": a.ID, "dur": fmtSpan(c.lang, a.Extension.Span),
-		"due": fmtTime(n.Deadlines.AnswerBy, loc)})), nil
+	loc := c.h.render.Location(ctx, n.Department)
+	return reply("✅ " + tr(c.lang, render.MsgExtensionApproved, kv{"id": a.ID, "dur": render.Span(c.lang, a.Extension.Span),
+		"due": render.Time(n.Deadlines.AnswerBy, loc)})), nil
 }
 
 func (c *call) reject(ctx context.Context) (Reply, error) {
@@ -451,26 +452,26 @@ func (c *call) reject(ctx context.Context) (Reply, error) {
 		if _, err := c.pendingKind(a, want); err != nil {
 			return Reply{}, err
 		}
-		return Reply{Notice: plain(tr(c.nlang, msgHowToReject, kv{"id": a.ID})), Alert: true, Silent: true}, nil
+		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToReject, kv{"id": a.ID})), Alert: true, Silent: true}, nil
 	}
 	reason := c.args.rest()
 	if reason == "" {
-		return Reply{}, c.bad(msgNeedReason, nil)
+		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
 	kind, err := c.pendingKind(a, "")
 	if err != nil {
 		return Reply{}, err
 	}
-	if kind == pendingAnswer {
+	if kind == render.PendingAnswer {
 		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectAnswer, Text: reason}); err != nil {
 			return Reply{}, err
 		}
-		return reply("↩️ " + tr(c.lang, msgAnswerRejected, kv{"id": a.ID})), nil
+		return reply("↩️ " + tr(c.lang, render.MsgAnswerRejected, kv{"id": a.ID})), nil
 	}
 	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectExtension, Text: reason}); err != nil {
 		return Reply{}, err
 	}
-	return reply("↩️ " + tr(c.lang, msgExtensionRejected, kv{"id": a.ID})), nil
+	return reply("↩️ " + tr(c.lang, render.MsgExtensionRejected, kv{"id": a.ID})), nil
 }
 
 // details shows everything about one appeal. From a button it goes to the
@@ -492,16 +493,16 @@ func (c *call) details(ctx context.Context) (Reply, error) {
 		}
 		if !here {
 			if a.Department == "" {
-				return Reply{}, c.bad(msgNotDispatchChat, nil)
+				return Reply{}, c.bad(render.MsgNotDispatchChat, nil)
 			}
-			return Reply{}, c.bad(msgWrongChat, kv{"dept": c.h.deptName(ctx, a.Department)})
+			return Reply{}, c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
 		}
 	}
 	if !c.roles.canRespond(a.Department) && !c.roles.isDispatcher() {
 		if a.Department == "" {
-			return Reply{}, c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, dispatchers), "cmd": c.row.display()})
+			return Reply{}, c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, dispatchers), "cmd": c.row.display()})
 		}
-		return Reply{}, c.refuse(msgNotResponderView, kv{"dept": c.h.deptName(ctx, a.Department), "id": a.ID})
+		return Reply{}, c.refuse(render.MsgNotResponderView, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	private := c.r.Chat.Private || c.r.Button
 	lang := c.lang
@@ -517,7 +518,7 @@ func (c *call) details(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r, err := c.h.details(ctx, a, events, lang, c.now, full)
+	r, err := c.h.render.Details(ctx, a, events, lang, c.now, full)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -526,7 +527,7 @@ func (c *call) details(ctx context.Context) (Reply, error) {
 	// because a press only ever gets a notice otherwise.
 	rep := Reply{Rendered: r, Private: c.r.Button}
 	if c.r.Button && !c.r.Chat.Private {
-		rep.Notice = plain(tr(c.nlang, msgSentPrivately, nil))
+		rep.Notice = render.Plain(tr(c.nlang, render.MsgSentPrivately, nil))
 	}
 	return rep, nil
 }

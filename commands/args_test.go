@@ -196,7 +196,7 @@ func TestBadArguments(t *testing.T) {
 			t.Errorf("/%s: reply does not give the usage: %s", text, rep.HTML)
 		}
 	}
-	for _, rw := range table {
+	for _, rw := range table() {
 		if rw.usage != "/help" && rw.usage != "/start" && !commands[rw.name] {
 			t.Errorf("/%s has no bad-argument case", rw.name)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
@@ -34,7 +35,7 @@ func TestConcurrentClaim(t *testing.T) {
 						if role == rResp {
 							rep = e.do(role, roadsChat, fmt.Sprintf("claim %d", a.ID))
 						} else {
-							rep = e.press(role, roadsChat, buttonData("claim", a.ID, ""))
+							rep = e.press(role, roadsChat, render.ButtonData("claim", a.ID, ""))
 						}
 						mu.Lock()
 						replies[role] = rep

@@ -2,104 +2,202 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/reminders/digest"
+	"github.com/appealbot/appealbot/render"
 )
 
-// Digest lines are short, so that a busy group's burst fits in few messages:
-// about a hundred and twenty appeals to a message. A group can be sent one
-// message every three seconds, so this is what it can take in a burst.
-const digestTitle = 12
+// The leaders' digests in chat: /digest set|now|show. The digests are
+// rendered when they are delivered (package render).
 
-// RenderDigest renders new appeals of one department as one message instead
-// of one card each, for a group that receives more than it can be sent.
-// Each line names the appeal and its claim deadline; /claim ID works on
-// every one. It includes as many of ids, in order, as fit in one message
-// and returns how many that was (at least one).
-func (h *Handler) RenderDigest(ctx context.Context, dept string, ids []appeal.ID, lang string, now time.Time) (Rendered, int, error) {
-	lang = h.lang(lang)
-	loc := h.location(ctx, dept)
-	head := "📥 " + tr(lang, msgDigestTitle, kv{"n": len(ids), "dept": h.deptName(ctx, dept)})
-	foot := "👉 " + tr(lang, msgDigestHint, nil)
-	lines := []string{head}
-	size := runes(head) + runes(foot) + 2
-	n := 0
-	for _, id := range ids {
-		a, err := h.store.Appeal(ctx, id)
+// DigestConfig is what the handler needs for digests.
+type DigestConfig struct {
+	// Daily and Weekly are the schedules of departments that set none;
+	// "" is digest.DefaultDaily and digest.DefaultWeekly.
+	Daily, Weekly string
+}
+
+// digestStore is what digests need from storage.
+type digestStore interface {
+	DigestSchedules(ctx context.Context) ([]appeal.DigestSchedule, error)
+	SetDigestSchedule(ctx context.Context, ds appeal.DigestSchedule) error
+	ClaimDigest(ctx context.Context, d appeal.DigestRun, msgs []appeal.Message) (bool, error)
+	DigestRuns(ctx context.Context, dept string, n int) ([]appeal.DigestRun, error)
+}
+
+// nowPeriod is the period of a digest asked for with /digest now.
+const nowPeriod = 24 * time.Hour
+
+// digestSpec is the schedule of dept's digests of kind, and whether it is
+// the default.
+func (h *Handler) digestSpec(ctx context.Context, dept string, kind appeal.DigestKind) (string, bool, error) {
+	ss, err := h.store.DigestSchedules(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	for _, s := range ss {
+		if s.Department == dept && s.Kind == kind {
+			return s.Spec, false, nil
+		}
+	}
+	def := h.cfg.Digests.Daily
+	if kind == appeal.DigestWeekly {
+		def = h.cfg.Digests.Weekly
+	}
+	if def == "" {
+		def = digest.DefaultDaily
+		if kind == appeal.DigestWeekly {
+			def = digest.DefaultWeekly
+		}
+	}
+	return def, true, nil
+}
+
+// nextRun says when spec next fires after now, in loc.
+func nextRun(spec string, loc *time.Location, now time.Time) string {
+	s, _, err := digest.ParseSpec(spec)
+	if err != nil {
+		return "?"
+	}
+	return render.Time(s.Next(now.In(loc)), loc)
+}
+
+// unquote strips one pair of straight or curly quotes around s.
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	for _, q := range [][2]string{{`"`, `"`}, {"“", "”"}, {"'", "'"}, {"「", "」"}} {
+		if len(s) >= len(q[0])+len(q[1]) && strings.HasPrefix(s, q[0]) && strings.HasSuffix(s, q[1]) {
+			return strings.TrimSpace(s[len(q[0]) : len(s)-len(q[1])])
+		}
+	}
+	return s
+}
+
+func (c *call) digestSet(ctx context.Context) (Reply, error) {
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	kind := appeal.DigestDaily
+	switch strings.ToLower(c.args.peek()) {
+	case "daily":
+		c.args.next()
+	case "weekly":
+		kind = appeal.DigestWeekly
+		c.args.next()
+	}
+	raw := render.OneLine(c.args.rest())
+	spec := unquote(raw)
+	if spec == "" {
+		return Reply{}, c.bad(render.MsgDigestNeedSpec, nil)
+	}
+	sched, tidy, err := digest.ParseSpec(spec)
+	if err != nil {
+		arg, _ := render.Cut(raw, 40)
+		msg, _ := render.Cut(render.OneLine(err.Error()), 120)
+		return Reply{}, c.bad(render.MsgDigestBadSpec, kv{"arg": arg, "err": msg})
+	}
+	if err := c.h.store.SetDigestSchedule(ctx, appeal.DigestSchedule{Department: d.Code, Kind: kind, Spec: tidy, UpdatedAt: c.now}); err != nil {
+		return Reply{}, err
+	}
+	loc := c.h.render.Location(ctx, d.Code)
+	return reply("✅ " + tr(c.lang, render.MsgDigestScheduleSet, kv{"kind": render.DigestKindName(c.lang, kind),
+		"dept": c.h.render.DeptName(ctx, d.Code), "spec": tidy, "zone": loc.String(), "next": render.Time(sched.Next(c.now.In(loc)), loc)})), nil
+}
+
+// digestDept reads the department of /digest now and show: the CODE
+// given, else the department whose chat this is; and checks that the
+// requester leads it or is an admin.
+func (c *call) digestDept(ctx context.Context) (appeal.Department, error) {
+	var d appeal.Department
+	if c.args.empty() {
+		code, err := c.deptHere(ctx)
 		if err != nil {
-			return Rendered{}, 0, fmt.Errorf("commands: digest: appeal %d: %w", id, err)
+			return d, err
 		}
-		line := fmt.Sprintf("#%d ", a.ID)
-		if a.Priority == appeal.PriorityUrgent {
-			line += "🔴 "
+		if code == "" {
+			return d, c.bad(render.MsgDigestWhich, nil)
 		}
-		line += escCut(oneLine(a.Title), digestTitle)
-		if t, _ := nextDeadline(a); !t.IsZero() {
-			line += " ⏰" + fmtShortTime(t, loc)
+		if d, err = c.h.store.Department(ctx, code); err != nil {
+			return d, err
 		}
-		if size+runes(line)+1 > MaxText && n > 0 {
+	} else {
+		var err error
+		if d, err = c.department(ctx); err != nil {
+			return d, err
+		}
+		if err := c.done(); err != nil {
+			return d, err
+		}
+	}
+	if !c.roles.isAdmin() && !c.roles.isLeader(d.Code) {
+		return d, c.refuse(render.MsgDigestNotLeader, kv{"dept": c.h.render.DeptName(ctx, d.Code)})
+	}
+	return d, nil
+}
+
+// digestNow queues a digest of the last 24 hours to the chat it was asked
+// in. It is not one of the scheduled digests and does not count as one;
+// a department gets at most one such digest per clock minute (the digests
+// table's unique key, so also across instances).
+func (c *call) digestNow(ctx context.Context) (Reply, error) {
+	d, err := c.digestDept(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	to := appeal.Recipient{Kind: appeal.ToChat}
+	msgs := digest.Messages(to, d.Code, appeal.DigestNow, c.now.Add(-nowPeriod), c.now)
+	for _, m := range msgs {
+		m.Args[appeal.ArgNetwork], m.Args[appeal.ArgChat], m.Args[appeal.ArgTopic] = c.r.Network, c.r.Chat.ID, c.r.Chat.TopicID
+	}
+	run := appeal.DigestRun{Department: d.Code, Kind: appeal.DigestNow, From: c.now.Truncate(time.Minute), To: c.now, At: c.now}
+	ok, err := c.h.store.ClaimDigest(ctx, run, msgs)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !ok {
+		return Reply{}, c.refuse(render.MsgDigestTooSoon, kv{"dept": c.h.render.DeptName(ctx, d.Code)})
+	}
+	return reply("📊 " + tr(c.lang, render.MsgDigestQueued, kv{"dept": c.h.render.DeptName(ctx, d.Code)})), nil
+}
+
+func (c *call) digestShow(ctx context.Context) (Reply, error) {
+	d, err := c.digestDept(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	loc := c.h.render.Location(ctx, d.Code)
+	lines := []string{"🗓 " + tr(c.lang, render.MsgDigestShowTitle, kv{"dept": c.h.render.DeptName(ctx, d.Code), "zone": loc.String()})}
+	for _, kind := range []appeal.DigestKind{appeal.DigestDaily, appeal.DigestWeekly} {
+		spec, def, err := c.h.digestSpec(ctx, d.Code, kind)
+		if err != nil {
+			return Reply{}, err
+		}
+		mark := ""
+		if def {
+			mark = tr(c.lang, render.MsgDigestDefault, nil)
+		}
+		lines = append(lines, tr(c.lang, render.MsgDigestShowLine, kv{"kind": render.DigestKindName(c.lang, kind),
+			"spec": spec, "def": mark, "next": nextRun(spec, loc, c.now)}))
+	}
+	runs, err := c.h.store.DigestRuns(ctx, d.Code, 20)
+	if err != nil {
+		return Reply{}, err
+	}
+	last := ""
+	for _, r := range runs {
+		if r.Kind.Scheduled() {
+			last = tr(c.lang, render.MsgDigestLastSent, kv{"kind": render.DigestKindName(c.lang, r.Kind),
+				"from": render.ShortTime(r.From, loc), "to": render.ShortTime(r.To, loc)})
 			break
 		}
-		lines = append(lines, line)
-		size += runes(line) + 1
-		n++
 	}
-	if n < len(ids) {
-		lines[0] = "📥 " + tr(lang, msgDigestTitle, kv{"n": n, "dept": h.deptName(ctx, dept)})
+	if last == "" {
+		last = tr(c.lang, render.MsgDigestNeverSent, nil)
 	}
-	lines = append(lines, foot)
-	return Rendered{HTML: limitHTML(strings.Join(lines, "\n"))}, n, nil
-}
-
-// lang is lang if it is one we speak, else the default.
-func (h *Handler) lang(lang string) string {
-	if l, ok := normLang(lang); ok {
-		return l
-	}
-	return h.cfg.DefaultLang
-}
-
-// ReplyMessage turns a reply into an outbox message for chat (in network),
-// answering message replyTo; it is delivered like every other message, so
-// it is paced and survives a restart.
-func ReplyMessage(network, chatID, topicID, replyTo string, r Rendered) (appeal.Message, error) {
-	args := map[string]string{
-		appeal.ArgNetwork: network, appeal.ArgChat: chatID, appeal.ArgTopic: topicID,
-		appeal.ArgReplyTo: replyTo, appeal.ArgHTML: r.HTML,
-	}
-	if len(r.Buttons) > 0 {
-		b, err := json.Marshal(r.Buttons)
-		if err != nil {
-			return appeal.Message{}, err
-		}
-		args[appeal.ArgButtons] = string(b)
-	}
-	return appeal.Message{Kind: appeal.MsgReply, To: appeal.Recipient{Kind: appeal.ToChat}, Args: args}, nil
-}
-
-// renderReply returns a reply as it was rendered when it was made.
-func renderReply(m appeal.Message) (Rendered, error) {
-	r := Rendered{HTML: m.Args[appeal.ArgHTML]}
-	if b := m.Args[appeal.ArgButtons]; b != "" {
-		if err := json.Unmarshal([]byte(b), &r.Buttons); err != nil {
-			return Rendered{}, fmt.Errorf("commands: reply buttons: %w", err)
-		}
-	}
-	if r.HTML == "" {
-		return Rendered{}, fmt.Errorf("commands: reply without text")
-	}
-	return r, nil
-}
-
-// deliveryFailed tells dispatch that a chat refuses messages for good.
-func deliveryFailed(m appeal.Message, lang string) Rendered {
-	s := "🚫 " + tr(lang, msgDeliveryFailed, kv{"chat": m.Args[appeal.ArgChat], "reason": m.Args["reason"]})
-	if m.AppealID != 0 {
-		s += "\n" + tr(lang, msgDeliveryFailedAppeal, kv{"id": m.AppealID})
-	}
-	return Rendered{HTML: s}
+	lines = append(lines, last)
+	return reply(strings.Join(lines, "\n")), nil
 }

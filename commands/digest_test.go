@@ -1,74 +1,170 @@
 package commands
 
 import (
-	"strconv"
+	"bytes"
+	"fmt"
+	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
+	"github.com/appealbot/appealbot/storage"
 )
 
-func TestDigestFitsOneMessageAndSaysHowManyItTook(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	var ids []appeal.ID
-	for i := range 300 {
-		a := e.intake("roads", func(in *appeal.Intake) {
-			in.Title = strings.Repeat("<b>坑&", 10) + string(rune('A'+i%26))
-			if i%7 == 0 {
-				in.Priority = appeal.PriorityUrgent
-			}
-		})
-		ids = append(ids, a.ID)
-	}
-	for _, lang := range Languages {
-		r, n, err := e.h.RenderDigest(t.Context(), "roads", ids, lang, e.clock())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n < 50 || n >= len(ids) {
-			t.Fatalf("%s: took %d of %d appeals", lang, n, len(ids))
-		}
-		if err := checkRendered(r); err != nil {
-			t.Fatalf("%s: %v\n%s", lang, err, r.HTML)
-		}
-		for _, id := range ids[:n] {
-			if !strings.Contains(r.HTML, "#"+strconv.FormatInt(int64(id), 10)+" ") {
-				t.Fatalf("%s: appeal %d missing from the digest", lang, id)
-			}
-		}
-		if strings.Contains(r.HTML, "#"+strconv.FormatInt(int64(ids[n]), 10)+" ") {
-			t.Fatalf("%s: appeal %d shown but not counted", lang, ids[n])
-		}
-		if !strings.Contains(r.HTML, "/claim") || !strings.Contains(r.HTML, "&lt;b&gt;坑") {
-			t.Fatalf("%s: digest must say how to claim and escape titles:\n%s", lang, r.HTML)
-		}
-	}
-	r, n, err := e.h.RenderDigest(t.Context(), "roads", ids[:3], "en", e.clock())
-	if err != nil || n != 3 || !strings.Contains(r.HTML, "3 new appeals for Roads") {
-		t.Fatalf("small digest: %d %v\n%s", n, err, r.HTML)
+// digestBadArguments are TestBadArguments' cases for /digest.
+func digestBadArguments() []struct {
+	role string
+	chat Chat
+	text string
+	want string
+} {
+	adm := privateChat("9006")
+	lead := privateChat("9003")
+	return []struct {
+		role string
+		chat Chat
+		text string
+		want string
+	}{
+		{rAdmin, adm, "digest set", "Give the department code."},
+		{rAdmin, adm, "digest set nosuch \"30 8 * * *\"", "There is no department nosuch"},
+		{rAdmin, adm, "digest set roads", "Give the schedule as a cron spec"},
+		{rAdmin, adm, "digest set roads weekly", "Give the schedule as a cron spec"},
+		{rAdmin, adm, "digest set roads \"\"", "Give the schedule as a cron spec"},
+		{rAdmin, adm, "digest set roads \"30 25 * * *\"", "“\"30 25 * * *\"” is not a schedule"},
+		{rAdmin, adm, "digest set roads 30 8 * *", "“30 8 * *” is not a schedule"},
+		{rAdmin, adm, "digest set roads CRON_TZ=UTC 30 8 * * *", "no timezone prefix"},
+		{rAdmin, adm, "digest set roads @every 5m", "@every is not a time of day"},
+		{rAdmin, adm, "digest set roads 0 0 30 2 *", "never fires"},
+		{rLeader, lead, "digest now", "Say which department"},
+		{rLeader, lead, "digest now nosuch", "There is no department nosuch"},
+		{rLeader, lead, "digest now roads extra", "Too many arguments."},
+		{rAdmin, otherChat, "digest show", "Say which department"},
+		{rAdmin, adm, "digest", "/digest needs one of"},
+		{rAdmin, adm, "digest later", "/digest"},
 	}
 }
 
-func TestRepliesAndFailureReportsRender(t *testing.T) {
-	e := newEnv(t, "sqlite")
-	want := Rendered{HTML: "<b>ok</b> &lt;", Buttons: [][]Button{{{Label: "详情", Data: "c:appeal:1"}}}}
-	m, err := ReplyMessage("telegram", "-100", "7", "55", want)
+// digestPermCases are TestPermissions' cases for /digest.
+func digestPermCases() []permCase {
+	adminOnly := each(fmt.Sprintf(onlyAdmins, "digest set"), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
+	readers := func(cmd string) map[string]string {
+		return merge(each(fmt.Sprintf("Only leaders, admins may use /%s.", cmd), rNone, rResp, rRespOther, rDispatcher),
+			each("Only leaders of Roads (roads) and admins can ask for its digest.", rLeadOther))
+	}
+	// Each role asks a minute after the last: one digest a minute.
+	later := func(text string) func(e *env) (string, *Chat) {
+		return func(e *env) (string, *Chat) {
+			e.mu.Lock()
+			e.now = e.now.Add(time.Minute)
+			e.mu.Unlock()
+			return text, nil
+		}
+	}
+	return []permCase{
+		{name: "digest_set", private: true, setup: fixed(`digest set roads "0 9 * * 1-5"`), allow: []string{rAdmin}, deny: adminOnly},
+		{name: "digest_now", private: true, setup: later("digest now roads"), allow: []string{rLeader, rAdmin}, deny: readers("digest now")},
+		{name: "digest_now_here", chat: roadsChat, setup: later("digest now"), allow: []string{rLeader, rAdmin}, deny: readers("digest now")},
+		{name: "digest_show", private: true, setup: fixed("digest show roads"), allow: []string{rLeader, rAdmin}, deny: readers("digest show")},
+	}
+}
+
+func TestDigestSetAndShow(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	adm := privateChat("9006")
+	rep := e.do(rLeader, roadsChat, "digest show")
+	if isError(rep) || !strings.Contains(rep.HTML, "daily digest: <code>30 8 * * 1-5</code> (default)") ||
+		!strings.Contains(rep.HTML, "weekly digest: <code>30 8 * * 1</code> (default)") || !strings.Contains(rep.HTML, "Asia/Shanghai") ||
+		!strings.Contains(rep.HTML, "No digest sent yet.") {
+		t.Fatalf("show defaults:\n%s", rep.HTML)
+	}
+	// t0 is Monday 2026-11-23 17:30 in Shanghai.
+	if !strings.Contains(rep.HTML, "next: 2026-11-24 08:30") {
+		t.Fatalf("next daily digest:\n%s", rep.HTML)
+	}
+	for _, c := range []struct{ text, spec, next string }{
+		{`digest set roads "0 9 * * 1-5"`, "0 9 * * 1-5", "2026-11-24 09:00"},
+		{"digest set ROADS  “15   18 * * *”", "15 18 * * *", "2026-11-23 18:15"},
+		{"digest set roads weekly 0 17 * * 5", "0 17 * * 5", "2026-11-27 17:00"},
+	} {
+		rep := e.do(rAdmin, adm, c.text)
+		if isError(rep) || !strings.Contains(rep.HTML, "<code>"+c.spec+"</code> (Asia/Shanghai); next: "+c.next) {
+			t.Fatalf("/%s:\n%s", c.text, rep.HTML)
+		}
+	}
+	rep = e.do(rAdmin, adm, "digest show roads")
+	if !strings.Contains(rep.HTML, "daily digest: <code>15 18 * * *</code>; next") || !strings.Contains(rep.HTML, "weekly digest: <code>0 17 * * 5</code>; next") {
+		t.Fatalf("show after set:\n%s", rep.HTML)
+	}
+	ss, err := e.store.DigestSchedules(t.Context())
+	if err != nil || len(ss) != 2 {
+		t.Fatalf("stored schedules %+v %v", ss, err)
+	}
+	e.do(rAdmin, adm, "lang zh")
+	zh := e.do(rAdmin, adm, "digest show water")
+	if !strings.Contains(zh.HTML, "每日简报：<code>30 8 * * 1-5</code>（默认）") || !strings.Contains(zh.HTML, "尚未发送过简报") {
+		t.Fatalf("show in zh:\n%s", zh.HTML)
+	}
+}
+
+func TestDigestNowQueuesTextAndChartToTheChatOncePerMinute(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := t.Context()
+	late := e.intake("roads")
+	e.mu.Lock()
+	e.now = e.now.Add(3 * time.Hour) // past the 2 h claim deadline
+	e.mu.Unlock()
+	rep := e.do(rLeader, roadsChat, "digest now")
+	if isError(rep) || !strings.Contains(rep.HTML, "Digest of Roads (roads) for the last 24 hours") {
+		t.Fatalf("digest now: %s", rep.HTML)
+	}
+	rep = e.do(rAdmin, roadsChat, "digest now roads")
+	if !isError(rep) || !strings.Contains(rep.HTML, "sent in this minute already") {
+		t.Fatalf("second digest in the same minute: %s", rep.HTML)
+	}
+	e.mu.Lock()
+	e.now = e.now.Add(time.Minute)
+	e.mu.Unlock()
+	if rep := e.do(rAdmin, roadsChat, "digest now roads"); isError(rep) {
+		t.Fatalf("digest a minute later: %s", rep.HTML)
+	}
+	var msgs []appeal.OutboxMessage
+	all, err := e.store.Outbox(ctx, 500)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.h.RenderMessage(t.Context(), m, "zh", e.clock())
-	if err != nil || got.HTML != want.HTML || len(got.Buttons) != 1 || got.Buttons[0][0] != want.Buttons[0][0] {
-		t.Fatalf("reply: %+v %v", got, err)
+	for _, m := range all {
+		if m.Kind == appeal.MsgDigest || m.Kind == appeal.MsgDigestChart {
+			msgs = append(msgs, m)
+		}
 	}
-	if m.Args[appeal.ArgChat] != "-100" || m.Args[appeal.ArgTopic] != "7" || m.Args[appeal.ArgReplyTo] != "55" || m.To.Kind != appeal.ToChat {
-		t.Fatalf("reply message %+v", m)
+	if len(msgs) != 4 || msgs[0].Kind != appeal.MsgDigest || msgs[1].Kind != appeal.MsgDigestChart {
+		t.Fatalf("queued %+v", msgs)
 	}
-	fail := appeal.Message{Kind: appeal.MsgDeliveryFailed, AppealID: 12, To: appeal.Recipient{Kind: appeal.ToDispatch},
-		Args: map[string]string{appeal.ArgChat: "-100", "reason": "Forbidden: bot was kicked <x>"}}
-	for _, lang := range Languages {
-		r, err := e.h.RenderMessage(t.Context(), fail, lang, e.clock())
-		if err != nil || checkRendered(r) != nil || !strings.Contains(r.HTML, "-100") || !strings.Contains(r.HTML, "kicked &lt;x&gt;") || !strings.Contains(r.HTML, "#12") {
-			t.Fatalf("%s: %+v %v", lang, r, err)
+	m := msgs[0]
+	if m.To.Kind != appeal.ToChat || m.Args[appeal.ArgChat] != roadsChat.ID || m.Args[appeal.ArgNetwork] != "telegram" ||
+		m.Args[appeal.ArgDigestDept] != "roads" || m.Args[appeal.ArgDigestKind] != "now" {
+		t.Fatalf("digest message %+v", m)
+	}
+	for _, lang := range render.Languages {
+		r, err := e.r.RenderMessage(ctx, m.Message, lang, e.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := render.Check(r); err != nil {
+			t.Fatalf("%s: %v\n%s", lang, err, r.HTML)
+		}
+		if !strings.Contains(r.HTML, fmt.Sprintf("#%d</b>", late.ID)) {
+			t.Fatalf("%s: overdue appeal missing:\n%s", lang, r.HTML)
+		}
+		c, err := e.r.RenderMessage(ctx, msgs[1].Message, lang, e.clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(c.Photo)); err != nil || runes(c.HTML) > render.MaxCaption || render.Check(c) != nil {
+			t.Fatalf("%s: chart %d bytes, %v, caption %q", lang, len(c.Photo), err, c.HTML)
 		}
 	}
 }

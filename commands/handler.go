@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // Config is what the handler needs from the bot's configuration.
@@ -21,12 +22,9 @@ type Config struct {
 	// admins without a stored grant (APPEALBOT_ADMINS). An entry may also be
 	// "network:id" to name one network.
 	Admins []string
-	// DefaultLang is "zh" or "en": the language of chats and members that
-	// chose none (APPEALBOT_LANGUAGE).
-	DefaultLang string
 	// BotName is shown in the help text when set.
 	BotName string
-	// Digests are the leaders' digest settings (see digest_leaders.go).
+	// Digests are the leaders' digest settings (see digest.go).
 	Digests DigestConfig
 	// Stats are the settings of the figures (see stats.go).
 	Stats StatsConfig
@@ -35,7 +33,6 @@ type Config struct {
 // Store is what commands need from storage beyond the appeal service.
 type Store interface {
 	SaveMember(ctx context.Context, m appeal.Member) (appeal.Member, error)
-	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)
 	MemberByExternal(ctx context.Context, network, externalID string) (appeal.Member, error)
 	MemberByUsername(ctx context.Context, network, username string) (appeal.Member, error)
 
@@ -46,39 +43,35 @@ type Store interface {
 	BindChat(ctx context.Context, b appeal.ChatBinding) error
 	UnbindChat(ctx context.Context, b appeal.ChatBinding) error
 	ChatBindings(ctx context.Context, purpose appeal.ChatPurpose, department string) ([]appeal.ChatBinding, error)
-	// SetChatLanguage stores a chat's language; ChatLanguage returns it,
-	// "" when none was set.
+	// SetChatLanguage stores a chat's language ("" for the default).
 	SetChatLanguage(ctx context.Context, network, chatID, lang string) error
-	ChatLanguage(ctx context.Context, network, chatID string) (string, error)
 
 	Department(ctx context.Context, code string) (appeal.Department, error)
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
 
 	digestStore
-	kpiStore
 }
 
-// Handler runs commands and renders messages. It holds no per-request
-// state and is safe for concurrent use.
+// Handler runs commands. It holds no per-request state and is safe for
+// concurrent use.
 type Handler struct {
 	svc    *appeal.Service
 	store  Store
+	render *render.Renderer
 	cfg    Config
 	log    *slog.Logger
 	admins map[string]bool
+	// table lists every command and button (see table.go).
+	table []row
 }
 
-// New returns a handler over the appeal service and the store.
-func New(svc *appeal.Service, store Store, cfg Config, log *slog.Logger) *Handler {
+// New returns a handler over the appeal service and the store, replying
+// in the texts and layouts of rnd.
+func New(svc *appeal.Service, store Store, rnd *render.Renderer, cfg Config, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if l, ok := normLang(cfg.DefaultLang); ok {
-		cfg.DefaultLang = l
-	} else {
-		cfg.DefaultLang = LangZH
-	}
-	h := &Handler{svc: svc, store: store, cfg: cfg, log: log, admins: map[string]bool{}}
+	h := &Handler{svc: svc, store: store, render: rnd, cfg: cfg, log: log, admins: map[string]bool{}, table: table()}
 	for _, a := range cfg.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			h.admins[a] = true
@@ -86,6 +79,13 @@ func New(svc *appeal.Service, store Store, cfg Config, log *slog.Logger) *Handle
 	}
 	return h
 }
+
+// kv are the values of a text's placeholders, and tr renders a text of the
+// catalogue: short for render.Args and render.Text, which replies use all
+// the time.
+type kv = render.Args
+
+func tr(lang string, k render.Key, a kv) string { return render.Text(lang, k, a) }
 
 // Reply is what to show for one request.
 type Reply struct {
@@ -125,7 +125,7 @@ type call struct {
 // userError is a mistake or a refusal to tell the person about; it is a
 // reply, not a failure.
 type userError struct {
-	key   msgKey
+	key   render.Key
 	args  kv
 	usage bool
 }
@@ -133,16 +133,17 @@ type userError struct {
 func (e *userError) Error() string { return "user error: " + string(e.key) }
 
 // bad is a mistake in what was typed: the reply adds the correct usage.
-func (c *call) bad(k msgKey, a kv) error { return &userError{key: k, args: a, usage: true} }
+func (c *call) bad(k render.Key, a kv) error { return &userError{key: k, args: a, usage: true} }
 
 // refuse is a refusal or a state that makes the request impossible.
-func (c *call) refuse(k msgKey, a kv) error { return &userError{key: k, args: a} }
+func (c *call) refuse(k render.Key, a kv) error { return &userError{key: k, args: a} }
 
 // Handle runs one command or button press and returns what to show. A
 // person's mistake is a reply saying what was wrong; an unexpected error is
 // a reply with a short reference that is also logged.
 func (h *Handler) Handle(ctx context.Context, r Request) (rep Reply) {
-	c := &call{h: h, r: r, now: r.Now, lang: h.cfg.DefaultLang, plang: h.cfg.DefaultLang, nlang: h.cfg.DefaultLang}
+	def := h.render.Lang("")
+	c := &call{h: h, r: r, now: r.Now, lang: def, plang: def, nlang: def}
 	if c.now.IsZero() {
 		c.now = h.svc.Now()
 	}
@@ -162,7 +163,7 @@ func (h *Handler) Handle(ctx context.Context, r Request) (rep Reply) {
 	}
 	c.row = rw
 	if !c.roles.holdsAny(rw.roles) {
-		return c.finish(Reply{}, c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, rw.roles), "cmd": rw.display()}))
+		return c.finish(Reply{}, c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, rw.roles), "cmd": rw.display()}))
 	}
 	rep, err = rw.run(c, ctx)
 	return c.finish(rep, err)
@@ -172,13 +173,13 @@ func (h *Handler) Handle(ctx context.Context, r Request) (rep Reply) {
 func (c *call) lookup() (*row, error) {
 	name := c.r.Command
 	var rows []*row
-	for i := range table {
-		if table[i].name == name {
-			rows = append(rows, &table[i])
+	for i := range c.h.table {
+		if c.h.table[i].name == name {
+			rows = append(rows, &c.h.table[i])
 		}
 	}
 	if len(rows) == 0 {
-		return nil, c.refuse(msgUnknownCommand, kv{"cmd": "/" + name})
+		return nil, c.refuse(render.MsgUnknownCommand, kv{"cmd": "/" + name})
 	}
 	if rows[0].sub == "" {
 		return rows[0], nil
@@ -196,12 +197,12 @@ func (c *call) lookup() (*row, error) {
 		subs = append(subs, rw.sub)
 		usage = append(usage, rw.usage)
 	}
-	k := msgUnknownSub
+	k := render.MsgUnknownSub
 	if sub == "" {
-		k = msgNeedSub
+		k = render.MsgNeedSub
 	}
 	return nil, &userError{key: k, args: kv{"cmd": "/" + name, "sub": sub, "subs": strings.Join(subs, "|"),
-		"usage": rawHTML("<code>" + esc(strings.Join(usage, " · ")) + "</code>")}}
+		"usage": render.HTML("<code>" + render.Esc(strings.Join(usage, " · ")) + "</code>")}}
 }
 
 // finish turns a handler's outcome into the reply to show.
@@ -212,10 +213,10 @@ func (c *call) finish(rep Reply, err error) Reply {
 		if errors.As(err, &ue) {
 			line := "❌ " + tr(lang, ue.key, ue.args)
 			if ue.usage && c.row != nil {
-				if lang != LangZH {
+				if lang != render.LangZH {
 					line += " "
 				}
-				line += tr(lang, msgUsage, kv{"usage": rawHTML("<code>" + esc(c.row.usage) + "</code>")})
+				line += tr(lang, render.MsgUsage, kv{"usage": render.HTML("<code>" + render.Esc(c.row.usage) + "</code>")})
 			}
 			rep = Reply{Rendered: Rendered{HTML: line}}
 			if c.r.Button {
@@ -225,7 +226,7 @@ func (c *call) finish(rep Reply, err error) Reply {
 			ref := newRef()
 			c.h.log.Error("command failed", "ref", ref, "command", c.r.Command, "network", c.r.Network,
 				"chat_id", c.r.Chat.ID, "user_id", c.r.From.ID, "button", c.r.Button, "err", err)
-			rep = Reply{Rendered: Rendered{HTML: "⚠️ " + tr(lang, msgUnexpected, kv{"ref": ref})}}
+			rep = Reply{Rendered: Rendered{HTML: "⚠️ " + tr(lang, render.MsgUnexpected, kv{"ref": ref})}}
 			if c.r.Button {
 				rep.Alert = true
 			}
@@ -233,7 +234,7 @@ func (c *call) finish(rep Reply, err error) Reply {
 	}
 	if c.r.Button && !rep.Silent {
 		if rep.Notice == "" && !rep.Private {
-			rep.Notice = plain(rep.HTML)
+			rep.Notice = render.Plain(rep.HTML)
 		}
 		if !rep.Private {
 			rep.Rendered = Rendered{}
@@ -244,34 +245,10 @@ func (c *call) finish(rep Reply, err error) Reply {
 		rep.Notice, rep.Alert, rep.Silent = "", false, false
 	}
 	if rep.Notice != "" {
-		rep.Notice, _ = cut(oneLine(rep.Notice), MaxNotice)
+		rep.Notice, _ = render.Cut(render.OneLine(rep.Notice), render.MaxNotice)
 	}
-	rep.HTML = limitHTML(rep.HTML)
+	rep.HTML = render.Fit(rep.HTML)
 	return rep
-}
-
-// limitHTML is the last guard on a reply's length: replies are built to
-// fit, but one that does not is cut at a line break rather than refused by
-// the network.
-func limitHTML(s string) string {
-	if runes(s) <= MaxText {
-		return s
-	}
-	lines := strings.Split(s, "\n")
-	for len(lines) > 1 && runes(strings.Join(lines, "\n"))+2 > MaxText {
-		lines = lines[:len(lines)-1]
-	}
-	out := strings.Join(lines, "\n")
-	if runes(out)+2 > MaxText {
-		// One enormous line: nothing here makes those, but never send one.
-		return esc(plainCut(out, MaxText/2))
-	}
-	return out + "\n…"
-}
-
-func plainCut(h string, n int) string {
-	s, _ := cut(plain(h), n)
-	return s
 }
 
 func newRef() string {
@@ -294,14 +271,14 @@ func (c *call) identify(ctx context.Context) error {
 	if c.roles, err = c.h.rolesOf(ctx, m); err != nil {
 		return err
 	}
-	c.plang = c.h.MemberLang(ctx, m)
+	c.plang = c.h.render.MemberLang(ctx, m)
 	if c.r.Chat.Private {
 		c.lang = c.plang
 	} else {
-		c.lang = c.h.ChatLang(ctx, c.r.Network, c.r.Chat.ID)
+		c.lang = c.h.render.ChatLang(ctx, c.r.Network, c.r.Chat.ID)
 	}
 	c.nlang = c.lang
-	if l, ok := normLang(m.Language); ok {
+	if l, ok := render.NormLang(m.Language); ok {
 		c.nlang = l
 	}
 	if c.r.Button {
@@ -313,8 +290,8 @@ func (c *call) identify(ctx context.Context) error {
 
 // upsert creates or refreshes the member for u, keeping their language.
 func (h *Handler) upsert(ctx context.Context, network string, u User) (appeal.Member, error) {
-	name := strings.TrimSpace(clean(u.DisplayName))
-	user := strings.TrimPrefix(strings.TrimSpace(clean(u.Username)), "@")
+	name := strings.TrimSpace(render.Clean(u.DisplayName))
+	user := strings.TrimPrefix(strings.TrimSpace(render.Clean(u.Username)), "@")
 	cur, err := h.store.MemberByExternal(ctx, network, u.ID)
 	switch {
 	case err == nil:
@@ -328,28 +305,6 @@ func (h *Handler) upsert(ctx context.Context, network string, u User) (appeal.Me
 	}
 	cur.Username, cur.DisplayName = user, name
 	return h.store.SaveMember(ctx, cur)
-}
-
-// ChatLang returns the language of a chat: its own setting, else the
-// default.
-func (h *Handler) ChatLang(ctx context.Context, network, chatID string) string {
-	l, err := h.store.ChatLanguage(ctx, network, chatID)
-	if err != nil && !errors.Is(err, appeal.ErrNotFound) {
-		h.log.Warn("chat language", "network", network, "chat_id", chatID, "err", err)
-	}
-	if l, ok := normLang(l); ok {
-		return l
-	}
-	return h.cfg.DefaultLang
-}
-
-// MemberLang returns the language of a member's private chat: their own
-// setting, else the default.
-func (h *Handler) MemberLang(ctx context.Context, m appeal.Member) string {
-	if l, ok := normLang(m.Language); ok {
-		return l
-	}
-	return h.cfg.DefaultLang
 }
 
 // roles is what a member may do, from stored grants and the bootstrap
@@ -427,30 +382,6 @@ func (r roles) holdsAny(want []appeal.Role) bool {
 	return false
 }
 
-// rolesText names roles for people: "responders, leaders".
-func rolesText(lang string, rs []appeal.Role) string {
-	var out []string
-	for _, r := range rs {
-		out = append(out, tr(lang, roleKey(r), nil))
-	}
-	if lang == LangZH {
-		return strings.Join(out, "、")
-	}
-	return strings.Join(out, ", ")
-}
-
-func roleKey(r appeal.Role) msgKey {
-	switch r {
-	case appeal.RoleAdmin:
-		return msgRoleAdmins
-	case appeal.RoleDispatcher:
-		return msgRoleDispatchers
-	case appeal.RoleLeader:
-		return msgRoleLeaders
-	}
-	return msgRoleResponders
-}
-
 // bound reports whether binding b covers the request's chat: the same chat,
 // and the same topic unless b covers the whole chat.
 func (c *call) bound(b appeal.ChatBinding) bool {
@@ -514,43 +445,4 @@ func (c *call) deptHere(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return ds[0], nil
-}
-
-// memberName is how a member is named in chat.
-func memberName(m appeal.Member) string {
-	switch {
-	case strings.TrimSpace(m.DisplayName) != "":
-		return strings.TrimSpace(m.DisplayName)
-	case m.Username != "":
-		return "@" + m.Username
-	}
-	return m.ExternalID
-}
-
-// nameOf names member id, falling back to its number when it is unknown.
-func (h *Handler) nameOf(ctx context.Context, id appeal.MemberID) string {
-	if id == 0 {
-		return "?"
-	}
-	m, err := h.store.Member(ctx, id)
-	if err != nil {
-		if !errors.Is(err, appeal.ErrNotFound) {
-			h.log.Warn("member name", "member_id", int64(id), "err", err)
-		}
-		return fmt.Sprintf("#%d", id)
-	}
-	return memberName(m)
-}
-
-// deptName names a department: "Roads (roads)", or the code alone when it
-// cannot be read.
-func (h *Handler) deptName(ctx context.Context, code string) string {
-	if code == "" {
-		return ""
-	}
-	d, err := h.store.Department(ctx, code)
-	if err != nil {
-		return code
-	}
-	return d.Name + " (" + d.Code + ")"
 }

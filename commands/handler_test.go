@@ -55,7 +55,7 @@ func (s *syncBuffer) String() string {
 func TestUnexpectedErrors(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
 	var log syncBuffer
-	h := New(e.svc, brokenStore{Store: e.store, panicOn: e.ids[rLeader]}, Config{DefaultLang: "en"},
+	h := New(e.svc, brokenStore{Store: e.store, panicOn: e.ids[rLeader]}, e.r, Config{},
 		slog.New(slog.NewTextHandler(&log, nil)))
 	ref := regexp.MustCompile(`\(ref ([0-9a-f]{8})\)`)
 	for _, c := range []struct {

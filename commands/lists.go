@@ -2,16 +2,13 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
+	"github.com/appealbot/appealbot/render"
 )
-
-// maxListLines is how many appeals a listing shows before "…and N more".
-const maxListLines = 30
 
 // workStatuses are the statuses of appeals a department still works on.
 var workStatuses = []appeal.Status{appeal.StatusAssigned, appeal.StatusClaimed, appeal.StatusPendingApproval, appeal.StatusAnswered}
@@ -40,23 +37,9 @@ func (h *Handler) collect(ctx context.Context, f appeal.Filter, statuses []appea
 	return out, nil
 }
 
-// nextDeadline is the deadline an appeal must meet next, and which one it
-// is; zero when none applies.
-func nextDeadline(a appeal.Appeal) (time.Time, msgKey) {
-	switch a.Status {
-	case appeal.StatusAssigned:
-		return a.Deadlines.ClaimBy, msgDeadlineClaim
-	case appeal.StatusClaimed, appeal.StatusPendingApproval:
-		return a.Deadlines.AnswerBy, msgDeadlineAnswer
-	case appeal.StatusAnswered:
-		return a.Deadlines.ResolveBy, msgDeadlineResolve
-	}
-	return time.Time{}, ""
-}
-
-// overdue reports whether a has missed its next deadline.
-func overdue(a appeal.Appeal, now time.Time) bool {
-	t, _ := nextDeadline(a)
+// pastDue reports whether a has missed its next deadline.
+func pastDue(a appeal.Appeal, now time.Time) bool {
+	t := kpi.NextDeadline(a)
 	return !t.IsZero() && now.After(t)
 }
 
@@ -64,8 +47,7 @@ func overdue(a appeal.Appeal, now time.Time) bool {
 // first; appeals without one last, urgent before normal, oldest first.
 func byUrgency(as []appeal.Appeal) {
 	sort.SliceStable(as, func(i, j int) bool {
-		ti, _ := nextDeadline(as[i])
-		tj, _ := nextDeadline(as[j])
+		ti, tj := kpi.NextDeadline(as[i]), kpi.NextDeadline(as[j])
 		switch {
 		case ti.IsZero() != tj.IsZero():
 			return !ti.IsZero()
@@ -78,69 +60,11 @@ func byUrgency(as []appeal.Appeal) {
 	})
 }
 
-// listLine is one appeal in a listing.
-func (h *Handler) listLine(ctx context.Context, a appeal.Appeal, lang string, now time.Time, withDept bool) string {
-	var b strings.Builder
-	if a.Priority == appeal.PriorityUrgent {
-		b.WriteString("🔴 ")
-	} else if overdue(a, now) {
-		b.WriteString("⚠️ ")
-	} else {
-		b.WriteString("▫️ ")
-	}
-	fmt.Fprintf(&b, "<b>#%d</b> ", a.ID)
-	st := tr(lang, statusKey(a.Status), nil)
-	if a.Assignee != 0 {
-		st += " · " + esc(cutName(h.nameOf(ctx, a.Assignee)))
-	}
-	if withDept && a.Department != "" {
-		st = esc(a.Department) + " · " + st
-	}
-	b.WriteString("[" + st + "] ")
-	b.WriteString(escCut(oneLine(a.Title), 40))
-	if t, k := nextDeadline(a); !t.IsZero() {
-		loc := h.location(ctx, a.Department)
-		b.WriteString(" — " + tr(lang, k, nil) + " " + fmtShortTime(t, loc) + paren(lang, timeLeft(lang, t, now)))
-	} else if !a.ReceivedAt.IsZero() {
-		b.WriteString(" — " + tr(lang, msgWaiting, kv{"dur": fmtDur(lang, now.Sub(a.ReceivedAt))}))
-	}
-	return b.String()
-}
-
-func cutName(s string) string {
-	s, _ = cut(oneLine(s), 24)
-	return s
-}
-
-// listing renders a title and at most maxListLines appeals.
-func (h *Handler) listing(ctx context.Context, title string, as []appeal.Appeal, lang string, now time.Time, withDept bool, empty msgKey) Rendered {
-	if len(as) == 0 {
-		return Rendered{HTML: title + "\n" + tr(lang, empty, nil)}
-	}
-	lines := []string{title}
-	for i, a := range as {
-		if i == maxListLines {
-			break
-		}
-		lines = append(lines, h.listLine(ctx, a, lang, now, withDept))
-	}
-	shown := len(lines) - 1
-	more := func() string { return tr(lang, msgAndMore, kv{"n": len(as) - shown}) }
-	for shown > 0 && (runes(strings.Join(lines, "\n"))+runes(more())+1 > MaxText) {
-		lines = lines[:len(lines)-1]
-		shown--
-	}
-	if shown < len(as) {
-		lines = append(lines, more())
-	}
-	return Rendered{HTML: strings.Join(lines, "\n")}
-}
-
 // scope decides what a listing covers from the chat it was asked in: one
 // department (its chat) or every department (the dispatch chat).
 func (c *call) scope(ctx context.Context) (dept string, dispatch bool, err error) {
 	if c.r.Chat.Private {
-		return "", false, c.bad(msgListWhere, nil)
+		return "", false, c.bad(render.MsgListWhere, nil)
 	}
 	dept, err = c.deptHere(ctx)
 	if err != nil {
@@ -148,7 +72,7 @@ func (c *call) scope(ctx context.Context) (dept string, dispatch bool, err error
 	}
 	if dept != "" {
 		if !c.roles.canRespond(dept) && !c.roles.isDispatcher() {
-			return "", false, c.refuse(msgNotResponderList, kv{"dept": c.h.deptName(ctx, dept)})
+			return "", false, c.refuse(render.MsgNotResponderList, kv{"dept": c.h.render.DeptName(ctx, dept)})
 		}
 		return dept, false, nil
 	}
@@ -157,17 +81,17 @@ func (c *call) scope(ctx context.Context) (dept string, dispatch bool, err error
 		return "", false, err
 	}
 	if !ok {
-		return "", false, c.bad(msgListWhere, nil)
+		return "", false, c.bad(render.MsgListWhere, nil)
 	}
 	if !c.roles.isDispatcher() {
-		return "", false, c.refuse(msgOnlyRoles, kv{"roles": rolesText(c.lang, dispatchers), "cmd": c.row.display()})
+		return "", false, c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, dispatchers), "cmd": c.row.display()})
 	}
 	return "", true, nil
 }
 
 func (c *call) open(ctx context.Context) (Reply, error) {
 	if !c.args.empty() {
-		return Reply{}, c.bad(msgTooManyArgs, nil)
+		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
 	}
 	dept, _, err := c.scope(ctx)
 	if err != nil {
@@ -180,21 +104,21 @@ func (c *call) open(ctx context.Context) (Reply, error) {
 			return Reply{}, err
 		}
 		byUrgency(as)
-		title := "📋 " + tr(c.lang, msgOpenDispatchTitle, kv{"n": len(as)})
-		return Reply{Rendered: c.h.listing(ctx, title, as, c.lang, c.now, false, msgListEmpty)}, nil
+		title := "📋 " + tr(c.lang, render.MsgOpenDispatchTitle, kv{"n": len(as)})
+		return Reply{Rendered: c.h.render.List(ctx, title, as, c.lang, c.now, false, render.MsgListEmpty)}, nil
 	}
 	as, err := c.h.collect(ctx, appeal.Filter{Department: dept}, workStatuses)
 	if err != nil {
 		return Reply{}, err
 	}
 	byUrgency(as)
-	title := "📋 " + tr(c.lang, msgOpenTitle, kv{"dept": c.h.deptName(ctx, dept), "n": len(as)})
-	return Reply{Rendered: c.h.listing(ctx, title, as, c.lang, c.now, false, msgListEmpty)}, nil
+	title := "📋 " + tr(c.lang, render.MsgOpenTitle, kv{"dept": c.h.render.DeptName(ctx, dept), "n": len(as)})
+	return Reply{Rendered: c.h.render.List(ctx, title, as, c.lang, c.now, false, render.MsgListEmpty)}, nil
 }
 
 func (c *call) overdue(ctx context.Context) (Reply, error) {
 	if !c.args.empty() {
-		return Reply{}, c.bad(msgTooManyArgs, nil)
+		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
 	}
 	dept, all, err := c.scope(ctx)
 	if err != nil {
@@ -206,23 +130,23 @@ func (c *call) overdue(ctx context.Context) (Reply, error) {
 	}
 	late := as[:0]
 	for _, a := range as {
-		if overdue(a, c.now) {
+		if pastDue(a, c.now) {
 			late = append(late, a)
 		}
 	}
 	byUrgency(late)
 	var title string
 	if all {
-		title = "⏰ " + tr(c.lang, msgOverdueAllTitle, kv{"n": len(late)})
+		title = "⏰ " + tr(c.lang, render.MsgOverdueAllTitle, kv{"n": len(late)})
 	} else {
-		title = "⏰ " + tr(c.lang, msgOverdueTitle, kv{"dept": c.h.deptName(ctx, dept), "n": len(late)})
+		title = "⏰ " + tr(c.lang, render.MsgOverdueTitle, kv{"dept": c.h.render.DeptName(ctx, dept), "n": len(late)})
 	}
-	return Reply{Rendered: c.h.listing(ctx, title, late, c.lang, c.now, all, msgNoneOverdue)}, nil
+	return Reply{Rendered: c.h.render.List(ctx, title, late, c.lang, c.now, all, render.MsgNoneOverdue)}, nil
 }
 
 func (c *call) mine(ctx context.Context) (Reply, error) {
 	if !c.args.empty() {
-		return Reply{}, c.bad(msgTooManyArgs, nil)
+		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
 	}
 	as, err := c.h.collect(ctx, appeal.Filter{}, []appeal.Status{appeal.StatusClaimed, appeal.StatusPendingApproval})
 	if err != nil {
@@ -235,6 +159,6 @@ func (c *call) mine(ctx context.Context) (Reply, error) {
 		}
 	}
 	byUrgency(mine)
-	title := "🗂 " + tr(c.lang, msgMineTitle, kv{"n": len(mine)})
-	return Reply{Rendered: c.h.listing(ctx, title, mine, c.lang, c.now, true, msgMineEmpty)}, nil
+	title := "🗂 " + tr(c.lang, render.MsgMineTitle, kv{"n": len(mine)})
+	return Reply{Rendered: c.h.render.List(ctx, title, mine, c.lang, c.now, true, render.MsgMineEmpty)}, nil
 }

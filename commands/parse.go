@@ -1,20 +1,20 @@
 package commands
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // args reads a command's arguments: words from the front, then the rest as
 // free text (an answer, a reason), which keeps its inner line breaks.
 type args struct{ s string }
 
-func newArgs(s string) *args { return &args{s: clean(s)} }
+func newArgs(s string) *args { return &args{s: render.Clean(s)} }
 
 // next returns the next word, or "" and false when none is left.
 func (a *args) next() (string, bool) {
@@ -132,47 +132,7 @@ func parseOnOff(s string) (bool, bool) {
 	return false, false
 }
 
-// Button data is "c:" + command + ":" + appeal number, with ":a" (answer)
-// or ":e" (extension) for approve and reject: compact, well inside 64
-// bytes, and nothing in it is trusted beyond naming what to do. Who may do
-// it is decided from stored roles when it is pressed.
-var buttonPattern = regexp.MustCompile(`^c:(claim|reassign|return|answer|appeal|approve|reject):([1-9][0-9]{0,17})(?::([ae]))?$`)
-
-// Kinds of pending item that approve and reject act on.
-const (
-	pendingAnswer    = "answer"
-	pendingExtension = "extension"
-)
-
-// buttonData is the data of a button that runs command cmd on appeal id;
-// kind is "", pendingAnswer or pendingExtension.
-func buttonData(cmd string, id appeal.ID, kind string) string {
-	d := "c:" + cmd + ":" + strconv.FormatInt(int64(id), 10)
-	switch kind {
-	case pendingAnswer:
-		d += ":a"
-	case pendingExtension:
-		d += ":e"
-	}
-	return d
-}
-
-// ParseButton maps button data back to a command and its arguments; ok is
-// false for anything this version did not make.
-func ParseButton(data string) (command, args string, ok bool) {
-	m := buttonPattern.FindStringSubmatch(data)
-	if m == nil {
-		return "", "", false
-	}
-	cmd, id, kind := m[1], m[2], m[3]
-	if kind != "" && cmd != "approve" && cmd != "reject" {
-		return "", "", false
-	}
-	switch kind {
-	case "a":
-		return cmd, id + " " + pendingAnswer, true
-	case "e":
-		return cmd, id + " " + pendingExtension, true
-	}
-	return cmd, id, true
-}
+// ParseButton maps the data of a pressed button (made by
+// render.ButtonData) to the command it runs and its arguments; ok is false
+// for anything this version did not make.
+func ParseButton(data string) (command, args string, ok bool) { return render.ParseButton(data) }

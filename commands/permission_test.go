@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -263,7 +264,7 @@ func TestPermissions(t *testing.T) {
 			}
 		})
 	}
-	for _, r := range table {
+	for _, r := range table() {
 		if !covered[r.name] {
 			t.Errorf("command /%s has no permission case", r.name)
 		}
@@ -275,57 +276,57 @@ func TestPermissions(t *testing.T) {
 func TestButtonsCheckStoredRoles(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
 	a := e.intake("roads")
-	rep := e.press(rNone, roadsChat, buttonData("claim", a.ID, ""))
+	rep := e.press(rNone, roadsChat, render.ButtonData("claim", a.ID, ""))
 	if !rep.Silent || !rep.Alert || rep.Notice != "❌ Only responders, leaders may use /claim." {
 		t.Errorf("stranger pressing Claim: %+v", rep)
 	}
-	rep = e.press(rRespOther, roadsChat, buttonData("claim", a.ID, ""))
+	rep = e.press(rRespOther, roadsChat, render.ButtonData("claim", a.ID, ""))
 	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("Only responders and leaders of Roads (roads) may work on appeal #%d", a.ID)) {
 		t.Errorf("other department's responder pressing Claim: %+v", rep)
 	}
-	rep = e.press(rResp, roadsChat, buttonData("claim", a.ID, ""))
+	rep = e.press(rResp, roadsChat, render.ButtonData("claim", a.ID, ""))
 	if !rep.Silent || rep.Alert || rep.Notice != fmt.Sprintf("You claimed #%d.", a.ID) || rep.HTML != "" {
 		t.Errorf("responder pressing Claim: %+v", rep)
 	}
 	if got := e.appeal(a.ID); got.Status != appeal.StatusClaimed || got.Assignee != e.ids[rResp] {
 		t.Errorf("after Claim: %s by %d", got.Status, got.Assignee)
 	}
-	rep = e.press(rResp2, roadsChat, buttonData("claim", a.ID, ""))
+	rep = e.press(rResp2, roadsChat, render.ButtonData("claim", a.ID, ""))
 	if !rep.Alert || rep.Notice != fmt.Sprintf("❌ Appeal #%d is already claimed by Rita Roads.", a.ID) {
 		t.Errorf("second Claim: %+v", rep)
 	}
-	rep = e.press(rResp, roadsChat, buttonData("answer", a.ID, ""))
+	rep = e.press(rResp, roadsChat, render.ButtonData("answer", a.ID, ""))
 	if !rep.Silent || !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("/answer %d TEXT", a.ID)) {
 		t.Errorf("Answer button: %+v", rep)
 	}
-	rep = e.press(rResp, roadsChat, buttonData("return", a.ID, ""))
+	rep = e.press(rResp, roadsChat, render.ButtonData("return", a.ID, ""))
 	if !rep.Silent || !strings.Contains(rep.Notice, fmt.Sprintf("/return %d REASON", a.ID)) {
 		t.Errorf("Return button: %+v", rep)
 	}
-	rep = e.press(rLeader, roadsChat, buttonData("appeal", a.ID, ""))
+	rep = e.press(rLeader, roadsChat, render.ButtonData("appeal", a.ID, ""))
 	if !rep.Private || rep.Silent || rep.Notice != "Sent to you in a private chat." || !strings.Contains(rep.HTML, "13812345678") {
 		t.Errorf("Details button for a leader: %+v", rep)
 	}
-	rep = e.press(rResp2, roadsChat, buttonData("appeal", a.ID, ""))
+	rep = e.press(rResp2, roadsChat, render.ButtonData("appeal", a.ID, ""))
 	if !rep.Private || strings.Contains(rep.HTML, "13812345678") || !strings.Contains(rep.HTML, "138****5678") {
 		t.Errorf("Details button for a responder who does not hold it shows the phone: %+v", rep)
 	}
 
 	// Leaders' buttons act on what they name.
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(4 * 3600e9), Text: "parts"})
-	rep = e.press(rResp, privateChat(e.users[rResp].ID), buttonData("approve", a.ID, pendingExtension))
+	rep = e.press(rResp, privateChat(e.users[rResp].ID), render.ButtonData("approve", a.ID, render.PendingExtension))
 	if !rep.Alert || rep.Notice != "❌ Only leaders may use /approve." {
 		t.Errorf("responder pressing Approve: %+v", rep)
 	}
-	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("approve", a.ID, pendingAnswer))
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), render.ButtonData("approve", a.ID, render.PendingAnswer))
 	if !rep.Alert || !strings.Contains(rep.Notice, "has no answer waiting for approval") {
 		t.Errorf("Approve of an answer that is not pending: %+v", rep)
 	}
-	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("reject", a.ID, pendingExtension))
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), render.ButtonData("reject", a.ID, render.PendingExtension))
 	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("/reject %d REASON", a.ID)) {
 		t.Errorf("Reject button: %+v", rep)
 	}
-	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), buttonData("approve", a.ID, pendingExtension))
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), render.ButtonData("approve", a.ID, render.PendingExtension))
 	if !rep.Silent || rep.Alert || !strings.Contains(rep.Notice, "approved") {
 		t.Errorf("Approve button: %+v", rep)
 	}

@@ -1,12 +1,20 @@
 // Package commands turns what people say in chat into actions on appeals.
 // Every command and button is a protocol-free handler, func(ctx, Request)
-// (Reply, error), listed in one table with its help text and who may use it;
-// replies carry message keys and arguments, rendered in the reader's
-// language into the HTML subset every chat network shows. Nothing here
-// knows which chat network is in use.
+// (Reply, error), listed in one table (table.go, built by New) with its
+// help text and who may use it. Here are the parsing of arguments, the
+// checks of who may do what where, and the calls to the appeal service;
+// replies and refusals name texts of package render's catalogue, rendered
+// in the reader's language into the HTML subset every chat network shows,
+// and longer replies use render's layouts. Nothing here knows which chat
+// network is in use.
 package commands
 
-import "time"
+import (
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
+)
 
 // Chat is where a request was made.
 type Chat struct {
@@ -45,22 +53,16 @@ type Request struct {
 	Now    time.Time
 }
 
-// Button is an inline button: a label in the reader's language and the data
-// the network hands back when it is pressed (at most 64 bytes).
-type Button struct {
-	Label string
-	Data  string
-}
+// Rendered and Button are render's: a reply is rendered like every other
+// message.
+type (
+	Rendered = render.Rendered
+	Button   = render.Button
+)
 
-// Rendered is a message ready for any transport: HTML in the subset that
-// Telegram and Matrix both render, at most 4096 characters, with buttons.
-type Rendered struct {
-	HTML    string
-	Buttons [][]Button
-	// Photo, when set, is a PNG sent as a photo with HTML as its caption,
-	// which is then at most MaxCaption characters.
-	Photo []byte
+// ReplyMessage turns a reply into an outbox message.
+//
+// Deprecated: use render.ReplyMessage, which renders the message back.
+func ReplyMessage(network, chatID, topicID, replyTo string, r Rendered) (appeal.Message, error) {
+	return render.ReplyMessage(network, chatID, topicID, replyTo, r)
 }
-
-// MaxCaption is the longest caption of a photo, in characters.
-const MaxCaption = 1024

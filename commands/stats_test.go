@@ -12,6 +12,7 @@ import (
 
 	"github.com/appealbot/appealbot/api"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -73,7 +74,7 @@ func TestStatsDepartment(t *testing.T) {
 			t.Errorf("/stats lacks %q:\n%s", want, text)
 		}
 	}
-	if err := checkRendered(rep.Rendered); err != nil {
+	if err := render.Check(rep.Rendered); err != nil {
 		t.Error(err)
 	}
 
@@ -92,7 +93,7 @@ func TestStatsDepartment(t *testing.T) {
 			t.Errorf("zh /stats lacks %q:\n%s", want, zh.HTML)
 		}
 	}
-	if err := checkRendered(zh.Rendered); err != nil {
+	if err := render.Check(zh.Rendered); err != nil {
 		t.Error(err)
 	}
 	// A month before anything happened: nothing to divide by.
@@ -125,7 +126,7 @@ func TestStatsRanking(t *testing.T) {
 			t.Errorf("ranking lacks %q:\n%s", want, text)
 		}
 	}
-	if err := checkRendered(rep.Rendered); err != nil {
+	if err := render.Check(rep.Rendered); err != nil {
 		t.Error(err)
 	}
 
@@ -154,11 +155,11 @@ func TestStatsRanking(t *testing.T) {
 		}
 	}
 	long := e.do(rDispatcher, dispatchChat, "stats")
-	if runes(long.HTML) > MaxText || !strings.Contains(long.HTML, "more departments (see GET /api/v1/stats)") ||
+	if runes(long.HTML) > render.MaxText || !strings.Contains(long.HTML, "more departments (see GET /api/v1/stats)") ||
 		!strings.Contains(long.HTML, "All departments: score") || !strings.Contains(long.HTML, "1. Roads (roads)") {
 		t.Errorf("long ranking (%d characters):\n%s", runes(long.HTML), long.HTML)
 	}
-	if err := checkRendered(long.Rendered); err != nil {
+	if err := render.Check(long.Rendered); err != nil {
 		t.Error(err)
 	}
 }
@@ -190,8 +191,8 @@ func TestFeedbackReopensWithCommentOnCard(t *testing.T) {
 		"en": "💬 Citizen unsatisfied, reopened: “还是有坑 &lt;b&gt;&amp;”",
 		"zh": "💬 群众回访不满意，已重办：“还是有坑 &lt;b&gt;&amp;”",
 	} {
-		card, err := e.h.Card(ctx, got, lang, e.clock())
-		if err != nil || !strings.Contains(card.HTML, want) || checkRendered(card) != nil {
+		card, err := e.r.Card(ctx, got, lang, e.clock())
+		if err != nil || !strings.Contains(card.HTML, want) || render.Check(card) != nil {
 			t.Errorf("%s card %v:\n%s", lang, err, card.HTML)
 		}
 	}
@@ -201,11 +202,11 @@ func TestFeedbackReopensWithCommentOnCard(t *testing.T) {
 	}
 	// Once claimed it still shows; once answered again it is gone.
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActClaim})
-	if card, _ := e.h.Card(ctx, e.appeal(a.ID), "en", e.clock()); !strings.Contains(card.HTML, "Citizen unsatisfied") {
+	if card, _ := e.r.Card(ctx, e.appeal(a.ID), "en", e.clock()); !strings.Contains(card.HTML, "Citizen unsatisfied") {
 		t.Errorf("claimed card lost the comment:\n%s", card.HTML)
 	}
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "Filled it properly."})
-	if card, _ := e.h.Card(ctx, e.appeal(a.ID), "en", e.clock()); strings.Contains(card.HTML, "Citizen unsatisfied") {
+	if card, _ := e.r.Card(ctx, e.appeal(a.ID), "en", e.clock()); strings.Contains(card.HTML, "Citizen unsatisfied") {
 		t.Errorf("answered card still shows the comment:\n%s", card.HTML)
 	}
 	// The reopen queued the department's card.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // row is one command, or one subcommand of a command with several.
@@ -16,7 +17,10 @@ type row struct {
 	sub   string
 	alias []string
 	usage string
-	help  msgKey
+	help  render.Key
+	// menu describes a command with subcommands in the networks' command
+	// menus; it is set on the command's first row.
+	menu render.Key
 	// roles may use the row; nil is anyone. Holding the role somewhere is
 	// enough to pass this gate; the handler then checks the department,
 	// the chat and the appeal.
@@ -32,6 +36,7 @@ func (r *row) display() string {
 	return "/" + r.name + " " + r.sub
 }
 
+// Who may use a row.
 var (
 	anyone      []appeal.Role
 	staff       = []appeal.Role{appeal.RoleResponder, appeal.RoleLeader, appeal.RoleDispatcher, appeal.RoleAdmin}
@@ -39,86 +44,79 @@ var (
 	leaders     = []appeal.Role{appeal.RoleLeader}
 	dispatchers = []appeal.Role{appeal.RoleDispatcher, appeal.RoleAdmin}
 	admins      = []appeal.Role{appeal.RoleAdmin}
+	// digestReaders may read a department's digest: its leaders and admins.
+	digestReaders = []appeal.Role{appeal.RoleLeader, appeal.RoleAdmin}
 )
 
-// table lists every command and button. Buttons run the command their data
+// table lists every command and button, in the order /help and the
+// networks' command menus show them. Buttons run the command their data
 // names (see ParseButton) through the same row, so the same checks apply.
-var table []row
+func table() []row {
+	return []row{
+		{name: "help", usage: "/help", help: render.MsgHelpHelp, roles: anyone, run: (*call).help},
+		{name: "lang", usage: "/lang zh|en", help: render.MsgHelpLang, roles: anyone, run: (*call).setLang},
 
-func init() {
-	table = []row{
-		{name: "help", usage: "/help", help: msgHelpHelp, roles: anyone, run: (*call).help},
-		{name: "lang", usage: "/lang zh|en", help: msgHelpLang, roles: anyone, run: (*call).setLang},
+		{name: "claim", usage: "/claim ID", help: render.MsgHelpClaim, roles: responders, run: (*call).claim},
+		{name: "unclaim", usage: "/unclaim ID", help: render.MsgHelpUnclaim, roles: responders, run: (*call).unclaim},
+		{name: "answer", usage: "/answer ID TEXT", help: render.MsgHelpAnswer, roles: responders, run: (*call).answer},
+		{name: "return", usage: "/return ID REASON", help: render.MsgHelpReturn, roles: responders, run: (*call).ret},
+		{name: "transfer", usage: "/transfer ID DEPT REASON", help: render.MsgHelpTransfer, roles: responders, run: (*call).transfer},
+		{name: "extend", usage: "/extend ID DURATION REASON", help: render.MsgHelpExtend, roles: responders, run: (*call).extend},
+		{name: "close", usage: "/close ID [resolved|unresolved] RESULT", help: render.MsgHelpClose, roles: staff, run: (*call).close},
+		{name: "appeal", usage: "/appeal ID", help: render.MsgHelpAppeal, roles: staff, run: (*call).details},
+		{name: "open", usage: "/open", help: render.MsgHelpOpen, roles: staff, run: (*call).open},
+		{name: "mine", usage: "/mine", help: render.MsgHelpMine, roles: anyone, run: (*call).mine},
+		{name: "overdue", usage: "/overdue", help: render.MsgHelpOverdue, roles: staff, run: (*call).overdue},
 
-		{name: "claim", usage: "/claim ID", help: msgHelpClaim, roles: responders, run: (*call).claim},
-		{name: "unclaim", usage: "/unclaim ID", help: msgHelpUnclaim, roles: responders, run: (*call).unclaim},
-		{name: "answer", usage: "/answer ID TEXT", help: msgHelpAnswer, roles: responders, run: (*call).answer},
-		{name: "return", usage: "/return ID REASON", help: msgHelpReturn, roles: responders, run: (*call).ret},
-		{name: "transfer", usage: "/transfer ID DEPT REASON", help: msgHelpTransfer, roles: responders, run: (*call).transfer},
-		{name: "extend", usage: "/extend ID DURATION REASON", help: msgHelpExtend, roles: responders, run: (*call).extend},
-		{name: "close", usage: "/close ID [resolved|unresolved] RESULT", help: msgHelpClose, roles: staff, run: (*call).close},
-		{name: "appeal", usage: "/appeal ID", help: msgHelpAppeal, roles: staff, run: (*call).details},
-		{name: "open", usage: "/open", help: msgHelpOpen, roles: staff, run: (*call).open},
-		{name: "mine", usage: "/mine", help: msgHelpMine, roles: anyone, run: (*call).mine},
-		{name: "overdue", usage: "/overdue", help: msgHelpOverdue, roles: staff, run: (*call).overdue},
+		{name: "approve", usage: "/approve ID [answer|extension]", help: render.MsgHelpApprove, roles: leaders, run: (*call).approve},
+		{name: "reject", usage: "/reject ID REASON", help: render.MsgHelpReject, roles: leaders, run: (*call).reject},
 
-		{name: "approve", usage: "/approve ID [answer|extension]", help: msgHelpApprove, roles: leaders, run: (*call).approve},
-		{name: "reject", usage: "/reject ID REASON", help: msgHelpReject, roles: leaders, run: (*call).reject},
+		{name: "assign", usage: "/assign ID DEPT", help: render.MsgHelpAssign, roles: dispatchers, run: (*call).assign},
 
-		{name: "assign", usage: "/assign ID DEPT", help: msgHelpAssign, roles: dispatchers, run: (*call).assign},
-
-		{name: "dept", sub: "list", usage: "/dept list", help: msgHelpDeptList, roles: staff, run: (*call).deptList},
-		{name: "dept", sub: "add", usage: "/dept add CODE NAME…", help: msgHelpDeptAdd, roles: admins, run: (*call).deptAdd},
-		{name: "dept", sub: "bind", usage: "/dept bind CODE", help: msgHelpDeptBind, roles: admins, run: (*call).deptBind},
-		{name: "dept", sub: "unbind", usage: "/dept unbind CODE", help: msgHelpDeptUnbind, roles: admins, run: (*call).deptUnbind},
+		{name: "dept", sub: "list", menu: render.MsgMenuDept, usage: "/dept list", help: render.MsgHelpDeptList, roles: staff, run: (*call).deptList},
+		{name: "dept", sub: "add", usage: "/dept add CODE NAME…", help: render.MsgHelpDeptAdd, roles: admins, run: (*call).deptAdd},
+		{name: "dept", sub: "bind", usage: "/dept bind CODE", help: render.MsgHelpDeptBind, roles: admins, run: (*call).deptBind},
+		{name: "dept", sub: "unbind", usage: "/dept unbind CODE", help: render.MsgHelpDeptUnbind, roles: admins, run: (*call).deptUnbind},
 		{name: "dept", sub: "sla", usage: "/dept sla CODE claim=2wh answer=3wd resolve=7wd [urgent.claim=30m urgent.answer=2h urgent.resolve=24h]",
-			help: msgHelpDeptSLA, roles: admins, run: (*call).deptSLA},
-		{name: "dept", sub: "set", usage: "/dept set CODE approve_answers=on|off", help: msgHelpDeptSet, roles: admins, run: (*call).deptSet},
-		{name: "role", sub: "add", usage: "/role add CODE responder|leader USER", help: msgHelpRoleAdd, roles: admins, run: (*call).roleAdd},
+			help: render.MsgHelpDeptSLA, roles: admins, run: (*call).deptSLA},
+		{name: "dept", sub: "set", usage: "/dept set CODE approve_answers=on|off", help: render.MsgHelpDeptSet, roles: admins, run: (*call).deptSet},
+		{name: "role", sub: "add", menu: render.MsgMenuRole,
+			usage: "/role add CODE responder|leader USER", help: render.MsgHelpRoleAdd, roles: admins, run: (*call).roleAdd},
 		{name: "role", sub: "remove", alias: []string{"rm", "del"}, usage: "/role remove CODE responder|leader USER",
-			help: msgHelpRoleRemove, roles: admins, run: (*call).roleRemove},
-		{name: "dispatcher", sub: "add", usage: "/dispatcher add USER", help: msgHelpDispatcherAdd, roles: admins, run: (*call).dispatcherAdd},
+			help: render.MsgHelpRoleRemove, roles: admins, run: (*call).roleRemove},
+		{name: "dispatcher", sub: "add", menu: render.MsgMenuDispatcher,
+			usage: "/dispatcher add USER", help: render.MsgHelpDispatcherAdd, roles: admins, run: (*call).dispatcherAdd},
 		{name: "dispatcher", sub: "remove", alias: []string{"rm", "del"}, usage: "/dispatcher remove USER",
-			help: msgHelpDispatcherRemove, roles: admins, run: (*call).dispatcherRemove},
-		{name: "admin", sub: "add", usage: "/admin add USER", help: msgHelpAdminAdd, roles: admins, run: (*call).adminAdd},
+			help: render.MsgHelpDispatcherRemove, roles: admins, run: (*call).dispatcherRemove},
+		{name: "admin", sub: "add", menu: render.MsgMenuAdmin,
+			usage: "/admin add USER", help: render.MsgHelpAdminAdd, roles: admins, run: (*call).adminAdd},
 		{name: "admin", sub: "remove", alias: []string{"rm", "del"}, usage: "/admin remove USER",
-			help: msgHelpAdminRemove, roles: admins, run: (*call).adminRemove},
-		{name: "dispatch", sub: "bind", usage: "/dispatch bind", help: msgHelpDispatchBind, roles: admins, run: (*call).dispatchBind},
-		{name: "dispatch", sub: "unbind", usage: "/dispatch unbind", help: msgHelpDispatchUnbind, roles: admins, run: (*call).dispatchUnbind},
-		{name: "start", usage: "/start", help: msgHelpStart, roles: anyone, run: (*call).help},
+			help: render.MsgHelpAdminRemove, roles: admins, run: (*call).adminRemove},
+		{name: "dispatch", sub: "bind", menu: render.MsgMenuDispatch,
+			usage: "/dispatch bind", help: render.MsgHelpDispatchBind, roles: admins, run: (*call).dispatchBind},
+		{name: "dispatch", sub: "unbind", usage: "/dispatch unbind", help: render.MsgHelpDispatchUnbind, roles: admins, run: (*call).dispatchUnbind},
+		{name: "start", usage: "/start", help: render.MsgHelpStart, roles: anyone, run: (*call).help},
+
+		{name: "calendar", sub: "holiday", alias: []string{"holidays", "假日", "节假日"}, menu: render.MsgMenuCalendar,
+			usage: "/calendar holiday add|remove FROM[..TO] [NAME…]", help: render.MsgHelpCalHoliday, roles: admins, run: (*call).calHoliday},
+		{name: "calendar", sub: "workday", alias: []string{"workdays", "补班", "调休"},
+			usage: "/calendar workday add|remove DATE [NAME…]", help: render.MsgHelpCalWorkday, roles: admins, run: (*call).calWorkday},
+		{name: "calendar", sub: "list", alias: []string{"ls"},
+			usage: "/calendar list [YEAR]", help: render.MsgHelpCalList, roles: staff, run: (*call).calList},
+
+		{name: "digest", sub: "set", menu: render.MsgMenuDigest, usage: `/digest set CODE [daily|weekly] "30 8 * * 1-5"`,
+			help: render.MsgHelpDigestSet, roles: admins, run: (*call).digestSet},
+		{name: "digest", sub: "now", usage: "/digest now [CODE]", help: render.MsgHelpDigestNow, roles: digestReaders, run: (*call).digestNow},
+		{name: "digest", sub: "show", usage: "/digest show [CODE]", help: render.MsgHelpDigestShow, roles: digestReaders, run: (*call).digestShow},
+
+		{name: "reassign", usage: "/reassign ID [REASON]", help: render.MsgHelpReassign, roles: leaders, run: (*call).reassign},
+		{name: "supervision", sub: "bind", menu: render.MsgMenuSupervision, usage: "/supervision bind",
+			help: render.MsgHelpSupervisionBind, roles: admins, run: (*call).supervisionBind},
+		{name: "supervision", sub: "unbind", usage: "/supervision unbind",
+			help: render.MsgHelpSupervisionUnb, roles: admins, run: (*call).supervisionUnbind},
+
+		{name: "stats", usage: "/stats [today|7d|30d|YYYY-MM]", help: render.MsgHelpStats, roles: staff, run: (*call).stats},
 	}
-	table = append(table, registered...)
-}
-
-// registered are rows that other files of this package add with register,
-// so that a feature's commands live beside its code.
-var registered []row
-
-// register adds rows to the table. Call it from a package-level variable
-// initialiser (var _ = register(...)): those all run before init.
-func register(rows ...row) bool {
-	registered = append(registered, rows...)
-	return true
-}
-
-// addTexts adds a feature's texts to the catalogue; call it like register.
-func addTexts(texts map[msgKey]text) bool {
-	for k, t := range texts {
-		if _, dup := catalog[k]; dup {
-			panic("commands: text " + string(k) + " defined twice")
-		}
-		catalog[k] = t
-	}
-	return true
-}
-
-// menuHelp describes the commands that have subcommands, for the menu.
-var menuHelp = map[string]msgKey{
-	"dept":       msgMenuDept,
-	"role":       msgMenuRole,
-	"dispatcher": msgMenuDispatcher,
-	"admin":      msgMenuAdmin,
-	"dispatch":   msgMenuDispatch,
 }
 
 // CommandInfo describes one command for a network's command menu.
@@ -137,17 +135,18 @@ type CommandInfo struct {
 func Commands() []CommandInfo {
 	var out []CommandInfo
 	at := map[string]int{}
-	for i := range table {
-		r := &table[i]
+	rows := table()
+	for i := range rows {
+		r := &rows[i]
 		j, ok := at[r.name]
 		if !ok {
 			k := r.help
-			if mk, ok := menuHelp[r.name]; ok {
-				k = mk
+			if r.menu != "" {
+				k = r.menu
 			}
 			help := map[string]string{}
-			for _, l := range Languages {
-				help[l] = plain(tr(l, k, nil))
+			for _, l := range render.Languages {
+				help[l] = render.Plain(tr(l, k, nil))
 			}
 			var rs []appeal.Role
 			if r.roles != nil {
@@ -179,17 +178,17 @@ func (c *call) help(ctx context.Context) (Reply, error) {
 	if name == "" {
 		name = "appealbot"
 	}
-	b.WriteString(tr(c.lang, msgHelpTitle, kv{"bot": name}))
-	for i := range table {
-		r := &table[i]
+	b.WriteString(tr(c.lang, render.MsgHelpTitle, kv{"bot": name}))
+	for i := range c.h.table {
+		r := &c.h.table[i]
 		if r.name == "start" || !c.roles.holdsAny(r.roles) {
 			continue
 		}
-		b.WriteString("\n<code>" + esc(r.usage) + "</code> — " + tr(c.lang, r.help, nil))
+		b.WriteString("\n<code>" + render.Esc(r.usage) + "</code> — " + tr(c.lang, r.help, nil))
 	}
 	if !c.roles.holdsAny(staff) {
-		b.WriteString("\n\n" + tr(c.lang, msgHelpNoRole, kv{"id": c.r.From.ID}))
+		b.WriteString("\n\n" + tr(c.lang, render.MsgHelpNoRole, kv{"id": c.r.From.ID}))
 	}
-	b.WriteString("\n\n" + tr(c.lang, msgHelpFooter, nil))
+	b.WriteString("\n\n" + tr(c.lang, render.MsgHelpFooter, nil))
 	return Reply{Rendered: Rendered{HTML: b.String()}}, nil
 }

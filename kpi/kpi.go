@@ -224,7 +224,7 @@ func Compute(in Input) Report {
 		}
 		loc := time.UTC
 		if d, ok := depts[code]; ok && d.Timezone != "" {
-			if l, err := time.LoadLocation(d.Timezone); err == nil {
+			if l, err := appeal.Zone(d.Timezone); err == nil {
 				loc = l
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -70,20 +69,11 @@ func (s *Store) ExplainDue(ctx context.Context, now time.Time, n int, analyze bo
 	return out, nil
 }
 
-var tzCache sync.Map // timezone name → *time.Location
-
 func location(name string) *time.Location {
-	if name == "" {
+	l, err := appeal.Zone(name)
+	if err != nil {
 		return time.UTC
 	}
-	if l, ok := tzCache.Load(name); ok {
-		return l.(*time.Location)
-	}
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		l = time.UTC
-	}
-	tzCache.Store(name, l)
 	return l
 }
 

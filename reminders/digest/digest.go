@@ -2,13 +2,14 @@
 // and weekly digests are due (cron schedules in the department's
 // timezone), what they say (the department's figures from package kpi,
 // the overdue appeals and the chart's days: pure functions of stored
-// appeals and a time), the chart that goes with them, and the runner that
-// queues each digest once per period however many instances run or
-// restart.
+// appeals and a time), and the runner that queues each digest once per
+// period however many instances run or restart. The chart itself is drawn
+// by package render/chart.
 package digest
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
@@ -37,6 +38,21 @@ type Day struct {
 	// Received counts appeals that reached the department that day;
 	// Overdue those whose answer deadline fell that day unanswered.
 	Received, Overdue int
+}
+
+// Labels are a chart's texts, in the reader's language.
+type Labels struct {
+	Title    string
+	YAxis    string
+	Received string
+	Overdue  string
+	// Days labels each day of the chart (such as "周一 11/16").
+	Days []string
+}
+
+// Text returns every label as one string, to check a font has its glyphs.
+func (l Labels) Text() string {
+	return l.Title + l.YAxis + l.Received + l.Overdue + strings.Join(l.Days, "")
 }
 
 // Stats is what a digest says about a department for [From, To), as of Now.

@@ -115,7 +115,7 @@ func (r *Runner) plan(ctx context.Context) ([]job, error) {
 	}
 	var jobs []job
 	for _, d := range ds {
-		loc, err := time.LoadLocation(d.Timezone)
+		loc, err := appeal.Zone(d.Timezone)
 		if err != nil {
 			loc = time.UTC
 		}

@@ -19,6 +19,8 @@ import (
 	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
+	"github.com/appealbot/appealbot/render"
+	"github.com/appealbot/appealbot/render/chart"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -73,9 +75,11 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	if err != nil {
 		return err
 	}
-	cmds := commands.New(svc, store, commands.Config{Admins: cfg.Admins, DefaultLang: cfg.Language,
-		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Fonts: digest.NewFonts(cfg.ChartFont, log)},
-		Stats:   commands.StatsConfig{Weights: cfg.KPIWeights, Location: cfg.Location}}, log)
+	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
+		Charter: chart.New(cfg.ChartFont, log)}, log)
+	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
+		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
+		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
 	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
 	if err != nil {
 		return err
@@ -128,7 +132,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 
 	deliverer := &delivery{store: store, wake: deliveryWake, grace: cfg.ShutdownTimeout, log: log,
 		worker: func(life context.Context) *bot.Deliverer {
-			return bot.NewDeliverer(store, cmds, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter,
+			return bot.NewDeliverer(store, rnd, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter,
 				Observer: mx, Life: life, Wakeup: deliveryWake, SpinClock: time.Now})
 		}}
 	err = runStages(ctx, log,

@@ -1,0 +1,53 @@
+package render
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// Button data is "c:" + command + ":" + appeal number, with ":a" (answer)
+// or ":e" (extension) for approve and reject: compact, well inside 64
+// bytes, and nothing in it is trusted beyond naming what to do. Who may do
+// it is decided from stored roles when it is pressed.
+var buttonPattern = regexp.MustCompile(`^c:(claim|reassign|return|answer|appeal|approve|reject):([1-9][0-9]{0,17})(?::([ae]))?$`)
+
+// Kinds of pending item that approve and reject act on.
+const (
+	PendingAnswer    = "answer"
+	PendingExtension = "extension"
+)
+
+// ButtonData is the data of a button that runs command cmd on appeal id;
+// kind is "", PendingAnswer or PendingExtension.
+func ButtonData(cmd string, id appeal.ID, kind string) string {
+	d := "c:" + cmd + ":" + strconv.FormatInt(int64(id), 10)
+	switch kind {
+	case PendingAnswer:
+		d += ":a"
+	case PendingExtension:
+		d += ":e"
+	}
+	return d
+}
+
+// ParseButton maps button data back to a command and its arguments; ok is
+// false for anything this version did not make.
+func ParseButton(data string) (command, args string, ok bool) {
+	m := buttonPattern.FindStringSubmatch(data)
+	if m == nil {
+		return "", "", false
+	}
+	cmd, id, kind := m[1], m[2], m[3]
+	if kind != "" && cmd != "approve" && cmd != "reject" {
+		return "", "", false
+	}
+	switch kind {
+	case "a":
+		return cmd, id + " " + PendingAnswer, true
+	case "e":
+		return cmd, id + " " + PendingExtension, true
+	}
+	return cmd, id, true
+}

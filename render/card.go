@@ -1,0 +1,196 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
+
+// Limits of what a card shows of an appeal's texts, in characters.
+const (
+	cardBody     = 300
+	cardTitle    = 200
+	cardField    = 120
+	cardLocation = 200
+)
+
+// view says whose copy of a card is rendered: a department's chat (which
+// may no longer own the appeal) or the dispatch chat.
+type view struct {
+	dept     string
+	dispatch bool
+}
+
+// ownerView is the view of whoever holds the appeal now.
+func ownerView(a appeal.Appeal) view {
+	switch a.Status {
+	case appeal.StatusUnassigned, appeal.StatusReturned:
+		return view{dispatch: true}
+	}
+	if a.Department == "" {
+		return view{dispatch: true}
+	}
+	return view{dept: a.Department}
+}
+
+// Card renders an appeal's card as its owner sees it: the department's
+// card, or the dispatch card while it waits for a department.
+func (r *Renderer) Card(ctx context.Context, a appeal.Appeal, lang string, now time.Time) (Rendered, error) {
+	return r.card(ctx, a, ownerView(a), lang, now), nil
+}
+
+// card renders the card of a for v. Every text of the appeal is cut before
+// it is escaped, so the card stays far below the length limit whatever the
+// appeal holds.
+func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang string, now time.Time) Rendered {
+	var lines []string
+	head := fmt.Sprintf("<b>#%d</b>", a.ID)
+	if a.Priority == appeal.PriorityUrgent {
+		head = "🔴 " + head + " · <b>" + Text(lang, msgUrgent, nil) + "</b>"
+	}
+	if cat := OneLine(a.Category); cat != "" {
+		head += " · " + EscCut(cat, 64)
+	}
+	lines = append(lines, head, "<b>"+EscCut(OneLine(a.Title), cardTitle)+"</b>")
+	if body := strings.TrimSpace(a.Body); body != "" {
+		lines = append(lines, EscCut(body, cardBody))
+	}
+	if loc := OneLine(a.Location); loc != "" {
+		lines = append(lines, "📍 "+EscCut(loc, cardLocation))
+	}
+	var who []string
+	if n := maskName(a.Citizen.Name); n != "" {
+		who = append(who, Esc(n))
+	}
+	if p := maskPhone(a.Citizen.Phone); p != "" {
+		who = append(who, Esc(p))
+	}
+	if len(who) > 0 {
+		lines = append(lines, "👤 "+strings.Join(who, " · "))
+	}
+	details := []Button{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}
+	only := func(state string) Rendered {
+		lines = append(lines, state)
+		return Rendered{HTML: strings.Join(lines, "\n"), Buttons: [][]Button{details}}
+	}
+
+	if v.dispatch {
+		switch a.Status {
+		case appeal.StatusUnassigned:
+			lines = append(lines, "⏳ "+Text(lang, msgCardUnassigned, nil))
+			return only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
+		case appeal.StatusReturned:
+			lines = append(lines, "↩️ "+Text(lang, msgCardReturnedBy, Args{"dept": r.DeptName(ctx, a.Department)}))
+			return only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
+		case appeal.StatusClosed:
+			return only("✅ " + Text(lang, msgStatusLine, Args{"status": Text(lang, statusKey(a.Status), nil)}))
+		}
+		return only("🏢 " + Text(lang, msgCardAssignedTo, Args{"dept": r.DeptName(ctx, a.Department),
+			"status": Text(lang, statusKey(a.Status), nil)}))
+	}
+	if a.Department != v.dept && a.Department != "" && a.Status != appeal.StatusUnassigned {
+		return only("➡️ " + Text(lang, msgCardTransferred, Args{"dept": r.DeptName(ctx, a.Department)}))
+	}
+	switch a.Status {
+	case appeal.StatusReturned, appeal.StatusUnassigned:
+		return only("↩️ " + Text(lang, msgCardReturned, nil))
+	}
+
+	status := Text(lang, msgStatusLine, Args{"status": Text(lang, statusKey(a.Status), nil)})
+	if a.Assignee != 0 {
+		status += " · " + Esc(cutName(r.NameOf(ctx, a.Assignee)))
+	}
+	lines = append(lines, status)
+	if mark := overdueMark(a, lang, now); mark != "" {
+		lines = append(lines, "<b>"+mark+"</b>")
+	}
+	loc := r.Location(ctx, a.Department)
+	for _, d := range deadlines(a) {
+		lines = append(lines, "⏰ "+Text(lang, d.key, nil)+" "+ShortTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
+	}
+	if x := a.Extension; x != nil {
+		lines = append(lines, "⏳ "+Text(lang, msgCardExtension, Args{"dur": Span(lang, x.Span),
+			"name": cutName(r.NameOf(ctx, x.By)), "reason": HTML(EscCut(OneLine(x.Reason), 100))}))
+	}
+	if a.Status == appeal.StatusPendingApproval {
+		lines = append(lines, "📝 "+Text(lang, msgCardPendingApproval, nil))
+	}
+	if fb := r.feedbackLine(ctx, a, lang); fb != "" {
+		lines = append(lines, fb)
+	}
+	out := Rendered{HTML: strings.Join(lines, "\n")}
+	switch a.Status {
+	case appeal.StatusAssigned:
+		out.Buttons = [][]Button{{
+			{Label: Text(lang, msgBtnClaim, nil), Data: ButtonData("claim", a.ID, "")},
+			{Label: Text(lang, msgBtnReturn, nil), Data: ButtonData("return", a.ID, "")},
+			details[0],
+		}}
+	case appeal.StatusClaimed:
+		out.Buttons = [][]Button{{
+			{Label: Text(lang, msgBtnAnswer, nil), Data: ButtonData("answer", a.ID, "")},
+			{Label: Text(lang, msgBtnReturn, nil), Data: ButtonData("return", a.ID, "")},
+			details[0],
+		}}
+	default:
+		out.Buttons = [][]Button{details}
+	}
+	return out
+}
+
+type deadline struct {
+	key Key
+	at  time.Time
+}
+
+// deadlines are those a still has to meet, in order.
+func deadlines(a appeal.Appeal) []deadline {
+	d := a.Deadlines
+	var out []deadline
+	add := func(k Key, t time.Time) {
+		if !t.IsZero() {
+			out = append(out, deadline{k, t})
+		}
+	}
+	switch a.Status {
+	case appeal.StatusAssigned:
+		add(msgDeadlineClaim, d.ClaimBy)
+		add(msgDeadlineAnswer, d.AnswerBy)
+		add(msgDeadlineResolve, d.ResolveBy)
+	case appeal.StatusClaimed, appeal.StatusPendingApproval:
+		add(msgDeadlineAnswer, d.AnswerBy)
+		add(msgDeadlineResolve, d.ResolveBy)
+	case appeal.StatusAnswered:
+		add(msgDeadlineResolve, d.ResolveBy)
+	}
+	return out
+}
+
+// feedbackLine is the card's line for an appeal the citizen sent back:
+// the comment of the verdict that reopened it, while it is worked again.
+func (r *Renderer) feedbackLine(ctx context.Context, a appeal.Appeal, lang string) string {
+	switch a.Status {
+	case appeal.StatusAssigned, appeal.StatusClaimed, appeal.StatusPendingApproval:
+	default:
+		return ""
+	}
+	fs, err := r.store.Feedback(ctx, a.ID)
+	if err != nil {
+		r.log.Warn("card: feedback", "appeal", int64(a.ID), "err", err)
+		return ""
+	}
+	for i := len(fs) - 1; i >= 0; i-- {
+		f := fs[i]
+		if f.Reopened && f.At.Equal(a.AssignedAt) && f.Department == a.Department {
+			comment := f.Comment
+			if comment == "" {
+				comment = "—"
+			}
+			return "💬 " + Text(lang, msgCardFeedback, Args{"comment": HTML(EscCut(OneLine(comment), 200))})
+		}
+	}
+	return ""
+}

@@ -1,0 +1,94 @@
+package render
+
+// Texts of the leaders' digests, their charts and /digest.
+const (
+	msgDigestDailyTitle  Key = "digest_daily_title"
+	msgDigestWeeklyTitle Key = "digest_weekly_title"
+	msgDigestNowTitle    Key = "digest_now_title"
+	msgDigestPeriod      Key = "digest_period"
+	msgDigestInPeriod    Key = "digest_in_period"
+	msgDigestNowCounts   Key = "digest_now_counts"
+	msgDigestMedians     Key = "digest_medians"
+	msgDigestNoSample    Key = "digest_no_sample"
+	msgDigestOnTime      Key = "digest_on_time"
+	msgDigestOnTimeNone  Key = "digest_on_time_none"
+	msgDigestLateTitle   Key = "digest_late_title"
+	msgDigestNoneLate    Key = "digest_none_late"
+	msgDigestChartTitle  Key = "digest_chart_title"
+	msgDigestChartY      Key = "digest_chart_y"
+	msgDigestChartNew    Key = "digest_chart_new"
+	msgDigestChartLate   Key = "digest_chart_late"
+	msgDigestChartCap    Key = "digest_chart_caption"
+	msgWeekdays          Key = "weekdays"
+
+	MsgHelpDigestSet     Key = "help_digest_set"
+	MsgHelpDigestNow     Key = "help_digest_now"
+	MsgHelpDigestShow    Key = "help_digest_show"
+	MsgMenuDigest        Key = "menu_digest"
+	MsgDigestNeedSpec    Key = "digest_need_spec"
+	MsgDigestBadSpec     Key = "digest_bad_spec"
+	MsgDigestScheduleSet Key = "digest_schedule_set"
+	MsgDigestWhich       Key = "digest_which"
+	MsgDigestNotLeader   Key = "digest_not_leader"
+	MsgDigestTooSoon     Key = "digest_too_soon"
+	MsgDigestQueued      Key = "digest_queued"
+	MsgDigestShowTitle   Key = "digest_show_title"
+	MsgDigestShowLine    Key = "digest_show_line"
+	MsgDigestDefault     Key = "digest_default"
+	MsgDigestLastSent    Key = "digest_last_sent"
+	MsgDigestNeverSent   Key = "digest_never_sent"
+	msgDigestKindDaily   Key = "digest_kind_daily"
+	msgDigestKindWeekly  Key = "digest_kind_weekly"
+)
+
+var digestTexts = map[Key]text{
+	msgDigestDailyTitle:  {en: "<b>Daily digest: {dept}</b>", zh: "<b>每日简报：{dept}</b>"},
+	msgDigestWeeklyTitle: {en: "<b>Weekly digest: {dept}</b>", zh: "<b>每周简报：{dept}</b>"},
+	msgDigestNowTitle:    {en: "<b>Digest: {dept}</b>", zh: "<b>简报：{dept}</b>"},
+	msgDigestPeriod:      {en: "{from} – {to} ({zone})", zh: "统计期间：{from} 至 {to}（{zone}）"},
+	msgDigestInPeriod: {en: "In the period: {new} new · {claimed} claimed · {answered} answered · {closed} closed",
+		zh: "期间：新增 {new} · 认领 {claimed} · 答复 {answered} · 办结 {closed}"},
+	msgDigestNowCounts: {en: "Now: {open} open · <b>{overdue} overdue</b> · {risk} due within {within}",
+		zh: "当前：在办 {open} · <b>超期 {overdue}</b> · {within}内到期 {risk}"},
+	msgDigestMedians: {en: "Median time to claim: {claim} · to answer: {answer}",
+		zh: "认领用时中位数：{claim} · 答复用时中位数：{answer}"},
+	msgDigestNoSample:   {en: "—", zh: "无"},
+	msgDigestOnTime:     {en: "Answered on time: <b>{pct}</b> ({n} of {of})", zh: "按时答复率：<b>{pct}</b>（{of} 件中 {n} 件）"},
+	msgDigestOnTimeNone: {en: "Answered on time: — (no answer due)", zh: "按时答复率：无（期间无到期答复）"},
+	msgDigestLateTitle:  {en: "<b>Overdue, most late first ({n})</b>", zh: "<b>超期诉求（{n}），按超期时长排序</b>"},
+	msgDigestNoneLate:   {en: "Nothing is overdue.", zh: "没有超期诉求。"},
+	msgDigestChartTitle: {en: "{code}: received and overdue per day", zh: "{code}：每日受理与超期"},
+	msgDigestChartY:     {en: "appeals", zh: "件数"},
+	msgDigestChartNew:   {en: "received", zh: "受理"},
+	msgDigestChartLate:  {en: "overdue", zh: "超期"},
+	msgDigestChartCap: {en: "📈 {dept}: appeals received and gone overdue per day, {from} – {to}",
+		zh: "📈 {dept}：每日受理与超期件数，{from} 至 {to}"},
+	msgWeekdays: {en: "Sun Mon Tue Wed Thu Fri Sat", zh: "周日 周一 周二 周三 周四 周五 周六"},
+
+	MsgHelpDigestSet: {en: "Set a department's daily (or weekly) digest time, as a cron spec in its timezone",
+		zh: "设置部门每日（或每周）简报的时间：部门时区的 cron 表达式"},
+	MsgHelpDigestNow:  {en: "Send a digest of the last 24 hours now", zh: "立即发送最近 24 小时的简报"},
+	MsgHelpDigestShow: {en: "Show a department's digest schedules", zh: "查看部门的简报时间"},
+	MsgMenuDigest:     {en: "Leaders' digests: schedules, or one now", zh: "领导简报：设置时间或立即发送"},
+	MsgDigestNeedSpec: {en: "Give the schedule as a cron spec, e.g. \"30 8 * * 1-5\" (minute hour day month weekday).",
+		zh: "请提供 cron 格式的时间，例如 \"30 8 * * 1-5\"（分 时 日 月 星期）。"},
+	MsgDigestBadSpec: {en: "“{arg}” is not a schedule: {err}. Use minute hour day month weekday, e.g. \"30 8 * * 1-5\".",
+		zh: "“{arg}”不是有效的时间：{err}。请使用 分 时 日 月 星期，例如 \"30 8 * * 1-5\"。"},
+	MsgDigestScheduleSet: {en: "The {kind} digest of {dept} now goes out at <code>{spec}</code> ({zone}); next: {next}.",
+		zh: "{dept}的{kind}现在按 <code>{spec}</code>（{zone}）发送；下一次：{next}。"},
+	MsgDigestWhich: {en: "Say which department: give its code, or ask in its chat.",
+		zh: "请指明部门：提供部门代码，或在部门群中发送。"},
+	MsgDigestNotLeader: {en: "Only leaders of {dept} and admins can ask for its digest.",
+		zh: "只有{dept}的领导和管理员可以获取其简报。"},
+	MsgDigestTooSoon: {en: "A digest of {dept} was sent in this minute already; try again in a minute.",
+		zh: "本分钟内已发送过{dept}的简报，请一分钟后再试。"},
+	MsgDigestQueued: {en: "Digest of {dept} for the last 24 hours: on its way.",
+		zh: "{dept}最近 24 小时的简报正在发送。"},
+	MsgDigestShowTitle:  {en: "<b>Digests of {dept}</b> ({zone})", zh: "<b>{dept}的简报</b>（{zone}）"},
+	MsgDigestShowLine:   {en: "{kind}: <code>{spec}</code>{def}; next: {next}", zh: "{kind}：<code>{spec}</code>{def}；下一次：{next}"},
+	MsgDigestDefault:    {en: " (default)", zh: "（默认）"},
+	MsgDigestLastSent:   {en: "Last sent: {kind} for {from} – {to}", zh: "上次发送：{kind}，{from} 至 {to}"},
+	MsgDigestNeverSent:  {en: "No digest sent yet.", zh: "尚未发送过简报。"},
+	msgDigestKindDaily:  {en: "daily digest", zh: "每日简报"},
+	msgDigestKindWeekly: {en: "weekly digest", zh: "每周简报"},
+}
