@@ -9,6 +9,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 )
 
 // Commands is what the bot needs from the command layer.
@@ -107,7 +108,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 	case UpdateCommand:
 		b.reply(ctx, u, b.cmds.Handle(ctx, b.request(u, u.Command, u.Args, false)))
 	case UpdateButton:
-		cmd, args, ok := commands.ParseButton(u.Data)
+		cmd, args, ok := render.ParseButton(u.Data)
 		if !ok {
 			b.answer(ctx, u, commands.Reply{Notice: "?", Silent: true})
 			return
@@ -183,7 +184,7 @@ func (b *Bot) reply(ctx context.Context, u Update, r commands.Reply) {
 	} else if u.Kind != UpdateButton {
 		replyTo = u.MessageID
 	}
-	m, err := commands.ReplyMessage(b.tr.Network(), chat, topic, replyTo, r.Rendered)
+	m, err := render.ReplyMessage(b.tr.Network(), chat, topic, replyTo, r.Rendered)
 	if err == nil {
 		err = b.store.EnqueueMessages(ctx, b.now(), []appeal.Message{m})
 	}
@@ -192,7 +193,7 @@ func (b *Bot) reply(ctx context.Context, u Update, r commands.Reply) {
 	}
 }
 
-func toButtons(rows [][]commands.Button) [][]Button {
+func toButtons(rows [][]render.Button) [][]Button {
 	out := make([][]Button, 0, len(rows))
 	for _, row := range rows {
 		r := make([]Button, 0, len(row))

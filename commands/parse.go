@@ -132,7 +132,3 @@ func parseOnOff(s string) (bool, bool) {
 	return false, false
 }
 
-// ParseButton maps the data of a pressed button (made by
-// render.ButtonData) to the command it runs and its arguments; ok is false
-// for anything this version did not make.
-func ParseButton(data string) (command, args string, ok bool) { return render.ParseButton(data) }

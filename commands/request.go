@@ -12,7 +12,6 @@ package commands
 import (
 	"time"
 
-	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -59,10 +58,3 @@ type (
 	Rendered = render.Rendered
 	Button   = render.Button
 )
-
-// ReplyMessage turns a reply into an outbox message.
-//
-// Deprecated: use render.ReplyMessage, which renders the message back.
-func ReplyMessage(network, chatID, topicID, replyTo string, r Rendered) (appeal.Message, error) {
-	return render.ReplyMessage(network, chatID, topicID, replyTo, r)
-}

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/appealbot/appealbot/bot"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 )
 
 // Matrix has no buttons: a card's buttons become reactions that the bot
@@ -41,7 +41,7 @@ func actionsOf(rows [][]bot.Button) []action {
 	for _, row := range rows {
 		for _, b := range row {
 			e := ""
-			if cmd, _, ok := commands.ParseButton(b.Data); ok {
+			if cmd, _, ok := render.ParseButton(b.Data); ok {
 				e = commandEmoji[cmd]
 			}
 			if e == "" || used[e] {

@@ -21,7 +21,7 @@ import (
 
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/bot/matrix/matrixtest"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 )
 
 // mxMsg is a message of the bot's in a room, as it reads after its edits.
@@ -264,7 +264,7 @@ func TestMatrixFullFlow(t *testing.T) {
 	}
 	claim := ""
 	for e, data := range card.Actions {
-		if c, _, ok := commands.ParseButton(data); ok && c == "claim" {
+		if c, _, ok := render.ParseButton(data); ok && c == "claim" {
 			claim = e
 		}
 	}
@@ -418,7 +418,7 @@ func TestMatrixAndTelegramBothBound(t *testing.T) {
 	claim := ""
 	for _, row := range tgCard.Buttons {
 		for _, b := range row {
-			if c, _, ok := commands.ParseButton(b.Data); ok && c == "claim" {
+			if c, _, ok := render.ParseButton(b.Data); ok && c == "claim" {
 				claim = b.Data
 			}
 		}

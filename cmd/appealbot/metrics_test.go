@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/appealbot/appealbot/bot/botapitest"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 )
 
 // scrapeMetrics fetches /metrics with token and returns every sample as
@@ -99,7 +99,7 @@ func TestMetricsEndToEnd(t *testing.T) {
 	claim := ""
 	for _, row := range card.Buttons {
 		for _, b := range row {
-			if c, _, ok := commands.ParseButton(b.Data); ok && c == "claim" {
+			if c, _, ok := render.ParseButton(b.Data); ok && c == "claim" {
 				claim = b.Data
 			}
 		}

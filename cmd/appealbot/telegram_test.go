@@ -12,7 +12,7 @@ import (
 
 	"github.com/appealbot/appealbot/api/callback"
 	"github.com/appealbot/appealbot/bot/botapitest"
-	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
@@ -165,7 +165,7 @@ func TestTelegramFullFlow(t *testing.T) {
 			claim := ""
 			for _, row := range card.Buttons {
 				for _, b := range row {
-					if c, _, ok := commands.ParseButton(b.Data); ok && c == "claim" {
+					if c, _, ok := render.ParseButton(b.Data); ok && c == "claim" {
 						claim = b.Data
 					}
 				}
