@@ -107,9 +107,9 @@ func (e *env) do(role string, chat Chat, text string) Reply {
 // press presses a button with data as user role in chat.
 func (e *env) press(role string, chat Chat, data string) Reply {
 	e.t.Helper()
-	cmd, args, ok := ParseButton(data)
+	cmd, args, ok := render.ParseButton(data)
 	if !ok {
-		e.t.Fatalf("ParseButton(%q) refused", data)
+		e.t.Fatalf("render.ParseButton(%q) refused", data)
 	}
 	return e.h.Handle(context.Background(), Request{Network: worldtest.Network, Chat: chat, From: e.users[role],
 		Command: cmd, Args: args, Button: true, Now: e.clock()})

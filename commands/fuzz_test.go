@@ -36,7 +36,7 @@ func FuzzParse(f *testing.F) {
 			if id <= 0 {
 				t.Fatalf("parseID(%q) = %d", s, id)
 			}
-			if cmd, args, ok := ParseButton(render.ButtonData("claim", id, "")); !ok || cmd != "claim" || args != strconv.FormatInt(int64(id), 10) {
+			if cmd, args, ok := render.ParseButton(render.ButtonData("claim", id, "")); !ok || cmd != "claim" || args != strconv.FormatInt(int64(id), 10) {
 				t.Fatalf("button for %d does not round-trip: %q %q %v", id, cmd, args, ok)
 			}
 		}
@@ -55,20 +55,20 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
-		if cmd, args, ok := ParseButton(s); ok {
+		if cmd, args, ok := render.ParseButton(s); ok {
 			if len(s) > 64 {
 				t.Fatalf("ParseButton accepted %d bytes", len(s))
 			}
 			id, ok := parseID(strings.Fields(args)[0])
 			if !ok {
-				t.Fatalf("ParseButton(%q) args %q", s, args)
+				t.Fatalf("render.ParseButton(%q) args %q", s, args)
 			}
 			kind := ""
 			if f := strings.Fields(args); len(f) == 2 {
 				kind = f[1]
 			}
 			if again := render.ButtonData(cmd, id, kind); again != s {
-				t.Fatalf("ParseButton(%q) = %q %q, which makes %q", s, cmd, args, again)
+				t.Fatalf("render.ParseButton(%q) = %q %q, which makes %q", s, cmd, args, again)
 			}
 		}
 		parseOnOff(s)
