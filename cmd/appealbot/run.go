@@ -125,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writer, log *slog.Logger) error {
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
-	}))
+	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
@@ -143,7 +143,7 @@ func serve(ctx context.Context, cfg config, store *storage.Store, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret}, time.Now, log)
+	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret, Allow: cfg.CallbackAllow}, time.Now, log)
 	if cfg.WebhookSecret == "" {
 		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
 	}
