@@ -15,7 +15,8 @@ import (
 
 // FuzzIntake sends arbitrary bytes to POST /api/v1/appeals backed by a real
 // SQLite store: the answer must be a 4xx with an error object or a stored,
-// valid appeal; never a panic or a 5xx.
+// valid appeal; never a panic or a 5xx. What succeeds was valid UTF-8
+// throughout: invalid bytes are refused, not replaced.
 func FuzzIntake(f *testing.F) {
 	for _, seed := range []string{
 		`{"source":"12345","external_id":"1","title":"t","body":"b"}`,
@@ -24,6 +25,9 @@ func FuzzIntake(f *testing.F) {
 		`{"source":"a","external_id":"b","title":"c","body":"d","received_at":"2026-11-02T09:30:00.123456789Z"}`,
 		`{"source":"a","external_id":"\u0000","title":"c","body":"d"}`,
 		`{"source":1}`, `[]`, `null`, `{}`, `{"a":1}`, `{"source":"a"} {}`, "\xff\xfe", `{"title":"\ud800"}`,
+		"{\"source\":\"a\",\"external_id\":\"b\",\"title\":\"\xe8\xb7\",\"body\":\"d\"}",
+		`{"source":"a","external_id":"b","title":"c","body":"d","Body":"e"}`,
+		`{"source":"a","external_id":"b","title":"\ud83d\ude00","body":"\\u0041"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -45,6 +49,9 @@ func FuzzIntake(f *testing.F) {
 			var a appealJSON
 			if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
 				t.Fatalf("success without an appeal: %s", rec.Body)
+			}
+			if !utf8.Valid(body) {
+				t.Fatalf("invalid UTF-8 accepted: %q", body)
 			}
 			if a.ID <= 0 || a.Title == "" || a.Body == "" || !utf8.ValidString(a.Title+a.Body) ||
 				(a.Status != string(appeal.StatusAssigned) && a.Status != string(appeal.StatusUnassigned)) {

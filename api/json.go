@@ -8,8 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/appealbot/appealbot/appeal"
 )
@@ -105,7 +108,144 @@ func decodeJSON(r io.Reader, v any) *requestError {
 	if _, err := dec.Token(); err != io.EOF {
 		return badRequest("", "malformed_json", "the body must hold exactly one JSON object")
 	}
-	return nil
+	return strictJSON(body)
+}
+
+// strictJSON refuses what encoding/json takes silently: a key given twice
+// in one object (it keeps the last; keys match fields ignoring case, so
+// "title" and "Title" are the same key) and strings that are not valid
+// UTF-8 or hold a lone UTF-16 surrogate escape (it stores U+FFFD instead,
+// so the text kept would not be the text sent). body has been decoded
+// once already, so it is well-formed JSON.
+func strictJSON(body []byte) *requestError {
+	type frame struct {
+		object  bool
+		path    string
+		keys    map[string]bool
+		key     string // the key whose value comes next
+		wantKey bool
+		index   int
+	}
+	var stack []*frame
+	// at returns the path of the value that comes next and moves its
+	// container past it.
+	at := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.object {
+			f.wantKey = true
+			return joinPath(f.path, f.key)
+		}
+		f.index++
+		return fmt.Sprintf("%s[%d]", f.path, f.index-1)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	prev := int64(0)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF; anything else was reported by Decode
+		}
+		raw := body[prev:dec.InputOffset()]
+		prev = dec.InputOffset()
+		switch t := tok.(type) {
+		case json.Delim:
+			if t == '{' || t == '[' {
+				stack = append(stack, &frame{object: t == '{', path: at(), wantKey: true})
+			} else {
+				stack = stack[:len(stack)-1]
+			}
+		case string:
+			if f := stack[len(stack)-1]; f.object && f.wantKey {
+				name := joinPath(f.path, t)
+				if !cleanString(raw) {
+					return badRequest(name, "invalid", "the field name "+strconv.Quote(t)+" is not valid UTF-8")
+				}
+				k := foldKey(t)
+				if f.keys[k] {
+					return badRequest(name, "duplicate_field", name+" is given more than once")
+				}
+				if f.keys == nil {
+					f.keys = map[string]bool{}
+				}
+				f.keys[k], f.key, f.wantKey = true, t, false
+				continue
+			}
+			if path := at(); !cleanString(raw) {
+				return badRequest(path, "invalid", path+" is not valid UTF-8")
+			}
+		default:
+			at()
+		}
+	}
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// cleanString reports whether the JSON string literal at the end of raw
+// (after any whitespace and ':' or ',') is valid UTF-8 and each of its
+// \u escapes of a surrogate is half of a pair.
+func cleanString(raw []byte) bool {
+	lit := raw[bytes.IndexByte(raw, '"')+1 : len(raw)-1]
+	if !utf8.Valid(lit) {
+		return false
+	}
+	for i := 0; i < len(lit); i++ {
+		if lit[i] != '\\' {
+			continue
+		}
+		i++
+		if lit[i] != 'u' {
+			continue
+		}
+		r := hex4(lit[i+1 : i+5])
+		i += 4
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return false // a low half with no high half before it
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+6 >= len(lit) || lit[i+1] != '\\' || lit[i+2] != 'u' {
+				return false
+			}
+			if lo := hex4(lit[i+3 : i+7]); lo < 0xDC00 || lo > 0xDFFF {
+				return false
+			}
+			i += 6
+		}
+	}
+	return true
+}
+
+// hex4 reads four hexadecimal digits (the decoder checked them already).
+func hex4(b []byte) rune {
+	n, _ := strconv.ParseUint(string(b), 16, 32)
+	return rune(n)
+}
+
+// foldKey is the key as encoding/json matches it to a field: with every
+// letter replaced by the smallest of its case-folding orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		for {
+			f := unicode.SimpleFold(r)
+			if f <= r {
+				r = f
+				break
+			}
+			r = f
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func tooLarge() *requestError {

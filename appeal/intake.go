@@ -116,6 +116,11 @@ func (in Intake) Validate(now time.Time) error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return &FieldError{"callback_url", "invalid", "must be an absolute http or https URL"}
 		}
+		if u.User != nil {
+			// It would reach the receiver's logs and every proxy on
+			// the way; receivers check the signature instead.
+			return &FieldError{"callback_url", "invalid", "must not carry a user name or password"}
+		}
 	}
 	return nil
 }

@@ -138,6 +138,8 @@ func TestIntakeValidate(t *testing.T) {
 		{"callback without host", func(in *Intake) { in.CallbackURL = "https:///cb" }, "callback_url", "invalid"},
 		{"callback javascript", func(in *Intake) { in.CallbackURL = "javascript:alert(1)" }, "callback_url", "invalid"},
 		{"callback unparsable", func(in *Intake) { in.CallbackURL = "https://crm example.org/" }, "callback_url", "invalid"},
+		{"callback with a password", func(in *Intake) { in.CallbackURL = "https://hotline:s3cret@crm.example.org/cb" }, "callback_url", "invalid"},
+		{"callback with a user", func(in *Intake) { in.CallbackURL = "https://hotline@crm.example.org/cb" }, "callback_url", "invalid"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

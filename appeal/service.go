@@ -58,6 +58,9 @@ type Service struct {
 	defaultTimezone string
 	calendars       CalendarSource
 	reminders       ReminderPolicy
+	// checkCallback judges where a callback URL leads; nil takes any
+	// URL that Validate accepts.
+	checkCallback func(url string) error
 }
 
 // Option configures a Service.
@@ -69,6 +72,14 @@ type Option func(*Service)
 // without holidays.
 func WithCalendars(src CalendarSource) Option {
 	return func(s *Service) { s.calendars = src }
+}
+
+// WithCallbackCheck makes intake refuse a callback URL that check refuses
+// (a FieldError on callback_url, code "not_allowed", with check's reason).
+// The domain only calls it: what may be reached, and how names resolve,
+// is the caller's business.
+func WithCallbackCheck(check func(url string) error) Option {
+	return func(s *Service) { s.checkCallback = check }
 }
 
 // SetReminders sets the reminder policy from which transitions compute an
@@ -103,6 +114,12 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 	in = in.Normalize(now)
 	if err := in.Validate(now); err != nil {
 		return Appeal{}, false, err
+	}
+	if s.checkCallback != nil && in.CallbackURL != "" {
+		if err := s.checkCallback(in.CallbackURL); err != nil {
+			return Appeal{}, false, &FieldError{"callback_url", "not_allowed", "is refused: " + err.Error() +
+				"; answers are posted only to public addresses and to those the operator allows"}
+		}
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC().Truncate(time.Microsecond)
 	var dept *Department

@@ -131,4 +131,3 @@ func parseOnOff(s string) (bool, bool) {
 	}
 	return false, false
 }
-

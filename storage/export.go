@@ -82,6 +82,13 @@ func (s *Store) ExportAppeals(ctx context.Context, from, to time.Time, fn func(a
 		if err := fn(a); err != nil {
 			return err
 		}
+		// database/sql notices the end of ctx in another goroutine, and
+		// a driver may hold the rest of the result already: without this
+		// an export cancelled late could run on to its last row and
+		// report success.
+		if err := ctx.Err(); err != nil {
+			return fail("export appeals", err)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fail("export appeals", err)

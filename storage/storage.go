@@ -44,6 +44,15 @@ const (
 // FileName is the SQLite database file inside Config.DataDir.
 const FileName = "appealbot.db"
 
+// LockFileName is the file in Config.DataDir that the process using the
+// SQLite database holds locked (it contains that process's pid).
+const LockFileName = "appealbot.lock"
+
+// ErrDataDirInUse: another process (or another Store in this one) has the
+// SQLite data directory open. SQLite has no way for two processes to share
+// the outbox and the leases safely, so the second one must not start.
+var ErrDataDirInUse = errors.New("data directory in use")
+
 func init() {
 	// sqlx knows "sqlite3" but not the pure-Go driver's name; without this
 	// Rebind would leave '?' alone and named queries would not bind.
@@ -85,6 +94,10 @@ type Store struct {
 	leaseMu sync.Mutex
 	leases  map[*Lease]struct{}
 	closed  bool
+
+	// dirLock keeps other processes off the SQLite data directory; nil
+	// on PostgreSQL.
+	dirLock *dirLock
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
@@ -116,7 +129,10 @@ const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 
 // Open connects to the database cfg names and checks that it answers. It does
-// not change the schema; call Migrate for that.
+// not change the schema; call Migrate for that. On SQLite it first takes the
+// data directory for this store alone (LockFileName): while another store,
+// in this process or another, has it, Open fails with ErrDataDirInUse and
+// the holder's pid.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -149,10 +165,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		if strings.ContainsRune(path, '?') {
 			return nil, fmt.Errorf("storage: open sqlite: path %q contains '?'", path)
 		}
+		if s.dirLock, err = lockDataDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
 		s.driver = SQLite
 		s.nowSQL = "(strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')"
 		s.db, err = sqlx.Open(SQLite, path+"?"+sqliteParams)
 		if err != nil {
+			s.dirLock.release()
 			return nil, fmt.Errorf("storage: open sqlite: %w", err)
 		}
 		// Writers queue on the file lock anyway; a few connections let
@@ -163,16 +183,20 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	}
 	if err := s.Ping(ctx); err != nil {
 		s.db.Close()
+		s.dirLock.release()
 		return nil, err
 	}
 	log.Info("storage opened", "driver", s.driver)
 	return s, nil
 }
 
-// Close releases the leases still held through the store and closes the
-// database.
+// Close releases the leases still held through the store, closes the
+// database and, on SQLite, gives the data directory up.
 func (s *Store) Close() error {
 	s.releaseLeases()
+	// The directory is given up only once the database is closed, so the
+	// next process finds SQLite's own files at rest.
+	defer s.dirLock.release()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("storage: close: %w", err)
 	}

@@ -11,14 +11,17 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/netguard"
 )
 
 // Headers of a callback request. The signature is "sha256=" and the hex
@@ -52,20 +55,23 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 	// Poll is the longest sleep between scans. Default 5 s.
 	Poll time.Duration
-	// Client sends the requests; default a client with Timeout.
-	Client *http.Client
 	// Wakeup, when set, wakes the sender as Wake does, from whoever learns
 	// of new outbox rows.
 	Wakeup <-chan struct{}
+	// Allow is where callbacks may go besides public addresses; the zero
+	// Policy allows public addresses only. It is checked on the URL before
+	// each attempt and on every address when connecting.
+	Allow netguard.Policy
 }
 
 // Sender delivers callbacks.
 type Sender struct {
-	store Store
-	opts  Options
-	now   func() time.Time
-	log   *slog.Logger
-	wake  chan struct{}
+	store  Store
+	opts   Options
+	client *http.Client
+	now    func() time.Time
+	log    *slog.Logger
+	wake   chan struct{}
 }
 
 // New returns a sender.
@@ -82,10 +88,28 @@ func New(store Store, opts Options, now func() time.Time, log *slog.Logger) *Sen
 	if opts.Poll <= 0 {
 		opts.Poll = 5 * time.Second
 	}
-	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: opts.Timeout}
+	return &Sender{store: store, opts: opts, client: guardedClient(opts), now: now, log: log, wake: make(chan struct{}, 1)}
+}
+
+// guardedClient connects only where opts.Allow allows, through no proxy
+// (a proxy would connect for us, past the check), and follows no
+// redirect: a receiver's 3xx could otherwise send the signed body to any
+// address behind it.
+func guardedClient(opts Options) *http.Client {
+	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
+	return &http.Client{
+		Timeout: opts.Timeout,
+		Transport: &http.Transport{
+			Proxy:                 nil,
+			DialContext:           opts.Allow.DialContext(dialer),
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          20,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   opts.Timeout,
+			ExpectContinueTimeout: time.Second,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Sender{store: store, opts: opts, now: now, log: log, wake: make(chan struct{}, 1)}
 }
 
 // Wake tells the sender that rows were written; it never blocks.
@@ -188,6 +212,12 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 		}
 		return
 	}
+	if err := s.opts.Allow.CheckURL(a.CallbackURL); err != nil {
+		// Taken before the address was refused at intake, or allowed
+		// then and not now: never tried, so not retried.
+		s.refuse(ctx, r, err, log)
+		return
+	}
 	body, err := json.Marshal(Payload{
 		Event: "appeal.answered",
 		Appeal: PayloadAppeal{ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID,
@@ -210,13 +240,28 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 	if s.opts.Secret != "" {
 		req.Header.Set(SignatureHeader, Sign(s.opts.Secret, body))
 	}
-	resp, err := s.opts.Client.Do(req)
+	resp, err := s.client.Do(req)
+	var refused *netguard.Error
+	if errors.As(err, &refused) {
+		s.refuse(ctx, r, refused, log)
+		return
+	}
 	if err != nil {
 		s.retry(ctx, r, err.Error(), log)
 		return
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// Like any other failure, retried: the receiver may be mended.
+		loc := []rune(resp.Header.Get("Location"))
+		if len(loc) > 200 {
+			loc = append(loc[:200], '…')
+		}
+		s.retry(ctx, r, fmt.Sprintf("HTTP %d redirect to %q not followed: callbacks go only to the URL given at intake",
+			resp.StatusCode, string(loc)), log)
+		return
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		s.retry(ctx, r, fmt.Sprintf("HTTP %d", resp.StatusCode), log)
 		return
@@ -225,6 +270,16 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 		log.Error("callback: mark sent", "err", err)
 	}
 	log.Info("callback: delivered", "status", resp.StatusCode, "attempt", r.Attempts)
+}
+
+// refuse ends a callback whose destination the policy refuses, for good:
+// trying again would only knock at the same internal door every hour.
+func (s *Sender) refuse(ctx context.Context, r appeal.OutboxMessage, err error, log *slog.Logger) {
+	reason := "destination refused: " + err.Error()
+	log.Warn("callback: destination refused", "reason", reason)
+	if err := s.store.MarkFailed(ctx, r.ID, s.now(), reason); err != nil {
+		log.Error("callback: mark failed", "err", err)
+	}
 }
 
 // retry waits MinBackoff doubled per attempt, capped at MaxBackoff: the

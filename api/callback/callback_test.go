@@ -6,12 +6,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/appealbot/appealbot/api/callback"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/netguard"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -53,6 +56,16 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func (r *receiver) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.got) }
 
+// local allows the test receivers, which listen on 127.0.0.1.
+func local(t *testing.T) netguard.Policy {
+	t.Helper()
+	p, err := netguard.Parse("127.0.0.1/32")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // answered makes an appeal with a callback URL and answers it.
 func answered(t *testing.T, store *storage.Store, clk *clock, url string) appeal.ID {
 	t.Helper()
@@ -80,7 +93,7 @@ func TestCallbackIsSignedAndRetriedUntil2xx(t *testing.T) {
 			srv := httptest.NewServer(rcv)
 			defer srv.Close()
 			id := answered(t, store, clk, srv.URL+"/cb")
-			s := callback.New(store, callback.Options{Secret: "shared-secret", MinBackoff: 10 * time.Second, MaxBackoff: time.Minute},
+			s := callback.New(store, callback.Options{Secret: "shared-secret", MinBackoff: 10 * time.Second, MaxBackoff: time.Minute, Allow: local(t)},
 				clk.now, slog.New(slog.DiscardHandler))
 
 			// 500, then 503: each failure waits longer before the next try.
@@ -131,7 +144,7 @@ func TestCallbackToAnUnreachableReceiverKeepsTrying(t *testing.T) {
 	url := srv.URL
 	srv.Close() // nothing listens there any more
 	id := answered(t, store, clk, url)
-	s := callback.New(store, callback.Options{MinBackoff: time.Second, MaxBackoff: 4 * time.Second}, clk.now, slog.New(slog.DiscardHandler))
+	s := callback.New(store, callback.Options{MinBackoff: time.Second, MaxBackoff: 4 * time.Second, Allow: local(t)}, clk.now, slog.New(slog.DiscardHandler))
 	for range 6 {
 		if n, err := s.RunOnce(t.Context()); err != nil || n != 1 {
 			t.Fatalf("claimed %d, %v", n, err)
@@ -140,6 +153,66 @@ func TestCallbackToAnUnreachableReceiverKeepsTrying(t *testing.T) {
 	}
 	rows, _ := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
 	if rows[0].State != appeal.OutboxPending || rows[0].Attempts != 6 || rows[0].LastError == "" {
+		t.Fatalf("row %+v", rows[0])
+	}
+}
+
+// TestCallbackToAnInternalAddressIsRefused: a URL stored before its
+// address was refused (or allowed then and not now) is never posted to,
+// and fails for good with the reason.
+func TestCallbackToAnInternalAddressIsRefused(t *testing.T) {
+	store := storagetest.Open(t, "sqlite")
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	rcv := &receiver{}
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	id := answered(t, store, clk, srv.URL+"/cb")
+	s := callback.New(store, callback.Options{}, clk.now, slog.New(slog.DiscardHandler))
+	if n, err := s.RunOnce(t.Context()); err != nil || n != 1 {
+		t.Fatalf("claimed %d, %v", n, err)
+	}
+	clk.add(2 * time.Hour)
+	if n, _ := s.RunOnce(t.Context()); n != 0 {
+		t.Fatal("a refused callback was tried again")
+	}
+	if rcv.count() != 0 {
+		t.Fatalf("the receiver on 127.0.0.1 got %d requests", rcv.count())
+	}
+	rows, _ := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
+	if rows[0].State != appeal.OutboxFailed || !strings.Contains(rows[0].LastError, "127.0.0.1 is a loopback address") {
+		t.Fatalf("row %+v", rows[0])
+	}
+}
+
+// TestCallbackRedirectIsNotFollowed: a receiver answering 307 to another
+// local port does not get the body sent there, even where both are
+// allowed; the attempt failed and is retried, like any other failure.
+func TestCallbackRedirectIsNotFollowed(t *testing.T) {
+	store := storagetest.Open(t, "sqlite")
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	inner := &receiver{}
+	innerSrv := httptest.NewServer(inner)
+	defer innerSrv.Close()
+	var redirects atomic.Int32
+	outer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirects.Add(1)
+		http.Redirect(w, r, innerSrv.URL+"/admin", http.StatusTemporaryRedirect)
+	}))
+	defer outer.Close()
+	id := answered(t, store, clk, outer.URL+"/cb")
+	s := callback.New(store, callback.Options{MinBackoff: time.Second, Allow: local(t)}, clk.now, slog.New(slog.DiscardHandler))
+	for range 2 {
+		if n, err := s.RunOnce(t.Context()); err != nil || n != 1 {
+			t.Fatalf("claimed %d, %v", n, err)
+		}
+		clk.add(time.Minute)
+	}
+	if redirects.Load() != 2 || inner.count() != 0 {
+		t.Fatalf("%d redirects answered, %d requests followed them", redirects.Load(), inner.count())
+	}
+	rows, _ := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
+	if rows[0].State != appeal.OutboxPending || rows[0].Attempts != 2 ||
+		!strings.Contains(rows[0].LastError, "HTTP 307 redirect to \""+innerSrv.URL+"/admin\" not followed") {
 		t.Fatalf("row %+v", rows[0])
 	}
 }

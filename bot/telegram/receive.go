@@ -208,11 +208,13 @@ func (t *Transport) serveWebhook(ctx context.Context, d *dispatcher) error {
 	if err != nil {
 		return fmt.Errorf("telegram: webhook: %w", err)
 	}
+	var fresh freshConns
 	srv := &http.Server{
 		Handler:           t.webhookHandler(ctx, d, path),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:         fresh.track,
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -226,6 +228,7 @@ func (t *Transport) serveWebhook(ctx context.Context, d *dispatcher) error {
 			err = fmt.Errorf("telegram: webhook server: %w", err)
 		}
 	}
+	fresh.closeAll()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	_ = srv.Shutdown(sctx)
 	cancel()
@@ -234,6 +237,49 @@ func (t *Transport) serveWebhook(ctx context.Context, d *dispatcher) error {
 		return nil
 	}
 	return err
+}
+
+// freshConns are the webhook's connections that have not carried a
+// request yet. http.Server.Shutdown counts such a connection as busy for
+// its first 5 s, since it cannot tell a client about to send a request
+// from one that opened a spare (Go's own client does, when a request takes
+// a pooled connection while its dial is still under way). Shutdown then
+// waited out its whole timeout and Receive returned 5 s late. Closing them
+// first loses nothing: a request that was about to arrive fails, is not
+// answered 200, and Telegram delivers the update again.
+type freshConns struct {
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	closing bool
+}
+
+// track is the server's ConnState hook.
+func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if state != http.StateNew {
+		delete(f.conns, c)
+		return
+	}
+	if f.closing {
+		c.Close()
+		return
+	}
+	if f.conns == nil {
+		f.conns = map[net.Conn]struct{}{}
+	}
+	f.conns[c] = struct{}{}
+}
+
+// closeAll closes the connections without a request, now and from now on.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closing = true
+	for c := range f.conns {
+		c.Close()
+	}
+	clear(f.conns)
 }
 
 // setWebhook registers the webhook, retrying until it succeeds, fails

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -527,6 +528,56 @@ func TestReceiveWebhook(t *testing.T) {
 	if u, _ := s.Webhook(); u != hook {
 		t.Errorf("webhook removed at shutdown: %q", u)
 	}
+}
+
+// TestReceiveWebhookStopsWithASpareConnection: a connection that never
+// carries a request (HTTP clients, Go's among them, open spares) does not
+// hold up the stop. net/http's Shutdown waits up to 5 s for such a
+// connection; Receive closes it instead and returns at once.
+func TestReceiveWebhookStopsWithASpareConnection(t *testing.T) {
+	s := botapitest.New(t)
+	addr := freeAddr(t)
+	hook := "http://" + addr + "/tg/hook"
+	tr := newTransport(t, s, func(c *Config) {
+		c.WebhookURL, c.WebhookSecret, c.WebhookListen = hook, "s3cret-token", addr
+	})
+	r := startReceive(t, tr)
+	s.WaitFor(t, func(s *botapitest.Server) bool { u, _ := s.Webhook(); return u != "" }, 5*time.Second)
+	spare, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	// A request on a connection dialled after the spare is answered, so
+	// the server has accepted the spare (it accepts in order).
+	req, _ := http.NewRequest(http.MethodPost, hook, strings.NewReader(`{"update_id":1}`))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret-token")
+	resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	// Stop. Shutdown has begun once the listener refuses connections, and
+	// the spare is closed before that: by then its end is on its way.
+	r.cancel()
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the webhook listener still takes connections 5 s after the stop")
+		}
+	}
+	if err := spare.SetReadDeadline(time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := spare.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the spare connection is still open while the server shuts down (it would wait 5 s for it): %d, %v", n, err)
+	}
+	r.stop(t)
 }
 
 func TestReceiveWebhookRefused(t *testing.T) {

@@ -43,6 +43,13 @@ func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u.got = append(u.got, p)
 }
 
+// count is how many requests arrived, good or bad.
+func (u *upstream) count() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.got) + u.bad
+}
+
 func (u *upstream) payloads() []callback.Payload {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -116,6 +123,7 @@ func TestTelegramFullFlow(t *testing.T) {
 				"APPEALBOT_ADMINS":           "100",
 				"APPEALBOT_LANGUAGE":         "en",
 				"APPEALBOT_WEBHOOK_SECRET":   up.secret,
+				"APPEALBOT_CALLBACK_ALLOW":   "127.0.0.1/32", // where the receiver listens
 			}
 			if backend == "postgres" {
 				env["APPEALBOT_DATABASE_URL"] = storagetest.PostgresURL(t)

@@ -19,6 +19,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/kpi"
+	"github.com/appealbot/appealbot/netguard"
 	"github.com/appealbot/appealbot/reminders/digest"
 )
 
@@ -59,6 +60,7 @@ var settings = []setting{
 	{flag: "matrix-user-id", usage: "the bot's Matrix user id, e.g. @appealbot:gov.example"},
 	{flag: "matrix-access-token", secret: true, usage: "access token of the bot's Matrix account"},
 	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
+	{flag: "callback-allow", usage: "where callback URLs may lead besides public addresses: comma-separated host names, domains (.gov.example or *.gov.example) and address ranges (10.20.0.0/16)"},
 	{flag: "telegram-chat-interval", def: "1s", usage: "a Telegram chat gets one message per this interval on average"},
 	{flag: "telegram-chat-tolerance", def: "100ms", usage: "how far ahead of its slot in that schedule a message to a Telegram chat may go, after one that left late (less than the interval)"},
 	{flag: "telegram-group-per-minute", def: "20", usage: "most messages to one Telegram group in any minute"},
@@ -103,6 +105,8 @@ type Config struct {
 	MatrixAccessToken string
 
 	WebhookSecret string
+	// CallbackAllow is where callbacks may go besides public addresses.
+	CallbackAllow netguard.Policy
 
 	TelegramLimits bot.Limits
 	CoalesceAfter  time.Duration
@@ -234,6 +238,11 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	c.ChartFont = get["chart-font"]
+	if p, err := netguard.Parse(get["callback-allow"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_CALLBACK_ALLOW: %w", err))
+	} else {
+		c.CallbackAllow = p
+	}
 	if w, err := kpi.ParseWeights(get["kpi-weights"]); err != nil {
 		errs = append(errs, fmt.Errorf("APPEALBOT_KPI_WEIGHTS: %v", err))
 	} else {
@@ -403,6 +412,7 @@ func (c Config) logValue() slog.Value {
 		slog.Bool("telegram_webhook", c.TelegramWebhookURL != ""),
 		slog.String("matrix_user", c.MatrixUserID),
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
+		slog.String("callback_allow", c.CallbackAllow.String()),
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
 		slog.String("kpi_weights", c.KPIWeights.String()),

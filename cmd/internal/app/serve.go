@@ -68,7 +68,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
-	}))
+	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
@@ -88,7 +88,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	if err != nil {
 		return err
 	}
-	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret, Wakeup: callbackWake}, time.Now, log)
+	sender := callback.New(store, callback.Options{Secret: cfg.WebhookSecret, Wakeup: callbackWake, Allow: cfg.CallbackAllow}, time.Now, log)
 	if cfg.WebhookSecret == "" {
 		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
 	}
