@@ -155,8 +155,15 @@ func TestIntakeWithoutKnownDepartmentWaitsForDispatch(t *testing.T) {
 			{"B-3", "名字不对 !", "unknown department: 名字不对 !"},
 		} {
 			st, m := e.post(intakeBody(tc.ext, tc.dept))
-			if st != http.StatusCreated || m["status"] != "unassigned" || m["department"] != nil || m["deadlines"] != nil {
+			if st != http.StatusCreated || m["status"] != "unassigned" || m["department"] != nil {
 				t.Fatalf("%s: %d %v", tc.ext, st, m)
+			}
+			// Dispatch's clock runs from intake: a dispatch deadline and
+			// a next action, no department's deadlines.
+			d, _ := m["deadlines"].(map[string]any)
+			if d == nil || d["dispatch_by"] == nil || d["claim_by"] != nil || d["answer_by"] != nil || d["decide_by"] != nil ||
+				m["next_action_at"] == nil {
+				t.Fatalf("%s: deadlines %v, next action %v", tc.ext, m["deadlines"], m["next_action_at"])
 			}
 			st, g := e.do("GET", "/api/v1/appeals/"+jsonNum(m["id"]), "", "")
 			evs := g["events"].([]any)

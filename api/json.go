@@ -331,11 +331,15 @@ func fieldError(err error) *requestError {
 	return nil
 }
 
-// deadlinesJSON shows deadlines; nil times are omitted.
+// deadlinesJSON shows deadlines; nil times are null. dispatch_by is
+// dispatch's deadline for an appeal waiting for a department, decide_by a
+// leader's for what waits for a decision.
 type deadlinesJSON struct {
-	ClaimBy   *time.Time `json:"claim_by"`
-	AnswerBy  *time.Time `json:"answer_by"`
-	ResolveBy *time.Time `json:"resolve_by"`
+	ClaimBy    *time.Time `json:"claim_by"`
+	AnswerBy   *time.Time `json:"answer_by"`
+	ResolveBy  *time.Time `json:"resolve_by"`
+	DispatchBy *time.Time `json:"dispatch_by"`
+	DecideBy   *time.Time `json:"decide_by"`
 }
 
 type extensionJSON struct {
@@ -446,7 +450,8 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 		NextActionAt: timePtr(a.NextActionAt), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
 	}
 	if d := a.Deadlines; d != (appeal.Deadlines{}) {
-		j.Deadlines = &deadlinesJSON{ClaimBy: timePtr(d.ClaimBy), AnswerBy: timePtr(d.AnswerBy), ResolveBy: timePtr(d.ResolveBy)}
+		j.Deadlines = &deadlinesJSON{ClaimBy: timePtr(d.ClaimBy), AnswerBy: timePtr(d.AnswerBy), ResolveBy: timePtr(d.ResolveBy),
+			DispatchBy: timePtr(d.DispatchBy), DecideBy: timePtr(d.DecideBy)}
 	}
 	if x := a.Extension; x != nil {
 		j.Extension = &extensionJSON{RequestedBy: int64(x.By), Duration: x.Span.String(), Reason: x.Reason, RequestedAt: x.At}

@@ -68,11 +68,19 @@ type Citizen struct {
 }
 
 // Deadlines are the moments by which an appeal must be claimed, answered and
-// resolved. A zero time means no deadline (an appeal not yet assigned).
+// resolved, given to a department, and decided on by a leader. A zero time
+// means no such deadline (an appeal not yet assigned has no claim deadline,
+// one that no leader is asked about no decision deadline).
 type Deadlines struct {
 	ClaimBy   time.Time
 	AnswerBy  time.Time
 	ResolveBy time.Time
+	// DispatchBy is when dispatch must have given an unassigned or
+	// returned appeal to a department.
+	DispatchBy time.Time
+	// DecideBy is when a leader must have decided on the answer awaiting
+	// approval or the request for more time.
+	DecideBy time.Time
 }
 
 // Extension is a request for more time, waiting for a leader's decision.
@@ -115,8 +123,19 @@ type Appeal struct {
 	ClaimedAt  time.Time
 	AnsweredAt time.Time
 	ClosedAt   time.Time
-	// NextActionAt is when the reminder scan must next look at the appeal;
-	// zero when nothing is due any more.
+	// DispatchedAt is when the appeal last came to dispatch (handed in
+	// without a known department, returned, reopened back to dispatch):
+	// the start of its dispatch deadline.
+	DispatchedAt time.Time
+	// AskedAt is when a leader was asked to decide on what waits (the
+	// answer awaiting approval, the request for more time); zero when
+	// nothing waits.
+	AskedAt time.Time
+	// ExtendedAt is when the last extension of the current assignment was
+	// approved: the answer's reminders start over from it.
+	ExtendedAt time.Time
+	// NextActionAt is when the reminder scan must next look at the appeal:
+	// the moment of its next stage (see Ladder); zero only once closed.
 	NextActionAt time.Time
 
 	CreatedAt time.Time

@@ -96,6 +96,34 @@ func (c Calendars) Calendar(ctx context.Context, d Department) (Calendar, error)
 	return cal, nil
 }
 
+// Snapshot returns c with the shared holidays and make-up days read once:
+// its calendars then cost no reads, for a scan that needs many.
+func (c Calendars) Snapshot(ctx context.Context) (Calendars, error) {
+	if c.Days == nil {
+		return c, nil
+	}
+	hs, ws, err := c.Days.CalendarDays(ctx)
+	if err != nil {
+		return Calendars{}, fmt.Errorf("calendar days: %w", err)
+	}
+	c.Days = fixedDays{hs, ws}
+	return c, nil
+}
+
+// In returns the calendar of c in zone loc.
+func (c Calendars) In(ctx context.Context, loc *time.Location) (Calendar, error) {
+	return c.Calendar(ctx, Department{Timezone: loc.String()})
+}
+
+type fixedDays struct {
+	holidays []Holiday
+	workdays []Workday
+}
+
+func (f fixedDays) CalendarDays(context.Context) ([]Holiday, []Workday, error) {
+	return f.holidays, f.workdays, nil
+}
+
 // ParseWorkingHours reads working hours as configured: comma-separated
 // intervals "09:00-12:00,13:30-18:00", sorted and not overlapping.
 func ParseWorkingHours(s string) ([]Interval, error) {

@@ -16,21 +16,21 @@ func TestPolicyDeadlines(t *testing.T) {
 		want     Deadlines
 	}{
 		{"normal, at closing time", PriorityNormal, now, Deadlines{
-			sh(11, 3, 11, 0), sh(11, 5, 18, 0), sh(11, 11, 18, 0)}},
+			ClaimBy: sh(11, 3, 11, 0), AnswerBy: sh(11, 5, 18, 0), ResolveBy: sh(11, 11, 18, 0)}},
 		{"urgent: calendar time, around the clock", PriorityUrgent, now, Deadlines{
-			now.Add(30 * time.Minute), now.Add(2 * time.Hour), now.Add(24 * time.Hour)}},
+			ClaimBy: now.Add(30 * time.Minute), AnswerBy: now.Add(2 * time.Hour), ResolveBy: now.Add(24 * time.Hour)}},
 		// Anything not urgent gets the normal tier.
-		{"no priority", "", sh(11, 2, 9, 0), Deadlines{sh(11, 2, 11, 0), sh(11, 5, 18, 0), sh(11, 11, 18, 0)}},
+		{"no priority", "", sh(11, 2, 9, 0), Deadlines{ClaimBy: sh(11, 2, 11, 0), AnswerBy: sh(11, 5, 18, 0), ResolveBy: sh(11, 11, 18, 0)}},
 		// The 12345 case: intake on the day before National Day, answer
 		// in 3 working days. 10-01..07 are off, 10-08 (Thu), 10-09 (Fri)
 		// and the make-up Saturday 10-10 count.
 		{"across National Day with a make-up Saturday", PriorityNormal, sh(9, 30, 10, 0), Deadlines{
-			sh(9, 30, 12, 0), sh(10, 10, 18, 0), sh(10, 15, 18, 0)}},
+			ClaimBy: sh(9, 30, 12, 0), AnswerBy: sh(10, 10, 18, 0), ResolveBy: sh(10, 15, 18, 0)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := DefaultPolicy.Deadlines(tc.priority, tc.start, cn)
-			want := Deadlines{tc.want.ClaimBy.UTC(), tc.want.AnswerBy.UTC(), tc.want.ResolveBy.UTC()}
+			want := Deadlines{ClaimBy: tc.want.ClaimBy.UTC(), AnswerBy: tc.want.AnswerBy.UTC(), ResolveBy: tc.want.ResolveBy.UTC()}
 			if got != want {
 				t.Errorf("Deadlines(%q, %s) =\n %+v, want\n %+v", tc.priority, tc.start, got, want)
 			}

@@ -150,7 +150,8 @@ func ApplyFeedback(a Appeal, f Feedback, cmd Command, now time.Time) (Change, er
 	if note == "" {
 		note = "citizen unsatisfied"
 	}
-	c, err := Transition(a, nil, Command{Action: ActReopen, Text: note, Deadlines: cmd.Deadlines, Reminders: cmd.Reminders}, now)
+	c, err := Transition(a, nil, Command{Action: ActReopen, Text: note, Deadlines: cmd.Deadlines, Reminders: cmd.Reminders,
+		Clocks: cmd.Clocks, Done: cmd.Done}, now)
 	if err != nil {
 		return Change{}, err
 	}
@@ -201,17 +202,18 @@ func (s *Service) Feedback(ctx context.Context, id ID, in Feedback) (FeedbackRes
 	if err != nil {
 		return FeedbackResponse{}, err
 	}
-	if in.Result == FeedbackUnsatisfied && cur.Department != "" {
-		d, err := s.store.Department(ctx, cur.Department)
-		if err != nil {
-			return FeedbackResponse{}, fmt.Errorf("feedback: department %q: %w", cur.Department, err)
+	if in.Result == FeedbackUnsatisfied {
+		var dept *Department
+		if cur.Department != "" {
+			d, err := s.store.Department(ctx, cur.Department)
+			if err != nil {
+				return FeedbackResponse{}, fmt.Errorf("feedback: department %q: %w", cur.Department, err)
+			}
+			dept = &d
 		}
-		cal, err := s.calendars.Calendar(ctx, d)
-		if err != nil {
+		if cmd, _, err = s.ladderCommand(ctx, cur, dept, s.Now()); err != nil {
 			return FeedbackResponse{}, fmt.Errorf("feedback: %w", err)
 		}
-		now := s.Now()
-		cmd = Command{Deadlines: d.SLA.Deadlines(cur.Priority, now, cal), Reminders: s.reminders}
 	}
 	var recorded Feedback
 	a, err := s.store.UpdateAppeal(ctx, id, func(a Appeal, _ *Answer) (Change, error) {

@@ -166,6 +166,8 @@ func NewAppeal(in Intake, dept *Department, requested string, cal Calendar, now 
 		return a, events, []Message{{Kind: MsgCard, To: Recipient{Kind: ToDispatch}}}
 	}
 	assignTo(&a, dept.Code, dept.SLA.Deadlines(a.Priority, now, cal), now)
+	// The default policy; the service recomputes with the configured one.
+	a.NextActionAt = NextAction(a, Done{}, DefaultReminders, Clocks{Department: cal})
 	events = append(events, Event{At: now, Kind: EventAssigned, FromStatus: StatusUnassigned,
 		ToStatus: StatusAssigned, Department: dept.Code})
 	return a, events, []Message{{Kind: MsgCard, To: Recipient{Kind: ToDepartment, Ref: dept.Code}}}

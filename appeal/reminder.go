@@ -8,33 +8,6 @@ import (
 	"time"
 )
 
-// Stage is one reminder or escalation in an appeal's life. Each is sent at
-// most once per round (an assignment: a transfer or reopen starts a new
-// round with fresh deadlines).
-type Stage string
-
-// Stages, in the order they fall due. The claim stages apply only while an
-// appeal is assigned and unclaimed; the answer stages only while it is
-// claimed or its answer waits for approval; none once it is answered,
-// closed or returned.
-const (
-	// StageClaimNudge nudges the department chat after NudgeShare of the
-	// claim time.
-	StageClaimNudge Stage = "claim_nudge"
-	// StageClaimOverdue escalates to the leaders at the claim deadline.
-	StageClaimOverdue Stage = "claim_overdue"
-	// StageAnswer50 and StageAnswer80 remind the assignee in the department
-	// chat at 50% and 80% of the answer time.
-	StageAnswer50 Stage = "answer_50"
-	StageAnswer80 Stage = "answer_80"
-	// StageAnswerOverdue escalates to the leaders at the answer deadline and
-	// marks the card.
-	StageAnswerOverdue Stage = "answer_overdue"
-	// StageSupervision escalates to the supervision chat SupervisionAfter
-	// past the answer deadline.
-	StageSupervision Stage = "supervision"
-)
-
 // Event kinds of the reminder scan; the stage is the event's note.
 const (
 	EventReminded  EventKind = "reminded"
@@ -155,13 +128,24 @@ func (q QuietHours) End(t time.Time, loc *time.Location) (time.Time, bool) {
 
 // ReminderPolicy is how the scan reminds and escalates.
 type ReminderPolicy struct {
-	// NudgeShare is the share of the claim time (0 < s < 1) after which an
-	// unclaimed appeal is nudged.
+	// NudgeShare is the share of the time to a deadline (0 < s < 1) after
+	// which the claim, dispatch and resolve nudges fall due.
 	NudgeShare float64
-	// SupervisionAfter is how long past the answer deadline the
-	// supervision chat is told.
+	// SupervisionAfter is how long past the answer, decision and resolve
+	// deadlines the supervision chat is told.
 	SupervisionAfter time.Duration
 	Quiet            QuietHours
+	// DispatchSLA is the time dispatch has to give an appeal to a
+	// department, counted in the default calendar from when the appeal
+	// came to dispatch (intake without a department, return, reopen).
+	DispatchSLA Span
+	// DecisionSLA is the time a leader has to decide on an answer awaiting
+	// approval or a request for more time, counted in the department's
+	// calendar from the request.
+	DecisionSLA Span
+	// Repeat is when an appeal past the last stage of its status is chased
+	// again.
+	Repeat Repeat
 }
 
 // DefaultReminders is the policy when none is configured.
@@ -169,6 +153,8 @@ var DefaultReminders = ReminderPolicy{
 	NudgeShare:       0.5,
 	SupervisionAfter: 24 * time.Hour,
 	Quiet:            QuietHours{From: 22 * time.Hour, To: 8 * time.Hour},
+	DispatchSLA:      WorkingHoursSpan(2 * time.Hour),
+	DecisionSLA:      WorkingDaysSpan(1),
 }
 
 // Validate reports a policy that cannot work.
@@ -179,150 +165,83 @@ func (p ReminderPolicy) Validate() error {
 	if p.SupervisionAfter < 0 {
 		return fmt.Errorf("supervision after %v must not be negative", p.SupervisionAfter)
 	}
-	return nil
+	for name, s := range map[string]Span{"dispatch SLA": p.DispatchSLA, "decision SLA": p.DecisionSLA} {
+		if s != (Span{}) {
+			if err := s.Validate(); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+	return p.Repeat.Validate()
 }
 
+// orDefault fills what p leaves unset: everything for the zero policy,
+// otherwise the spans.
 func (p ReminderPolicy) orDefault() ReminderPolicy {
 	if p.NudgeShare == 0 {
-		return DefaultReminders
+		q := DefaultReminders
+		q.Repeat = p.Repeat
+		if p.DispatchSLA != (Span{}) {
+			q.DispatchSLA = p.DispatchSLA
+		}
+		if p.DecisionSLA != (Span{}) {
+			q.DecisionSLA = p.DecisionSLA
+		}
+		return q
+	}
+	if p.DispatchSLA == (Span{}) {
+		p.DispatchSLA = DefaultReminders.DispatchSLA
+	}
+	if p.DecisionSLA == (Span{}) {
+		p.DecisionSLA = DefaultReminders.DecisionSLA
 	}
 	return p
 }
 
-// StageAt is a stage with the moment it falls due.
-type StageAt struct {
-	Stage Stage
-	At    time.Time
+// DispatchBy is the dispatch deadline of an appeal that came to dispatch
+// at from: DispatchSLA later in cal, dispatch's calendar.
+func (p ReminderPolicy) DispatchBy(from time.Time, cal Calendar) time.Time {
+	return cal.Add(from, p.orDefault().DispatchSLA).UTC()
 }
 
-// share is the moment frac of the way from start to end.
-func share(start, end time.Time, frac float64) time.Time {
-	if start.IsZero() || !end.After(start) {
-		return end
-	}
-	return start.Add(time.Duration(float64(end.Sub(start)) * frac))
-}
-
-// Stages returns the stages that apply to a in its status, each with when
-// it falls due, in order. Share points are measured in wall-clock time
-// between AssignedAt and the deadline: the deadlines themselves already
-// carry the working-time calendar, so "50% of the answer time" is halfway
-// from assignment to AnswerBy, whenever the appeal was claimed.
-func Stages(a Appeal, p ReminderPolicy) []StageAt {
-	p = p.orDefault()
-	d := a.Deadlines
-	switch a.Status {
-	case StatusAssigned:
-		if d.ClaimBy.IsZero() {
-			return nil
-		}
-		return []StageAt{
-			{StageClaimNudge, share(a.AssignedAt, d.ClaimBy, p.NudgeShare)},
-			{StageClaimOverdue, d.ClaimBy},
-		}
-	case StatusClaimed, StatusPendingApproval:
-		if d.AnswerBy.IsZero() {
-			return nil
-		}
-		var out []StageAt
-		// A share point passed before the claim does not apply: the appeal
-		// was not "claimed but unanswered" then.
-		for _, s := range []StageAt{
-			{StageAnswer50, share(a.AssignedAt, d.AnswerBy, 0.5)},
-			{StageAnswer80, share(a.AssignedAt, d.AnswerBy, 0.8)},
-		} {
-			if a.ClaimedAt.IsZero() || s.At.After(a.ClaimedAt) {
-				out = append(out, s)
-			}
-		}
-		return append(out,
-			StageAt{StageAnswerOverdue, d.AnswerBy},
-			StageAt{StageSupervision, d.AnswerBy.Add(p.SupervisionAfter)})
-	}
-	return nil
-}
-
-// NextReminder is the moment of the first stage of a not yet done: the
-// next_action_at an appeal should carry. Zero when none is left.
-func NextReminder(a Appeal, done map[Stage]bool, p ReminderPolicy) time.Time {
-	for _, s := range Stages(a, p) {
-		if !done[s.Stage] {
-			return s.At
-		}
-	}
-	return time.Time{}
-}
-
-// Urgent reports whether stage s is an escalation rather than a reminder.
-func (s Stage) Urgent() bool {
-	return s == StageClaimOverdue || s == StageAnswerOverdue || s == StageSupervision
-}
-
-// Reminder is the scan's decision for one appeal.
-type Reminder struct {
-	// Send is the stage to send now, "" for none.
-	Send Stage
-	// Skipped are earlier stages that fell due but were passed over: only
-	// the latest due stage is sent when a scan catches up.
-	Skipped []Stage
-	// Held is set when quiet hours hold a due stage until Next.
-	Held bool
-	// Next is the appeal's next next_action_at; zero when nothing is left.
-	Next time.Time
-}
-
-// Remind decides what the scan does with a at now: done are the stages
-// already sent or skipped in this round, loc is the department's timezone.
-// Of several due stages only the latest is sent and the earlier recorded as
-// skipped, so that an appeal answered or escalated while the bot was down
-// does not get stale reminders. During quiet hours nothing of a
-// normal-priority appeal is sent: it waits, due stages and all, until the
-// quiet hours end. Urgent appeals are never held.
-func Remind(a Appeal, done map[Stage]bool, p ReminderPolicy, loc *time.Location, now time.Time) Reminder {
-	p = p.orDefault()
-	if loc == nil {
-		loc = time.UTC
-	}
-	var due []Stage
-	var r Reminder
-	for _, s := range Stages(a, p) {
-		if done[s.Stage] {
-			continue
-		}
-		if !s.At.After(now) {
-			due = append(due, s.Stage)
-			continue
-		}
-		if r.Next.IsZero() {
-			r.Next = s.At
-		}
-	}
-	if len(due) == 0 {
-		return r
-	}
-	if a.Priority != PriorityUrgent {
-		if end, quiet := p.Quiet.End(now, loc); quiet {
-			return Reminder{Held: true, Next: end}
-		}
-	}
-	r.Send = due[len(due)-1]
-	r.Skipped = due[:len(due)-1]
-	return r
+// DecideBy is the decision deadline of a request to a leader made at
+// from: DecisionSLA later in cal, the department's calendar.
+func (p ReminderPolicy) DecideBy(from time.Time, cal Calendar) time.Time {
+	return cal.Add(from, p.orDefault().DecisionSLA).UTC()
 }
 
 // Due is an appeal the scan found due, with what is known of it.
 type Due struct {
 	Appeal Appeal
-	// Done are its stages already recorded in this round.
-	Done     map[Stage]bool
+	// Done is what was recorded of its stages.
+	Done Done
+	// Location is its department's time zone; nil when it has none.
 	Location *time.Location
+	// Clocks are the calendars of its ladder; when left zero, the default
+	// office week in Location (or UTC).
+	Clocks Clocks
+}
+
+func (d Due) clocks() Clocks {
+	c := d.Clocks
+	if c.Department.Location == nil {
+		loc := d.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		c.Department = DefaultCalendar(loc)
+	}
+	if c.Dispatch.Location == nil {
+		c.Dispatch = DefaultCalendar(time.UTC)
+	}
+	return c
 }
 
 // StageRecord is one (appeal, round, stage) the scan records, sent or
 // skipped.
 type StageRecord struct {
 	Appeal ID
-	// Round is the appeal's AssignedAt: a new assignment starts afresh.
+	// Round is when the stage's clock started (see StageAt).
 	Round time.Time
 	Stage Stage
 	Sent  bool
@@ -337,10 +256,32 @@ type ReminderPlan struct {
 	Next map[ID]time.Time
 }
 
+// messageKind is the kind of the merged message a stage is said in, by
+// its recipient.
+func messageKind(to RecipientKind) MessageKind {
+	switch to {
+	case ToLeaders:
+		return MsgEscalation
+	case ToSupervision:
+		return MsgSupervision
+	}
+	return MsgReminder
+}
+
+// Recipient is who is told of stage s of a: the department's chat or its
+// leaders (a's department), the dispatch or the supervision chat.
+func (s StageAt) Recipient(a Appeal) Recipient {
+	switch s.To {
+	case ToDepartment, ToLeaders:
+		return Recipient{Kind: s.To, Ref: a.Department}
+	}
+	return Recipient{Kind: s.To}
+}
+
 // PlanReminders decides a scan batch: per appeal Remind, then one merged
-// message per recipient and kind (a department's reminders, a
-// department's escalations, the supervision chat), plus a card refresh for
-// every appeal that just went overdue.
+// message per recipient and kind (a department's reminders, the dispatch
+// chat's, a department's escalations, the supervision chat's), plus a card
+// refresh for every appeal that just went overdue.
 func PlanReminders(batch []Due, p ReminderPolicy, now time.Time) ReminderPlan {
 	plan := ReminderPlan{Next: make(map[ID]time.Time, len(batch))}
 	type key struct {
@@ -357,35 +298,32 @@ func PlanReminders(batch []Due, p ReminderPolicy, now time.Time) ReminderPlan {
 	}
 	for _, d := range batch {
 		a := d.Appeal
-		r := Remind(a, d.Done, p, d.Location, now)
+		r := Remind(a, d.Done, p, d.clocks(), now)
 		plan.Next[a.ID] = r.Next
 		ev := func(kind EventKind, s Stage) {
 			plan.Events = append(plan.Events, Event{AppealID: a.ID, At: now, Kind: kind,
 				FromStatus: a.Status, ToStatus: a.Status, Department: a.Department, Note: string(s)})
 		}
 		for _, s := range r.Skipped {
-			plan.Stages = append(plan.Stages, StageRecord{Appeal: a.ID, Round: a.AssignedAt, Stage: s})
-			ev(EventReminderSkipped, s)
+			plan.Stages = append(plan.Stages, StageRecord{Appeal: a.ID, Round: s.Round, Stage: s.Stage})
+			ev(EventReminderSkipped, s.Stage)
 		}
-		if r.Send == "" {
-			continue
-		}
-		plan.Stages = append(plan.Stages, StageRecord{Appeal: a.ID, Round: a.AssignedAt, Stage: r.Send, Sent: true})
-		it := ReminderItem{Appeal: a.ID, Stage: r.Send}
-		switch r.Send {
-		case StageClaimNudge, StageAnswer50, StageAnswer80:
-			ev(EventReminded, r.Send)
-			add(key{MsgReminder, Recipient{Kind: ToDepartment, Ref: a.Department}}, it)
-		case StageClaimOverdue, StageAnswerOverdue:
-			ev(EventEscalated, r.Send)
-			add(key{MsgEscalation, Recipient{Kind: ToLeaders, Ref: a.Department}}, it)
-			if r.Send == StageAnswerOverdue {
-				plan.Messages = append(plan.Messages, Message{Kind: MsgCard, AppealID: a.ID,
-					To: Recipient{Kind: ToDepartment, Ref: a.Department}})
+		for _, s := range r.Send {
+			plan.Stages = append(plan.Stages, StageRecord{Appeal: a.ID, Round: s.Round, Stage: s.Stage, Sent: true})
+			kind := EventReminded
+			if s.Stage.Escalates() {
+				kind = EventEscalated
 			}
-		case StageSupervision:
-			ev(EventEscalated, r.Send)
-			add(key{MsgSupervision, Recipient{Kind: ToSupervision}}, it)
+			ev(kind, s.Stage)
+			to := s.Recipient(a)
+			add(key{messageKind(to.Kind), to}, ReminderItem{Appeal: a.ID, Stage: s.Stage})
+			if s.Stage.marksCard() {
+				owner := Recipient{Kind: ToDepartment, Ref: a.Department}
+				if a.Status.AtDispatch() {
+					owner = Recipient{Kind: ToDispatch}
+				}
+				plan.Messages = append(plan.Messages, Message{Kind: MsgCard, AppealID: a.ID, To: owner})
+			}
 		}
 	}
 	for _, k := range order {

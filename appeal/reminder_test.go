@@ -2,6 +2,7 @@ package appeal
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 func TestRemind(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday, 09:00 UTC
 	base := Appeal{
-		ID: 1, Department: "roads", Priority: PriorityNormal, AssignedAt: t0,
+		ID: 1, Department: "roads", Priority: PriorityNormal, AssignedAt: t0, UpdatedAt: t0,
 		Deadlines: Deadlines{ClaimBy: t0.Add(2 * time.Hour), AnswerBy: t0.Add(10 * time.Hour), ResolveBy: t0.Add(48 * time.Hour)},
 	}
 	assigned := base
@@ -32,93 +33,114 @@ func TestRemind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := func(ss ...Stage) map[Stage]bool {
-		m := map[Stage]bool{}
+	done := func(ss ...Stage) Done {
+		var d Done
 		for _, s := range ss {
-			m[s] = true
+			d.Add(t0, s) // every stage here runs on the assignment's clock
 		}
-		return m
+		return d
 	}
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	// After the supervision stage (t0+14h, Monday 23:00 UTC) the chase
+	// repeats at the next opening: Tuesday 09:00 in the calendar's zone.
+	tuesday := at(24 * time.Hour)
+	tuesdayShanghai := time.Date(2026, 11, 3, 9, 0, 0, 0, shanghai)
 
+	type want struct {
+		send, skipped []Stage
+		held          bool
+		next          time.Time
+	}
 	tests := []struct {
 		name string
 		a    Appeal
-		done map[Stage]bool
+		done Done
 		p    ReminderPolicy
 		loc  *time.Location
 		now  time.Time
-		want Reminder
+		want want
 	}{
-		{"assigned, nothing due yet", assigned, nil, noQuiet, nil, at(10 * time.Minute),
-			Reminder{Next: at(30 * time.Minute)}},
-		{"nudge at the configured share of the claim time", assigned, nil, noQuiet, nil, at(30 * time.Minute),
-			Reminder{Send: StageClaimNudge, Next: at(2 * time.Hour)}},
-		{"claim deadline escalates", assigned, done(StageClaimNudge), noQuiet, nil, at(2 * time.Hour),
-			Reminder{Send: StageClaimOverdue}},
-		{"catch-up sends only the latest claim stage", assigned, nil, noQuiet, nil, at(3 * time.Hour),
-			Reminder{Send: StageClaimOverdue, Skipped: []Stage{StageClaimNudge}}},
-		{"claimed: 50% of the answer time from assignment", claimed, nil, noQuiet, nil, at(5 * time.Hour),
-			Reminder{Send: StageAnswer50, Next: at(8 * time.Hour)}},
+		{"assigned, nothing due yet", assigned, Done{}, noQuiet, nil, at(10 * time.Minute),
+			want{next: at(30 * time.Minute)}},
+		{"nudge at the configured share of the claim time", assigned, Done{}, noQuiet, nil, at(30 * time.Minute),
+			want{send: []Stage{StageClaimNudge}, next: at(2 * time.Hour)}},
+		{"claim deadline escalates; the answer deadline still applies", assigned, done(StageClaimNudge), noQuiet, nil, at(2 * time.Hour),
+			want{send: []Stage{StageClaimOverdue}, next: at(10 * time.Hour)}},
+		{"catch-up sends only the latest claim stage", assigned, Done{}, noQuiet, nil, at(3 * time.Hour),
+			want{send: []Stage{StageClaimOverdue}, skipped: []Stage{StageClaimNudge}, next: at(10 * time.Hour)}},
+		{"unclaimed past the answer deadline: leaders, then supervision", assigned, done(StageClaimNudge, StageClaimOverdue), noQuiet, nil, at(10 * time.Hour),
+			want{send: []Stage{StageAnswerOverdue}, next: at(14 * time.Hour)}},
+		{"claimed: 50% of the answer time from assignment", claimed, Done{}, noQuiet, nil, at(5 * time.Hour),
+			want{send: []Stage{StageAnswer50}, next: at(8 * time.Hour)}},
 		{"claimed: 80%", claimed, done(StageAnswer50), noQuiet, nil, at(8 * time.Hour),
-			Reminder{Send: StageAnswer80, Next: at(10 * time.Hour)}},
+			want{send: []Stage{StageAnswer80}, next: at(10 * time.Hour)}},
 		{"claimed: overdue", claimed, done(StageAnswer50, StageAnswer80), noQuiet, nil, at(10 * time.Hour),
-			Reminder{Send: StageAnswerOverdue, Next: at(14 * time.Hour)}},
-		{"claimed: supervision", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue), noQuiet, nil, at(14 * time.Hour),
-			Reminder{Send: StageSupervision}},
-		{"claimed: all done", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue, StageSupervision), noQuiet, nil, at(20 * time.Hour),
-			Reminder{}},
-		{"claim stages do not apply once claimed", claimed, nil, noQuiet, nil, at(2 * time.Hour),
-			Reminder{Next: at(5 * time.Hour)}},
+			want{send: []Stage{StageAnswerOverdue}, next: at(14 * time.Hour)}},
+		{"claimed: supervision, then the repeat", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue), noQuiet, nil, at(14 * time.Hour),
+			want{send: []Stage{StageSupervision}, next: tuesday}},
+		{"claimed: all done, the repeat is next", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue, StageSupervision), noQuiet, nil, at(20 * time.Hour),
+			want{next: tuesday}},
+		{"claimed: the repeat falls due", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue, StageSupervision), noQuiet, nil, tuesday,
+			want{send: []Stage{StageRepeat}, next: at(48 * time.Hour)}},
+		{"claim stages do not apply once claimed", claimed, Done{}, noQuiet, nil, at(2 * time.Hour),
+			want{next: at(5 * time.Hour)}},
 		{"catch-up after an outage: only supervision", claimed, done(StageAnswer50), noQuiet, nil, at(15 * time.Hour),
-			Reminder{Send: StageSupervision, Skipped: []Stage{StageAnswer80, StageAnswerOverdue}}},
-		{"share points passed before the claim do not apply", lateClaim, nil, noQuiet, nil, at(6 * time.Hour),
-			Reminder{Next: at(8 * time.Hour)}},
-		{"pending approval still reminded", pending, nil, noQuiet, nil, at(5 * time.Hour),
-			Reminder{Send: StageAnswer50, Next: at(8 * time.Hour)}},
-		{"answered: nothing", with(claimed, StatusAnswered), nil, noQuiet, nil, at(15 * time.Hour), Reminder{}},
-		{"closed: nothing", with(claimed, StatusClosed), nil, noQuiet, nil, at(15 * time.Hour), Reminder{}},
-		{"returned: nothing", with(assigned, StatusReturned), nil, noQuiet, nil, at(15 * time.Hour), Reminder{}},
+			want{send: []Stage{StageSupervision}, skipped: []Stage{StageAnswer80, StageAnswerOverdue}, next: tuesday}},
+		{"share points passed before the claim do not apply", lateClaim, Done{}, noQuiet, nil, at(6 * time.Hour),
+			want{next: at(8 * time.Hour)}},
+		{"pending approval: the answer deadline still applies", pending, Done{}, noQuiet, nil, at(5 * time.Hour),
+			want{next: at(10 * time.Hour)}},
+		{"closed: nothing", with(claimed, StatusClosed), Done{}, noQuiet, nil, at(15 * time.Hour), want{}},
 		// 09:00 UTC + 14h = 23:00 UTC = 07:00 next day in Shanghai: quiet.
 		{"quiet hours hold a normal appeal until morning", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue), quiet, shanghai, at(14 * time.Hour),
-			Reminder{Held: true, Next: time.Date(2026, 11, 3, 8, 0, 0, 0, shanghai)}},
+			want{held: true, next: time.Date(2026, 11, 3, 8, 0, 0, 0, shanghai)}},
 		{"quiet hours are in the department's timezone", claimed, done(StageAnswer50, StageAnswer80, StageAnswerOverdue), quiet, time.UTC, at(14 * time.Hour),
-			Reminder{Held: true, Next: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)}},
+			want{held: true, next: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)}},
 		{"an urgent appeal is not held", urgent, done(StageAnswer50, StageAnswer80, StageAnswerOverdue), quiet, shanghai, at(14 * time.Hour),
-			Reminder{Send: StageSupervision}},
-		{"nothing due in quiet hours: next stays the stage", claimed, nil, quiet, shanghai, at(time.Hour),
-			Reminder{Next: at(5 * time.Hour)}},
+			want{send: []Stage{StageSupervision}, next: tuesdayShanghai}},
+		{"nothing due in quiet hours: next stays the stage", claimed, Done{}, quiet, shanghai, at(time.Hour),
+			want{next: at(5 * time.Hour)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Remind(tt.a, tt.done, tt.p, tt.loc, tt.now)
-			if !got.Next.Equal(tt.want.Next) {
-				t.Errorf("next = %v, want %v", got.Next, tt.want.Next)
+			loc := tt.loc
+			if loc == nil {
+				loc = time.UTC
 			}
-			got.Next, tt.want.Next = time.Time{}, time.Time{}
-			if len(got.Skipped) == 0 {
-				got.Skipped = nil
+			got := Remind(tt.a, tt.done, tt.p, Clocks{Department: DefaultCalendar(loc)}, tt.now)
+			if !got.Next.Equal(tt.want.next) {
+				t.Errorf("next = %v, want %v", got.Next, tt.want.next)
 			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %+v, want %+v", got, tt.want)
+			if !slices.Equal(stagesOf(got.Send), tt.want.send) || !slices.Equal(stagesOf(got.Skipped), tt.want.skipped) || got.Held != tt.want.held {
+				t.Errorf("sent %v skipped %v held %v, want %v %v %v", stagesOf(got.Send), stagesOf(got.Skipped), got.Held,
+					tt.want.send, tt.want.skipped, tt.want.held)
 			}
 		})
 	}
 }
 
-func TestNextReminderIsFirstSharePoint(t *testing.T) {
+// stagesOf names the stages of ss, nil for none.
+func stagesOf(ss []StageAt) []Stage {
+	var out []Stage
+	for _, s := range ss {
+		out = append(out, s.Stage)
+	}
+	return out
+}
+
+func TestNextActionIsFirstSharePoint(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	a := Appeal{Status: StatusAssigned, AssignedAt: t0, Deadlines: Deadlines{ClaimBy: t0.Add(4 * time.Hour), AnswerBy: t0.Add(20 * time.Hour)}}
-	if got, want := NextReminder(a, nil, DefaultReminders), t0.Add(2*time.Hour); !got.Equal(want) {
+	if got, want := NextAction(a, Done{}, DefaultReminders, Clocks{}), t0.Add(2*time.Hour); !got.Equal(want) {
 		t.Errorf("assigned: %v, want %v", got, want)
 	}
 	a.Status, a.ClaimedAt = StatusClaimed, t0.Add(time.Hour)
-	if got, want := NextReminder(a, nil, DefaultReminders), t0.Add(10*time.Hour); !got.Equal(want) {
+	if got, want := NextAction(a, Done{}, DefaultReminders, Clocks{}), t0.Add(10*time.Hour); !got.Equal(want) {
 		t.Errorf("claimed: %v, want %v", got, want)
 	}
-	a.Status = StatusAnswered
-	if got := NextReminder(a, nil, DefaultReminders); !got.IsZero() {
-		t.Errorf("answered: %v, want zero", got)
+	a.Status = StatusClosed
+	if got := NextAction(a, Done{}, DefaultReminders, Clocks{}); !got.IsZero() {
+		t.Errorf("closed: %v, want zero", got)
 	}
 }
 
@@ -147,15 +169,27 @@ func TestPlanRemindersMergesPerDepartment(t *testing.T) {
 		t.Errorf("next: %v", plan.Next)
 	}
 
-	// Past everything: leaders get one merged escalation, the overdue card is
-	// refreshed, supervision gets the claimed one.
+	// Past the answer deadline: the leaders of each department get one
+	// merged escalation (for the unclaimed ones it passes over the claim
+	// escalation), and every overdue card is refreshed.
+	plan = PlanReminders(batch, p, t0.Add(150*time.Minute))
+	got = nil
+	for _, m := range plan.Messages {
+		got = append(got, string(m.Kind)+" "+string(m.To.Kind)+":"+m.To.Ref+" "+m.Args[ArgItems])
+	}
+	want = []string{"card department:roads ", "card department:roads ", "card department:water ", "card department:roads ",
+		"escalation leaders:roads 1:answer_overdue,3:answer_overdue,4:answer_overdue", "escalation leaders:water 2:answer_overdue"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("messages:\n got %q\nwant %q", got, want)
+	}
+
+	// Past everything: supervision gets them all in one message.
 	plan = PlanReminders(batch, p, t0.Add(5*time.Hour))
 	got = nil
 	for _, m := range plan.Messages {
 		got = append(got, string(m.Kind)+" "+string(m.To.Kind)+":"+m.To.Ref+" "+m.Args[ArgItems])
 	}
-	want = []string{"escalation leaders:roads 1:claim_overdue,3:claim_overdue", "escalation leaders:water 2:claim_overdue",
-		"supervision supervision: 4:supervision"}
+	want = []string{"supervision supervision: 1:supervision,2:supervision,3:supervision,4:supervision"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("messages:\n got %q\nwant %q", got, want)
 	}

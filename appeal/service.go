@@ -49,6 +49,9 @@ type Store interface {
 	Departments(ctx context.Context) ([]Department, error)
 	// SaveDepartment creates the department or replaces its settings.
 	SaveDepartment(ctx context.Context, d Department) (Department, error)
+	// StagesDone returns what the reminder scan recorded of appeal id's
+	// stages (see Done).
+	StagesDone(ctx context.Context, id ID) (Done, error)
 }
 
 // Service carries out what people and upstream systems ask of appeals.
@@ -83,9 +86,15 @@ func WithCallbackCheck(check func(url string) error) Option {
 }
 
 // SetReminders sets the reminder policy from which transitions compute an
-// appeal's next_action_at (DefaultReminders until called). Call it before
-// the service is used.
+// appeal's next_action_at and its dispatch and decision deadlines
+// (DefaultReminders until called). Call it before the service is used.
 func (s *Service) SetReminders(p ReminderPolicy) { s.reminders = p }
+
+// DispatchCalendar is the calendar dispatch works in: the shared working
+// time in the default time zone.
+func (s *Service) DispatchCalendar(ctx context.Context) (Calendar, error) {
+	return s.calendars.Calendar(ctx, Department{Timezone: s.defaultTimezone})
+}
 
 // NewService returns a service over store. now is the clock; defaultTimezone
 // is given to departments created without one.
@@ -132,16 +141,21 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 			return Appeal{}, false, fmt.Errorf("intake: %w", err)
 		}
 	}
-	var cal Calendar
+	var clocks Clocks
+	var err error
 	if dept != nil {
-		c, err := s.calendars.Calendar(ctx, *dept)
-		if err != nil {
-			return Appeal{}, false, fmt.Errorf("intake: %w", err)
-		}
-		cal = c
+		clocks.Department, err = s.calendars.Calendar(ctx, *dept)
+	} else {
+		clocks.Dispatch, err = s.DispatchCalendar(ctx)
 	}
-	a, events, msgs := NewAppeal(in, dept, in.Department, cal, now)
-	a.NextActionAt = NextReminder(a, nil, s.reminders)
+	if err != nil {
+		return Appeal{}, false, fmt.Errorf("intake: %w", err)
+	}
+	a, events, msgs := NewAppeal(in, dept, in.Department, clocks.Department, now)
+	if dept == nil {
+		startDispatch(&a, s.reminders.DispatchBy(now, clocks.Dispatch), now)
+	}
+	a.NextActionAt = NextAction(a, Done{}, s.reminders, clocks)
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)
@@ -204,7 +218,8 @@ func (s *Service) SaveDepartment(ctx context.Context, d Department) (Department,
 // Act applies cmd to appeal id. It fills in what the state machine needs
 // from the departments involved: new deadlines for assign, transfer and
 // reopen, moved deadlines for an approved extension (in the calendar of the
-// department that holds the appeal), and whether answers need approval.
+// department that holds the appeal), whether answers need approval, and
+// what the appeal's ladder needs (see ladderCommand).
 func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 	if cmd.Department != "" {
 		code, ok := NormalizeCode(cmd.Department)
@@ -223,7 +238,10 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 		}
 		target := cmd.Department
 		switch cmd.Action {
-		case ActReopen, ActAnswer, ActApproveExtension:
+		case ActAssign, ActTransfer:
+		default:
+			// The department that has the appeal: its calendar counts
+			// the decision deadline and the repeats.
 			target = cur.Department
 		}
 		var dept *Department
@@ -236,13 +254,12 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 		}
 		now := s.Now()
 		c := cmd
-		c.Reminders = s.reminders
+		lc, cal, err := s.ladderCommand(ctx, cur, dept, now)
+		if err != nil {
+			return Appeal{}, err
+		}
+		c.Deadlines, c.Reminders, c.Clocks, c.Done = lc.Deadlines, lc.Reminders, lc.Clocks, lc.Done
 		if dept != nil {
-			cal, err := s.calendars.Calendar(ctx, *dept)
-			if err != nil {
-				return Appeal{}, fmt.Errorf("department %q: %w", target, err)
-			}
-			c.Deadlines = dept.SLA.Deadlines(cur.Priority, now, cal)
 			if cmd.Action == ActApproveExtension && cur.Extension != nil {
 				// The extension counts from the old deadlines, not from
 				// now: a late approval must not eat the time granted.
@@ -265,6 +282,33 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 }
 
 var errMoved = errors.New("appeal moved to another department meanwhile")
+
+// ladderCommand is what a transition of cur at now needs for the ladder of
+// wherever it leads: the deadlines dept's policy gives from now (with the
+// decision deadline in dept's calendar) and dispatch's, the calendars, and
+// what the reminder scan recorded of cur. dept is the department that has
+// or gets the appeal, nil for none; cal is its calendar.
+func (s *Service) ladderCommand(ctx context.Context, cur Appeal, dept *Department, now time.Time) (Command, Calendar, error) {
+	var c Command
+	var err error
+	c.Reminders = s.reminders
+	if c.Clocks.Dispatch, err = s.DispatchCalendar(ctx); err != nil {
+		return Command{}, Calendar{}, err
+	}
+	c.Deadlines.DispatchBy = s.reminders.DispatchBy(now, c.Clocks.Dispatch)
+	if dept != nil {
+		if c.Clocks.Department, err = s.calendars.Calendar(ctx, *dept); err != nil {
+			return Command{}, Calendar{}, fmt.Errorf("department %q: %w", dept.Code, err)
+		}
+		sla := dept.SLA.Deadlines(cur.Priority, now, c.Clocks.Department)
+		c.Deadlines.ClaimBy, c.Deadlines.AnswerBy, c.Deadlines.ResolveBy = sla.ClaimBy, sla.AnswerBy, sla.ResolveBy
+		c.Deadlines.DecideBy = s.reminders.DecideBy(now, c.Clocks.Department)
+	}
+	if c.Done, err = s.store.StagesDone(ctx, cur.ID); err != nil {
+		return Command{}, Calendar{}, err
+	}
+	return c, c.Clocks.Department, nil
+}
 
 // sameExtension reports whether a and b are the same pending request, so
 // that deadlines computed from one are not applied to another.

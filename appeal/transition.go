@@ -99,6 +99,10 @@ type Command struct {
 	// computed by the caller from the target department's policy, and for
 	// approve_extension the moved AnswerBy and ResolveBy (the old ones plus
 	// the extension in the department's calendar; ClaimBy is ignored).
+	// DispatchBy is the dispatch deadline should the action send the
+	// appeal to dispatch (return, reopen), DecideBy the decision deadline
+	// should it ask a leader (an answer needing approval, an extension
+	// request), both counted from now.
 	Deadlines Deadlines
 	// Text is the answer, reason or result.
 	Text string
@@ -114,9 +118,14 @@ type Command struct {
 	// default) or Unresolved. Closes by dispatch carry none.
 	Resolution Resolution
 	// Reminders is the reminder policy, from which the appeal's
-	// next_action_at (its first reminder moment) is computed; zero means
-	// DefaultReminders.
+	// next_action_at (its next stage, see NextAction) is computed; zero
+	// means DefaultReminders.
 	Reminders ReminderPolicy
+	// Clocks are the calendars of the appeal's ladder after the action,
+	// and Done what the reminder scan recorded of it: with them the new
+	// next_action_at skips stages already said and places the repeats.
+	Clocks Clocks
+	Done   Done
 }
 
 // Change is the outcome of a transition: the appeal's new state, what to
@@ -182,7 +191,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrDeadlinesRequired
 		}
 		assignTo(&n, cmd.Department, cmd.Deadlines, now)
-		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventAssigned, text)
 		msg(MsgCard, Recipient{Kind: ToDispatch}, nil)
 		msg(MsgCard, dept(n.Department), nil)
@@ -201,7 +209,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Status = StatusClaimed
 		n.Assignee = cmd.Actor
 		n.ClaimedAt = now
-		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventClaimed, "")
 		msg(MsgCard, dept(n.Department), nil)
 		msg(MsgContact, member(cmd.Actor), nil)
@@ -216,8 +223,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Status = StatusAssigned
 		n.Assignee = 0
 		n.ClaimedAt = time.Time{}
-		n.Extension = nil
-		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
+		withdraw(&n)
 		ev(EventUnclaimed, text)
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -238,7 +244,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
-		n.Extension = nil
+		withdraw(&n)
 		ans := &Answer{AppealID: a.ID, Author: cmd.Actor, Text: text, At: now}
 		c.Answer = ans
 		if from == StatusAssigned {
@@ -249,14 +255,13 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if cmd.RequireApproval {
 			ans.State = AnswerPending
 			n.Status = StatusPendingApproval
-			n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
+			ask(&n, cmd.Deadlines.DecideBy, now)
 			ev(EventAnswerSubmitted, text)
 			msg(MsgAnswerApproval, Recipient{Kind: ToLeaders, Ref: n.Department}, nil)
 		} else {
 			ans.State = AnswerAccepted
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
-			n.NextActionAt = time.Time{} // no reminders once answered
 			ev(EventAnswered, text)
 			callback()
 		}
@@ -273,11 +278,11 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		ans.DecidedBy = cmd.Actor
 		ans.DecidedAt = now
 		c.Answer = &ans
+		withdraw(&n)
 		if cmd.Action == ActApproveAnswer {
 			ans.State = AnswerAccepted
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
-			n.NextActionAt = time.Time{} // no reminders once answered
 			ev(EventAnswered, ans.Text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "approved"})
 			callback()
@@ -287,7 +292,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			}
 			ans.State = AnswerRejected
 			n.Status = StatusClaimed
-			n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 			ev(EventAnswerRejected, text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "rejected", "reason": text})
 		}
@@ -307,8 +311,8 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Status = StatusReturned
 		n.Assignee = 0
 		n.ClaimedAt = time.Time{}
-		n.Extension = nil
-		n.NextActionAt = time.Time{}
+		withdraw(&n)
+		startDispatch(&n, cmd.Deadlines.DispatchBy, now)
 		ev(EventReturned, text)
 		msg(MsgCard, dept(old), nil)
 		msg(MsgReturned, Recipient{Kind: ToDispatch}, map[string]string{"reason": text, "department": old})
@@ -334,7 +338,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		}
 		old := a.Department
 		assignTo(&n, cmd.Department, cmd.Deadlines, now)
-		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventTransferred, text)
 		c.Events[len(c.Events)-1].Note = old + " → " + n.Department + ": " + text
 		msg(MsgCard, dept(old), nil)
@@ -357,6 +360,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrTextRequired
 		}
 		n.Extension = &Extension{By: cmd.Actor, Span: cmd.Extension, Reason: text, At: now}
+		ask(&n, cmd.Deadlines.DecideBy, now)
 		ev(EventExtensionRequested, cmd.Extension.String()+": "+text)
 		msg(MsgExtensionRequest, Recipient{Kind: ToLeaders, Ref: n.Department}, nil)
 		msg(MsgCard, dept(n.Department), nil)
@@ -369,16 +373,14 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrNoExtensionPending
 		}
 		x := *a.Extension
-		n.Extension = nil
+		withdraw(&n)
 		if cmd.Action == ActApproveExtension {
 			if cmd.Deadlines.AnswerBy.IsZero() || cmd.Deadlines.ResolveBy.IsZero() {
 				return Change{}, ErrDeadlinesRequired
 			}
 			n.Deadlines.AnswerBy = cmd.Deadlines.AnswerBy
 			n.Deadlines.ResolveBy = cmd.Deadlines.ResolveBy
-			if from == StatusClaimed {
-				n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
-			}
+			n.ExtendedAt = now
 			ev(EventExtensionApproved, x.Span.String())
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Span.String()})
 		} else {
@@ -409,8 +411,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		}
 		n.Status = StatusClosed
 		n.ClosedAt = now
-		n.Extension = nil
-		n.NextActionAt = time.Time{}
+		withdraw(&n)
 		ev(EventClosed, text)
 		if from == StatusAnswered {
 			// Only a department's close says whether the matter was
@@ -440,7 +441,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 				n.Status = StatusReturned
 			}
 			n.ClosedAt = time.Time{}
-			n.NextActionAt = time.Time{}
+			startDispatch(&n, cmd.Deadlines.DispatchBy, now)
 			ev(EventReopened, text)
 			msg(MsgCard, Recipient{Kind: ToDispatch}, nil)
 			break
@@ -449,28 +450,53 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrDeadlinesRequired
 		}
 		assignTo(&n, a.Department, cmd.Deadlines, now)
-		n.NextActionAt = NextReminder(n, nil, cmd.Reminders)
 		ev(EventReopened, text)
 		msg(MsgCard, dept(n.Department), nil)
 
 	default:
 		return Change{}, fmt.Errorf("%w: %q", ErrUnknownAction, cmd.Action)
 	}
+	// Every transition leaves the appeal on the ladder of its new status,
+	// so every open appeal has a next deadline.
+	n.NextActionAt = NextAction(n, cmd.Done, cmd.Reminders, cmd.Clocks)
 	c.Appeal = n
 	return c, nil
 }
 
-// assignTo hands the appeal to a department with a fresh clock.
+// assignTo hands the appeal to a department with a fresh clock: the claim,
+// answer and resolve deadlines of d, none of dispatch's or a leader's.
 func assignTo(n *Appeal, code string, d Deadlines, now time.Time) {
 	n.Department = code
 	n.Status = StatusAssigned
 	n.Assignee = 0
-	n.Deadlines = d
-	n.Extension = nil
+	n.Deadlines = Deadlines{ClaimBy: d.ClaimBy, AnswerBy: d.AnswerBy, ResolveBy: d.ResolveBy}
+	withdraw(n)
 	n.AssignedAt = now
 	n.ClaimedAt = time.Time{}
 	n.AnsweredAt = time.Time{}
 	n.ClosedAt = time.Time{}
-	// The default policy; callers that know the configured one recompute.
-	n.NextActionAt = NextReminder(*n, nil, DefaultReminders)
+	n.DispatchedAt = time.Time{}
+	n.ExtendedAt = time.Time{}
+}
+
+// startDispatch starts the dispatch clock of an appeal that comes (back) to
+// dispatch.
+func startDispatch(n *Appeal, by, now time.Time) {
+	n.DispatchedAt = now
+	n.Deadlines.DispatchBy = by
+}
+
+// ask starts the decision clock of a request to a leader.
+func ask(n *Appeal, by, now time.Time) {
+	n.AskedAt = now
+	n.Deadlines.DecideBy = by
+}
+
+// withdraw ends what a leader was asked to decide: the extension request
+// (an answer awaiting approval ends with its decision), and the decision
+// clock with it.
+func withdraw(n *Appeal) {
+	n.Extension = nil
+	n.AskedAt = time.Time{}
+	n.Deadlines.DecideBy = time.Time{}
 }

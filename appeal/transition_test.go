@@ -48,6 +48,11 @@ var (
 		AnswerBy:  oldDeadlines.AnswerBy.Add(48 * time.Hour),
 		ResolveBy: oldDeadlines.ResolveBy.Add(48 * time.Hour),
 	}
+	// dispatchBy and decideBy are the dispatch and decision deadlines the
+	// caller computes from now, for an action that sends an appeal to
+	// dispatch or asks a leader.
+	dispatchBy = now.Add(2 * time.Hour)
+	decideBy   = now.Add(8 * time.Hour)
 )
 
 // fixture returns a consistent appeal in status s, owned by roads unless it
@@ -65,9 +70,12 @@ func fixture(t *testing.T, s Status) Appeal {
 		UpdatedAt:  now.Add(-90 * time.Minute),
 		Status:     StatusUnassigned,
 	}
+	a.DispatchedAt = a.CreatedAt
+	a.Deadlines.DispatchBy = a.CreatedAt.Add(2 * time.Hour)
 	if s == StatusUnassigned {
 		return a
 	}
+	a.DispatchedAt = time.Time{}
 	a.Department = "roads"
 	a.Status = StatusAssigned
 	a.Deadlines = oldDeadlines
@@ -79,7 +87,9 @@ func fixture(t *testing.T, s Status) Appeal {
 	case StatusAssigned:
 	case StatusReturned:
 		a.Status = StatusReturned
-		a.NextActionAt = time.Time{}
+		a.DispatchedAt = assignedAt.Add(20 * time.Minute)
+		a.Deadlines.DispatchBy = a.DispatchedAt.Add(2 * time.Hour)
+		a.NextActionAt = a.DispatchedAt.Add(time.Hour)
 	case StatusClaimed, StatusPendingApproval, StatusAnswered, StatusClosed:
 		a.Status = StatusClaimed
 		a.Assignee = alice
@@ -88,6 +98,8 @@ func fixture(t *testing.T, s Status) Appeal {
 		switch s {
 		case StatusPendingApproval:
 			a.Status = StatusPendingApproval
+			a.AskedAt = pendingAnswer().At
+			a.Deadlines.DecideBy = a.AskedAt.Add(8 * time.Hour)
 		case StatusAnswered, StatusClosed:
 			a.Status = StatusAnswered
 			a.AnsweredAt = assignedAt.Add(30 * time.Minute)
@@ -104,10 +116,20 @@ func fixture(t *testing.T, s Status) Appeal {
 	return a
 }
 
-// withExtension gives the appeal a pending request by alice for 48 hours.
+// withExtension gives the appeal a pending request by alice for 48 hours,
+// with its decision deadline.
 func withExtension(a *Appeal) {
 	a.Extension = &Extension{By: alice, Span: CalendarSpan(48 * time.Hour), Reason: "waiting for asphalt",
 		At: now.Add(-20 * time.Minute)}
+	a.AskedAt = a.Extension.At
+	a.Deadlines.DecideBy = a.AskedAt.Add(8 * time.Hour)
+}
+
+// noRequest is an appeal with nothing waiting for a leader's decision.
+func noRequest(a *Appeal) {
+	a.Extension = nil
+	a.AskedAt = time.Time{}
+	a.Deadlines.DecideBy = time.Time{}
 }
 
 func pendingAnswer() *Answer {
@@ -175,7 +197,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusAssigned
 					a.Deadlines = roadsDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					a.DispatchedAt = time.Time{}
 				},
 				events: []wantEvent{{EventAssigned, StatusUnassigned, StatusAssigned, "roads", "pothole"}},
 				msgs:   []Message{msg(MsgCard, toDispatch, nil), card("roads")},
@@ -204,7 +226,6 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusClaimed
 					a.Assignee = alice
 					a.ClaimedAt = now
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""}},
 				msgs:   []Message{card("roads"), msg(MsgContact, toAlice, nil)},
@@ -219,8 +240,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Assignee = alice
 					a.ClaimedAt = now
 					a.AnsweredAt = now
-					a.Extension = nil
-					a.NextActionAt = time.Time{} // no reminders once answered
+					noRequest(a)
 				},
 				events: []wantEvent{
 					{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""},
@@ -236,8 +256,9 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd:   Command{Actor: carol, Text: "not a road"},
 				want: func(a *Appeal) {
 					a.Status = StatusReturned
-					a.Extension = nil
-					a.NextActionAt = time.Time{}
+					noRequest(a)
+					a.DispatchedAt = now
+					a.Deadlines.DispatchBy = dispatchBy
 				},
 				events: []wantEvent{{EventReturned, StatusAssigned, StatusReturned, "roads", "not a road"}},
 				msgs: []Message{card("roads"),
@@ -249,9 +270,8 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Department = "water"
 					a.Deadlines = waterDeadlines
-					a.Extension = nil
+					noRequest(a)
 					a.AssignedAt = now
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventTransferred, StatusAssigned, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -261,6 +281,8 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd: Command{Actor: bob, Extension: CalendarSpan(48 * time.Hour), Text: "need a survey"},
 				want: func(a *Appeal) {
 					a.Extension = &Extension{By: bob, Span: CalendarSpan(48 * time.Hour), Reason: "need a survey", At: now}
+					a.AskedAt = now
+					a.Deadlines.DecideBy = decideBy
 				},
 				events: []wantEvent{{EventExtensionRequested, StatusAssigned, StatusAssigned, "roads",
 					"2d: need a survey"}},
@@ -273,9 +295,10 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				setup: withExtension,
 				cmd:   Command{Actor: carol, Deadlines: extendedDeadlines},
 				want: func(a *Appeal) {
-					a.Extension = nil
+					noRequest(a)
 					a.Deadlines.AnswerBy = oldDeadlines.AnswerBy.Add(48 * time.Hour)
 					a.Deadlines.ResolveBy = oldDeadlines.ResolveBy.Add(48 * time.Hour)
+					a.ExtendedAt = now
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusAssigned, StatusAssigned, "roads", "2d"}},
 				msgs: []Message{
@@ -286,7 +309,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 			ActRejectExtension: {
 				setup:  withExtension,
 				cmd:    Command{Actor: carol, Text: "no"},
-				want:   func(a *Appeal) { a.Extension = nil },
+				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusAssigned, StatusAssigned, "roads", "no"}},
 				msgs: []Message{
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
@@ -306,8 +329,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusAssigned
 					a.Assignee = 0
 					a.ClaimedAt = time.Time{}
-					a.Extension = nil
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					noRequest(a)
 				},
 				events: []wantEvent{{EventUnclaimed, StatusClaimed, StatusAssigned, "roads", "on leave"}},
 				msgs:   []Message{card("roads")},
@@ -318,7 +340,8 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Status = StatusPendingApproval
 					a.Extension = nil
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					a.AskedAt = now
+					a.Deadlines.DecideBy = decideBy
 				},
 				events: []wantEvent{{EventAnswerSubmitted, StatusClaimed, StatusPendingApproval, "roads",
 					"Patched the hole."}},
@@ -334,8 +357,9 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusReturned
 					a.Assignee = 0
 					a.ClaimedAt = time.Time{}
-					a.Extension = nil
-					a.NextActionAt = time.Time{}
+					noRequest(a)
+					a.DispatchedAt = now
+					a.Deadlines.DispatchBy = dispatchBy
 				},
 				events: []wantEvent{{EventReturned, StatusClaimed, StatusReturned, "roads", "not ours"}},
 				msgs: []Message{card("roads"),
@@ -352,7 +376,6 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.ClaimedAt = time.Time{}
 					a.Deadlines = waterDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 				},
 				events: []wantEvent{{EventTransferred, StatusClaimed, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -362,6 +385,8 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd: Command{Actor: alice, Extension: CalendarSpan(24 * time.Hour), Text: "  waiting for asphalt "},
 				want: func(a *Appeal) {
 					a.Extension = &Extension{By: alice, Span: CalendarSpan(24 * time.Hour), Reason: "waiting for asphalt", At: now}
+					a.AskedAt = now
+					a.Deadlines.DecideBy = decideBy
 				},
 				events: []wantEvent{{EventExtensionRequested, StatusClaimed, StatusClaimed, "roads",
 					"1d: waiting for asphalt"}},
@@ -371,10 +396,10 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				setup: withExtension,
 				cmd:   Command{Actor: carol, Deadlines: extendedDeadlines},
 				want: func(a *Appeal) {
-					a.Extension = nil
+					noRequest(a)
 					a.Deadlines.AnswerBy = oldDeadlines.AnswerBy.Add(48 * time.Hour)
 					a.Deadlines.ResolveBy = oldDeadlines.ResolveBy.Add(48 * time.Hour)
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					a.ExtendedAt = now
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "2d"}},
 				msgs: []Message{
@@ -385,7 +410,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 			ActRejectExtension: {
 				setup:  withExtension,
 				cmd:    Command{Actor: carol, Text: "no"},
-				want:   func(a *Appeal) { a.Extension = nil },
+				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusClaimed, StatusClaimed, "roads", "no"}},
 				msgs: []Message{
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
@@ -403,7 +428,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Status = StatusAnswered
 					a.AnsweredAt = now
-					a.NextActionAt = time.Time{} // no reminders once answered
+					noRequest(a)
 				},
 				events: []wantEvent{{EventAnswered, StatusPendingApproval, StatusAnswered, "roads", "Patched the hole."}},
 				msgs: []Message{
@@ -418,7 +443,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd:     Command{Actor: carol, Text: "Say when it was patched."},
 				want: func(a *Appeal) {
 					a.Status = StatusClaimed
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					noRequest(a)
 				},
 				events: []wantEvent{{EventAnswerRejected, StatusPendingApproval, StatusClaimed, "roads",
 					"Say when it was patched."}},
@@ -443,7 +468,6 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want: func(a *Appeal) {
 					a.Status = StatusClosed
 					a.ClosedAt = now
-					a.NextActionAt = time.Time{}
 				},
 				events: []wantEvent{{EventClosed, StatusAnswered, StatusClosed, "roads", "citizen satisfied"}},
 				msgs:   []Message{card("roads")},
@@ -477,7 +501,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Status = StatusAssigned
 					a.Deadlines = waterDeadlines
 					a.AssignedAt = now
-					a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
+					a.DispatchedAt = time.Time{}
 				},
 				events: []wantEvent{{EventAssigned, StatusReturned, StatusAssigned, "water", ""}},
 				msgs:   []Message{msg(MsgCard, toDispatch, nil), card("water")},
@@ -510,7 +534,6 @@ func reopenedIntoRoads(a *Appeal) {
 	a.ClaimedAt = time.Time{}
 	a.AnsweredAt = time.Time{}
 	a.ClosedAt = time.Time{}
-	a.NextActionAt = NextReminder(*a, nil, DefaultReminders) // first reminder moment
 }
 
 // fullCommand carries every argument any action needs, so that an illegal
@@ -550,6 +573,7 @@ func TestTransitionMatrix(t *testing.T) {
 				}
 				cmd := tc.cmd
 				cmd.Action = act
+				cmd.Deadlines.DispatchBy, cmd.Deadlines.DecideBy = dispatchBy, decideBy
 				before, pendingBefore := clone(a), cloneAnswer(tc.pending)
 
 				c, err := Transition(a, tc.pending, cmd, now)
@@ -562,6 +586,12 @@ func TestTransitionMatrix(t *testing.T) {
 				want.Answers = nil
 				want.UpdatedAt = now
 				tc.want(&want)
+				// Every transition puts the appeal on the ladder of its
+				// new status (TestTransitionNextAction checks the moments).
+				want.NextActionAt = NextAction(want, Done{}, DefaultReminders, Clocks{})
+				if want.Status.Open() == want.NextActionAt.IsZero() {
+					t.Errorf("%s appeal with next action %v", want.Status, want.NextActionAt)
+				}
 				checkAppeal(t, c.Appeal, want)
 				checkEvents(t, c.Events, cmd.Actor, tc.events)
 				checkMessages(t, c.Messages, tc.msgs)
@@ -821,7 +851,8 @@ func TestTransitionForce(t *testing.T) {
 
 func TestTransitionAnswerFromAssignedWithApproval(t *testing.T) {
 	a := fixture(t, StatusAssigned)
-	c, err := Transition(a, nil, Command{Action: ActAnswer, Actor: bob, Text: "Patched.", RequireApproval: true}, now)
+	c, err := Transition(a, nil, Command{Action: ActAnswer, Actor: bob, Text: "Patched.", RequireApproval: true,
+		Deadlines: Deadlines{DecideBy: decideBy}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -831,7 +862,9 @@ func TestTransitionAnswerFromAssignedWithApproval(t *testing.T) {
 	want.Status = StatusPendingApproval
 	want.Assignee = bob
 	want.ClaimedAt = now
-	want.NextActionAt = NextReminder(want, nil, DefaultReminders) // first reminder moment
+	want.AskedAt = now
+	want.Deadlines.DecideBy = decideBy
+	want.NextActionAt = NextAction(want, Done{}, DefaultReminders, Clocks{})
 	checkAppeal(t, c.Appeal, want)
 	checkEvents(t, c.Events, bob, []wantEvent{
 		{EventClaimed, StatusAssigned, StatusClaimed, "roads", ""},
@@ -850,12 +883,17 @@ func TestTransitionReopenWithoutDepartment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := Transition(closed.Appeal, nil, Command{Action: ActReopen, Actor: dan, Text: "not spam"}, now)
+	c, err := Transition(closed.Appeal, nil, Command{Action: ActReopen, Actor: dan, Text: "not spam",
+		Deadlines: Deadlines{DispatchBy: dispatchBy}}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := a
 	want.UpdatedAt = now
+	// Back at dispatch with a fresh dispatch clock.
+	want.DispatchedAt = now
+	want.Deadlines.DispatchBy = dispatchBy
+	want.NextActionAt = NextAction(want, Done{}, DefaultReminders, Clocks{})
 	checkAppeal(t, c.Appeal, want)
 	checkEvents(t, c.Events, dan, []wantEvent{{EventReopened, StatusClosed, StatusUnassigned, "", "not spam"}})
 	checkMessages(t, c.Messages, []Message{msg(MsgCard, toDispatch, nil)})
@@ -982,5 +1020,66 @@ func TestTransitionExtensionInWorkingDays(t *testing.T) {
 	}
 	if got := c.Events[0].Note; got != "2wd: survey" {
 		t.Errorf("event note = %q", got)
+	}
+}
+
+// Every transition leaves next_action_at at the next stage of the new
+// status that was not said yet: worked out by hand from the fixtures
+// (assigned Monday 09:00 UTC, claim by 11:00, answer by Thursday 18:00,
+// resolve by the next Wednesday 18:00; now is Monday 10:00).
+func TestTransitionNextAction(t *testing.T) {
+	day := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	var said Done
+	for _, s := range []Stage{StageClaimNudge, StageClaimOverdue, StageAnswer50, StageAnswer80, StageAnswerOverdue} {
+		said.Add(assignedAt, s)
+	}
+	for _, tc := range []struct {
+		name  string
+		from  Status
+		setup func(*Appeal)
+		cmd   Command
+		at    time.Time
+		want  time.Time
+	}{
+		{"改派 past the answer deadline: supervision, not nothing", StatusClaimed, nil,
+			Command{Action: ActUnclaim, Actor: carol, Force: true, Done: said}, day(6, 10, 0), day(6, 18, 0)},
+		{"unclaim before anything was said: the claim nudge, due at once", StatusClaimed, nil,
+			Command{Action: ActUnclaim, Actor: alice}, now, day(2, 10, 0)},
+		{"return: dispatch is nudged half way to its deadline", StatusAssigned, nil,
+			Command{Action: ActReturn, Actor: alice, Text: "not ours", Deadlines: Deadlines{DispatchBy: now.Add(2 * time.Hour)}},
+			now, now.Add(time.Hour)},
+		{"answer for approval: the leader's decision deadline comes first", StatusClaimed, nil,
+			Command{Action: ActAnswer, Actor: alice, Text: "done", RequireApproval: true, Deadlines: Deadlines{DecideBy: day(2, 18, 0)}},
+			now, day(2, 18, 0)},
+		{"answer: the department is reminded to close half way to the resolve deadline", StatusClaimed, nil,
+			Command{Action: ActAnswer, Actor: alice, Text: "done"}, now, day(7, 2, 0)},
+		{"reject the answer: back to the answer reminders", StatusPendingApproval, nil,
+			Command{Action: ActRejectAnswer, Actor: carol, Text: "redo"}, now, day(4, 1, 30)},
+		{"request more time: the leader's decision deadline", StatusClaimed, nil,
+			Command{Action: ActRequestExtension, Actor: alice, Extension: CalendarSpan(48 * time.Hour), Text: "parts",
+				Deadlines: Deadlines{DecideBy: day(2, 18, 0)}}, now, day(2, 18, 0)},
+		{"approve more time: the answer reminders start over", StatusClaimed, withExtension,
+			Command{Action: ActApproveExtension, Actor: carol, Deadlines: extendedDeadlines, Done: said}, now, day(5, 1, 30)},
+		{"reopen: a fresh claim nudge", StatusAnswered, nil,
+			Command{Action: ActReopen, Actor: carol, Text: "again", Deadlines: roadsDeadlines}, now, day(2, 11, 0)},
+		{"close: nothing more", StatusAnswered, nil, Command{Action: ActClose, Actor: carol, Text: "ok"}, now, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := fixture(t, tc.from)
+			if tc.setup != nil {
+				tc.setup(&a)
+			}
+			var pending *Answer
+			if tc.from == StatusPendingApproval {
+				pending = pendingAnswer()
+			}
+			c, err := Transition(a, pending, tc.cmd, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Appeal.NextActionAt.Equal(tc.want) {
+				t.Errorf("%s → %s: next action %v, want %v", tc.from, c.Appeal.Status, c.Appeal.NextActionAt, tc.want)
+			}
+		})
 	}
 }

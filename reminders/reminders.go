@@ -1,9 +1,9 @@
 // Package reminders runs the reminder scan: on a cron schedule it takes the
-// appeals whose next_action_at is due and moves each to its next reminder
-// or escalation stage (appeal.Remind decides; storage records each stage
-// under a unique key in the transaction that enqueues its message, so a
-// stage is sent once however many scanners run and however often they
-// restart).
+// appeals whose next_action_at is due and moves each up the ladder of its
+// status (appeal.Ladder; appeal.Remind decides), to its next reminder,
+// escalation or repeat. Storage records each stage under a unique key in
+// the transaction that enqueues its message, so a stage is sent once
+// however many scanners run and however often they restart.
 package reminders
 
 import (
@@ -40,6 +40,12 @@ type Options struct {
 	// Observe, when set, is told of every scheduled scan: how long it
 	// took, how many appeals it looked at and its error.
 	Observe func(took time.Duration, appeals int, err error)
+	// Calendars give the working time the ladders count in (repeats,
+	// quiet hours); the zero value is the default office week.
+	Calendars appeal.Calendars
+	// Timezone is dispatch's time zone, that of departments created
+	// without one; empty is UTC.
+	Timezone string
 }
 
 // Scanner is the reminder scan.
@@ -49,6 +55,8 @@ type Scanner struct {
 	schedule cron.Schedule
 	batch    int
 	observe  func(took time.Duration, appeals int, err error)
+	cals     appeal.Calendars
+	dispatch *time.Location
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -72,10 +80,15 @@ func New(store Store, opts Options, now func() time.Time, log *slog.Logger) (*Sc
 	if opts.Batch <= 0 {
 		opts.Batch = DefaultBatch
 	}
+	dispatch, err := appeal.Zone(opts.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: timezone %q: %w", opts.Timezone, err)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Scanner{store: store, policy: opts.Policy, schedule: sched, batch: opts.Batch, observe: opts.Observe, now: now, log: log}, nil
+	return &Scanner{store: store, policy: opts.Policy, schedule: sched, batch: opts.Batch, observe: opts.Observe,
+		cals: opts.Calendars, dispatch: dispatch, now: now, log: log}, nil
 }
 
 // maxConflicts is how many batches in a row may collide with a stage
@@ -89,7 +102,35 @@ const maxConflicts = 3
 func (s *Scanner) Scan(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC().Truncate(time.Microsecond)
 	total, conflicts := 0, 0
-	plan := func(batch []appeal.Due) appeal.ReminderPlan { return appeal.PlanReminders(batch, s.policy, now) }
+	// The holidays are read once a scan, before any batch: the plan runs
+	// inside the batch's transaction and must not read.
+	cals, err := s.cals.Snapshot(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reminders: scan: %w", err)
+	}
+	byZone := map[*time.Location]appeal.Calendar{}
+	calendar := func(loc *time.Location) appeal.Calendar {
+		c, ok := byZone[loc]
+		if !ok {
+			// A zone the store gave cannot be unknown; keep the zone
+			// with the default week should it be.
+			if c, err = cals.In(ctx, loc); err != nil {
+				c = appeal.DefaultCalendar(loc)
+			}
+			byZone[loc] = c
+		}
+		return c
+	}
+	plan := func(batch []appeal.Due) appeal.ReminderPlan {
+		for i := range batch {
+			loc := batch[i].Location
+			if loc == nil {
+				loc = s.dispatch
+			}
+			batch[i].Clocks = appeal.Clocks{Department: calendar(loc), Dispatch: calendar(s.dispatch)}
+		}
+		return appeal.PlanReminders(batch, s.policy, now)
+	}
 	for {
 		n, err := s.store.ScanReminders(ctx, now, s.batch, plan)
 		if errors.Is(err, appeal.ErrConflict) && conflicts < maxConflicts {

@@ -91,6 +91,16 @@ func (e *env) act(id appeal.ID, cmd appeal.Command) appeal.Appeal {
 	return a
 }
 
+// get reads appeal id as stored.
+func (e *env) get(id appeal.ID) appeal.Appeal {
+	e.t.Helper()
+	a, err := e.store.Appeal(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
 // stageAt is when stage s of appeal id falls due, from the stored appeal.
 func (e *env) stageAt(id appeal.ID, s appeal.Stage) time.Time {
 	e.t.Helper()
@@ -148,7 +158,8 @@ func expect(t *testing.T, what string, got []string, want ...string) {
 }
 
 // A test clock drives the scan through two appeals' whole lives; every
-// stage is said once, at its moment, and never again.
+// stage is said once, at its moment, and never again; past the last stage
+// the chase repeats every working day until the appeals move.
 func TestLifecycle(t *testing.T) {
 	for _, b := range storagetest.Backends {
 		t.Run(b, func(t *testing.T) {
@@ -177,20 +188,47 @@ func TestLifecycle(t *testing.T) {
 			expect(t, "80%", e.scanAt(e.stageAt(one.ID, appeal.StageAnswer80)),
 				"reminder department:roads 1:answer_80")
 			overdue := e.stageAt(one.ID, appeal.StageAnswerOverdue)
+			// The unclaimed one is past its answer deadline too.
 			expect(t, "answer deadline", e.scanAt(overdue),
-				"card department:roads #1", "escalation leaders:roads 1:answer_overdue")
+				"card department:roads #1", "card department:roads #2",
+				"escalation leaders:roads 1:answer_overdue,2:answer_overdue")
 			expect(t, "between", e.scanAt(overdue.Add(time.Hour)))
 			sup := e.stageAt(one.ID, appeal.StageSupervision)
-			expect(t, "supervision", e.scanAt(sup), "supervision supervision: 1:supervision")
-			expect(t, "after everything", e.scanAt(sup.Add(30*24*time.Hour)))
+			expect(t, "supervision", e.scanAt(sup), "supervision supervision: 1:supervision,2:supervision")
+
+			// Supervision was Thursday evening; the chase repeats at the
+			// start of the next working day, Friday 09:00 in Shanghai.
+			friday := time.Date(2026, 11, 6, 9, 0, 0, 0, shanghai(t))
+			if a := e.get(one.ID); !a.NextActionAt.Equal(friday) {
+				t.Errorf("next_action_at after supervision = %v, want the repeat at %v", a.NextActionAt, friday)
+			}
+			expect(t, "before the repeat", e.scanAt(friday.Add(-time.Minute)))
+			expect(t, "the first repeat", e.scanAt(friday), "supervision supervision: 1:repeat,2:repeat")
+			expect(t, "same moment again", e.scanAt(friday))
+			// A month without a scan: one repeat each, for the latest
+			// working day's opening (Friday 12-04), not thirty.
+			month := sup.Add(30 * 24 * time.Hour)
+			expect(t, "a month later", e.scanAt(month), "supervision supervision: 1:repeat,2:repeat")
+			expect(t, "and not again", e.scanAt(month))
 
 			a, events, err := e.svc.Appeal(context.Background(), one.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !a.NextActionAt.IsZero() {
-				t.Errorf("next_action_at = %v after the last stage, want none", a.NextActionAt)
+			if want := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai(t)); !a.NextActionAt.Equal(want) {
+				t.Errorf("next_action_at = %v after the repeats, want the next working day's %v", a.NextActionAt, want)
 			}
+			stages, err := e.store.ReminderStages(context.Background(), one.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var repeats []string
+			for _, st := range stages {
+				if st.Stage == appeal.StageRepeat {
+					repeats = append(repeats, st.Round.In(shanghai(t)).Format("01-02 15:04"))
+				}
+			}
+			expect(t, "repeats of #1, each its own round", repeats, "11-06 09:00", "12-04 09:00")
 			var got []string
 			for _, ev := range events {
 				if ev.Kind == appeal.EventReminded || ev.Kind == appeal.EventEscalated {
@@ -198,7 +236,7 @@ func TestLifecycle(t *testing.T) {
 				}
 			}
 			expect(t, "events of #1", got, "reminded claim_nudge", "reminded answer_50", "reminded answer_80",
-				"escalated answer_overdue", "escalated supervision")
+				"escalated answer_overdue", "escalated supervision", "escalated repeat", "escalated repeat")
 		})
 	}
 }
@@ -380,8 +418,9 @@ func TestConcurrentScannersPostgres(t *testing.T) {
 		}
 	}
 	// Every appeal is nudged; then the claimed ones get 50%, 80%, overdue
-	// and supervision, the unclaimed ones the claim escalation.
-	if want := n + n/2*4 + n/2; len(said) != want {
+	// and supervision, the unclaimed ones the claim escalation, and then
+	// the answer's escalations as well.
+	if want := n + n/2*4 + n/2*3; len(said) != want {
 		t.Errorf("%d stages said, want %d", len(said), want)
 	}
 }

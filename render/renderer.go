@@ -24,6 +24,9 @@ type Config struct {
 	// Charter draws the digests' charts; nil draws none, and a chart's
 	// message is its caption alone.
 	Charter Charter
+	// Location is dispatch's time zone (APPEALBOT_TIMEZONE), in which the
+	// times of an appeal without a department are shown; nil is UTC.
+	Location *time.Location
 }
 
 // Store is what rendering reads from storage: every message is rendered
@@ -107,9 +110,12 @@ func (r *Renderer) Lang(lang string) string {
 }
 
 // Location returns the time zone of department code, in which its times
-// are shown: UTC when it has none.
+// are shown: dispatch's for none, UTC when it has none.
 func (r *Renderer) Location(ctx context.Context, code string) *time.Location {
 	if code == "" {
+		if r.cfg.Location != nil {
+			return r.cfg.Location
+		}
 		return time.UTC
 	}
 	d, err := r.store.Department(ctx, code)

@@ -18,7 +18,7 @@ const appealColumns = `id, source, external_id, title, body, category, priority,
 	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-	created_at, updated_at`
+	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at`
 
 // appealRow is an appeals row, for scanning and for named parameters.
 type appealRow struct {
@@ -52,6 +52,11 @@ type appealRow struct {
 	NextActionAt dbTime         `db:"next_action_at"`
 	CreatedAt    dbTime         `db:"created_at"`
 	UpdatedAt    dbTime         `db:"updated_at"`
+	DispatchedAt dbTime         `db:"dispatched_at"`
+	DispatchBy   dbTime         `db:"dispatch_by"`
+	AskedAt      dbTime         `db:"asked_at"`
+	DecideBy     dbTime         `db:"decide_by"`
+	ExtendedAt   dbTime         `db:"extended_at"`
 }
 
 func toAppealRow(a appeal.Appeal) appealRow {
@@ -65,6 +70,8 @@ func toAppealRow(a appeal.Appeal) appealRow {
 		AssignedAt: tm(a.AssignedAt), ClaimedAt: tm(a.ClaimedAt), AnsweredAt: tm(a.AnsweredAt),
 		ClosedAt: tm(a.ClosedAt), NextActionAt: tm(a.NextActionAt),
 		CreatedAt: tm(a.CreatedAt), UpdatedAt: tm(a.UpdatedAt),
+		DispatchedAt: tm(a.DispatchedAt), DispatchBy: tm(a.Deadlines.DispatchBy),
+		AskedAt: tm(a.AskedAt), DecideBy: tm(a.Deadlines.DecideBy), ExtendedAt: tm(a.ExtendedAt),
 	}
 	if x := a.Extension; x != nil {
 		r.ExtBy = nullID(x.By)
@@ -89,7 +96,9 @@ func (r appealRow) appeal() appeal.Appeal {
 		Assignee: appeal.MemberID(r.Assignee.Int64),
 		Deadlines: appeal.Deadlines{
 			ClaimBy: r.ClaimBy.Time, AnswerBy: r.AnswerBy.Time, ResolveBy: r.ResolveBy.Time,
+			DispatchBy: r.DispatchBy.Time, DecideBy: r.DecideBy.Time,
 		},
+		DispatchedAt: r.DispatchedAt.Time, AskedAt: r.AskedAt.Time, ExtendedAt: r.ExtendedAt.Time,
 		AssignedAt: r.AssignedAt.Time, ClaimedAt: r.ClaimedAt.Time, AnsweredAt: r.AnsweredAt.Time,
 		ClosedAt: r.ClosedAt.Time, NextActionAt: r.NextActionAt.Time,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
@@ -125,13 +134,13 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-			created_at, updated_at)
+			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at)
 		VALUES (:source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
-			:created_at, :updated_at)
+			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at)
 		ON CONFLICT (source, external_id) DO NOTHING
 		RETURNING id`, toAppealRow(a))
 		if err != nil {
@@ -234,7 +243,9 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			claim_by = :claim_by, answer_by = :answer_by, resolve_by = :resolve_by,
 			ext_by = :ext_by, ext_duration_s = :ext_duration_s, ext_span = :ext_span, ext_reason = :ext_reason, ext_at = :ext_at,
 			assigned_at = :assigned_at, claimed_at = :claimed_at, answered_at = :answered_at,
-			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at
+			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at,
+			dispatched_at = :dispatched_at, dispatch_by = :dispatch_by, asked_at = :asked_at,
+			decide_by = :decide_by, extended_at = :extended_at
 		WHERE id = :id`, row)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,3 +16,7 @@ func TimeArg(t time.Time) any { return tm(t) }
 // BackendPID is the PostgreSQL backend that holds l's lock (0 on SQLite),
 // so that a test can end its session.
 func (l *Lease) BackendPID() int { return l.pid }
+
+// MigrateTo applies the migrations up to version alone, so that a test
+// can store rows as an older release did and then migrate them.
+func (s *Store) MigrateTo(ctx context.Context, version int) error { return s.migrate(ctx, version) }

@@ -62,10 +62,19 @@ func migrations(driverName string) ([]migration, error) {
 // start at the same time; on SQLite every transaction takes the write lock
 // at its start, and a migration is skipped when another process recorded
 // it first. Running Migrate on an up-to-date database changes nothing.
-func (s *Store) Migrate(ctx context.Context) error {
+func (s *Store) Migrate(ctx context.Context) error { return s.migrate(ctx, 0) }
+
+// migrate is Migrate up to version upTo; 0 is the last.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	ms, err := migrations(s.driver)
 	if err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
+	}
+	for i, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			ms = ms[:i]
+			break
+		}
 	}
 	// One dedicated connection: an advisory lock belongs to a session, and
 	// the migrations must run under it.

@@ -111,16 +111,8 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 				depts[r.Department.String] = true
 			}
 		}
-		q, args, err := sqlx.In(`SELECT appeal_id, round, stage FROM reminder_stages WHERE appeal_id IN (?)`, ids)
+		recorded, err := s.stagesDone(ctx, tx, ids)
 		if err != nil {
-			return err
-		}
-		var recorded []struct {
-			AppealID int64  `db:"appeal_id"`
-			Round    dbTime `db:"round"`
-			Stage    string `db:"stage"`
-		}
-		if err := tx.SelectContext(ctx, &recorded, tx.Rebind(q), args...); err != nil {
 			return err
 		}
 		zones := map[string]*time.Location{}
@@ -145,21 +137,9 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 			}
 		}
 		batch := make([]appeal.Due, len(rows))
-		index := make(map[appeal.ID]int, len(rows))
 		for i, r := range rows {
 			a := r.appeal()
-			loc := zones[a.Department]
-			if loc == nil {
-				loc = time.UTC
-			}
-			batch[i] = appeal.Due{Appeal: a, Done: map[appeal.Stage]bool{}, Location: loc}
-			index[a.ID] = i
-		}
-		for _, r := range recorded {
-			d := &batch[index[appeal.ID(r.AppealID)]]
-			if r.Round.Equal(d.Appeal.AssignedAt) {
-				d.Done[appeal.Stage(r.Stage)] = true
-			}
+			batch[i] = appeal.Due{Appeal: a, Done: recorded[a.ID], Location: zones[a.Department]}
 		}
 
 		p := plan(batch)
@@ -204,6 +184,71 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 		s.outboxWritten()
 	}
 	return got, nil
+}
+
+// ladderStages are the stages other than the repeat, for the index
+// reminder_stages_latest (appeal_id, stage, round): an appeal's record of
+// them is read without reading its repeats, which grow with every day it
+// waits.
+func ladderStages() []string {
+	var out []string
+	for _, r := range appeal.Ladder {
+		if r.Stage != appeal.StageRepeat {
+			out = append(out, string(r.Stage))
+		}
+	}
+	return out
+}
+
+// stagesDone reads what was recorded of appeals ids: every stage but the
+// repeats, and of those the latest, each through reminder_stages_latest.
+func (s *Store) stagesDone(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[appeal.ID]appeal.Done, error) {
+	query, args, err := sqlx.In(`SELECT appeal_id, round, stage FROM reminder_stages
+		WHERE appeal_id IN (?) AND stage IN (?)`, ids, ladderStages())
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		AppealID int64  `db:"appeal_id"`
+		Round    dbTime `db:"round"`
+		Stage    string `db:"stage"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, s.db.Rebind(query), args...); err != nil {
+		return nil, err
+	}
+	query, args, err = sqlx.In(`SELECT a.id AS appeal_id, (SELECT MAX(r.round) FROM reminder_stages r
+			WHERE r.appeal_id = a.id AND r.stage = 'repeat') AS round, 'repeat' AS stage
+		FROM appeals a WHERE a.id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var repeats []struct {
+		AppealID int64  `db:"appeal_id"`
+		Round    dbTime `db:"round"`
+		Stage    string `db:"stage"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &repeats, s.db.Rebind(query), args...); err != nil {
+		return nil, err
+	}
+	out := make(map[appeal.ID]appeal.Done, len(ids))
+	for _, r := range append(rows, repeats...) {
+		if r.Round.IsZero() {
+			continue
+		}
+		d := out[appeal.ID(r.AppealID)]
+		d.Add(r.Round.Time, appeal.Stage(r.Stage))
+		out[appeal.ID(r.AppealID)] = d
+	}
+	return out, nil
+}
+
+// StagesDone returns what the reminder scan recorded of appeal id.
+func (s *Store) StagesDone(ctx context.Context, id appeal.ID) (appeal.Done, error) {
+	done, err := s.stagesDone(ctx, s.db, []int64{int64(id)})
+	if err != nil {
+		return appeal.Done{}, fail(fmt.Sprintf("stages done of appeal %d", id), err)
+	}
+	return done[id], nil
 }
 
 // ReminderStage is a recorded stage, for tests and /appeal.

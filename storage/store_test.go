@@ -121,7 +121,8 @@ func norm(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 // normAppeal is a as the store gives it back.
 func normAppeal(a appeal.Appeal) appeal.Appeal {
 	for _, p := range []*time.Time{&a.ReceivedAt, &a.Deadlines.ClaimBy, &a.Deadlines.AnswerBy, &a.Deadlines.ResolveBy,
-		&a.AssignedAt, &a.ClaimedAt, &a.AnsweredAt, &a.ClosedAt, &a.NextActionAt, &a.CreatedAt, &a.UpdatedAt} {
+		&a.AssignedAt, &a.ClaimedAt, &a.AnsweredAt, &a.ClosedAt, &a.NextActionAt, &a.CreatedAt, &a.UpdatedAt,
+		&a.Deadlines.DispatchBy, &a.Deadlines.DecideBy, &a.DispatchedAt, &a.AskedAt, &a.ExtendedAt} {
 		*p = norm(*p)
 	}
 	if a.Extension != nil {
@@ -503,7 +504,7 @@ func TestUpdateAppealAtomic(t *testing.T) {
 		now := t0.Add(time.Minute)
 		got, c := mustAct(t, s, a.ID, appeal.Command{Action: appeal.ActClaim, Actor: 7}, now)
 		same(t, "claimed appeal", got, normAppeal(c.Appeal))
-		if got.Status != appeal.StatusClaimed || got.Assignee != 7 || !got.NextActionAt.Equal(appeal.NextReminder(got, nil, appeal.DefaultReminders)) {
+		if got.Status != appeal.StatusClaimed || got.Assignee != 7 || !got.NextActionAt.Equal(appeal.NextAction(got, appeal.Done{}, appeal.DefaultReminders, appeal.Clocks{})) {
 			t.Errorf("claimed appeal: %+v", got)
 		}
 		evs, err := s.Events(ctx, a.ID)

@@ -71,12 +71,13 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
-	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone}, time.Now, log)
+	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
+		Calendars: appeal.Calendars{Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store}, Timezone: cfg.Timezone}, time.Now, log)
 	if err != nil {
 		return err
 	}
 	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
-		Charter: chart.New(cfg.ChartFont, log)}, log)
+		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location}, log)
 	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
 		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
 		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
