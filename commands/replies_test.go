@@ -268,7 +268,7 @@ func TestLists(t *testing.T) {
 	}
 	e.intake("")
 	rep = e.do(rDispatcher, dispatchChat, "open")
-	if !strings.Contains(rep.HTML, "Waiting for dispatch (1)") || !strings.Contains(rep.HTML, "[unassigned] Pothole on Main St — waiting &lt;1m") {
+	if !strings.Contains(rep.HTML, "Waiting for dispatch (1)") || !strings.Contains(rep.HTML, "[unassigned] Pothole on Main St — dispatch by ") {
 		t.Errorf("/open in dispatch:\n%s", rep.HTML)
 	}
 }

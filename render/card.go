@@ -79,11 +79,16 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 
 	if v.dispatch {
 		switch a.Status {
-		case appeal.StatusUnassigned:
-			lines = append(lines, "⏳ "+Text(lang, msgCardUnassigned, nil))
-			return only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
-		case appeal.StatusReturned:
-			lines = append(lines, "↩️ "+Text(lang, msgCardReturnedBy, Args{"dept": r.DeptName(ctx, a.Department)}))
+		case appeal.StatusUnassigned, appeal.StatusReturned:
+			if a.Status == appeal.StatusUnassigned {
+				lines = append(lines, "⏳ "+Text(lang, msgCardUnassigned, nil))
+			} else {
+				lines = append(lines, "↩️ "+Text(lang, msgCardReturnedBy, Args{"dept": r.DeptName(ctx, a.Department)}))
+			}
+			if mark := overdueMark(a, lang, now); mark != "" {
+				lines = append(lines, "<b>"+mark+"</b>")
+			}
+			lines = append(lines, r.deadlineLines(ctx, a, lang, now)...)
 			return only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
 		case appeal.StatusClosed:
 			return only("✅ " + Text(lang, msgStatusLine, Args{"status": Text(lang, statusKey(a.Status), nil)}))
@@ -107,10 +112,7 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 	if mark := overdueMark(a, lang, now); mark != "" {
 		lines = append(lines, "<b>"+mark+"</b>")
 	}
-	loc := r.Location(ctx, a.Department)
-	for _, d := range deadlines(a) {
-		lines = append(lines, "⏰ "+Text(lang, d.key, nil)+" "+ShortTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
-	}
+	lines = append(lines, r.deadlineLines(ctx, a, lang, now)...)
 	if x := a.Extension; x != nil {
 		lines = append(lines, "⏳ "+Text(lang, msgCardExtension, Args{"dur": Span(lang, x.Span),
 			"name": cutName(r.NameOf(ctx, x.By)), "reason": HTML(EscCut(OneLine(x.Reason), 100))}))
@@ -146,7 +148,8 @@ type deadline struct {
 	at  time.Time
 }
 
-// deadlines are those a still has to meet, in order.
+// deadlines are those a still has to meet, in order: dispatch's while it
+// waits for a department, a leader's decision while one is asked.
 func deadlines(a appeal.Appeal) []deadline {
 	d := a.Deadlines
 	var out []deadline
@@ -156,6 +159,8 @@ func deadlines(a appeal.Appeal) []deadline {
 		}
 	}
 	switch a.Status {
+	case appeal.StatusUnassigned, appeal.StatusReturned:
+		add(msgDeadlineDispatch, d.DispatchBy)
 	case appeal.StatusAssigned:
 		add(msgDeadlineClaim, d.ClaimBy)
 		add(msgDeadlineAnswer, d.AnswerBy)
@@ -165,6 +170,24 @@ func deadlines(a appeal.Appeal) []deadline {
 		add(msgDeadlineResolve, d.ResolveBy)
 	case appeal.StatusAnswered:
 		add(msgDeadlineResolve, d.ResolveBy)
+	}
+	if !a.AskedAt.IsZero() {
+		add(msgDeadlineDecide, d.DecideBy)
+	}
+	return out
+}
+
+// deadlineLines are the card's lines of a's deadlines, in the time zone of
+// its department (dispatch's for an appeal waiting for one).
+func (r *Renderer) deadlineLines(ctx context.Context, a appeal.Appeal, lang string, now time.Time) []string {
+	dept := a.Department
+	if a.Status.AtDispatch() {
+		dept = ""
+	}
+	loc := r.Location(ctx, dept)
+	var out []string
+	for _, d := range deadlines(a) {
+		out = append(out, "⏰ "+Text(lang, d.key, nil)+" "+ShortTime(d.at, loc)+paren(lang, timeLeft(lang, d.at, now)))
 	}
 	return out
 }

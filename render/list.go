@@ -16,6 +16,8 @@ const maxListLines = 30
 // is; zero when none applies.
 func nextDeadline(a appeal.Appeal) (time.Time, Key) {
 	switch a.Status {
+	case appeal.StatusUnassigned, appeal.StatusReturned:
+		return a.Deadlines.DispatchBy, msgDeadlineDispatch
 	case appeal.StatusAssigned:
 		return a.Deadlines.ClaimBy, msgDeadlineClaim
 	case appeal.StatusClaimed, appeal.StatusPendingApproval:

@@ -12,23 +12,33 @@ import (
 // The reminder scan's messages: merged reminders, escalations and
 // supervision reports, and how its stages and events are named.
 
-// stageKey names a stage of the reminder ladder.
-func stageKey(s appeal.Stage) Key {
-	switch s {
-	case appeal.StageClaimNudge:
-		return msgStageClaimNudge
-	case appeal.StageClaimOverdue:
-		return msgStageClaimOverdue
-	case appeal.StageAnswer50:
-		return msgStageAnswer50
-	case appeal.StageAnswer80:
-		return msgStageAnswer80
-	case appeal.StageAnswerOverdue:
-		return msgStageAnswerOverdue
-	case appeal.StageSupervision:
-		return msgStageSupervision
+// stageKeys name the stages of the ladder (appeal.Ladder); TestStageTexts
+// keeps one for each.
+var stageKeys = map[appeal.Stage]Key{
+	appeal.StageDispatchNudge:       msgStageDispatchNudge,
+	appeal.StageDispatchOverdue:     msgStageDispatchLate,
+	appeal.StageClaimNudge:          msgStageClaimNudge,
+	appeal.StageClaimOverdue:        msgStageClaimOverdue,
+	appeal.StageAnswer50:            msgStageAnswer50,
+	appeal.StageAnswer80:            msgStageAnswer80,
+	appeal.StageAnswerOverdue:       msgStageAnswerOverdue,
+	appeal.StageSupervision:         msgStageSupervision,
+	appeal.StageDecisionOverdue:     msgStageDecisionLate,
+	appeal.StageDecisionSupervision: msgStageDecisionSuper,
+	appeal.StageResolveNudge:        msgStageResolveNudge,
+	appeal.StageResolveOverdue:      msgStageResolveLate,
+	appeal.StageResolveSupervision:  msgStageResolveSuper,
+	appeal.StageRepeat:              msgStageRepeat,
+}
+
+// stageText names stage s of an appeal in status st (a repeat says what
+// the appeal is still waiting in), in lang; "" for an unknown stage.
+func stageText(lang string, s appeal.Stage, st appeal.Status) string {
+	k, ok := stageKeys[s]
+	if !ok {
+		return ""
 	}
-	return ""
+	return Text(lang, k, Args{"status": Text(lang, statusKey(st), nil)})
 }
 
 // reminderEventKey is the text of the scan's event kinds, "" for others.
@@ -48,19 +58,24 @@ func reminderEventKey(k appeal.EventKind) Key {
 // the scan's events, the note as written for the others.
 func eventNote(lang string, e appeal.Event) string {
 	if reminderEventKey(e.Kind) != "" {
-		if k := stageKey(appeal.Stage(e.Note)); k != "" {
-			return Text(lang, k, nil)
+		if t := stageText(lang, appeal.Stage(e.Note), e.ToStatus); t != "" {
+			return t
 		}
 	}
 	return withOutcome(lang, e, OneLine(e.Note))
 }
 
-// overdueMark is the card's line for an appeal past its answer deadline.
+// overdueMark is the card's line for an appeal past its answer deadline,
+// or waiting for dispatch past its dispatch deadline.
 func overdueMark(a appeal.Appeal, lang string, now time.Time) string {
 	switch a.Status {
 	case appeal.StatusAssigned, appeal.StatusClaimed, appeal.StatusPendingApproval:
 		if d := a.Deadlines.AnswerBy; !d.IsZero() && now.After(d) {
 			return Text(lang, msgCardOverdue, nil)
+		}
+	case appeal.StatusUnassigned, appeal.StatusReturned:
+		if d := a.Deadlines.DispatchBy; !d.IsZero() && now.After(d) {
+			return Text(lang, msgCardDispatchLate, nil)
 		}
 	}
 	return ""
@@ -82,10 +97,12 @@ func (r *Renderer) renderReminder(ctx context.Context, m appeal.Message, lang st
 		return Rendered{}, fmt.Errorf("render: render %s: %w", m.Kind, err)
 	}
 	var head string
-	switch m.Kind {
-	case appeal.MsgReminder:
+	switch {
+	case m.Kind == appeal.MsgReminder && m.To.Kind == appeal.ToDispatch:
+		head = Text(lang, msgRemindDispatchTitle, Args{"n": len(items)})
+	case m.Kind == appeal.MsgReminder:
 		head = Text(lang, msgRemindTitle, Args{"dept": r.DeptName(ctx, m.To.Ref), "n": len(items)})
-	case appeal.MsgEscalation:
+	case m.Kind == appeal.MsgEscalation:
 		head = Text(lang, msgEscalateTitle, Args{"dept": r.DeptName(ctx, m.To.Ref), "n": len(items)})
 	default:
 		head = Text(lang, msgSuperviseTitle, Args{"n": len(items)})
@@ -99,13 +116,11 @@ func (r *Renderer) renderReminder(ctx context.Context, m appeal.Message, lang st
 			return Rendered{}, fmt.Errorf("render: render %s: appeal %d: %w", m.Kind, it.Appeal, err)
 		}
 		loc := r.Location(ctx, a.Department)
-		line := fmt.Sprintf("• <b>#%d</b> %s — %s", a.ID, EscCut(OneLine(a.Title), 40), Text(lang, stageKey(it.Stage), nil))
+		line := fmt.Sprintf("• <b>#%d</b> %s — %s", a.ID, EscCut(OneLine(a.Title), 40), stageText(lang, it.Stage, a.Status))
 		if m.Kind == appeal.MsgSupervision && a.Department != "" {
 			line += " · " + Esc(r.DeptName(ctx, a.Department))
 		}
-		if d := a.Deadlines.AnswerBy; !d.IsZero() && it.Stage != appeal.StageClaimNudge && it.Stage != appeal.StageClaimOverdue {
-			line += " ⏰" + ShortTime(d, loc)
-		} else if d := a.Deadlines.ClaimBy; !d.IsZero() {
+		if d := appeal.StageDeadline(it.Stage, a); !d.IsZero() {
 			line += " ⏰" + ShortTime(d, loc)
 		}
 		if a.Assignee != 0 {
