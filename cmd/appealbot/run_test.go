@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -251,6 +252,12 @@ func TestConfigRules(t *testing.T) {
 		{"bad quiet hours", nil, map[string]string{"APPEALBOT_QUIET_HOURS": "22-8"}, "APPEALBOT_QUIET_HOURS"},
 		{"bad nudge share", nil, map[string]string{"APPEALBOT_NUDGE_SHARE": "1.5"}, "APPEALBOT_NUDGE_SHARE"},
 		{"bad supervision after", nil, map[string]string{"APPEALBOT_SUPERVISION_AFTER": "soon"}, "APPEALBOT_SUPERVISION_AFTER"},
+		{"ladder", nil, map[string]string{"APPEALBOT_DISPATCH_SLA": "1m", "APPEALBOT_DECISION_SLA": "4wh",
+			"APPEALBOT_REPEAT_SCHEDULE": "workdays 09:30"}, ""},
+		{"bad dispatch sla", nil, map[string]string{"APPEALBOT_DISPATCH_SLA": "2 hours"}, "APPEALBOT_DISPATCH_SLA"},
+		{"bad decision sla", nil, map[string]string{"APPEALBOT_DECISION_SLA": "0wd"}, "APPEALBOT_DECISION_SLA"},
+		{"bad repeat", nil, map[string]string{"APPEALBOT_REPEAT_SCHEDULE": "hourly"}, "APPEALBOT_REPEAT_SCHEDULE"},
+		{"repeat too often", nil, map[string]string{"APPEALBOT_REPEAT_SCHEDULE": "10s"}, "at least 1m"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
@@ -267,6 +274,15 @@ func TestConfigRules(t *testing.T) {
 	if err != nil || c.WorkingDays != [7]bool{time.Sunday: true, time.Monday: true, time.Tuesday: true} ||
 		len(c.WorkingHours) != 1 || c.WorkingHours[0].String() != "08:00-16:00" {
 		t.Fatalf("working week: %v %v %v", c.WorkingDays, c.WorkingHours, err)
+	}
+	c, err = parseConfig("serve", nil, envFunc(nil), &bytes.Buffer{})
+	if err != nil || c.Reminders.DispatchSLA != appeal.WorkingHoursSpan(2*time.Hour) ||
+		c.Reminders.DecisionSLA != appeal.WorkingDaysSpan(1) || c.Reminders.Repeat != (appeal.Repeat{}) {
+		t.Fatalf("ladder defaults: %+v %v", c.Reminders, err)
+	}
+	c, err = parseConfig("serve", []string{"--repeat-schedule", "3h", "--dispatch-sla", "30m"}, envFunc(nil), &bytes.Buffer{})
+	if err != nil || c.Reminders.Repeat.Every != appeal.CalendarSpan(3*time.Hour) || c.Reminders.DispatchSLA != appeal.CalendarSpan(30*time.Minute) {
+		t.Fatalf("ladder flags: %+v %v", c.Reminders, err)
 	}
 	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_API_TOKENS_FILE": file, "APPEALBOT_HTTP_ADDR": "0.0.0.0:1"}), &bytes.Buffer{})
 	if err != nil || len(c.APITokens) != 1 || c.APITokens[0] != "file-token-0123456789" {

@@ -69,7 +69,10 @@ var settings = []setting{
 	{flag: "scan-schedule", def: "* * * * *", usage: "cron schedule of the reminder scan (five fields, or @every 30s)"},
 	{flag: "quiet-hours", def: "22:00-08:00", usage: "daily window, in each department's timezone, that holds reminders of normal appeals until it ends; off for none"},
 	{flag: "nudge-share", def: "0.5", usage: "share of the claim time after which an unclaimed appeal is nudged in its department's chat"},
-	{flag: "supervision-after", def: "24h", usage: "how long past the answer deadline an unanswered appeal is escalated to the supervision chat"},
+	{flag: "supervision-after", def: "24h", usage: "how long past the answer, decision and resolve deadlines an appeal is escalated to the supervision chat"},
+	{flag: "dispatch-sla", def: "2wh", usage: "time dispatch has to give an unassigned or returned appeal to a department, a span in the default calendar (30m, 2wh, 1wd)"},
+	{flag: "decision-sla", def: "1wd", usage: "time a leader has to decide on an answer awaiting approval or a request for more time, a span in the department's calendar"},
+	{flag: "repeat-schedule", def: "workdays", usage: "when an appeal past the last stage of its status is chased again: workdays (each working day at the start of working hours), workdays HH:MM, or a span such as 4h or 2wh"},
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
@@ -225,6 +228,21 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_SUPERVISION_AFTER: %q is not a duration such as 24h", get["supervision-after"]))
 	} else {
 		c.Reminders.SupervisionAfter = d
+	}
+	for _, sp := range []struct {
+		env, flag string
+		dst       *appeal.Span
+	}{{"APPEALBOT_DISPATCH_SLA", "dispatch-sla", &c.Reminders.DispatchSLA}, {"APPEALBOT_DECISION_SLA", "decision-sla", &c.Reminders.DecisionSLA}} {
+		if v, err := appeal.ParseSpan(get[sp.flag]); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a span such as 30m, 2wh or 1wd: %w", sp.env, get[sp.flag], err))
+		} else {
+			*sp.dst = v
+		}
+	}
+	if r, err := appeal.ParseRepeat(get["repeat-schedule"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_REPEAT_SCHEDULE: %w", err))
+	} else {
+		c.Reminders.Repeat = r
 	}
 	for _, d := range []struct {
 		env string
@@ -416,5 +434,9 @@ func (c Config) logValue() slog.Value {
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
 		slog.String("kpi_weights", c.KPIWeights.String()),
+		slog.String("scan_schedule", c.ScanSchedule),
+		slog.String("dispatch_sla", c.Reminders.DispatchSLA.String()),
+		slog.String("decision_sla", c.Reminders.DecisionSLA.String()),
+		slog.String("repeat_schedule", c.Reminders.Repeat.String()),
 	)
 }
