@@ -55,7 +55,8 @@ func open(t *testing.T, cfg storage.Config, c *clock, batch int) *env {
 	}
 	svc := appeal.NewService(s, c.Now, "Asia/Shanghai")
 	svc.SetReminders(policy)
-	sc, err := reminders.New(s, reminders.Options{Policy: policy, Batch: batch}, c.Now, nil)
+	sc, err := reminders.New(s, reminders.Options{Policy: policy, Batch: batch, Timezone: "Asia/Shanghai",
+		Calendars: appeal.Calendars{Days: s}}, c.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,3 +130,19 @@ func (s *Store) Outbox(ctx context.Context, n int) ([]appeal.OutboxMessage, erro
 	}
 	return out, nil
 }
+
+// OutboxAfter returns up to n messages (capped as for Outbox) queued after
+// outbox id after, oldest first, whatever their state: what was said since
+// a moment one noted, for tests and for looking into a store by hand.
+func (s *Store) OutboxAfter(ctx context.Context, after int64, n int) ([]appeal.OutboxMessage, error) {
+	var rows []outboxRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+outboxColumns+`
+		FROM outbox WHERE id > ? ORDER BY id LIMIT ?`), after, limit(n)); err != nil {
+		return nil, fail("outbox after", err)
+	}
+	out, err := outboxMessages(rows)
+	if err != nil {
+		return nil, fail("outbox after", err)
+	}
+	return out, nil
+}
