@@ -383,17 +383,24 @@ func (c Clocks) For(a Appeal) Calendar {
 const maxRepeatSteps = 100_000
 
 // repeat returns the repeat that follows stages (a's ladder in its
-// status): the first moment of the Repeat schedule after the last stage or
-// after the latest repeat recorded, whichever is later, told to the
-// recipient of the last stage. An appeal none of whose stages applies (no
-// deadlines) is chased from its last change, in the supervision chat.
+// status), told to the recipient of the last stage: the first moment of
+// the Repeat schedule after the last stage, after its clock started (an
+// appeal answered after its resolve deadline hears of that deadline before
+// it is chased again), or after the latest repeat recorded since that
+// clock started, whichever is latest. Repeats of a clock that stopped do
+// not count: they chased another status. An appeal none of whose stages
+// applies (no deadlines) is chased from its last change, in the
+// supervision chat.
 func repeat(a Appeal, stages []StageAt, done Done, p ReminderPolicy, cal Calendar) StageAt {
-	anchor, to, family := a.UpdatedAt, ToSupervision, Deadline("")
+	anchor, since, to, family := a.UpdatedAt, a.UpdatedAt, ToSupervision, Deadline("")
 	if n := len(stages); n > 0 {
 		last := stages[n-1]
-		anchor, to, family = last.At, last.To, last.family
+		anchor, since, to, family = last.At, last.Round, last.To, last.family
 	}
-	if r := done.LastRepeat(); r.After(anchor) {
+	if since.After(anchor) {
+		anchor = since
+	}
+	if r := done.LastRepeat(); r.After(anchor) && !r.Before(since) {
 		anchor = r
 	}
 	t := p.Repeat.Next(anchor, cal)

@@ -363,3 +363,21 @@ func TestPlanSaysEachStageToItsRecipient(t *testing.T) {
 		}
 	}
 }
+
+// An appeal answered after its resolve deadline, chased daily while it
+// was claimed: the leaders and supervision hear of the resolve deadline
+// first, and the repeats of the claimed appeal do not stand in for them;
+// its own repeats come after the answer. (Found by the ladder's property
+// test.)
+func TestRepeatsOfAnEarlierStatusDoNotCount(t *testing.T) {
+	a := ladderAppeal(StatusAnswered, func(a *Appeal) { a.ClaimedAt, a.AnsweredAt = lh(0.5), lh(100) })
+	var done Done
+	done.Add(lh(72), StageRepeat) // Thursday 09:00, while claimed; Friday's was due
+	r := Remind(a, done, ladderPolicy, utcClocks, lh(100))
+	if got, want := stagesOf(r.Send), []Stage{StageResolveSupervision}; !slices.Equal(got, want) {
+		t.Errorf("sent %v, want %v", got, want)
+	}
+	if want := time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC); !r.Next.Equal(want) {
+		t.Errorf("next %v, want the first repeat after the answer, %v", r.Next, want)
+	}
+}

@@ -292,12 +292,19 @@ func (s *Service) ladderCommand(ctx context.Context, cur Appeal, dept *Departmen
 	var c Command
 	var err error
 	c.Reminders = s.reminders
-	if c.Clocks.Dispatch, err = s.DispatchCalendar(ctx); err != nil {
+	cals := s.calendars
+	if cs, ok := cals.(Calendars); ok {
+		// Two calendars, one read of the holidays.
+		if cals, err = cs.Snapshot(ctx); err != nil {
+			return Command{}, Calendar{}, err
+		}
+	}
+	if c.Clocks.Dispatch, err = cals.Calendar(ctx, Department{Timezone: s.defaultTimezone}); err != nil {
 		return Command{}, Calendar{}, err
 	}
 	c.Deadlines.DispatchBy = s.reminders.DispatchBy(now, c.Clocks.Dispatch)
 	if dept != nil {
-		if c.Clocks.Department, err = s.calendars.Calendar(ctx, *dept); err != nil {
+		if c.Clocks.Department, err = cals.Calendar(ctx, *dept); err != nil {
 			return Command{}, Calendar{}, fmt.Errorf("department %q: %w", dept.Code, err)
 		}
 		sla := dept.SLA.Deadlines(cur.Priority, now, c.Clocks.Department)
