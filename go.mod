@@ -17,6 +17,7 @@ require (
 	gonum.org/v1/plot v0.17.0
 	maunium.net/go/mautrix v0.31.0
 	modernc.org/sqlite v1.60.1
+	pgregory.net/rapid v1.3.0
 )
 
 require (
