@@ -203,9 +203,6 @@ func (s Stage) Escalates() bool {
 	return r.To == ToLeaders || r.To == ToSupervision
 }
 
-// Urgent reports whether stage s is an escalation rather than a reminder.
-func (s Stage) Urgent() bool { return s.Escalates() }
-
 // marksCard reports whether stage s changes what the appeal's card shows
 // (the overdue mark), so that the card is refreshed with it.
 func (s Stage) marksCard() bool { return s == StageAnswerOverdue || s == StageDispatchOverdue }

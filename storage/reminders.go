@@ -203,41 +203,37 @@ func ladderStages() []string {
 // stagesDone reads what was recorded of appeals ids: every stage but the
 // repeats, and of those the latest, each through reminder_stages_latest.
 func (s *Store) stagesDone(ctx context.Context, q sqlx.QueryerContext, ids []int64) (map[appeal.ID]appeal.Done, error) {
-	query, args, err := sqlx.In(`SELECT appeal_id, round, stage FROM reminder_stages
-		WHERE appeal_id IN (?) AND stage IN (?)`, ids, ladderStages())
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		AppealID int64  `db:"appeal_id"`
-		Round    dbTime `db:"round"`
-		Stage    string `db:"stage"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, s.db.Rebind(query), args...); err != nil {
-		return nil, err
-	}
-	query, args, err = sqlx.In(`SELECT a.id AS appeal_id, (SELECT MAX(r.round) FROM reminder_stages r
-			WHERE r.appeal_id = a.id AND r.stage = 'repeat') AS round, 'repeat' AS stage
-		FROM appeals a WHERE a.id IN (?)`, ids)
-	if err != nil {
-		return nil, err
-	}
-	var repeats []struct {
-		AppealID int64  `db:"appeal_id"`
-		Round    dbTime `db:"round"`
-		Stage    string `db:"stage"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &repeats, s.db.Rebind(query), args...); err != nil {
-		return nil, err
-	}
 	out := make(map[appeal.ID]appeal.Done, len(ids))
-	for _, r := range append(rows, repeats...) {
-		if r.Round.IsZero() {
-			continue
+	for _, query := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT appeal_id, round, stage FROM reminder_stages WHERE appeal_id IN (?) AND stage IN (?)`,
+			[]any{ids, ladderStages()}},
+		{`SELECT a.id AS appeal_id, (SELECT MAX(r.round) FROM reminder_stages r
+				WHERE r.appeal_id = a.id AND r.stage = 'repeat') AS round, 'repeat' AS stage
+			FROM appeals a WHERE a.id IN (?)`, []any{ids}},
+	} {
+		sql, args, err := sqlx.In(query.sql, query.args...)
+		if err != nil {
+			return nil, err
 		}
-		d := out[appeal.ID(r.AppealID)]
-		d.Add(r.Round.Time, appeal.Stage(r.Stage))
-		out[appeal.ID(r.AppealID)] = d
+		var rows []struct {
+			AppealID int64  `db:"appeal_id"`
+			Round    dbTime `db:"round"`
+			Stage    string `db:"stage"`
+		}
+		if err := sqlx.SelectContext(ctx, q, &rows, s.db.Rebind(sql), args...); err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if r.Round.IsZero() {
+				continue // no repeat yet
+			}
+			d := out[appeal.ID(r.AppealID)]
+			d.Add(r.Round.Time, appeal.Stage(r.Stage))
+			out[appeal.ID(r.AppealID)] = d
+		}
 	}
 	return out, nil
 }
