@@ -17,7 +17,8 @@ import (
 )
 
 // BenchmarkScan times one scan that finds 1,000 appeals due among many
-// stored (a tenth of them open), on PostgreSQL, and logs the plan of the due
+// stored (a tenth of them open, each with a history of stages recorded in
+// earlier rounds and repeats), on PostgreSQL, and logs the plan of the due
 // query. Run it with
 //
 //	go test -run '^$' -bench BenchmarkScan -benchtime 20x -v ./reminders/
@@ -58,13 +59,18 @@ func benchScan(b *testing.B, cfg storage.Config, seed bool, stored, open, due in
 	}
 
 	sc, err := reminders.New(
-		s, reminders.Options{Policy: appeal.ReminderPolicy{NudgeShare: 0.5, SupervisionAfter: 24 * time.Hour}},
+		s, reminders.Options{Policy: appeal.ReminderPolicy{NudgeShare: 0.5, SupervisionAfter: 24 * time.Hour},
+			Calendars: appeal.Calendars{Days: s}, Timezone: "Asia/Shanghai"},
 		func() time.Time { return now }, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	reset := func() {
-		for _, q := range []string{`DELETE FROM reminder_stages`, `DELETE FROM appeal_events`, `DELETE FROM outbox`} {
+		// The stages the scan recorded (at now) go; the seeded history stays.
+		if _, err := db.ExecContext(ctx, `DELETE FROM reminder_stages WHERE at = $1`, now); err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range []string{`DELETE FROM appeal_events`, `DELETE FROM outbox`} {
 			if _, err := db.ExecContext(ctx, q); err != nil {
 				b.Fatal(err)
 			}
@@ -101,9 +107,11 @@ func benchScan(b *testing.B, cfg storage.Config, seed bool, stored, open, due in
 	b.ReportMetric(float64(msgs), "msgs/scan")
 }
 
-// seedAppeals stores `stored` appeals in two statements: closed ones
+// seedAppeals stores `stored` appeals in a few statements: closed ones
 // without a next action, `open` assigned ones due later, and the first
-// `due` of them due at now.
+// `due` of them due at now; every open one has a history of eleven stages
+// recorded in earlier rounds (a nudge and ten daily repeats), which the
+// scan reads past.
 func seedAppeals(b *testing.B, db *sql.DB, now time.Time, stored, open, due int) {
 	ctx := context.Background()
 	start := time.Now()
@@ -128,6 +136,15 @@ func seedAppeals(b *testing.B, db *sql.DB, now time.Time, stored, open, due int)
 			     WHEN g <= $2 THEN $1::timestamptz + (g % 600 + 1) * interval '1 minute' END,
 			$1::timestamptz - interval '30 days', $1::timestamptz
 		FROM generate_series(1, $4) g`, now, open, due, stored); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO reminder_stages (appeal_id, round, stage, sent, at)
+		SELECT g, $1::timestamptz - interval '20 days', 'claim_nudge', true, $1::timestamptz - interval '20 days'
+		FROM generate_series(1, $2) g
+		UNION ALL
+		SELECT g, $1::timestamptz - interval '20 days' + d * interval '1 day', 'repeat', true,
+			$1::timestamptz - interval '20 days' + d * interval '1 day'
+		FROM generate_series(1, $2) g, generate_series(1, 10) d`, now, open); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := db.ExecContext(ctx, `VACUUM (ANALYZE)`); err != nil {
