@@ -36,14 +36,19 @@ const svmBias = 1
 
 // trainSVM fits one class against the rest with an L2-regularised, squared-hinge-loss
 // linear SVM, solved in the dual by coordinate descent with shrinking (Hsieh et al.,
-// ICML 2008; the algorithm of LIBLINEAR's -s 1). rows are the training rows of m and
-// pos says which of them belong to the class. The visiting order comes from seed, so
-// the result is the same on every run.
-func trainSVM(m *matrix, rows []int32, pos []bool, cost []float64, nfeat int, c float64, maxIter int, seed uint64) (w []float64, bias float64) {
+// ICML 2008; the algorithm of LIBLINEAR's -s 1). rows are the training rows of m, pos
+// says which of them belong to the class and cost weighs each row's loss (nil: all 1).
+// alpha0, when given, is a starting point for the dual variables, such as the solution
+// on a superset of the rows: it is taken over, and returned as the solution. The
+// visiting order comes from seed, so the result is the same on every run.
+func trainSVM(m *matrix, rows []int32, pos []bool, cost []float64, nfeat int, c float64, maxIter int, seed uint64, alpha0 []float64) (w []float64, bias float64, alpha []float64) {
 	const eps = 0.1 // LIBLINEAR's default stopping tolerance on the projected gradient
 	w = make([]float64, nfeat)
 	n := len(rows)
-	alpha := make([]float64, n)
+	alpha = alpha0
+	if alpha == nil {
+		alpha = make([]float64, n)
+	}
 	diag := make([]float64, n)
 	qd := make([]float64, n)
 	y := make([]float64, n)
@@ -59,6 +64,13 @@ func trainSVM(m *matrix, rows []int32, pos []bool, cost []float64, nfeat int, c 
 			y[s] = 1
 		}
 		index[s] = s
+		if a := alpha[s]; a != 0 {
+			lo, hi := m.ptr[r], m.ptr[r+1]
+			for k, f := range m.idx[lo:hi] {
+				w[f] += a * y[s] * float64(m.val[lo+k])
+			}
+			bias += a * y[s] * svmBias
+		}
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	active := n
@@ -118,5 +130,5 @@ func trainSVM(m *matrix, rows []int32, pos []bool, cost []float64, nfeat int, c 
 			pgMaxOld = math.Inf(1)
 		}
 	}
-	return w, bias * svmBias
+	return w, bias * svmBias, alpha
 }

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"time"
@@ -63,6 +64,7 @@ func Main(args []string, stdout, stderr io.Writer, now func() time.Time) error {
 	seed := fs.Uint64("seed", 1, "seed of the folds and of training")
 	replay := fs.Bool("replay", false, "replay in time order, predicting each step of rows from a model trained on all earlier rows")
 	step := fs.Int("replay-step", 0, "rows per replay step (default: a twentieth of the rows)")
+	trainRows := fs.Int("train-rows", 0, "train each fold's model on a stratified sample of this many of its training rows, for learning curves (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func Main(args []string, stdout, stderr io.Writer, now func() time.Time) error {
 	if *replay {
 		rep, err = replayRun(rows, *step, opts, now)
 	} else {
-		rep, err = crossValidate(rows, *folds, opts, now)
+		rep, err = crossValidate(rows, *folds, *trainRows, opts, now)
 	}
 	if err != nil {
 		return fmt.Errorf("route-eval: %w", err)
@@ -147,7 +149,7 @@ func (t *trainer) report(mode string) Report {
 	return r
 }
 
-func crossValidate(rows []row, k int, opts routing.Options, now func() time.Time) (Report, error) {
+func crossValidate(rows []row, k, trainRows int, opts routing.Options, now func() time.Time) (Report, error) {
 	labels := make([]string, len(rows))
 	for i, r := range rows {
 		labels[i] = r.ex.Label
@@ -167,6 +169,9 @@ func crossValidate(rows []row, k int, opts routing.Options, now func() time.Time
 		if len(test) == 0 {
 			continue
 		}
+		if trainRows > 0 && trainRows < len(train) {
+			train = sample(train, trainRows, opts.Seed+uint64(f))
+		}
 		m, err := t.train(train)
 		if err != nil {
 			return Report{}, fmt.Errorf("fold %d: %w", f+1, err)
@@ -176,6 +181,46 @@ func crossValidate(rows []row, k int, opts routing.Options, now func() time.Time
 	rep := t.report("cv")
 	rep.Folds = k
 	return rep, nil
+}
+
+// sample returns n of the examples in their order, each label keeping its share
+// (rounded down, the rest to the largest remainders), the rows chosen by seed.
+func sample(ex []routing.Example, n int, seed uint64) []routing.Example {
+	rng := rand.New(rand.NewPCG(seed, 0x5a))
+	byLabel := map[string][]int{}
+	var labels []string
+	for i, e := range ex {
+		if _, ok := byLabel[e.Label]; !ok {
+			labels = append(labels, e.Label)
+		}
+		byLabel[e.Label] = append(byLabel[e.Label], i)
+	}
+	slices.Sort(labels)
+	quota := map[string]int{}
+	left := n
+	for _, l := range labels {
+		quota[l] = len(byLabel[l]) * n / len(ex)
+		left -= quota[l]
+	}
+	rem := slices.Clone(labels)
+	slices.SortStableFunc(rem, func(a, b string) int {
+		return len(byLabel[b])*n%len(ex) - len(byLabel[a])*n%len(ex)
+	})
+	for i := 0; i < left; i++ {
+		quota[rem[i%len(rem)]]++
+	}
+	var keep []int
+	for _, l := range labels {
+		rows := byLabel[l]
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		keep = append(keep, rows[:min(quota[l], len(rows))]...)
+	}
+	slices.Sort(keep)
+	out := make([]routing.Example, len(keep))
+	for i, r := range keep {
+		out[i] = ex[r]
+	}
+	return out
 }
 
 func replayRun(rows []row, step int, opts routing.Options, now func() time.Time) (Report, error) {

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/appealbot/appealbot/routing"
 	"github.com/appealbot/appealbot/routing/internal/devdata"
 )
 
@@ -216,4 +219,36 @@ func TestDevSetCrossValidation(t *testing.T) {
 		t.Errorf("precision at 50%% coverage %.4f, floor 0.92", p)
 	}
 	t.Logf("macro-F1 %.4f, precision at coverage %v", num(t, rep, "macro_f1"), pac)
+}
+
+func TestSampleKeepsLabelShares(t *testing.T) {
+	var ex []routing.Example
+	for i := 0; i < 100; i++ {
+		l := "a"
+		if i%4 == 0 {
+			l = "b"
+		}
+		ex = append(ex, routing.Example{Title: strconv.Itoa(i), Label: l})
+	}
+	got := sample(ex, 40, 1)
+	count := map[string]int{}
+	for _, e := range got {
+		count[e.Label]++
+	}
+	if len(got) != 40 || count["a"] != 30 || count["b"] != 10 {
+		t.Fatalf("sample of 40: %d rows, shares %v; want 30 a and 10 b", len(got), count)
+	}
+	if again := sample(ex, 40, 1); !slices.Equal(again, got) {
+		t.Fatal("the same seed gave another sample")
+	}
+}
+
+func TestMainLearningCurveTrainsOnFewerRows(t *testing.T) {
+	rep := run(t, "--csv", "testdata/appeals.csv", "--train-rows", "21")
+	if got := num(t, rep, "train_examples"); got != 21 {
+		t.Fatalf("train_examples = %v, want 21", got)
+	}
+	if got := num(t, rep, "predicted"); got != 60 {
+		t.Fatalf("predicted = %v, want every row", got)
+	}
 }
