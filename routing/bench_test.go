@@ -1,7 +1,10 @@
 package routing
 
 import (
+	"encoding/csv"
+	"errors"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -74,4 +77,27 @@ func recombine(dev []Example, n int, seed uint64) []Example {
 		out[i] = Example{Title: first.Title, Body: strings.Join(s[:max(1, len(s)/2)], ""), Label: first.Label}
 	}
 	return out
+}
+
+// TestWriteRecombinedCSV writes the appeals of BenchmarkTrain10kDev as a CSV to the
+// path in ROUTING_RECOMBINED_CSV, to time route-eval at that size. The file is derived
+// from the development set: write it outside the repository.
+func TestWriteRecombinedCSV(t *testing.T) {
+	path := os.Getenv("ROUTING_RECOMBINED_CSV")
+	if path == "" {
+		t.Skip("ROUTING_RECOMBINED_CSV not set")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"title", "body", "label"})
+	for _, e := range recombine(devData(t), 10000, 7) {
+		_ = w.Write([]string{e.Title, e.Body, e.Label})
+	}
+	w.Flush()
+	if err := errors.Join(w.Error(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
 }
