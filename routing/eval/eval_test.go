@@ -3,6 +3,7 @@ package eval
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,7 +62,7 @@ func inUnit(t *testing.T, rep map[string]any, keys ...string) {
 
 func TestMainCrossValidatesFixture(t *testing.T) {
 	rep := run(t, "--csv", "testdata/appeals.csv")
-	inUnit(t, rep, "accuracy", "macro_f1", "top2_accuracy", "coverage_at_precision_097", "precision_at_threshold_097", "threshold_for_precision_097")
+	inUnit(t, rep, "accuracy", "macro_f1", "top2_accuracy", "coverage_at_precision_097", "calibration_error", "precision_at_threshold_097", "threshold_for_precision_097")
 	if rep["mode"] != "cv" {
 		t.Errorf("mode = %v", rep["mode"])
 	}
@@ -196,6 +197,12 @@ func TestMeasure(t *testing.T) {
 	// Only the two most confident are all right: precision 1 ≥ 0.97 at coverage 0.2.
 	if q.ThresholdForPrecision097 == nil || *q.ThresholdForPrecision097 != 0.95 || q.CoverageAtPrecision097 != 0.2 {
 		t.Errorf("threshold %v, coverage %v", q.ThresholdForPrecision097, q.CoverageAtPrecision097)
+	}
+	// Bins of width 0.1 (the top one closed): 1, 0.95 and 0.9 with two right; 0.85 and
+	// 0.8, 0.75 and 0.7, 0.65 and 0.6 with two right each; 0.55, wrong.
+	wantECE := (math.Abs(1+0.95+0.9-2) + math.Abs(0.85+0.8-2) + math.Abs(0.75+0.7-2) + math.Abs(0.65+0.6-2) + math.Abs(0.55-0)) / 10
+	if math.Abs(q.CalibrationError-wantECE) > 1e-4 {
+		t.Errorf("calibration error %v, want %v", q.CalibrationError, wantECE)
 	}
 	if q.PredictP50Ms != 5 || q.PredictP99Ms != 10 {
 		t.Errorf("p50 %v ms, p99 %v ms", q.PredictP50Ms, q.PredictP99Ms)

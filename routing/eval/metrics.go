@@ -33,8 +33,12 @@ type quality struct {
 	ThresholdForPrecision097 *float64 `json:"threshold_for_precision_097"`
 	CoverageAtPrecision097   float64  `json:"coverage_at_precision_097"`
 	PrecisionAtThreshold097  float64  `json:"precision_at_threshold_097"`
-	PredictP50Ms             float64  `json:"predict_p50_ms"`
-	PredictP99Ms             float64  `json:"predict_p99_ms"`
+	// CalibrationError is the expected calibration error of the top suggestion: the
+	// gap between confidence and the share right, averaged over ten equal-width
+	// confidence bins weighted by their appeals.
+	CalibrationError float64 `json:"calibration_error"`
+	PredictP50Ms     float64 `json:"predict_p50_ms"`
+	PredictP99Ms     float64 `json:"predict_p99_ms"`
 }
 
 func measure(out []outcome) quality {
@@ -102,6 +106,23 @@ func measure(out []outcome) quality {
 			break
 		}
 	}
+
+	const bins = 10
+	var conf, hit [bins]float64
+	var cnt [bins]int
+	for _, o := range out {
+		b := min(int(o.confidence*bins), bins-1)
+		cnt[b]++
+		conf[b] += o.confidence
+		if o.first == o.truth {
+			hit[b]++
+		}
+	}
+	var ece float64
+	for b := range cnt {
+		ece += math.Abs(conf[b]-hit[b]) / float64(n)
+	}
+	q.CalibrationError = round(ece)
 
 	secs := make([]float64, n)
 	for i, o := range out {
