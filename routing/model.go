@@ -203,7 +203,8 @@ type trainer struct {
 	nf         int
 	rows, held [][]int32
 	svm        []svmResult // job f*k+c: class c trained on rows[f]
-	nb         [][]float64 // naive Bayes weights trained on rows[f], nil when left out
+	nb         [][]float64 // naive Bayes weights trained on every row ([nf]), nil when left out
+	nbHeld     [][]float64 // naive Bayes scores of held[f] (k per row, centred), nil when left out
 }
 
 type svmResult struct {
@@ -247,6 +248,7 @@ func (t *trainer) fit() {
 	}
 	t.svm = make([]svmResult, (t.nf+1)*k)
 	t.nb = make([][]float64, t.nf+1)
+	t.nbHeld = make([][]float64, t.nf)
 	alphas := make([][]float64, k) // the final model's dual solution, per class, by row
 	// A fold model starts from the final model's solution on its rows: held-out rows
 	// leave only a small correction, so it converges in a few passes instead of a
@@ -259,7 +261,18 @@ func (t *trainer) fit() {
 	parallel(k+nbJobs, t.o.Workers, func(j int) {
 		if j >= k {
 			f := j - k
-			t.nb[f] = trainCNB(t.m, t.rows[f], t.y, k, t.nfeat)
+			w := trainCNB(t.m, t.rows[f], t.y, k, t.nfeat)
+			if f == t.nf {
+				t.nb[f] = w
+				return
+			}
+			// Keep only the held-out scores of a fold model, not its weights.
+			sc := make([]float64, len(t.held[f])*k)
+			for s, r := range t.held[f] {
+				scoreCNB(t.m, int(r), w, k, sc[s*k:s*k+k])
+				centre(sc[s*k : s*k+k])
+			}
+			t.nbHeld[f] = sc
 			return
 		}
 		w, b, alpha := t.svmJob(t.nf, j, cost, nil)
@@ -319,24 +332,16 @@ func (t *trainer) calibrate() (theta []float64, nbScale float64) {
 	}
 	// Naive Bayes scores of the held-out rows, centred per row (a softmax ignores a
 	// shift) and scaled to unit spread so that one ridge fits both models.
-	nbHeld := make([][]float64, t.nf)
 	var sq float64
 	var cnt int
 	for f := 0; f < t.nf; f++ {
-		nbHeld[f] = make([]float64, len(t.held[f])*k)
-		if t.nb[f] == nil {
-			continue
+		if t.nbHeld[f] == nil {
+			t.nbHeld[f] = make([]float64, len(t.held[f])*k)
 		}
-		for s, r := range t.held[f] {
-			sc := nbHeld[f][s*k : s*k+k]
-			scoreCNB(t.m, int(r), t.nb[f], k, sc)
-			centre(sc)
-			for _, v := range sc {
-				sq += v * v
-				cnt++
-			}
+		for _, v := range t.nbHeld[f] {
+			sq += v * v
+			cnt++
 		}
-		t.nb[f] = nil
 	}
 	nbScale = 1
 	if sq > 0 {
@@ -349,7 +354,7 @@ func (t *trainer) calibrate() (theta []float64, nbScale float64) {
 			zi := make([]float64, k*p)
 			for c := 0; c < k; c++ {
 				zi[c*p] = t.svm[f*k+c].scores[s]
-				zi[c*p+1] = nbHeld[f][s*k+c] * nbScale
+				zi[c*p+1] = t.nbHeld[f][s*k+c] * nbScale
 				zi[c*p+calibParams+c] = 1
 			}
 			z = append(z, zi)

@@ -3,7 +3,9 @@ package routing
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
+	"sync"
 	"testing"
 )
 
@@ -214,4 +216,34 @@ func equalKeys(a, b []uint64) bool {
 		}
 	}
 	return true
+}
+
+func TestPredictIsSafeForConcurrentUse(t *testing.T) {
+	ex := synthCorpus(300, 8, 0.3)
+	m, err := Train(ex[:200], Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([][]Suggestion, 100)
+	for i, e := range ex[200:] {
+		want[i] = m.Predict(e.Input())
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Go(func() {
+			for i, e := range ex[200:] {
+				got := m.Predict(e.Input())
+				if got[0] != want[i][0] {
+					errs <- fmt.Sprintf("appeal %d: %v, alone %v", i, got[0], want[i][0])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
