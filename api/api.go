@@ -135,9 +135,42 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", s.auth(opts.Metrics.ServeHTTP))
 	}
-	mux.HandleFunc("/", s.notFound)
-	return s.logged(mux)
+	return s.logged(s.routed(mux))
 }
+
+// routed serves what mux routes; a request no route takes gets a JSON
+// error: 405 with the Allow header when the path is known for other
+// methods, else 404.
+func (s *server) routed(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// The mux's own answer says whether the path is known: a 405
+		// with Allow. Only its status and headers are kept.
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if allow := probe.header.Get("Allow"); probe.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+				r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+allow, "")
+			return
+		}
+		s.notFound(w, r)
+	})
+}
+
+// headerProbe is a ResponseWriter that keeps only the status and headers.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // auth checks the bearer token in constant time against every configured one.
 func (s *server) auth(h http.HandlerFunc) http.Handler {

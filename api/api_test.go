@@ -449,6 +449,39 @@ func TestAuthAndHealth(t *testing.T) {
 	}
 }
 
+// TestWrongMethodOnKnownPath: a path the API serves, asked with a method
+// it does not take, answers 405 with Allow, not 404.
+func TestWrongMethodOnKnownPath(t *testing.T) {
+	e := newEnv(t, "sqlite", "s3cret-token-0123456789")
+	for _, c := range []struct{ method, path, allow string }{
+		{"DELETE", "/api/v1/appeals", "GET, HEAD, POST"},
+		{"POST", "/api/v1/appeals/17", "GET, HEAD"},
+		{"GET", "/api/v1/departments/water", "PUT"},
+		{"POST", "/healthz", "GET, HEAD"},
+		{"PATCH", "/api/v1/calendar", "GET, HEAD, PUT"},
+	} {
+		req, err := http.NewRequest(c.method, e.srv.URL+c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow || err != nil ||
+			m["error"]["code"] != "method_not_allowed" {
+			t.Errorf("%s %s: %d, Allow %q, body %v (%v); want 405 with Allow %q", c.method, c.path, resp.StatusCode,
+				resp.Header.Get("Allow"), m, err, c.allow)
+		}
+	}
+	if st, m := e.do("GET", "/api/v1/nope", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
+		t.Errorf("unknown path: %d %v", st, m)
+	}
+}
+
 func TestOversizedBodyIsRefusedBeforeReading(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	big := bytes.Repeat([]byte("a"), 3<<20)

@@ -192,3 +192,49 @@ func TestStoreMetrics(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnedAppealsCountForDispatch: a returned appeal waits for
+// dispatch, so the open gauge shows it with an empty department, as the
+// README says, and not under the department that sent it back (which the
+// appeal remembers so that dispatch does not assign it there again).
+func TestReturnedAppealsCountForDispatch(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			t.Parallel()
+			store := storagetest.Open(t, b)
+			ctx := t.Context()
+			now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+			svc := appeal.NewService(store, func() time.Time { return now }, "Asia/Shanghai")
+			for _, code := range []string{"water", "roads"} {
+				if _, err := svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: code}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, dept := range []string{"water", "roads", "roads"} {
+				a, _, err := svc.Intake(ctx, appeal.Intake{Source: "12345", ExternalID: fmt.Sprint(i), Title: "t", Body: "b", Department: dept})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i < 2 {
+					if _, err := svc.Act(ctx, a.ID, appeal.Command{Action: appeal.ActReturn, Actor: 1, Text: "not ours"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			srv := httptest.NewServer(metrics.New(store, func() time.Time { return now }, nil).Handler())
+			defer srv.Close()
+			got := scrape(t, srv.URL)
+			if g := got[`appealbot_appeals_open{department="",status="returned"}`]; g != 2 {
+				t.Errorf("returned appeals waiting for dispatch: %v, want 2 (%v)", g, got)
+			}
+			if g := got[`appealbot_appeals_open{department="roads",status="assigned"}`]; g != 1 {
+				t.Errorf("roads assigned: %v, want 1", g)
+			}
+			for k := range got {
+				if strings.Contains(k, `status="returned"`) && !strings.Contains(k, `department=""`) {
+					t.Errorf("%s: a returned appeal counted for a department", k)
+				}
+			}
+		})
+	}
+}

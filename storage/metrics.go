@@ -69,12 +69,15 @@ func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Tim
 func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error) {
 	var out appeal.MetricCounts
 	t := tm(now)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT COALESCE(department_code, ''), status, COUNT(*),
+	// A returned appeal keeps the code of the department that sent it
+	// back, but it waits for dispatch: it counts for no department.
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT
+		CASE WHEN status = 'returned' THEN '' ELSE COALESCE(department_code, '') END, status, COUNT(*),
 		SUM(CASE WHEN (status = 'assigned' AND claim_by < ?)
 			OR (status IN ('claimed', 'pending_approval') AND answer_by < ?)
 			OR (status = 'answered' AND resolve_by < ?) THEN 1 ELSE 0 END)
 		FROM appeals WHERE status <> 'closed'
-		GROUP BY COALESCE(department_code, ''), status ORDER BY 1, 2`), t, t, t)
+		GROUP BY 1, status ORDER BY 1, 2`), t, t, t)
 	if err != nil {
 		return out, fail("metric counts: open", err)
 	}
