@@ -24,16 +24,35 @@ import (
 )
 
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
-// for secrets, an APPEALBOT_*_FILE variable naming a file that holds it.
+// for secrets and what else a container's secrets may hold (the first
+// admins), an APPEALBOT_*_FILE variable naming a file that holds it.
 type setting struct {
 	flag   string
 	def    string
 	secret bool
-	usage  string
+	// file allows the _FILE variant for a value that is no secret.
+	file  bool
+	usage string
 }
 
 func (s setting) env() string {
 	return "APPEALBOT_" + strings.ToUpper(strings.ReplaceAll(s.flag, "-", "_"))
+}
+
+// fromFile reports whether the setting has a _FILE variant.
+func (s setting) fromFile() bool { return s.secret || s.file }
+
+// EnvVars lists every environment variable the settings read, _FILE
+// variants included.
+func EnvVars() []string {
+	var out []string
+	for _, s := range settings {
+		out = append(out, s.env())
+		if s.fromFile() {
+			out = append(out, s.env()+"_FILE")
+		}
+	}
+	return out
 }
 
 // settings lists every setting of `serve` and `migrate`; the README's table
@@ -50,7 +69,7 @@ var settings = []setting{
 	{flag: "log-format", def: "text", usage: "text or json"},
 	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
 	{flag: "language", def: "zh", usage: "default language of chat messages: zh or en"},
-	{flag: "admins", usage: "comma-separated chat user ids (Telegram user ids, Matrix ids like @boss:gov.example) who are admins from the start"},
+	{flag: "admins", file: true, usage: "comma-separated chat user ids (Telegram user ids, Matrix ids like @boss:gov.example) who are admins from the start"},
 	{flag: "telegram-token", secret: true, usage: "Telegram bot token; empty runs the console chat instead"},
 	{flag: "telegram-api-url", usage: "Bot API server URL, for a self-hosted one; empty is Telegram's"},
 	{flag: "telegram-webhook-url", usage: "public HTTPS URL Telegram posts updates to; empty uses long polling"},
@@ -130,7 +149,7 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	vals := make(map[string]*string, len(settings))
 	for _, s := range settings {
 		help := s.usage + " (" + s.env()
-		if s.secret {
+		if s.fromFile() {
 			help += " or " + s.env() + "_FILE"
 		}
 		help += ")"
@@ -340,13 +359,13 @@ var (
 )
 
 // lookup resolves one setting: the flag if given, else VAR, else VAR_FILE
-// (secrets only), else the default.
+// (where the setting has one), else the default.
 func lookup(s setting, flagVal string, flagSet bool, getenv func(string) string) (string, error) {
 	if flagSet {
 		return flagVal, nil
 	}
 	env := getenv(s.env())
-	if s.secret {
+	if s.fromFile() {
 		if file := getenv(s.env() + "_FILE"); file != "" {
 			if env != "" {
 				return "", fmt.Errorf("%s and %s_FILE are both set: use one", s.env(), s.env())
