@@ -43,6 +43,8 @@ const (
 	msgDeadlineAnswer       Key = "deadline_answer"
 	msgDeadlineResolve      Key = "deadline_resolve"
 	msgUrgent               Key = "urgent"
+	msgPriorityNormal       Key = "priority_normal"
+	msgPriorityUrgent       Key = "priority_urgent"
 	msgBtnClaim             Key = "btn_claim"
 	msgBtnReturn            Key = "btn_return"
 	msgBtnDetails           Key = "btn_details"
@@ -251,6 +253,14 @@ var coreTexts = map[Key]text{
 	msgStUnknown: {
 		en: "unknown",
 		zh: "未知",
+	},
+	msgPriorityNormal: {
+		en: "normal",
+		zh: "普通",
+	},
+	msgPriorityUrgent: {
+		en: "urgent",
+		zh: "紧急",
 	},
 	msgAndMore: {
 		en: "…and {n} more",

@@ -14,6 +14,14 @@ import (
 // StatusName names status s in lang: "claimed", "办理中".
 func StatusName(lang string, s appeal.Status) string { return Text(lang, statusKey(s), nil) }
 
+// PriorityName names priority p in lang: "urgent", "紧急".
+func PriorityName(lang string, p appeal.Priority) string {
+	if p == appeal.PriorityUrgent {
+		return Text(lang, msgPriorityUrgent, nil)
+	}
+	return Text(lang, msgPriorityNormal, nil)
+}
+
 // ActionName names action a in lang: "claimed", "认领".
 func ActionName(lang string, a appeal.Action) string { return Text(lang, actionKey(a), nil) }
 
