@@ -299,7 +299,7 @@ func TestUserArgument(t *testing.T) {
 		t.Errorf("remove: %s", rep.HTML)
 	}
 	if rep := e.h.Handle(t.Context(), Request{Network: "telegram", Chat: dispatchChat, From: User{ID: "8300", DisplayName: "Erin"},
-		Command: "open", Now: t0}); !strings.Contains(rep.HTML, "Only responders, leaders, dispatchers, admins may use /open.") {
+		Command: "open", Now: t0}); !strings.Contains(rep.HTML, "Only responders, leaders, dispatchers and admins may use /open.") {
 		t.Errorf("removed dispatcher: %s", rep.HTML)
 	}
 }

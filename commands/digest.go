@@ -89,16 +89,16 @@ func (c *call) digestSet(ctx context.Context) (Reply, error) {
 		kind = appeal.DigestWeekly
 		c.args.next()
 	}
-	raw := render.OneLine(c.args.rest())
-	spec := unquote(raw)
+	spec := unquote(render.OneLine(c.args.rest()))
 	if spec == "" {
 		return Reply{}, c.bad(render.MsgDigestNeedSpec, nil)
 	}
 	sched, tidy, err := digest.ParseSpec(spec)
 	if err != nil {
-		arg, _ := render.Cut(raw, 40)
-		msg, _ := render.Cut(render.OneLine(err.Error()), 120)
-		return Reply{}, c.bad(render.MsgDigestBadSpec, kv{"arg": arg, "err": msg})
+		// The spec without the quotes it may have come in: the reply
+		// quotes it itself.
+		arg, _ := render.Cut(spec, 40)
+		return Reply{}, c.bad(render.MsgDigestBadSpec, kv{"arg": arg, "err": render.HTML(render.ScheduleProblem(c.lang, err))})
 	}
 	if err := c.h.store.SetDigestSchedule(ctx, appeal.DigestSchedule{Department: d.Code, Kind: kind, Spec: tidy, UpdatedAt: c.now}); err != nil {
 		return Reply{}, err

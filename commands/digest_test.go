@@ -33,9 +33,13 @@ func digestBadArguments() []struct {
 		{rAdmin, adm, "digest set roads", "Give the schedule as a cron spec"},
 		{rAdmin, adm, "digest set roads weekly", "Give the schedule as a cron spec"},
 		{rAdmin, adm, "digest set roads \"\"", "Give the schedule as a cron spec"},
-		{rAdmin, adm, "digest set roads \"30 25 * * *\"", "“\"30 25 * * *\"” is not a schedule"},
-		{rAdmin, adm, "digest set roads 30 8 * *", "“30 8 * *” is not a schedule"},
-		{rAdmin, adm, "digest set roads CRON_TZ=UTC 30 8 * * *", "no timezone prefix"},
+		// The reply quotes the spec once, without the quotes it came in,
+		// and says in plain words what is wrong.
+		{rAdmin, adm, "digest set roads \"30 25 * * *\"", "“30 25 * * *” is not a schedule: the hour field is not valid."},
+		{rAdmin, adm, "digest set roads “30 8 * * 1-8”", "“30 8 * * 1-8” is not a schedule: the weekday field is not valid."},
+		{rAdmin, adm, "digest set roads 30 8 * *", "“30 8 * *” is not a schedule: it has 4 fields instead of 5."},
+		{rAdmin, adm, "digest set roads @hourly-ish", "that @ name is unknown"},
+		{rAdmin, adm, "digest set roads CRON_TZ=UTC 30 8 * * *", "a timezone prefix is not allowed"},
 		{rAdmin, adm, "digest set roads @every 5m", "@every is not a time of day"},
 		{rAdmin, adm, "digest set roads 0 0 30 2 *", "never fires"},
 		{rLeader, lead, "digest now", "Say which department"},
@@ -51,7 +55,7 @@ func digestBadArguments() []struct {
 func digestPermCases() []permCase {
 	adminOnly := each(fmt.Sprintf(onlyAdmins, "digest set"), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
 	readers := func(cmd string) map[string]string {
-		return merge(each(fmt.Sprintf("Only leaders, admins may use /%s.", cmd), rNone, rResp, rRespOther, rDispatcher),
+		return merge(each(fmt.Sprintf("Only leaders and admins may use /%s.", cmd), rNone, rResp, rRespOther, rDispatcher),
 			each("Only leaders of Roads (roads) and admins can ask for its digest.", rLeadOther))
 	}
 	// Each role asks a minute after the last: one digest a minute.

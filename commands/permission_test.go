@@ -26,9 +26,9 @@ type permCase struct {
 }
 
 const (
-	onlyResponders  = "Only responders, leaders may use /%s."
-	onlyStaff       = "Only responders, leaders, dispatchers, admins may use /%s."
-	onlyDispatchers = "Only dispatchers, admins may use /%s."
+	onlyResponders  = "Only responders and leaders may use /%s."
+	onlyStaff       = "Only responders, leaders, dispatchers and admins may use /%s."
+	onlyDispatchers = "Only dispatchers and admins may use /%s."
 	onlyAdmins      = "Only admins may use /%s."
 	onlyLeaders     = "Only leaders may use /%s."
 	notRoads        = "Only responders and leaders of Roads (roads) may work on appeal #{id}."
@@ -277,7 +277,7 @@ func TestButtonsCheckStoredRoles(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
 	a := e.intake("roads")
 	rep := e.press(rNone, roadsChat, render.ButtonData("claim", a.ID, ""))
-	if !rep.Silent || !rep.Alert || rep.Notice != "❌ Only responders, leaders may use /claim." {
+	if !rep.Silent || !rep.Alert || rep.Notice != "❌ Only responders and leaders may use /claim." {
 		t.Errorf("stranger pressing Claim: %+v", rep)
 	}
 	rep = e.press(rRespOther, roadsChat, render.ButtonData("claim", a.ID, ""))

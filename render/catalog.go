@@ -131,7 +131,7 @@ func merge(parts ...map[Key]text) map[Key]text {
 // cards, lists and messages about appeals.
 var coreTexts = map[Key]text{
 	msgDigestTitle: {
-		en: "{n} new appeals for {dept}:",
+		en: "{n} new {n:appeal|appeals} for {dept}:",
 		zh: "{dept}新收到 {n} 件诉求：",
 	},
 	msgDigestHint: {

@@ -39,6 +39,14 @@ const (
 	MsgDigestNeverSent   Key = "digest_never_sent"
 	msgDigestKindDaily   Key = "digest_kind_daily"
 	msgDigestKindWeekly  Key = "digest_kind_weekly"
+	msgSpecEmpty         Key = "spec_empty"
+	msgSpecTimezone      Key = "spec_timezone"
+	msgSpecEvery         Key = "spec_every"
+	msgSpecFields        Key = "spec_fields"
+	msgSpecField         Key = "spec_field"
+	msgSpecFieldNames    Key = "spec_field_names"
+	msgSpecDescriptor    Key = "spec_descriptor"
+	msgSpecNever         Key = "spec_never"
 )
 
 var digestTexts = map[Key]text{
@@ -70,10 +78,18 @@ var digestTexts = map[Key]text{
 	MsgHelpDigestNow:  {en: "Send a digest of the last 24 hours now", zh: "立即发送最近 24 小时的简报"},
 	MsgHelpDigestShow: {en: "Show a department's digest schedules", zh: "查看部门的简报时间"},
 	MsgMenuDigest:     {en: "Leaders' digests: schedules, or one now", zh: "领导简报：设置时间或立即发送"},
-	MsgDigestNeedSpec: {en: "Give the schedule as a cron spec, e.g. \"30 8 * * 1-5\" (minute hour day month weekday).",
-		zh: "请提供 cron 格式的时间，例如 \"30 8 * * 1-5\"（分 时 日 月 星期）。"},
-	MsgDigestBadSpec: {en: "“{arg}” is not a schedule: {err}. Use minute hour day month weekday, e.g. \"30 8 * * 1-5\".",
-		zh: "“{arg}”不是有效的时间：{err}。请使用 分 时 日 月 星期，例如 \"30 8 * * 1-5\"。"},
+	MsgDigestNeedSpec: {en: "Give the schedule as a cron spec, e.g. <code>30 8 * * 1-5</code> (minute hour day month weekday).",
+		zh: "请提供 cron 格式的时间，例如 <code>30 8 * * 1-5</code>（分 时 日 月 星期）。"},
+	MsgDigestBadSpec: {en: "“{arg}” is not a schedule: {err}. Use minute hour day month weekday, e.g. <code>30 8 * * 1-5</code>.",
+		zh: "“{arg}”不是有效的时间：{err}。请使用 分 时 日 月 星期，例如 <code>30 8 * * 1-5</code>。"},
+	msgSpecEmpty:      {en: "it is empty", zh: "内容为空"},
+	msgSpecTimezone:   {en: "a timezone prefix is not allowed, since schedules run in the department's timezone", zh: "不能加时区前缀，时间按部门时区计算"},
+	msgSpecEvery:      {en: "@every is not a time of day", zh: "@every 不是一天中的时间"},
+	msgSpecFields:     {en: "it has {n} {n:field|fields} instead of 5", zh: "它有 {n} 个字段，应为 5 个"},
+	msgSpecField:      {en: "the {field} field is not valid", zh: "“{field}”字段无效"},
+	msgSpecFieldNames: {en: "minute, hour, day of month, month, weekday", zh: "分, 时, 日, 月, 星期"},
+	msgSpecDescriptor: {en: "that @ name is unknown; write five fields, or @daily, @weekly or @monthly", zh: "无法识别该 @ 名称；请写 5 个字段，或 @daily、@weekly、@monthly"},
+	msgSpecNever:      {en: "it never fires", zh: "永远不会触发"},
 	MsgDigestScheduleSet: {en: "The {kind} digest of {dept} now goes out at <code>{spec}</code> ({zone}); next: {next}.",
 		zh: "{dept}的{kind}现在按 <code>{spec}</code>（{zone}）发送；下一次：{next}。"},
 	MsgDigestWhich: {en: "Say which department: give its code, or ask in its chat.",

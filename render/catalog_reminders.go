@@ -29,9 +29,9 @@ const (
 )
 
 var reminderTexts = map[Key]text{
-	msgRemindTitle:        {zh: "⏰ <b>{dept}</b>：{n} 件诉求需要处理", en: "⏰ <b>{dept}</b>: {n} appeals need attention"},
-	msgEscalateTitle:      {zh: "🚨 <b>{dept}</b>：{n} 件诉求已超时，请领导处理", en: "🚨 <b>{dept}</b>: {n} appeals are past their deadline"},
-	msgSuperviseTitle:     {zh: "🚨 督办：{n} 件诉求超期未答复", en: "🚨 Supervision: {n} appeals long overdue"},
+	msgRemindTitle:        {zh: "⏰ <b>{dept}</b>：{n} 件诉求需要处理", en: "⏰ <b>{dept}</b>: {n} {n:appeal needs|appeals need} attention"},
+	msgEscalateTitle:      {zh: "🚨 <b>{dept}</b>：{n} 件诉求已超时，请领导处理", en: "🚨 <b>{dept}</b>: {n} {n:appeal is past its|appeals are past their} deadline"},
+	msgSuperviseTitle:     {zh: "🚨 督办：{n} 件诉求超期未答复", en: "🚨 Supervision: {n} {n:appeal|appeals} long overdue"},
 	msgRemindMore:         {zh: "……还有 {n} 件", en: "…and {n} more"},
 	msgStageClaimNudge:    {zh: "尚未认领", en: "not claimed yet"},
 	msgStageClaimOverdue:  {zh: "认领已超时", en: "claim deadline missed"},

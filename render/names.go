@@ -1,11 +1,13 @@
 package render
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/reminders/digest"
 )
 
 // How the values of the domain are named for people: statuses, actions,
@@ -24,6 +26,30 @@ func PriorityName(lang string, p appeal.Priority) string {
 
 // ActionName names action a in lang: "claimed", "认领".
 func ActionName(lang string, a appeal.Action) string { return Text(lang, actionKey(a), nil) }
+
+// ScheduleProblem says in lang why digest.ParseSpec refused a schedule.
+func ScheduleProblem(lang string, err error) string {
+	var se *digest.SpecError
+	if !errors.As(err, &se) {
+		return Esc(err.Error())
+	}
+	switch se.Code {
+	case "empty":
+		return Text(lang, msgSpecEmpty, nil)
+	case "timezone":
+		return Text(lang, msgSpecTimezone, nil)
+	case "every":
+		return Text(lang, msgSpecEvery, nil)
+	case "fields":
+		return Text(lang, msgSpecFields, Args{"n": se.N})
+	case "field":
+		names := strings.Split(Plain(Text(lang, msgSpecFieldNames, nil)), ", ")
+		return Text(lang, msgSpecField, Args{"field": names[se.Field]})
+	case "descriptor":
+		return Text(lang, msgSpecDescriptor, nil)
+	}
+	return Text(lang, msgSpecNever, nil)
+}
 
 // DigestKindName names a digest kind in lang: "daily digest", "每日简报".
 func DigestKindName(lang string, k appeal.DigestKind) string {
@@ -230,7 +256,7 @@ func RoleName(lang string, r appeal.Role, dept string) string {
 	return Text(lang, msgAResponder, Args{"dept": dept})
 }
 
-// RolesText names roles for people: "responders, leaders".
+// RolesText names roles for people: "responders and leaders".
 func RolesText(lang string, rs []appeal.Role) string {
 	var out []string
 	for _, r := range rs {
@@ -239,7 +265,10 @@ func RolesText(lang string, rs []appeal.Role) string {
 	if lang == LangZH {
 		return strings.Join(out, "、")
 	}
-	return strings.Join(out, ", ")
+	if n := len(out); n > 1 {
+		return strings.Join(out[:n-1], ", ") + " and " + out[n-1]
+	}
+	return strings.Join(out, "")
 }
 
 func roleKey(r appeal.Role) Key {

@@ -32,7 +32,10 @@ const MaxNotice = 200
 type Key string
 
 // text is one catalogue entry: HTML in the supported subset, with {name}
-// placeholders that are filled with escaped values.
+// placeholders that are filled with escaped values. An English text says
+// a noun in the number of a count with {name:one|other}: the first form
+// when the placeholder name holds 1, else the second ("{n} {n:day|days}
+// off"). Chinese has no plural forms.
 type text struct{ zh, en string }
 
 // NormLang folds a language name or client language code to "zh" or "en";
@@ -88,14 +91,38 @@ func Text(lang string, k Key, args Args) string {
 		}
 		b.WriteString(s[:i])
 		name := s[i+1 : i+j]
+		name, forms, plural := strings.Cut(name, ":")
 		v, ok := args[name]
 		if !ok {
 			MissingArg(k, name)
 		}
-		b.WriteString(argHTML(v))
+		if plural {
+			one, other, _ := strings.Cut(forms, "|")
+			if isOne(v) {
+				b.WriteString(one)
+			} else {
+				b.WriteString(other)
+			}
+		} else {
+			b.WriteString(argHTML(v))
+		}
 		s = s[i+j+1:]
 	}
 	return b.String()
+}
+
+// isOne reports whether a count is one, which takes the singular in
+// English.
+func isOne(v any) bool {
+	switch v := v.(type) {
+	case int:
+		return v == 1
+	case int64:
+		return v == 1
+	case string:
+		return v == "1"
+	}
+	return fmt.Sprint(v) == "1"
 }
 
 // argHTML formats one placeholder value as HTML.
