@@ -215,6 +215,10 @@ func (c *call) deptSLA(ctx context.Context) (Reply, error) {
 	}
 	p, badWord, ok := parseSLA(words, d.SLA)
 	if !ok {
+		if key, span, err := slaSpanProblem(badWord); err != nil {
+			return Reply{}, c.bad(render.MsgBadSLASpan, kv{"key": key, "arg": span,
+				"why": render.HTML(render.SpanProblem(c.lang, err)), "units": render.HTML(render.SpanUnits(c.lang))})
+		}
 		return Reply{}, c.bad(render.MsgBadSLA, kv{"arg": badWord})
 	}
 	for _, t := range []struct {

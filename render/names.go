@@ -229,6 +229,41 @@ func Span(lang string, s appeal.Span) string {
 	return fmtDur(lang, s.D)
 }
 
+// SpanUnits lists every unit of a span with an example, for /help and
+// the replies to a span that cannot be used.
+func SpanUnits(lang string) string { return Text(lang, msgSpanUnits, nil) }
+
+// SpanProblem says in lang which rule a span broke, from the
+// *appeal.SpanError of appeal.ParseSpan (or one with code too_short, for
+// spans a command needs to be at least a minute).
+func SpanProblem(lang string, err error) string {
+	var se *appeal.SpanError
+	if !errors.As(err, &se) {
+		return Text(lang, msgSpanSyntax, nil)
+	}
+	switch se.Code {
+	case "empty":
+		return Text(lang, msgSpanEmpty, nil)
+	case "missing_unit":
+		return Text(lang, msgSpanMissingUnit, nil)
+	case "unknown_unit":
+		return Text(lang, msgSpanUnknownUnit, Args{"unit": se.Unit})
+	case "not_whole":
+		return Text(lang, msgSpanNotWhole, nil)
+	case "not_positive":
+		return Text(lang, msgSpanNotPositive, nil)
+	case "too_long":
+		max := Span(lang, se.Limit)
+		if se.Limit.Unit == appeal.WorkingHours && lang != LangZH {
+			max = strconv.FormatInt(int64(se.Limit.D/time.Hour), 10) + " working hours" // not "365d working time"
+		}
+		return Text(lang, msgSpanTooLong, Args{"max": max})
+	case "too_short":
+		return Text(lang, msgSpanTooShort, nil)
+	}
+	return Text(lang, msgSpanSyntax, nil)
+}
+
 // SLA summarises a tier: "2wh / 3wd / 7wd", in the notation /dept sla
 // accepts, so that an admin can copy it.
 func SLA(t appeal.Tier) string {
