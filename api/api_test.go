@@ -406,13 +406,89 @@ func TestDepartments(t *testing.T) {
 		{"ok", `{"name":""}`, "name"},
 		{"ok", `{"name":"x","timezone":"Mars/Base"}`, "timezone"},
 		{"ok", `{"name":"x","sla":{"normal":{"claim":"soon","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla.normal.claim"},
-		{"ok", `{"name":"x","sla":{"normal":{"claim":"3h","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla"},
+		{"ok", `{"name":"x","sla":{"normal":{"claim":"3h","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla.normal"},
 		{"ok", `{"name":"x","boss":"y"}`, "boss"},
 	} {
 		st, m := e.do("PUT", "/api/v1/departments/"+strings.ReplaceAll(tc.code, " ", "%20"), "application/json", tc.body)
 		if st != 400 || m["error"].(map[string]any)["field"] != tc.field {
 			t.Fatalf("%s %s: %d %v", tc.code, tc.body, st, m)
 		}
+	}
+}
+
+// TestDepartmentSyncKeepsWhatItLeavesOut: a directory sync that sends only
+// some fields cannot wipe what was set otherwise (in chat: the SLA,
+// answer approval); partial SLA tiers merge with the current ones; a
+// mistake names its field and the rule once, in plain words.
+func TestDepartmentSyncKeepsWhatItLeavesOut(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	get := func(code string) map[string]any {
+		t.Helper()
+		_, m := e.do("GET", "/api/v1/departments", "", "")
+		for _, d := range m["departments"].([]any) {
+			if d := d.(map[string]any); d["code"] == code {
+				return d
+			}
+		}
+		t.Fatalf("no department %s in %v", code, m)
+		return nil
+	}
+	sla := func(d map[string]any) string { return jsonNum(d["sla"]) }
+
+	// A new department given part of an SLA takes the defaults for the rest.
+	e.putDept("water", `{"name":"供水公司","sla":{"normal":{"answer":"5wd"}}}`)
+	if got := sla(get("water")); got != `{"normal":{"answer":"5wd","claim":"2wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"30m","resolve":"1d"}}` {
+		t.Fatalf("new department with a partial SLA: %s", got)
+	}
+	// Settings made elsewhere (here as /dept sla and /dept set would).
+	ds, err := e.store.Departments(t.Context())
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	d := ds[0]
+	d.ApproveAnswers, d.Timezone = true, "Asia/Urumqi"
+	d.SLA.Urgent.Claim = appeal.CalendarSpan(20 * time.Minute)
+	if _, err := e.store.SaveDepartment(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	// The directory renames it: nothing else changes.
+	e.putDept("water", `{"name":"市供水公司"}`)
+	w := get("water")
+	if w["name"] != "市供水公司" || w["approve_answers"] != true || w["timezone"] != "Asia/Urumqi" ||
+		sla(w) != `{"normal":{"answer":"5wd","claim":"2wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Fatalf("after a PUT with the name only: %v", w)
+	}
+	// One limit of one tier: the rest of both tiers stays.
+	e.putDept("water", `{"sla":{"normal":{"claim":"1wh"}},"approve_answers":null}`)
+	w = get("water")
+	if w["name"] != "市供水公司" || w["approve_answers"] != true ||
+		sla(w) != `{"normal":{"answer":"5wd","claim":"1wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Fatalf("after a PUT of sla.normal.claim: %v", w)
+	}
+	e.putDept("water", `{"approve_answers":false,"timezone":"Asia/Shanghai"}`)
+	if w = get("water"); w["approve_answers"] != false || w["timezone"] != "Asia/Shanghai" || w["name"] != "市供水公司" {
+		t.Fatalf("after a PUT of approval and timezone: %v", w)
+	}
+
+	for _, c := range []struct{ code, body, field, msg string }{
+		{"water", `{"sla":{"normal":{"answer":"999wd"}}}`, "sla.normal.answer", "sla.normal.answer is too long: at most 365 working days"},
+		{"water", `{"sla":{"urgent":{"claim":"3x"}}}`, "sla.urgent.claim", `sla.urgent.claim has an unknown unit "x": use m, h, d, wh or wd`},
+		{"water", `{"sla":{"normal":{"claim":""}}}`, "sla.normal.claim", "sla.normal.claim is empty: give a span such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"},
+		{"water", `{"sla":{"normal":{"claim":"8wd"}}}`, "sla.normal",
+			"sla.normal must not shrink from claim to answer to resolve, but it would be claim 8wd, answer 5wd, resolve 7wd"},
+		{"water", `{"name":""}`, "name", ""},
+		{"sewers", `{"sla":{"normal":{"claim":"1h"}}}`, "name", ""},
+	} {
+		st, m := e.do("PUT", "/api/v1/departments/"+c.code, "application/json", c.body)
+		got, _ := m["error"].(map[string]any)
+		msg, _ := got["message"].(string)
+		if st != 400 || got["field"] != c.field || (c.msg != "" && msg != c.msg) || strings.Count(msg, c.field) != 1 || strings.Contains(msg, ";") {
+			t.Errorf("PUT %s %s: %d %v; want 400 on %s: %q", c.code, c.body, st, m, c.field, c.msg)
+		}
+	}
+	// A refused PUT changed nothing.
+	if w = get("water"); sla(w) != `{"normal":{"answer":"5wd","claim":"1wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Errorf("after refused PUTs: %v", w)
 	}
 }
 

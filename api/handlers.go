@@ -177,17 +177,26 @@ func (s *server) putDepartment(w http.ResponseWriter, r *http.Request) {
 		rerr.write(w)
 		return
 	}
-	d := appeal.Department{Code: r.PathValue("code"), Name: in.Name, Timezone: in.Timezone, ApproveAnswers: in.ApproveAnswers}
-	if in.SLA != nil {
-		var rerr *requestError
-		if d.SLA.Normal, rerr = fromTierJSON("sla.normal", in.SLA.Normal); rerr != nil {
-			rerr.write(w)
+	// Fields left out keep the department's values, so that syncing a
+	// directory never resets what was set in chat (SLA, approval).
+	code := r.PathValue("code")
+	cur := appeal.Department{Code: code}
+	if norm, ok := appeal.NormalizeCode(code); ok {
+		list, err := s.svc.Departments(r.Context())
+		if err != nil {
+			s.internal(w, r, err)
 			return
 		}
-		if d.SLA.Urgent, rerr = fromTierJSON("sla.urgent", in.SLA.Urgent); rerr != nil {
-			rerr.write(w)
-			return
+		for _, d := range list {
+			if d.Code == norm {
+				cur = d
+			}
 		}
+	}
+	d, rerr := mergeDepartment(cur, in)
+	if rerr != nil {
+		rerr.write(w)
+		return
 	}
 	saved, err := s.svc.SaveDepartment(r.Context(), d)
 	if err != nil {

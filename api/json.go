@@ -498,12 +498,25 @@ type departmentJSON struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-// departmentInJSON is the body of PUT /api/v1/departments/{code}.
+// departmentInJSON is the body of PUT /api/v1/departments/{code}. A field
+// left out (or null) keeps the department's value, down to each limit of
+// each SLA tier.
 type departmentInJSON struct {
-	Name           string      `json:"name"`
-	Timezone       string      `json:"timezone"`
-	SLA            *policyJSON `json:"sla"`
-	ApproveAnswers bool        `json:"approve_answers"`
+	Name           *string       `json:"name"`
+	Timezone       *string       `json:"timezone"`
+	SLA            *policyInJSON `json:"sla"`
+	ApproveAnswers *bool         `json:"approve_answers"`
+}
+
+type policyInJSON struct {
+	Normal *tierInJSON `json:"normal"`
+	Urgent *tierInJSON `json:"urgent"`
+}
+
+type tierInJSON struct {
+	Claim   *string `json:"claim"`
+	Answer  *string `json:"answer"`
+	Resolve *string `json:"resolve"`
 }
 
 func toTierJSON(t appeal.Tier) tierJSON {
@@ -517,25 +530,87 @@ func toDepartmentJSON(d appeal.Department) departmentJSON {
 	}
 }
 
-func fromTierJSON(prefix string, t tierJSON) (appeal.Tier, *requestError) {
-	var out appeal.Tier
+// mergeDepartment applies a PUT body to the department as it is (cur,
+// the zero Department for a new one, which takes the defaults): what the
+// body gives replaces, what it leaves out stays.
+func mergeDepartment(cur appeal.Department, in departmentInJSON) (appeal.Department, *requestError) {
+	d := cur
+	if in.Name != nil {
+		d.Name = *in.Name
+	}
+	if in.Timezone != nil {
+		d.Timezone = *in.Timezone
+	}
+	if in.ApproveAnswers != nil {
+		d.ApproveAnswers = *in.ApproveAnswers
+	}
+	if d.SLA == (appeal.Policy{}) {
+		d.SLA = appeal.DefaultPolicy
+	}
+	if in.SLA == nil {
+		return d, nil
+	}
+	var rerr *requestError
+	if d.SLA.Normal, rerr = mergeTier("sla.normal", d.SLA.Normal, in.SLA.Normal); rerr != nil {
+		return d, rerr
+	}
+	if d.SLA.Urgent, rerr = mergeTier("sla.urgent", d.SLA.Urgent, in.SLA.Urgent); rerr != nil {
+		return d, rerr
+	}
+	return d, nil
+}
+
+// mergeTier applies the limits in gives to tier cur and checks the result.
+func mergeTier(field string, cur appeal.Tier, in *tierInJSON) (appeal.Tier, *requestError) {
+	if in == nil {
+		return cur, nil
+	}
+	out := cur
 	for _, f := range []struct {
 		name string
-		in   string
+		in   *string
 		out  *appeal.Span
-	}{{"claim", t.Claim, &out.Claim}, {"answer", t.Answer, &out.Answer}, {"resolve", t.Resolve, &out.Resolve}} {
-		sp, err := appeal.ParseSpan(f.in)
+	}{{"claim", in.Claim, &out.Claim}, {"answer", in.Answer, &out.Answer}, {"resolve", in.Resolve, &out.Resolve}} {
+		if f.in == nil {
+			continue
+		}
+		sp, err := appeal.ParseSpan(*f.in)
 		if err != nil {
-			msg := "must be a span such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"
-			var se *appeal.SpanError
-			if errors.As(err, &se) {
-				msg = se.Message + "; " + msg
-			}
-			return out, badRequest(prefix+"."+f.name, "invalid", msg)
+			return cur, badRequest(field+"."+f.name, "invalid", spanMessage(field+"."+f.name, err))
 		}
 		*f.out = sp
 	}
+	if err := out.Validate(); err != nil {
+		return cur, badRequest(field, "invalid", fmt.Sprintf(
+			"%s must not shrink from claim to answer to resolve, but it would be claim %s, answer %s, resolve %s",
+			field, out.Claim, out.Answer, out.Resolve))
+	}
 	return out, nil
+}
+
+// spanMessage says, once and in plain words, which rule the span given
+// for field broke.
+func spanMessage(field string, err error) string {
+	const examples = "such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"
+	var se *appeal.SpanError
+	if !errors.As(err, &se) {
+		return field + " must be a span " + examples
+	}
+	switch se.Code {
+	case "empty":
+		return field + " is empty: give a span " + examples
+	case "too_long":
+		return field + " is " + se.Message
+	case "unknown_unit":
+		return fmt.Sprintf("%s has an unknown unit %q: use m, h, d, wh or wd", field, se.Unit)
+	case "missing_unit":
+		return fmt.Sprintf("%s %q has no unit: write a span %s", field, se.Input, examples)
+	case "not_positive":
+		return field + " must be more than zero"
+	case "not_whole":
+		return fmt.Sprintf("%s %q is not whole: %s", field, se.Input, se.Message)
+	}
+	return fmt.Sprintf("%s %q is not a span (%s): write one %s", field, se.Input, se.Message, examples)
 }
 
 func (e *requestError) write(w http.ResponseWriter) {
