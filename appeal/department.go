@@ -179,6 +179,9 @@ type Grant struct {
 	Member     MemberID
 	Role       Role
 	Department string
+	// Since is when the role was granted; zero when that is not known
+	// (granted before it was recorded, or from the configuration).
+	Since time.Time
 }
 
 // ChatPurpose says what a bound chat is for.

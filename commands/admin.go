@@ -327,7 +327,7 @@ func (c *call) grant(ctx context.Context, g appeal.Grant, dept string) (Reply, e
 	if err := c.done(); err != nil {
 		return Reply{}, err
 	}
-	g.Member = m.ID
+	g.Member, g.Since = m.ID, c.now
 	if err := c.h.store.Grant(ctx, g); err != nil {
 		return Reply{}, err
 	}

@@ -172,3 +172,34 @@ func TestDigestNowQueuesTextAndChartToTheChatOncePerMinute(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestShowNamesTheNextWorkingDay: /digest show and /digest set name
+// the next digest that will really go out: after the holidays, on a
+// make-up working day; and say when a department has no leader to get it.
+func TestDigestShowNamesTheNextWorkingDay(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := t.Context()
+	adm := privateChat("9006")
+	// t0 is Monday 2026-11-23 17:30 in Shanghai: Tuesday to Friday off,
+	// Saturday worked.
+	if err := e.store.AddHoliday(ctx, appeal.Holiday{From: appeal.Date{Year: 2026, Month: 11, Day: 24}, To: appeal.Date{Year: 2026, Month: 11, Day: 27}, Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.AddWorkday(ctx, appeal.Workday{Date: appeal.Date{Year: 2026, Month: 11, Day: 28}}); err != nil {
+		t.Fatal(err)
+	}
+	rep := e.do(rLeader, roadsChat, "digest show")
+	if !strings.Contains(rep.HTML, "daily digest: <code>30 8 * * 1-5</code> (default); next: 2026-11-28 08:30") ||
+		!strings.Contains(rep.HTML, "weekly digest: <code>30 8 * * 1</code> (default); next: 2026-11-30 08:30") ||
+		strings.Contains(rep.HTML, "No leaders") {
+		t.Fatalf("show over the holiday:\n%s", rep.HTML)
+	}
+	if rep := e.do(rAdmin, adm, `digest set roads "0 9 * * *"`); !strings.Contains(rep.HTML, "next: 2026-11-28 09:00") {
+		t.Fatalf("set over the holiday:\n%s", rep.HTML)
+	}
+	e.do(rAdmin, adm, "dept add parks 公园")
+	if rep := e.do(rAdmin, adm, "digest show parks"); !strings.Contains(rep.HTML,
+		"No leaders yet: digests go out once one is appointed (/role add parks leader USER).") {
+		t.Fatalf("show without leaders:\n%s", rep.HTML)
+	}
+}

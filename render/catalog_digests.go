@@ -37,6 +37,7 @@ const (
 	MsgDigestDefault     Key = "digest_default"
 	MsgDigestLastSent    Key = "digest_last_sent"
 	MsgDigestNeverSent   Key = "digest_never_sent"
+	MsgDigestNoLeaders   Key = "digest_no_leaders"
 	msgDigestKindDaily   Key = "digest_kind_daily"
 	msgDigestKindWeekly  Key = "digest_kind_weekly"
 	msgSpecEmpty         Key = "spec_empty"
@@ -100,11 +101,13 @@ var digestTexts = map[Key]text{
 		zh: "本分钟内已发送过{dept}的简报，请一分钟后再试。"},
 	MsgDigestQueued: {en: "Digest of {dept} for the last 24 hours: on its way.",
 		zh: "{dept}最近 24 小时的简报正在发送。"},
-	MsgDigestShowTitle:  {en: "<b>Digests of {dept}</b> ({zone})", zh: "<b>{dept}的简报</b>（{zone}）"},
-	MsgDigestShowLine:   {en: "{kind}: <code>{spec}</code>{def}; next: {next}", zh: "{kind}：<code>{spec}</code>{def}；下一次：{next}"},
-	MsgDigestDefault:    {en: " (default)", zh: "（默认）"},
-	MsgDigestLastSent:   {en: "Last sent: {kind} for {from} – {to}", zh: "上次发送：{kind}，{from} 至 {to}"},
-	MsgDigestNeverSent:  {en: "No digest sent yet.", zh: "尚未发送过简报。"},
+	MsgDigestShowTitle: {en: "<b>Digests of {dept}</b> ({zone})", zh: "<b>{dept}的简报</b>（{zone}）"},
+	MsgDigestShowLine:  {en: "{kind}: <code>{spec}</code>{def}; next: {next}", zh: "{kind}：<code>{spec}</code>{def}；下一次：{next}"},
+	MsgDigestDefault:   {en: " (default)", zh: "（默认）"},
+	MsgDigestLastSent:  {en: "Last sent: {kind} for {from} – {to}", zh: "上次发送：{kind}，{from} 至 {to}"},
+	MsgDigestNeverSent: {en: "No digest sent yet.", zh: "尚未发送过简报。"},
+	MsgDigestNoLeaders: {en: "No leaders yet: digests go out once one is appointed (/role add {code} leader USER).",
+		zh: "尚无领导：指定领导（/role add {code} leader 用户）后才会发送简报。"},
 	msgDigestKindDaily:  {en: "daily digest", zh: "每日简报"},
 	msgDigestKindWeekly: {en: "weekly digest", zh: "每周简报"},
 }

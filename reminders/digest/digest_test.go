@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
 )
@@ -149,5 +151,64 @@ func TestParseSpec(t *testing.T) {
 	}
 	if _, tidy, _ := ParseSpec("  30   8 * *  1-5 "); tidy != "30 8 * * 1-5" {
 		t.Errorf("tidy %q", tidy)
+	}
+}
+
+// nationalDay2026 is the office week with the National Day holiday of
+// 2026 (Thursday 10-01 to Wednesday 10-07) and its make-up working days,
+// Sunday 09-20 and Saturday 10-10.
+func nationalDay2026() appeal.Calendar {
+	cal := appeal.DefaultCalendar(shanghai)
+	cal.Holidays = []appeal.Holiday{{From: appeal.Date{Year: 2026, Month: 10, Day: 1}, To: appeal.Date{Year: 2026, Month: 10, Day: 7}, Name: "国庆节"}}
+	cal.Workdays = []appeal.Date{{Year: 2026, Month: 9, Day: 20}, {Year: 2026, Month: 10, Day: 10}}
+	return cal
+}
+
+// TestDailyDigestsKeepTheCalendar: a daily digest goes out on the working
+// days of the department's calendar: not on a holiday, and on a make-up
+// working day although the schedule's weekdays leave it out; the first
+// one after a holiday covers the time since the last one before it.
+func TestDailyDigestsKeepTheCalendar(t *testing.T) {
+	sh := func(month, day, hour, min int) time.Time {
+		return time.Date(2026, time.Month(month), day, hour, min, 0, 0, shanghai)
+	}
+	cal := nationalDay2026()
+	daily, _, err := ParseSpec(DefaultDaily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyDay, _, err := ParseSpec("0 17 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		spec        cron.Schedule
+		after, next time.Time
+	}{
+		{"the make-up Sunday, not the Saturday before", daily, sh(9, 18, 9, 0), sh(9, 20, 8, 30)},
+		{"after the make-up Sunday", daily, sh(9, 20, 9, 0), sh(9, 21, 8, 30)},
+		{"over the holiday", daily, sh(9, 30, 8, 30), sh(10, 8, 8, 30)},
+		{"the make-up Saturday", daily, sh(10, 9, 9, 0), sh(10, 10, 8, 30)},
+		{"after the make-up Saturday", daily, sh(10, 10, 9, 0), sh(10, 12, 8, 30)},
+		{"every day but weekends and holidays", everyDay, sh(9, 30, 17, 0), sh(10, 8, 17, 0)},
+		{"every day, weekend", everyDay, sh(10, 16, 17, 0), sh(10, 19, 17, 0)},
+	} {
+		if got := Schedule(c.spec, appeal.DigestDaily, cal).Next(c.after); !got.Equal(c.next) {
+			t.Errorf("%s: next after %v is %v, want %v", c.name, c.after, got, c.next)
+		}
+	}
+	sched := Schedule(daily, appeal.DigestDaily, cal)
+	if _, _, _, ok := Due(sched, appeal.DigestDaily, shanghai, sh(10, 1, 8, 31)); ok {
+		t.Error("a daily digest is due on National Day")
+	}
+	at, from, to, ok := Due(sched, appeal.DigestDaily, shanghai, sh(10, 8, 8, 31))
+	if !ok || !at.Equal(sh(10, 8, 8, 30)) || !from.Equal(sh(9, 30, 8, 30)) || !to.Equal(at) {
+		t.Errorf("the first digest after the holiday: %v %v–%v %v; want it to cover 09-30 08:30 to 10-08 08:30", at, from, to, ok)
+	}
+	// The weekly digest keeps its schedule.
+	weekly, _, _ := ParseSpec(DefaultWeekly)
+	if Schedule(weekly, appeal.DigestWeekly, cal) != weekly {
+		t.Error("the weekly schedule was changed")
 	}
 }

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -151,6 +152,62 @@ func previousActivation(sched cron.Schedule, at time.Time) time.Time {
 		if p := lastActivation(sched, at.Add(-back), at.Add(-time.Nanosecond)); !p.IsZero() {
 			return p
 		}
+	}
+	return time.Time{}
+}
+
+// anyDay is the day, month and weekday fields of a spec that fires on
+// every day ("* * *"), to take a spec's times of day alone.
+var anyDay = func() *cron.SpecSchedule {
+	s, err := parser.Parse("0 0 * * *")
+	if err != nil {
+		panic(err)
+	}
+	return s.(*cron.SpecSchedule)
+}()
+
+// Schedule is when a department's digests of kind go out under sched in
+// its calendar cal. A weekly digest keeps sched. A daily digest goes out
+// at sched's times on the working days of cal only: never on a holiday,
+// and on a make-up working day (调休) even when sched's days leave it out
+// (the default "30 8 * * 1-5" leaves out Saturdays), since the day is
+// worked as any other.
+func Schedule(sched cron.Schedule, kind appeal.DigestKind, cal appeal.Calendar) cron.Schedule {
+	spec, ok := sched.(*cron.SpecSchedule)
+	if kind != appeal.DigestDaily || !ok {
+		return sched
+	}
+	times := *spec
+	times.Dom, times.Month, times.Dow = anyDay.Dom, anyDay.Month, anyDay.Dow
+	return workingDays{spec: spec, times: &times, cal: cal}
+}
+
+// workingDays is a daily schedule kept to the working days of a calendar.
+type workingDays struct {
+	spec, times *cron.SpecSchedule
+	cal         appeal.Calendar
+}
+
+// maxScheduleDays bounds the search for the next working day (a calendar
+// without one for two years has none).
+const maxScheduleDays = 2 * 366
+
+func (w workingDays) Next(t time.Time) time.Time {
+	loc := w.cal.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	for range maxScheduleDays {
+		c := w.times.Next(t)
+		if c.IsZero() {
+			return c
+		}
+		d := appeal.DateOf(c, loc)
+		if w.cal.IsWorkingDay(d) && (slices.Contains(w.cal.Workdays, d) || w.spec.Next(c.Add(-time.Second)).Equal(c)) {
+			return c
+		}
+		// Not this day: go on from its last second.
+		t = time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc).Add(-time.Second)
 	}
 	return time.Time{}
 }

@@ -80,7 +80,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
 		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
 		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
-	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
+	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Calendars: svc})
 	if err != nil {
 		return err
 	}
