@@ -15,9 +15,10 @@ const (
 	msgDigestLateTitle   Key = "digest_late_title"
 	msgDigestNoneLate    Key = "digest_none_late"
 	msgDigestChartTitle  Key = "digest_chart_title"
-	msgDigestChartY      Key = "digest_chart_y"
 	msgDigestChartNew    Key = "digest_chart_new"
 	msgDigestChartLate   Key = "digest_chart_late"
+	msgDigestChartDone   Key = "digest_chart_done"
+	msgDigestChartOpen   Key = "digest_chart_open"
 	msgDigestChartCap    Key = "digest_chart_caption"
 	msgWeekdays          Key = "weekdays"
 
@@ -66,12 +67,13 @@ var digestTexts = map[Key]text{
 	msgDigestOnTimeNone: {en: "Answered on time: — (no answer due)", zh: "按时答复率：无（期间无到期答复）"},
 	msgDigestLateTitle:  {en: "<b>Overdue, most late first ({n})</b>", zh: "<b>超期诉求（{n}），按超期时长排序</b>"},
 	msgDigestNoneLate:   {en: "Nothing is overdue.", zh: "没有超期诉求。"},
-	msgDigestChartTitle: {en: "{code}: received and overdue per day", zh: "{code}：每日受理与超期"},
-	msgDigestChartY:     {en: "appeals", zh: "件数"},
+	msgDigestChartTitle: {en: "{dept}: appeals per day", zh: "{dept}：每日诉求"},
 	msgDigestChartNew:   {en: "received", zh: "受理"},
+	msgDigestChartDone:  {en: "answered", zh: "答复"},
 	msgDigestChartLate:  {en: "overdue", zh: "超期"},
-	msgDigestChartCap: {en: "📈 {dept}: appeals received and gone overdue per day, {from} – {to}",
-		zh: "📈 {dept}：每日受理与超期件数，{from} 至 {to}"},
+	msgDigestChartOpen:  {en: "open at day's end", zh: "日末在办"},
+	msgDigestChartCap: {en: "📈 {dept}: appeals received, answered and gone overdue per day, and those open at each day's end, {from} – {to}",
+		zh: "📈 {dept}：每日受理、答复、超期件数及每日末在办件数，{from} 至 {to}"},
 	msgWeekdays: {en: "Sun Mon Tue Wed Thu Fri Sat", zh: "周日 周一 周二 周三 周四 周五 周六"},
 
 	MsgHelpDigestSet: {en: "Set a department's daily (or weekly) digest time, as a cron spec in its timezone",

@@ -77,10 +77,16 @@ func TestCompute(t *testing.T) {
 		t.Fatalf("days %+v", s.Days)
 	}
 	received := []int{1, 0, 1, 0, 0, 3, 2} // 5; 6; 3 (04:00), 1, 2; 4, 7
+	answered := []int{0, 0, 0, 0, 0, 2, 0} // 1 and 2 on the 23rd
 	overdue := []int{0, 0, 0, 0, 1, 2, 0}  // 5 on the 22nd; 2 (answered late) and 6 (closed late) on the 23rd
+	// Open at each day's end, and now for the 24th: 5 from the 18th; 6
+	// from the 20th until closed on the 23rd; 1, 2 (answered, not closed)
+	// and 3 from the 23rd; 4 and 7 on the 24th: the 6 open now.
+	open := []int{1, 1, 2, 2, 2, 4, 6}
 	for i, d := range s.Days {
-		if d.Received != received[i] || d.Overdue != overdue[i] {
-			t.Errorf("day %s: received %d overdue %d, want %d %d", d.Start.Format("01-02"), d.Received, d.Overdue, received[i], overdue[i])
+		if d.Received != received[i] || d.Answered != answered[i] || d.Overdue != overdue[i] || d.Open != open[i] {
+			t.Errorf("day %s: received %d answered %d overdue %d open %d, want %d %d %d %d", d.Start.Format("01-02"),
+				d.Received, d.Answered, d.Overdue, d.Open, received[i], answered[i], overdue[i], open[i])
 		}
 	}
 	empty := Compute(nil, kpi.Figures{}, from, to, now, shanghai)
