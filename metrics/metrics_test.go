@@ -17,6 +17,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/metrics"
+	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
@@ -62,20 +63,28 @@ func scrape(t *testing.T, url string) map[string]float64 {
 	return out
 }
 
+// waterAndRoads is a store of backend b with departments water and roads,
+// and the service on the clock *now.
+func waterAndRoads(t *testing.T, b string, now *time.Time) (*storage.Store, *appeal.Service) {
+	t.Helper()
+	store := storagetest.Open(t, b)
+	svc := appeal.NewService(store, func() time.Time { return *now }, "Asia/Shanghai")
+	for _, code := range []string{"water", "roads"} {
+		if _, err := svc.SaveDepartment(t.Context(), appeal.Department{Code: code, Name: code}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return store, svc
+}
+
 func TestStoreMetrics(t *testing.T) {
 	for _, b := range storagetest.Backends {
 		t.Run(b, func(t *testing.T) {
 			t.Parallel()
-			store := storagetest.Open(t, b)
 			ctx := t.Context()
 			// Monday 2026-11-02 09:00 in Shanghai.
 			now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
-			svc := appeal.NewService(store, func() time.Time { return now }, "Asia/Shanghai")
-			for _, code := range []string{"water", "roads"} {
-				if _, err := svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: code}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			store, svc := waterAndRoads(t, b, &now)
 			in := func(ext, dept string) appeal.Appeal {
 				a, _, err := svc.Intake(ctx, appeal.Intake{Source: "12345", ExternalID: ext, Title: "t", Body: "b", Department: dept})
 				if err != nil {
@@ -201,15 +210,9 @@ func TestReturnedAppealsCountForDispatch(t *testing.T) {
 	for _, b := range storagetest.Backends {
 		t.Run(b, func(t *testing.T) {
 			t.Parallel()
-			store := storagetest.Open(t, b)
 			ctx := t.Context()
 			now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
-			svc := appeal.NewService(store, func() time.Time { return now }, "Asia/Shanghai")
-			for _, code := range []string{"water", "roads"} {
-				if _, err := svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: code}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			store, svc := waterAndRoads(t, b, &now)
 			for i, dept := range []string{"water", "roads", "roads"} {
 				a, _, err := svc.Intake(ctx, appeal.Intake{Source: "12345", ExternalID: fmt.Sprint(i), Title: "t", Body: "b", Department: dept})
 				if err != nil {
