@@ -57,9 +57,9 @@ func TestSetupTexts(t *testing.T) {
 	after := before
 	after.Departments = []appeal.DepartmentSetup{{Code: "roads", Leaders: 1}}
 	for _, tt := range []struct{ lang, want string }{
-		{LangZH, "⚠️ 部门 roads 未绑定工作群：部门 roads 的诉求和提醒现发往部门 roads 的领导（私聊）\n📤 2 条此前无人可收的消息现在重新投递。"},
+		{LangZH, "⚠️ 部门 roads 未绑定工作群：部门 roads 的诉求和提醒现发往部门 roads 的领导（私聊）\n📤 2 条此前无人可收的消息现在重新尝试投递。"},
 		{LangEN, "⚠️ Department roads has no bound chat: appeals and reminders of department roads now go to the leaders of department roads, privately\n" +
-			"📤 2 waiting messages that no one could receive are being delivered now."},
+			"📤 Messages that no one could receive are tried again now (2)."},
 	} {
 		if got := SetupChange(tt.lang, before, after, 2); got != tt.want {
 			t.Errorf("unbinding roads (%s):\n got  %q\n want %q", tt.lang, got, tt.want)
