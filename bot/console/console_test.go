@@ -111,6 +111,7 @@ func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "water"}, "999", bot.Outgoing{HTML: "x"}); err == nil {
 		t.Fatal("editing an unknown message must fail")
 	}
+	f.line(t, "# a comment, as in the README's walkthrough")
 	f.line(t, ":as 7")
 	f.line(t, ":press 9")
 	f.line(t, ":bogus")
@@ -131,6 +132,9 @@ func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
+	}
+	if n := strings.Count(text, "commands start with '/'"); n != 1 {
+		t.Errorf("only the chatter gets the hint, not the comment: %d hints", n)
 	}
 	select {
 	case u := <-f.got:
