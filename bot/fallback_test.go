@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -265,5 +266,31 @@ func TestUnreachableMessageWaitsAndGoesOutWhenAChatIsBound(t *testing.T) {
 	f.run(t)
 	if errors() != 2 || logs.count("level=INFO", "no message waits for a recipient any more") != 1 {
 		t.Fatalf("once fixed, the log says so once:\n%s", logs.b.String())
+	}
+}
+
+// A burst of cards that fall back to a busy group are merged into digests
+// as their own would be, and each digest says why it came there.
+func TestFallbackBurstIsCoalescedWithItsMark(t *testing.T) {
+	f := limited(t) // water has no chat and no leader
+	if err := f.store.BindChat(t.Context(), appeal.ChatBinding{Purpose: appeal.ChatDispatch, Network: "telegram", ChatID: "-500"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for i := range 30 {
+		f.intake(t, "F"+strconv.Itoa(i))
+	}
+	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(appealsIn(s, -500)) == 30 }, 20*time.Second)
+	msgs := f.tg.Messages(-500)
+	if len(msgs) > 6 {
+		t.Fatalf("%d messages for 30 appeals: they were not merged", len(msgs))
+	}
+	for _, m := range msgs {
+		if !strings.HasPrefix(m.Plain, "↪️ Sent here because: Department water has no bound chat; Department water has no leader\n") {
+			t.Fatalf("a message without its mark: %q", m.Plain)
+		}
 	}
 }
