@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strconv"
@@ -13,43 +12,15 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
+	"github.com/appealbot/appealbot/internal/buftest"
 )
-
-// logBuffer collects a deliverer's log safely from its senders.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// count is how many lines of the log hold every one of parts.
-func (l *logBuffer) count(parts ...string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for line := range strings.SplitSeq(l.b.String(), "\n") {
-		all := line != ""
-		for _, p := range parts {
-			all = all && strings.Contains(line, p)
-		}
-		if all {
-			n++
-		}
-	}
-	return n
-}
 
 // fallbacks is setup with water bound to no chat, a deliverer that knows
 // the configured admins and logs to the returned buffer.
-func fallbacks(t *testing.T, admins ...string) (*fixture, *logBuffer) {
+func fallbacks(t *testing.T, admins ...string) (*fixture, *buftest.Buffer) {
 	t.Helper()
 	f := setup(t)
-	logs := &logBuffer{}
+	logs := &buftest.Buffer{}
 	f.d = bot.NewDeliverer(f.store, f.rnd, []bot.Transport{f.tr}, f.clk.now,
 		slog.New(slog.NewTextHandler(logs, nil)), bot.DeliveryOptions{Admins: admins})
 	return f, logs
@@ -157,8 +128,8 @@ func TestRefusedChatSendsTheMessageDownItsChain(t *testing.T) {
 		!strings.Contains(row.LastError, "The chat of department water refuses messages") {
 		t.Fatalf("after the refusal: %+v", row)
 	}
-	if logs.count("every chat refused the message") != 1 {
-		t.Fatalf("log:\n%s", logs.b.String())
+	if logs.Lines("every chat refused the message") != 1 {
+		t.Fatalf("log:\n%s", logs.String())
 	}
 	sends := f.tg.Calls("sendMessage")
 
@@ -209,9 +180,9 @@ func TestUnreachableMessageWaitsAndGoesOutWhenAChatIsBound(t *testing.T) {
 			"No dispatch chat is bound; No supervision chat is bound; There is no admin" {
 		t.Fatalf("waiting row: %+v", row)
 	}
-	errors := func() int { return logs.count("level=ERROR", "messages wait", "undeliverable=") }
-	if errors() != 1 || logs.count("no chat to deliver to") != 0 {
-		t.Fatalf("log:\n%s", logs.b.String())
+	errors := func() int { return logs.Lines("level=ERROR", "messages wait", "undeliverable=") }
+	if errors() != 1 || logs.Lines("no chat to deliver to") != 0 {
+		t.Fatalf("log:\n%s", logs.String())
 	}
 	if n, _ := f.store.UndeliverableCount(t.Context()); n != 1 {
 		t.Fatalf("%d undeliverable, want 1", n)
@@ -227,8 +198,8 @@ func TestUnreachableMessageWaitsAndGoesOutWhenAChatIsBound(t *testing.T) {
 	if f.run(t) != 0 {
 		t.Fatal("nothing can be sent")
 	}
-	if errors() != 2 || logs.count("undeliverable=2") != 1 {
-		t.Fatalf("a minute later, the log says it again:\n%s", logs.b.String())
+	if errors() != 2 || logs.Lines("undeliverable=2") != 1 {
+		t.Fatalf("a minute later, the log says it again:\n%s", logs.String())
 	}
 	if row := f.cardRow(t, a.ID); row.State != appeal.OutboxPending || row.Attempts != 2 {
 		t.Fatalf("tried again after its wait: %+v", row)
@@ -264,8 +235,8 @@ func TestUnreachableMessageWaitsAndGoesOutWhenAChatIsBound(t *testing.T) {
 	}
 	f.clk.add(time.Minute)
 	f.run(t)
-	if errors() != 2 || logs.count("level=INFO", "no message waits for a recipient any more") != 1 {
-		t.Fatalf("once fixed, the log says so once:\n%s", logs.b.String())
+	if errors() != 2 || logs.Lines("level=INFO", "no message waits for a recipient any more") != 1 {
+		t.Fatalf("once fixed, the log says so once:\n%s", logs.String())
 	}
 }
 

@@ -1,15 +1,14 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/buftest"
 )
 
 // feed runs Receive over lines written one by one, letting the test act
@@ -52,26 +51,9 @@ func (f *feed) next(t *testing.T) bot.Update {
 	}
 }
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 	r, w := io.Pipe()
-	out := &lockedBuf{}
+	out := &buftest.Buffer{}
 	c := New(r, out, clock)
 	f := start(t, c, r)
 	f.w = w

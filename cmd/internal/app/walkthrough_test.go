@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -13,9 +12,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/appealbot/appealbot/internal/buftest"
 )
 
 // TestReadmeWalkthrough runs the walkthrough of README.md's Quick start
@@ -40,7 +40,7 @@ func TestReadmeWalkthrough(t *testing.T) {
 	base := "http://" + addr
 
 	in, feed := io.Pipe()
-	out, logs := &syncBuffer{}, &syncBuffer{}
+	out, logs := &buftest.Buffer{}, &buftest.Buffer{}
 	stdin = in
 	t.Cleanup(func() { stdin = os.Stdin })
 	ctx, cancel := context.WithCancel(t.Context())
@@ -190,7 +190,7 @@ func shellWords(t *testing.T, s string) []string {
 type walker struct {
 	t          *testing.T
 	base       string
-	out, logs  *syncBuffer
+	out, logs  *buftest.Buffer
 	feed       *io.PipeWriter
 	done       chan error
 	probes     int
@@ -341,24 +341,6 @@ func (w *walker) appeal() map[string]any {
 		w.t.Fatal(err)
 	}
 	return a
-}
-
-// syncBuffer collects output safely from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func freeAddr(t *testing.T) string {
