@@ -153,15 +153,13 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		return false
 	}
 	delete(d.held, r.ID)
-	if len(rt.to) == 0 && appeal.FallsBack(r.To.Kind) {
+	if len(rt.to) == 0 {
+		// Only a kind with a fallback chain can find no chat at all: a
+		// member or a reply always names one.
 		d.wait(ctx, r, rt.gaps, log)
 		return true
 	}
-	if len(rt.to) == 0 {
-		h.failures = append(h.failures, "no chat to deliver to")
-		log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
-	}
-	d.rec.closeRow(ctx, h)
+	d.rec.closeRow(ctx, h) // every chat had it already
 	return false
 }
 
