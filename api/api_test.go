@@ -30,7 +30,8 @@ func newEnv(t *testing.T, backend string, tokens ...string) *env {
 	t.Helper()
 	store := storagetest.Open(t, backend)
 	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai", appeal.WithCalendars(appeal.Calendars{Days: store}))
-	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow }}))
+	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow },
+		Setup: store.Setup, Waiting: store}))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, store: store, srv: srv}
 	if len(tokens) > 0 {
@@ -401,6 +402,35 @@ func TestDepartments(t *testing.T) {
 		jsonNum(sla["urgent"]) != `{"answer":"1h30m","claim":"15m","resolve":"12h"}` {
 		t.Fatalf("department %v", d)
 	}
+	if jsonNum(d["gaps"]) != `["no_chat","no_leader"]` || d["chats"] != 0.0 || d["leaders"] != 0.0 ||
+		jsonNum(d["reach"]) != `{"appeals":"none","leaders":"none"}` ||
+		jsonNum(m["gaps"]) != `["no_dispatch_chat","no_supervision_chat","no_admin"]` ||
+		jsonNum(m["reach"]) != `{"dispatch":"none","supervision":"none"}` {
+		t.Fatalf("gaps of a bare setup: %v", m)
+	}
+	ctx := t.Context()
+	if err := e.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDispatch, Network: "telegram", ChatID: "-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []appeal.ChatBinding{{Purpose: appeal.ChatDepartment, Department: "water", Network: "telegram", ChatID: "-2"},
+		{Purpose: appeal.ChatSupervision, Network: "telegram", ChatID: "-3"}} {
+		if err := e.store.BindChat(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boss, err := e.store.SaveMember(ctx, appeal.Member{Network: "telegram", ExternalID: "1"})
+	if err == nil {
+		err = e.store.Grant(ctx, appeal.Grant{Member: boss.ID, Role: appeal.RoleAdmin})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m = e.do("GET", "/api/v1/departments", "", "")
+	d = m["departments"].([]any)[0].(map[string]any)
+	if jsonNum(d["gaps"]) != `["no_leader"]` || d["chats"] != 1.0 || jsonNum(d["reach"]) != `{"appeals":"department","leaders":"dispatch"}` ||
+		jsonNum(m["gaps"]) != `[]` || jsonNum(m["reach"]) != `{"dispatch":"dispatch","supervision":"supervision"}` {
+		t.Fatalf("gaps once bound: %v", m)
+	}
 	for _, tc := range []struct{ code, body, field string }{
 		{"a b", `{"name":"x"}`, "code"},
 		{"ok", `{"name":""}`, "name"},
@@ -513,8 +543,25 @@ func TestAuthAndHealth(t *testing.T) {
 		}
 	}
 	e.token = ""
-	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "ok" {
+	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "ok" || m["undeliverable"] != 0.0 {
 		t.Fatalf("healthz: %d %v", st, m)
+	}
+	// A message no one could receive: the instance still works (200, so
+	// that no load balancer takes it out), but the setup is degraded.
+	e.token = token
+	if st, _ := e.do("POST", "/api/v1/appeals", "application/json", intakeBody("X", "")); st != 201 {
+		t.Fatalf("intake: %d", st)
+	}
+	e.token = "" // /healthz needs none
+	rows, err := e.store.ClaimOutbox(t.Context(), appeal.ChatRecipients, testNow, 10, time.Minute)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("claim: %v %v", rows, err)
+	}
+	if err := e.store.MarkUndeliverable(t.Context(), rows[0].ID, testNow, testNow.Add(time.Minute), "no one"); err != nil {
+		t.Fatal(err)
+	}
+	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "degraded" || m["undeliverable"] != 1.0 {
+		t.Fatalf("healthz with a message waiting: %d %v", st, m)
 	}
 	if st, m := e.do("GET", "/nope", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
 		t.Fatalf("unknown path: %d %v", st, m)

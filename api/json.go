@@ -498,6 +498,45 @@ type departmentJSON struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
+// departmentsJSON is the answer of GET /api/v1/departments: the
+// departments, and what the setup lacks beyond them (gaps, and where
+// dispatch's and supervision's messages go: reach).
+type departmentsJSON struct {
+	Departments []listedDepartmentJSON `json:"departments"`
+	Gaps        []string               `json:"gaps,omitzero"`
+	Reach       map[string]string      `json:"reach,omitzero"`
+}
+
+// listedDepartmentJSON is a department as listed: with its bound chats and
+// leaders, what it lacks, and where its messages go (reach: "appeals" for
+// its own, "leaders" for its leaders').
+type listedDepartmentJSON struct {
+	departmentJSON
+	Chats   *int              `json:"chats,omitzero"`
+	Leaders *int              `json:"leaders,omitzero"`
+	Gaps    []string          `json:"gaps,omitzero"`
+	Reach   map[string]string `json:"reach,omitzero"`
+}
+
+// gapCode names a gap in the API.
+func gapCode(g appeal.Gap) string {
+	return map[appeal.Level]string{
+		appeal.LevelDepartment:  "no_chat",
+		appeal.LevelLeaders:     "no_leader",
+		appeal.LevelDispatch:    "no_dispatch_chat",
+		appeal.LevelSupervision: "no_supervision_chat",
+		appeal.LevelAdmins:      "no_admin",
+	}[g.Level]
+}
+
+// levelCode names a level of the fallback chains in the API.
+func levelCode(lv appeal.Level) string {
+	if lv == appeal.LevelNone {
+		return "none"
+	}
+	return string(lv)
+}
+
 // departmentInJSON is the body of PUT /api/v1/departments/{code}. A field
 // left out (or null) keeps the department's value, down to each limit of
 // each SLA tier.

@@ -144,6 +144,23 @@ func TestStoreMetrics(t *testing.T) {
 				got[`appealbot_outbox_oldest_pending_age_seconds{recipient="department"}`] != 3*3600 {
 				t.Errorf("outbox: %v", got)
 			}
+			// None was tried yet, so none is known to reach no one; two
+			// found so are counted at the next scrape.
+			if g, ok := got[`appealbot_undeliverable_messages{}`]; !ok || g != 0 {
+				t.Errorf("undeliverable before delivery tried: %v (present %v)", g, ok)
+			}
+			rows, err := store.ClaimOutbox(ctx, []appeal.RecipientKind{appeal.ToDispatch}, now, 2, time.Minute)
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("claim: %v %v", rows, err)
+			}
+			for _, r := range rows {
+				if err := store.MarkUndeliverable(ctx, r.ID, now, now.Add(time.Minute), "no one"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got = scrape(t, srv.URL); got[`appealbot_undeliverable_messages{}`] != 2 {
+				t.Errorf("undeliverable: %v", got[`appealbot_undeliverable_messages{}`])
+			}
 
 			// Events of the last minutes are counted live, then, once
 			// settled, from the collector's cache: never twice or not at

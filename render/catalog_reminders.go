@@ -45,7 +45,7 @@ var reminderTexts = map[Key]text{
 	msgEvEscalated:        {zh: "已升级", en: "escalated"},
 	msgEvReminderSkipped:  {zh: "提醒已跳过", en: "reminder skipped"},
 	MsgSupervisionBound:   {zh: "本群已设为督办群：超期诉求将在此通报。", en: "This chat is now the supervision chat: long-overdue appeals are reported here."},
-	MsgSupervisionUnbound: {zh: "本群不再是督办群；督办通报改发调度群。", en: "This chat is no longer the supervision chat; reports go to the dispatch chat."},
+	MsgSupervisionUnbound: {zh: "本群不再是督办群。", en: "This chat is no longer the supervision chat."},
 	MsgNotSupervisionHere: {zh: "本群不是督办群。", en: "This chat is not the supervision chat."},
 	MsgHelpSupervisionBind: {zh: "将本群设为督办群（接收超期升级）",
 		en: "make this chat the supervision chat (receives overdue escalations)"},

@@ -63,9 +63,9 @@ func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Tim
 	return id.Int64, nil
 }
 
-// MetricCounts reads the open appeals and the outbox backlog as of now.
-// It reads only appeals that are not closed and pending outbox rows,
-// through their partial indexes.
+// MetricCounts reads the open appeals and the outbox backlog as of now,
+// with the messages no one could receive. It reads only appeals that are
+// not closed and pending outbox rows, through their partial indexes.
 func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error) {
 	var out appeal.MetricCounts
 	t := tm(now)
@@ -107,6 +107,9 @@ func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricC
 	}
 	for _, r := range ob {
 		out.Outbox = append(out.Outbox, appeal.OutboxCount{Recipient: appeal.RecipientKind(r.Recipient), Pending: r.Pending, Oldest: r.Oldest.Time})
+	}
+	if out.Undeliverable, err = s.UndeliverableCount(ctx); err != nil {
+		return out, fail("metric counts", err)
 	}
 	return out, nil
 }

@@ -11,31 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/buftest"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
-
-// syncBuffer collects a process's log safely from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -52,12 +34,12 @@ func envFunc(m map[string]string) func(string) string {
 }
 
 // startServe runs `appealbot serve` in-process until the returned stop is called.
-func startServe(t *testing.T, env map[string]string) (base string, log *syncBuffer, stop func() error) {
+func startServe(t *testing.T, env map[string]string) (base string, log *buftest.Buffer, stop func() error) {
 	t.Helper()
 	addr := freeAddr(t)
 	env["APPEALBOT_HTTP_ADDR"] = addr
 	ctx, cancel := context.WithCancel(t.Context())
-	log = &syncBuffer{}
+	log = &buftest.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, envFunc(env), &bytes.Buffer{}, log) }()
 	base = "http://" + addr
