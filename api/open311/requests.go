@@ -206,8 +206,9 @@ func (h *handler) requestNode(ra appeal.ReportedAppeal, events []appeal.Event, d
 	if s, ok := findService(services, rep.ServiceCode); ok {
 		name = s.Name
 	}
+	// Only a department that holds the appeal has a deadline to keep.
 	expected := node{name: "expected_datetime"}
-	if !a.Deadlines.ResolveBy.IsZero() {
+	if !a.Deadlines.ResolveBy.IsZero() && depts.responsible(a) != "" {
 		expected.value = w3c(a.Deadlines.ResolveBy, loc)
 	}
 	lat, long := node{name: "lat"}, node{name: "long"}
@@ -366,10 +367,13 @@ func (d departments) name(code string) string {
 	return code
 }
 
-// responsible is the name of the department that holds a, "" while it
-// waits for dispatch.
+// responsible is the name of the department that holds a: "" while it
+// waits for dispatch, and when dispatch closed it unanswered (a returned
+// appeal keeps the code of the department that sent it back).
 func (d departments) responsible(a appeal.Appeal) string {
-	if a.Department == "" || a.Status == appeal.StatusUnassigned || a.Status == appeal.StatusReturned {
+	switch {
+	case a.Department == "", a.Status == appeal.StatusUnassigned, a.Status == appeal.StatusReturned,
+		a.Status == appeal.StatusClosed && a.AnsweredAt.IsZero():
 		return ""
 	}
 	return d.name(a.Department)
