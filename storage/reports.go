@@ -144,17 +144,14 @@ func (s *Store) SaveReport(ctx context.Context, r appeal.Report) error {
 func (s *Store) Reports(ctx context.Context, f appeal.ReportFilter) ([]appeal.ReportedAppeal, error) {
 	var where []string
 	var args []any
-	in := func(col string, n int) string {
-		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
-	}
 	if len(f.IDs) > 0 {
-		where = append(where, in("a.id", len(f.IDs)))
+		where = append(where, "a.id IN ("+placeholders(len(f.IDs))+")")
 		for _, id := range f.IDs {
 			args = append(args, int64(id))
 		}
 	} else {
 		if len(f.ServiceCodes) > 0 {
-			where = append(where, in("r.service_code", len(f.ServiceCodes)))
+			where = append(where, "r.service_code IN ("+placeholders(len(f.ServiceCodes))+")")
 			for _, c := range f.ServiceCodes {
 				args = append(args, c)
 			}
@@ -219,28 +216,19 @@ func (s *Store) ReportEvents(ctx context.Context, ids []appeal.ID, kinds []appea
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	q := `SELECT ` + eventColumns + ` FROM appeal_events WHERE appeal_id IN (` +
-		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + `)`
+	q := `SELECT ` + eventColumns + ` FROM appeal_events WHERE appeal_id IN (` + placeholders(len(ids)) + `)`
 	args := make([]any, 0, len(ids)+len(kinds))
 	for _, id := range ids {
 		args = append(args, int64(id))
 	}
 	if len(kinds) > 0 {
-		q += ` AND kind IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + `)`
+		q += ` AND kind IN (` + placeholders(len(kinds)) + `)`
 		for _, k := range kinds {
 			args = append(args, string(k))
 		}
 	}
 	q += ` ORDER BY id`
-	var rows []eventRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
-		return nil, fail("report events", err)
-	}
-	out := make([]appeal.Event, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.event())
-	}
-	return out, nil
+	return s.selectEvents(ctx, "report events", q, args)
 }
 
 // ReportUpdates returns the events of kinds that happened in [from, to]
@@ -253,7 +241,7 @@ func (s *Store) ReportUpdates(ctx context.Context, from, to time.Time, kinds []a
 	q := `SELECT ` + prefixed("e.", eventColumns) + ` FROM appeal_events e
 		JOIN appeals a ON a.id = e.appeal_id
 		JOIN reports r ON r.source = a.source AND r.external_id = a.external_id
-		WHERE e.at >= ? AND e.at <= ? AND e.kind IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ") + `)
+		WHERE e.at >= ? AND e.at <= ? AND e.kind IN (` + placeholders(len(kinds)) + `)
 		ORDER BY e.at, e.id LIMIT ?`
 	args := []any{tm(from), tm(to)}
 	for _, k := range kinds {
@@ -263,15 +251,24 @@ func (s *Store) ReportUpdates(ctx context.Context, from, to time.Time, kinds []a
 		limit = 1000
 	}
 	args = append(args, limit)
+	return s.selectEvents(ctx, "report updates", q, args)
+}
+
+func (s *Store) selectEvents(ctx context.Context, op, q string, args []any) ([]appeal.Event, error) {
 	var rows []eventRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
-		return nil, fail("report updates", err)
+		return nil, fail(op, err)
 	}
 	out := make([]appeal.Event, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.event())
 	}
 	return out, nil
+}
+
+// placeholders is n comma-separated "?" for an IN list.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // prefixed qualifies each column of a comma-separated list with p ("a.").
