@@ -89,6 +89,10 @@ type Options struct {
 	Feedback FeedbackTaker
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
+	// Open311, when set, serves everything under /open311/v2/ (the
+	// GeoReport v2 API, which has its own keys, errors and formats):
+	// no bearer token is asked there.
+	Open311 http.Handler
 }
 
 type server struct {
@@ -149,6 +153,9 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	}
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", s.auth(opts.Metrics.ServeHTTP))
+	}
+	if opts.Open311 != nil {
+		mux.Handle("/open311/v2/", opts.Open311)
 	}
 	return s.logged(s.routed(mux))
 }

@@ -83,7 +83,7 @@ func (e *env) putDept(code, body string) {
 func intakeBody(extID, dept string) string {
 	m := map[string]any{
 		"source": "12345", "external_id": extID, "title": "路灯不亮 <b>&", "body": "小区门口路灯坏了三天",
-		"category": "市政", "priority": "urgent", "citizen": map[string]string{"name": "张三", "phone": "13812345678"},
+		"category": "市政", "priority": "urgent", "citizen": map[string]string{"name": "张三", "phone": "13812345678", "email": "zhang@example.org"},
 		"location": "人民路 1 号", "received_at": "2026-11-02T09:30:00+08:00", "callback_url": "https://hotline.example/cb",
 	}
 	if dept != "" {
@@ -122,7 +122,7 @@ func TestIntakeCreatesDurableAssignedAppeal(t *testing.T) {
 
 		// Durable: the store has it, with its log and its card in the outbox.
 		a, err := e.store.Appeal(t.Context(), appeal.ID(id))
-		if err != nil || a.Status != appeal.StatusAssigned || a.Citizen.Phone != "13812345678" {
+		if err != nil || a.Status != appeal.StatusAssigned || a.Citizen.Phone != "13812345678" || a.Citizen.Email != "zhang@example.org" {
 			t.Fatalf("stored appeal %+v, err %v", a, err)
 		}
 		events, _ := e.store.Events(t.Context(), a.ID)
@@ -265,6 +265,7 @@ func TestIntakeRejectsBadInput(t *testing.T) {
 		{"bad time", "application/json", with("received_at", "yesterday"), 400, "invalid", "received_at"},
 		{"future time", "application/json", with("received_at", "2027-01-01T00:00:00Z"), 400, "in_future", "received_at"},
 		{"bad phone", "application/json", with("citizen", map[string]any{"phone": "call me"}), 400, "invalid", "citizen.phone"},
+		{"bad email", "application/json", with("citizen", map[string]any{"email": "zhang at example.org"}), 400, "invalid", "citizen.email"},
 		{"bad callback", "application/json", with("callback_url", "ftp://x/y"), 400, "invalid", "callback_url"},
 		{"too large", "application/json", with("body", strings.Repeat("x", api.MaxBodyBytes)), 413, "body_too_large", ""},
 	} {

@@ -56,6 +56,7 @@ func writeError(w http.ResponseWriter, status int, code, msg, field string) {
 type citizenJSON struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
+	Email string `json:"email"`
 }
 
 // intakeJSON is the body of POST /api/v1/appeals.
@@ -303,7 +304,7 @@ func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
 		Location: in.Location, CallbackURL: in.CallbackURL,
 	}
 	if in.Citizen != nil {
-		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone}
+		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email}
 	}
 	if s := strings.TrimSpace(in.ReceivedAt); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
@@ -438,7 +439,7 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 	j := appealJSON{
 		ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID, Title: a.Title, Body: a.Body,
 		Category: a.Category, Priority: string(a.Priority),
-		Citizen:  citizenJSON{Name: a.Citizen.Name, Phone: a.Citizen.Phone},
+		Citizen:  citizenJSON{Name: a.Citizen.Name, Phone: a.Citizen.Phone, Email: a.Citizen.Email},
 		Location: a.Location, ReceivedAt: a.ReceivedAt, CallbackURL: a.CallbackURL,
 		Department: strPtr(a.Department), Status: string(a.Status), Assignee: idPtr(a.Assignee),
 		AssignedAt: timePtr(a.AssignedAt), ClaimedAt: timePtr(a.ClaimedAt),

@@ -68,6 +68,7 @@ const (
 	msgContactTitle         Key = "contact_title"
 	msgFieldCitizen         Key = "field_citizen"
 	msgFieldPhone           Key = "field_phone"
+	msgFieldEmail           Key = "field_email"
 	msgFieldLocation        Key = "field_location"
 	msgFieldDept            Key = "field_dept"
 	msgFieldCategory        Key = "field_category"
@@ -369,6 +370,10 @@ var coreTexts = map[Key]text{
 	msgFieldPhone: {
 		en: "Phone: {v}",
 		zh: "电话：{v}",
+	},
+	msgFieldEmail: {
+		en: "E-mail: {v}",
+		zh: "邮箱：{v}",
 	},
 	msgFieldLocation: {
 		en: "Location: {v}",

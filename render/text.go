@@ -406,6 +406,21 @@ func genericShape(n int) (head, tail int) {
 	return 0, 2
 }
 
+// maskEmail keeps the first character of an address's mailbox and its
+// domain, which says little of who wrote: z***@example.org.
+func maskEmail(email string) string {
+	email = strings.TrimSpace(Clean(email))
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return maskName(email)
+	}
+	r, size := utf8.DecodeRuneInString(email)
+	if size == 0 || at == 0 {
+		return "***" + email[at:]
+	}
+	return string(r) + "***" + email[at:]
+}
+
 // maskName keeps a name's first character: 张** for 张三丰.
 func maskName(name string) string {
 	name = strings.TrimSpace(Clean(name))

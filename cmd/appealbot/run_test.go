@@ -233,6 +233,11 @@ func TestConfigRules(t *testing.T) {
 		{"bad quiet hours", nil, map[string]string{"APPEALBOT_QUIET_HOURS": "22-8"}, "APPEALBOT_QUIET_HOURS"},
 		{"bad nudge share", nil, map[string]string{"APPEALBOT_NUDGE_SHARE": "1.5"}, "APPEALBOT_NUDGE_SHARE"},
 		{"bad supervision after", nil, map[string]string{"APPEALBOT_SUPERVISION_AFTER": "soon"}, "APPEALBOT_SUPERVISION_AFTER"},
+		{"open311 keys", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms=fms-key-0123456789abcdef,portal=portal-key-0123456789"}, ""},
+		{"bad open311 keys", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms"}, "APPEALBOT_OPEN311_KEYS: every entry must be NAME=KEY"},
+		{"short open311 key", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms=short"}, "APPEALBOT_OPEN311_KEYS"},
+		{"missing open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": "/nonexistent/services.json"}, "APPEALBOT_OPEN311_SERVICES"},
+		{"bad open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": file}, "APPEALBOT_OPEN311_SERVICES"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})

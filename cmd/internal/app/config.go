@@ -16,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/appealbot/appealbot/api/open311"
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/kpi"
@@ -92,6 +93,8 @@ var settings = []setting{
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
+	{flag: "open311-keys", secret: true, usage: "API keys of Open311 GeoReport clients, comma-separated NAME=KEY pairs (keys of 16 characters or more); empty serves no Open311"},
+	{flag: "open311-services", usage: "JSON file of what Open311 services add to their departments: description, keywords, group, category and extra questions (attributes)"},
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
@@ -139,6 +142,12 @@ type Config struct {
 	// Location is Timezone loaded: the zone of periods and dates that
 	// belong to no department (/stats rankings, GET /api/v1/stats).
 	Location *time.Location
+
+	// Open311Keys are the Open311 clients' keys; with none, /open311/v2/
+	// is not served.
+	Open311Keys []open311.Key
+	// Open311Services are what services add to their departments.
+	Open311Services map[string]open311.ServiceSettings
 }
 
 // ParseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -266,6 +275,20 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_KPI_WEIGHTS: %v", err))
 	} else {
 		c.KPIWeights = w
+	}
+	if k, err := open311.ParseKeys(get["open311-keys"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_KEYS: %w", err))
+	} else {
+		c.Open311Keys = k
+	}
+	if file := get["open311-services"]; file != "" {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			c.Open311Services, err = open311.ParseServiceSettings(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_SERVICES: %s: %w", file, err))
+		}
 	}
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
@@ -424,6 +447,7 @@ func (c Config) logValue() slog.Value {
 		slog.String("store", store),
 		slog.String("data_dir", c.DataDir),
 		slog.Int("api_tokens", len(c.APITokens)),
+		slog.Int("open311_clients", len(c.Open311Keys)),
 		slog.String("timezone", c.Timezone),
 		slog.String("language", c.Language),
 		slog.Int("admins", len(c.Admins)),

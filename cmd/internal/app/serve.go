@@ -13,6 +13,7 @@ import (
 
 	"github.com/appealbot/appealbot/api"
 	"github.com/appealbot/appealbot/api/callback"
+	"github.com/appealbot/appealbot/api/open311"
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
@@ -106,7 +107,12 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
 	}
 
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
+	var geo http.Handler
+	if len(cfg.Open311Keys) > 0 {
+		geo = open311.New(svc, store, open311.Options{Keys: cfg.Open311Keys, Location: cfg.Location, Now: time.Now, Log: log,
+			Services: open311.Departments{List: store, Settings: cfg.Open311Services}})
+	}
+	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
 		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
 		Setup: setup, Waiting: store})
