@@ -44,8 +44,20 @@ type Callbacks interface {
 	OutboxFor(ctx context.Context, id appeal.ID, kind appeal.RecipientKind) ([]appeal.OutboxMessage, error)
 }
 
+// Waiting counts the messages that no one could receive (the store).
+type Waiting interface {
+	UndeliverableCount(ctx context.Context) (int64, error)
+}
+
 // Options configure the handler.
 type Options struct {
+	// Setup, when set, reads what is configured for messages to reach
+	// people, admins of the configuration included: GET
+	// /api/v1/departments then marks what is missing.
+	Setup func(ctx context.Context) (appeal.Setup, error)
+	// Waiting, when set, makes /healthz report "degraded" while messages
+	// wait for someone to receive them.
+	Waiting Waiting
 	// Callbacks, when set, adds each appeal's callback deliveries to
 	// GET /api/v1/appeals/{id}.
 	Callbacks Callbacks
@@ -77,6 +89,10 @@ type Options struct {
 	Feedback FeedbackTaker
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
+	// Open311, when set, serves everything under /open311/v2/ (the
+	// GeoReport v2 API, which has its own keys, errors and formats):
+	// no bearer token is asked there.
+	Open311 http.Handler
 }
 
 type server struct {
@@ -93,6 +109,8 @@ type server struct {
 	now       func() time.Time
 	feedback  FeedbackTaker
 	stats     *Stats
+	setup     func(ctx context.Context) (appeal.Setup, error)
+	waiting   Waiting
 }
 
 // New returns the API's HTTP handler.
@@ -106,6 +124,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 		s.now = time.Now
 	}
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
+	s.setup, s.waiting = opts.Setup, opts.Waiting
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -135,9 +154,45 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", s.auth(opts.Metrics.ServeHTTP))
 	}
-	mux.HandleFunc("/", s.notFound)
-	return s.logged(mux)
+	if opts.Open311 != nil {
+		mux.Handle("/open311/v2/", opts.Open311)
+	}
+	return s.logged(s.routed(mux))
 }
+
+// routed serves what mux routes; a request no route takes gets a JSON
+// error: 405 with the Allow header when the path is known for other
+// methods, else 404.
+func (s *server) routed(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// The mux's own answer says whether the path is known: a 405
+		// with Allow. Only its status and headers are kept.
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if allow := probe.header.Get("Allow"); probe.status == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+				r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+allow, "")
+			return
+		}
+		s.notFound(w, r)
+	})
+}
+
+// headerProbe is a ResponseWriter that keeps only the status and headers.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // auth checks the bearer token in constant time against every configured one.
 func (s *server) auth(h http.HandlerFunc) http.Handler {
@@ -234,15 +289,38 @@ func route(r *http.Request) string {
 	return p
 }
 
+// healthz answers 503 when the database does not answer: this instance
+// cannot work, and a load balancer should send elsewhere. Messages that no
+// one can receive are no fault of the instance (every instance sees the
+// same setup, and taking them out would stop intake too): that is 200 with
+// status "degraded" and their count, for monitoring to alert on.
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
+	unavailable := func(err error) {
 		s.log.Warn("api: health check failed", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "database_unavailable", "the database does not answer", "")
+	}
+	if err := s.db.Ping(ctx); err != nil {
+		unavailable(err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	var n int64
+	if s.waiting != nil {
+		var err error
+		if n, err = s.waiting.UndeliverableCount(ctx); err != nil {
+			unavailable(err)
+			return
+		}
+	}
+	status := "ok"
+	if n > 0 {
+		status = "degraded"
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Status        string `json:"status"`
+		Undeliverable int64  `json:"undeliverable"`
+	}{status, n})
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -30,7 +30,8 @@ func newEnv(t *testing.T, backend string, tokens ...string) *env {
 	t.Helper()
 	store := storagetest.Open(t, backend)
 	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai", appeal.WithCalendars(appeal.Calendars{Days: store}))
-	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow }}))
+	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow },
+		Setup: store.Setup, Waiting: store}))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, store: store, srv: srv}
 	if len(tokens) > 0 {
@@ -82,7 +83,7 @@ func (e *env) putDept(code, body string) {
 func intakeBody(extID, dept string) string {
 	m := map[string]any{
 		"source": "12345", "external_id": extID, "title": "路灯不亮 <b>&", "body": "小区门口路灯坏了三天",
-		"category": "市政", "priority": "urgent", "citizen": map[string]string{"name": "张三", "phone": "13812345678"},
+		"category": "市政", "priority": "urgent", "citizen": map[string]string{"name": "张三", "phone": "13812345678", "email": "zhang@example.org"},
 		"location": "人民路 1 号", "received_at": "2026-11-02T09:30:00+08:00", "callback_url": "https://hotline.example/cb",
 	}
 	if dept != "" {
@@ -121,7 +122,7 @@ func TestIntakeCreatesDurableAssignedAppeal(t *testing.T) {
 
 		// Durable: the store has it, with its log and its card in the outbox.
 		a, err := e.store.Appeal(t.Context(), appeal.ID(id))
-		if err != nil || a.Status != appeal.StatusAssigned || a.Citizen.Phone != "13812345678" {
+		if err != nil || a.Status != appeal.StatusAssigned || a.Citizen.Phone != "13812345678" || a.Citizen.Email != "zhang@example.org" {
 			t.Fatalf("stored appeal %+v, err %v", a, err)
 		}
 		events, _ := e.store.Events(t.Context(), a.ID)
@@ -271,6 +272,7 @@ func TestIntakeRejectsBadInput(t *testing.T) {
 		{"bad time", "application/json", with("received_at", "yesterday"), 400, "invalid", "received_at"},
 		{"future time", "application/json", with("received_at", "2027-01-01T00:00:00Z"), 400, "in_future", "received_at"},
 		{"bad phone", "application/json", with("citizen", map[string]any{"phone": "call me"}), 400, "invalid", "citizen.phone"},
+		{"bad email", "application/json", with("citizen", map[string]any{"email": "zhang at example.org"}), 400, "invalid", "citizen.email"},
 		{"bad callback", "application/json", with("callback_url", "ftp://x/y"), 400, "invalid", "callback_url"},
 		{"too large", "application/json", with("body", strings.Repeat("x", api.MaxBodyBytes)), 413, "body_too_large", ""},
 	} {
@@ -408,18 +410,123 @@ func TestDepartments(t *testing.T) {
 		jsonNum(sla["urgent"]) != `{"answer":"1h30m","claim":"15m","resolve":"12h"}` {
 		t.Fatalf("department %v", d)
 	}
+	if jsonNum(d["gaps"]) != `["no_chat","no_leader"]` || d["chats"] != 0.0 || d["leaders"] != 0.0 ||
+		jsonNum(d["reach"]) != `{"appeals":"none","leaders":"none"}` ||
+		jsonNum(m["gaps"]) != `["no_dispatch_chat","no_supervision_chat","no_admin"]` ||
+		jsonNum(m["reach"]) != `{"dispatch":"none","supervision":"none"}` {
+		t.Fatalf("gaps of a bare setup: %v", m)
+	}
+	ctx := t.Context()
+	if err := e.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDispatch, Network: "telegram", ChatID: "-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []appeal.ChatBinding{{Purpose: appeal.ChatDepartment, Department: "water", Network: "telegram", ChatID: "-2"},
+		{Purpose: appeal.ChatSupervision, Network: "telegram", ChatID: "-3"}} {
+		if err := e.store.BindChat(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boss, err := e.store.SaveMember(ctx, appeal.Member{Network: "telegram", ExternalID: "1"})
+	if err == nil {
+		err = e.store.Grant(ctx, appeal.Grant{Member: boss.ID, Role: appeal.RoleAdmin})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, m = e.do("GET", "/api/v1/departments", "", "")
+	d = m["departments"].([]any)[0].(map[string]any)
+	if jsonNum(d["gaps"]) != `["no_leader"]` || d["chats"] != 1.0 || jsonNum(d["reach"]) != `{"appeals":"department","leaders":"dispatch"}` ||
+		jsonNum(m["gaps"]) != `[]` || jsonNum(m["reach"]) != `{"dispatch":"dispatch","supervision":"supervision"}` {
+		t.Fatalf("gaps once bound: %v", m)
+	}
 	for _, tc := range []struct{ code, body, field string }{
 		{"a b", `{"name":"x"}`, "code"},
 		{"ok", `{"name":""}`, "name"},
 		{"ok", `{"name":"x","timezone":"Mars/Base"}`, "timezone"},
 		{"ok", `{"name":"x","sla":{"normal":{"claim":"soon","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla.normal.claim"},
-		{"ok", `{"name":"x","sla":{"normal":{"claim":"3h","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla"},
+		{"ok", `{"name":"x","sla":{"normal":{"claim":"3h","answer":"1h","resolve":"2h"},"urgent":{"claim":"1m","answer":"1h","resolve":"2h"}}}`, "sla.normal"},
 		{"ok", `{"name":"x","boss":"y"}`, "boss"},
 	} {
 		st, m := e.do("PUT", "/api/v1/departments/"+strings.ReplaceAll(tc.code, " ", "%20"), "application/json", tc.body)
 		if st != 400 || m["error"].(map[string]any)["field"] != tc.field {
 			t.Fatalf("%s %s: %d %v", tc.code, tc.body, st, m)
 		}
+	}
+}
+
+// TestDepartmentSyncKeepsWhatItLeavesOut: a directory sync that sends only
+// some fields cannot wipe what was set otherwise (in chat: the SLA,
+// answer approval); partial SLA tiers merge with the current ones; a
+// mistake names its field and the rule once, in plain words.
+func TestDepartmentSyncKeepsWhatItLeavesOut(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	get := func(code string) map[string]any {
+		t.Helper()
+		_, m := e.do("GET", "/api/v1/departments", "", "")
+		for _, d := range m["departments"].([]any) {
+			if d := d.(map[string]any); d["code"] == code {
+				return d
+			}
+		}
+		t.Fatalf("no department %s in %v", code, m)
+		return nil
+	}
+	sla := func(d map[string]any) string { return jsonNum(d["sla"]) }
+
+	// A new department given part of an SLA takes the defaults for the rest.
+	e.putDept("water", `{"name":"供水公司","sla":{"normal":{"answer":"5wd"}}}`)
+	if got := sla(get("water")); got != `{"normal":{"answer":"5wd","claim":"2wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"30m","resolve":"1d"}}` {
+		t.Fatalf("new department with a partial SLA: %s", got)
+	}
+	// Settings made elsewhere (here as /dept sla and /dept set would).
+	ds, err := e.store.Departments(t.Context())
+	if err != nil || len(ds) != 1 {
+		t.Fatal(ds, err)
+	}
+	d := ds[0]
+	d.ApproveAnswers, d.Timezone = true, "Asia/Urumqi"
+	d.SLA.Urgent.Claim = appeal.CalendarSpan(20 * time.Minute)
+	if _, err := e.store.SaveDepartment(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	// The directory renames it: nothing else changes.
+	e.putDept("water", `{"name":"市供水公司"}`)
+	w := get("water")
+	if w["name"] != "市供水公司" || w["approve_answers"] != true || w["timezone"] != "Asia/Urumqi" ||
+		sla(w) != `{"normal":{"answer":"5wd","claim":"2wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Fatalf("after a PUT with the name only: %v", w)
+	}
+	// One limit of one tier: the rest of both tiers stays.
+	e.putDept("water", `{"sla":{"normal":{"claim":"1wh"}},"approve_answers":null}`)
+	w = get("water")
+	if w["name"] != "市供水公司" || w["approve_answers"] != true ||
+		sla(w) != `{"normal":{"answer":"5wd","claim":"1wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Fatalf("after a PUT of sla.normal.claim: %v", w)
+	}
+	e.putDept("water", `{"approve_answers":false,"timezone":"Asia/Shanghai"}`)
+	if w = get("water"); w["approve_answers"] != false || w["timezone"] != "Asia/Shanghai" || w["name"] != "市供水公司" {
+		t.Fatalf("after a PUT of approval and timezone: %v", w)
+	}
+
+	for _, c := range []struct{ code, body, field, msg string }{
+		{"water", `{"sla":{"normal":{"answer":"999wd"}}}`, "sla.normal.answer", "sla.normal.answer is too long: at most 365 working days"},
+		{"water", `{"sla":{"urgent":{"claim":"3x"}}}`, "sla.urgent.claim", `sla.urgent.claim has an unknown unit "x": use m, h, d, wh or wd`},
+		{"water", `{"sla":{"normal":{"claim":""}}}`, "sla.normal.claim", "sla.normal.claim is empty: give a span such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"},
+		{"water", `{"sla":{"normal":{"claim":"8wd"}}}`, "sla.normal",
+			"sla.normal must not shrink from claim to answer to resolve, but it would be claim 8wd, answer 5wd, resolve 7wd"},
+		{"water", `{"name":""}`, "name", ""},
+		{"sewers", `{"sla":{"normal":{"claim":"1h"}}}`, "name", ""},
+	} {
+		st, m := e.do("PUT", "/api/v1/departments/"+c.code, "application/json", c.body)
+		got, _ := m["error"].(map[string]any)
+		msg, _ := got["message"].(string)
+		if st != 400 || got["field"] != c.field || (c.msg != "" && msg != c.msg) || strings.Count(msg, c.field) != 1 || strings.Contains(msg, ";") {
+			t.Errorf("PUT %s %s: %d %v; want 400 on %s: %q", c.code, c.body, st, m, c.field, c.msg)
+		}
+	}
+	// A refused PUT changed nothing.
+	if w = get("water"); sla(w) != `{"normal":{"answer":"5wd","claim":"1wh","resolve":"7wd"},"urgent":{"answer":"2h","claim":"20m","resolve":"1d"}}` {
+		t.Errorf("after refused PUTs: %v", w)
 	}
 }
 
@@ -444,8 +551,25 @@ func TestAuthAndHealth(t *testing.T) {
 		}
 	}
 	e.token = ""
-	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "ok" {
+	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "ok" || m["undeliverable"] != 0.0 {
 		t.Fatalf("healthz: %d %v", st, m)
+	}
+	// A message no one could receive: the instance still works (200, so
+	// that no load balancer takes it out), but the setup is degraded.
+	e.token = token
+	if st, _ := e.do("POST", "/api/v1/appeals", "application/json", intakeBody("X", "")); st != 201 {
+		t.Fatalf("intake: %d", st)
+	}
+	e.token = "" // /healthz needs none
+	rows, err := e.store.ClaimOutbox(t.Context(), appeal.ChatRecipients, testNow, 10, time.Minute)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("claim: %v %v", rows, err)
+	}
+	if err := e.store.MarkUndeliverable(t.Context(), rows[0].ID, testNow, testNow.Add(time.Minute), "no one"); err != nil {
+		t.Fatal(err)
+	}
+	if st, m := e.do("GET", "/healthz", "", ""); st != 200 || m["status"] != "degraded" || m["undeliverable"] != 1.0 {
+		t.Fatalf("healthz with a message waiting: %d %v", st, m)
 	}
 	if st, m := e.do("GET", "/nope", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
 		t.Fatalf("unknown path: %d %v", st, m)
@@ -453,6 +577,39 @@ func TestAuthAndHealth(t *testing.T) {
 	_ = e.store.Close()
 	if st, m := e.do("GET", "/healthz", "", ""); st != 503 {
 		t.Fatalf("healthz with the database gone: %d %v", st, m)
+	}
+}
+
+// TestWrongMethodOnKnownPath: a path the API serves, asked with a method
+// it does not take, answers 405 with Allow, not 404.
+func TestWrongMethodOnKnownPath(t *testing.T) {
+	e := newEnv(t, "sqlite", "s3cret-token-0123456789")
+	for _, c := range []struct{ method, path, allow string }{
+		{"DELETE", "/api/v1/appeals", "GET, HEAD, POST"},
+		{"POST", "/api/v1/appeals/17", "GET, HEAD"},
+		{"GET", "/api/v1/departments/water", "PUT"},
+		{"POST", "/healthz", "GET, HEAD"},
+		{"PATCH", "/api/v1/calendar", "GET, HEAD, PUT"},
+	} {
+		req, err := http.NewRequest(c.method, e.srv.URL+c.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow || err != nil ||
+			m["error"]["code"] != "method_not_allowed" {
+			t.Errorf("%s %s: %d, Allow %q, body %v (%v); want 405 with Allow %q", c.method, c.path, resp.StatusCode,
+				resp.Header.Get("Allow"), m, err, c.allow)
+		}
+	}
+	if st, m := e.do("GET", "/api/v1/nope", "", ""); st != 404 || m["error"].(map[string]any)["code"] != "not_found" {
+		t.Errorf("unknown path: %d %v", st, m)
 	}
 }
 

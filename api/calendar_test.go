@@ -169,7 +169,7 @@ func TestDepartmentSpans(t *testing.T) {
 	for _, tc := range []struct{ body, field, msg string }{
 		{`{"name":"x","sla":{"normal":{"claim":"2wh","answer":"3w","resolve":"7wd"},"urgent":{"claim":"30m","answer":"2h","resolve":"1d"}}}`, "sla.normal.answer", "unknown unit"},
 		{`{"name":"x","sla":{"normal":{"claim":"2wh","answer":"1.5wd","resolve":"7wd"},"urgent":{"claim":"30m","answer":"2h","resolve":"1d"}}}`, "sla.normal.answer", "whole number"},
-		{`{"name":"x","sla":{"normal":{"claim":"2wd","answer":"8wh","resolve":"7wd"},"urgent":{"claim":"30m","answer":"2h","resolve":"1d"}}}`, "sla", "claim ≤ answer ≤ resolve"},
+		{`{"name":"x","sla":{"normal":{"claim":"2wd","answer":"8wh","resolve":"7wd"},"urgent":{"claim":"30m","answer":"2h","resolve":"1d"}}}`, "sla.normal", "sla.normal must not shrink from claim to answer to resolve"},
 	} {
 		st, m := e.do("PUT", "/api/v1/departments/x", "application/json", tc.body)
 		er, _ := m["error"].(map[string]any)

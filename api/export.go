@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // Exporter streams the appeals received in [from, to), oldest first.
@@ -50,7 +51,29 @@ var exportHeader = map[string][]string{
 		"办结用时（秒）", "按时认领", "按时答复"},
 }
 
-var exportYesNo = map[string][2]string{"en": {"yes", "no"}, "zh": {"是", "否"}}
+// exportValues writes the enumerated values of an export's rows: in
+// English the values as the API names them ("assigned", "normal", "yes"),
+// in Chinese the names people read in chat (待认领, 普通, 是).
+type exportValues struct {
+	status   func(appeal.Status) string
+	priority func(appeal.Priority) string
+	yesNo    [2]string
+}
+
+func exportValuesFor(lang string) exportValues {
+	if lang == render.LangZH {
+		return exportValues{
+			status:   func(s appeal.Status) string { return render.Plain(render.StatusName(lang, s)) },
+			priority: func(p appeal.Priority) string { return render.Plain(render.PriorityName(lang, p)) },
+			yesNo:    [2]string{"是", "否"},
+		}
+	}
+	return exportValues{
+		status:   func(s appeal.Status) string { return string(s) },
+		priority: func(p appeal.Priority) string { return string(p) },
+		yesNo:    [2]string{"yes", "no"},
+	}
+}
 
 // exportTimeLayout is a time as spreadsheet programs read it without help.
 const exportTimeLayout = "2006-01-02 15:04:05"
@@ -112,10 +135,10 @@ func (s *server) exportAppeals(w http.ResponseWriter, r *http.Request) {
 	}
 	n := 0
 	rec := make([]string, len(exportHeader[lang]))
-	yesNo := exportYesNo[lang]
+	vals := exportValuesFor(lang)
 	if err == nil {
 		err = s.export.ExportAppeals(r.Context(), from, to, func(a appeal.Appeal) error {
-			exportRecord(rec, a, depts, s.loc, yesNo)
+			exportRecord(rec, a, depts, s.loc, vals)
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
@@ -175,7 +198,7 @@ func (s *server) exportDepts(ctx context.Context) (map[string]exportDept, error)
 }
 
 // exportRecord fills rec with a's row.
-func exportRecord(rec []string, a appeal.Appeal, depts map[string]exportDept, loc *time.Location, yesNo [2]string) {
+func exportRecord(rec []string, a appeal.Appeal, depts map[string]exportDept, loc *time.Location, vals exportValues) {
 	d, known := depts[a.Department]
 	at := func(t time.Time) string {
 		if t.IsZero() {
@@ -200,13 +223,13 @@ func exportRecord(rec []string, a appeal.Appeal, depts map[string]exportDept, lo
 		case done.IsZero() || by.IsZero():
 			return ""
 		case done.After(by):
-			return yesNo[1]
+			return vals.yesNo[1]
 		}
-		return yesNo[0]
+		return vals.yesNo[0]
 	}
 	copy(rec, []string{
 		strconv.FormatInt(int64(a.ID), 10), cell(a.Source), cell(a.ExternalID), cell(a.Title), cell(a.Category),
-		string(a.Priority), cell(a.Location), cell(a.Department), cell(d.name), string(a.Status),
+		vals.priority(a.Priority), cell(a.Location), cell(a.Department), cell(d.name), vals.status(a.Status),
 		at(a.ReceivedAt), at(a.AssignedAt), at(a.ClaimedAt), at(a.AnsweredAt), at(a.ClosedAt),
 		at(a.Deadlines.ClaimBy), at(a.Deadlines.AnswerBy), at(a.Deadlines.ResolveBy),
 		wall(a.AssignedAt, a.ClaimedAt), working(a.AssignedAt, a.ClaimedAt),

@@ -216,6 +216,19 @@ func TestExportCSV(t *testing.T) {
 			if recs[0][0] != "编号" || recs[0][3] != "标题" || recs[1][len(recs[1])-1] != "是" {
 				t.Errorf("lang=zh: %q", recs)
 			}
+			// ... and Chinese values: every enumerated value is translated,
+			// as spreadsheet readers in Chinese expect.
+			zh := byName(recs)
+			for i, want := range []map[string]string{
+				{"状态": "已答复", "优先级": "普通", "按时认领": "是", "按时答复": "是"},
+				{"状态": "待分派", "优先级": "普通", "按时认领": "", "按时答复": ""},
+			} {
+				for col, v := range want {
+					if zh[i][col] != v {
+						t.Errorf("lang=zh row %d: %s = %q, want %q", i, col, zh[i][col], v)
+					}
+				}
+			}
 		})
 	}
 }

@@ -157,11 +157,45 @@ func (s *server) listDepartments(w http.ResponseWriter, r *http.Request) {
 		s.internal(w, r, err)
 		return
 	}
-	out := struct {
-		Departments []departmentJSON `json:"departments"`
-	}{Departments: make([]departmentJSON, 0, len(list))}
+	out := departmentsJSON{Departments: make([]listedDepartmentJSON, 0, len(list))}
+	var setup appeal.Setup
+	if s.setup != nil {
+		if setup, err = s.setup(r.Context()); err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		out.Gaps = []string{}
+		for _, g := range setup.Gaps() {
+			if g.Department == "" {
+				out.Gaps = append(out.Gaps, gapCode(g))
+			}
+		}
+		out.Reach = map[string]string{
+			"dispatch":    levelCode(setup.Reach(appeal.Recipient{Kind: appeal.ToDispatch})),
+			"supervision": levelCode(setup.Reach(appeal.Recipient{Kind: appeal.ToSupervision})),
+		}
+	}
 	for _, d := range list {
-		out.Departments = append(out.Departments, toDepartmentJSON(d))
+		ld := listedDepartmentJSON{departmentJSON: toDepartmentJSON(d)}
+		if s.setup != nil {
+			ld.Chats, ld.Leaders = new(int), new(int)
+			for _, ds := range setup.Departments {
+				if ds.Code == d.Code {
+					*ld.Chats, *ld.Leaders = ds.Chats, ds.Leaders
+				}
+			}
+			ld.Gaps = []string{}
+			for _, g := range setup.Gaps() {
+				if g.Department == d.Code {
+					ld.Gaps = append(ld.Gaps, gapCode(g))
+				}
+			}
+			ld.Reach = map[string]string{
+				"appeals": levelCode(setup.Reach(appeal.Recipient{Kind: appeal.ToDepartment, Ref: d.Code})),
+				"leaders": levelCode(setup.Reach(appeal.Recipient{Kind: appeal.ToLeaders, Ref: d.Code})),
+			}
+		}
+		out.Departments = append(out.Departments, ld)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -177,17 +211,26 @@ func (s *server) putDepartment(w http.ResponseWriter, r *http.Request) {
 		rerr.write(w)
 		return
 	}
-	d := appeal.Department{Code: r.PathValue("code"), Name: in.Name, Timezone: in.Timezone, ApproveAnswers: in.ApproveAnswers}
-	if in.SLA != nil {
-		var rerr *requestError
-		if d.SLA.Normal, rerr = fromTierJSON("sla.normal", in.SLA.Normal); rerr != nil {
-			rerr.write(w)
+	// Fields left out keep the department's values, so that syncing a
+	// directory never resets what was set in chat (SLA, approval).
+	code := r.PathValue("code")
+	cur := appeal.Department{Code: code}
+	if norm, ok := appeal.NormalizeCode(code); ok {
+		list, err := s.svc.Departments(r.Context())
+		if err != nil {
+			s.internal(w, r, err)
 			return
 		}
-		if d.SLA.Urgent, rerr = fromTierJSON("sla.urgent", in.SLA.Urgent); rerr != nil {
-			rerr.write(w)
-			return
+		for _, d := range list {
+			if d.Code == norm {
+				cur = d
+			}
 		}
+	}
+	d, rerr := mergeDepartment(cur, in)
+	if rerr != nil {
+		rerr.write(w)
+		return
 	}
 	saved, err := s.svc.SaveDepartment(r.Context(), d)
 	if err != nil {

@@ -56,6 +56,7 @@ func writeError(w http.ResponseWriter, status int, code, msg, field string) {
 type citizenJSON struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
+	Email string `json:"email"`
 }
 
 // intakeJSON is the body of POST /api/v1/appeals.
@@ -303,7 +304,7 @@ func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
 		Location: in.Location, CallbackURL: in.CallbackURL,
 	}
 	if in.Citizen != nil {
-		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone}
+		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email}
 	}
 	if s := strings.TrimSpace(in.ReceivedAt); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
@@ -442,7 +443,7 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 	j := appealJSON{
 		ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID, Title: a.Title, Body: a.Body,
 		Category: a.Category, Priority: string(a.Priority),
-		Citizen:  citizenJSON{Name: a.Citizen.Name, Phone: a.Citizen.Phone},
+		Citizen:  citizenJSON{Name: a.Citizen.Name, Phone: a.Citizen.Phone, Email: a.Citizen.Email},
 		Location: a.Location, ReceivedAt: a.ReceivedAt, CallbackURL: a.CallbackURL,
 		Department: strPtr(a.Department), Status: string(a.Status), Assignee: idPtr(a.Assignee),
 		AssignedAt: timePtr(a.AssignedAt), ClaimedAt: timePtr(a.ClaimedAt),
@@ -503,12 +504,64 @@ type departmentJSON struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-// departmentInJSON is the body of PUT /api/v1/departments/{code}.
+// departmentsJSON is the answer of GET /api/v1/departments: the
+// departments, and what the setup lacks beyond them (gaps, and where
+// dispatch's and supervision's messages go: reach).
+type departmentsJSON struct {
+	Departments []listedDepartmentJSON `json:"departments"`
+	Gaps        []string               `json:"gaps,omitzero"`
+	Reach       map[string]string      `json:"reach,omitzero"`
+}
+
+// listedDepartmentJSON is a department as listed: with its bound chats and
+// leaders, what it lacks, and where its messages go (reach: "appeals" for
+// its own, "leaders" for its leaders').
+type listedDepartmentJSON struct {
+	departmentJSON
+	Chats   *int              `json:"chats,omitzero"`
+	Leaders *int              `json:"leaders,omitzero"`
+	Gaps    []string          `json:"gaps,omitzero"`
+	Reach   map[string]string `json:"reach,omitzero"`
+}
+
+// gapCode names a gap in the API.
+func gapCode(g appeal.Gap) string {
+	return map[appeal.Level]string{
+		appeal.LevelDepartment:  "no_chat",
+		appeal.LevelLeaders:     "no_leader",
+		appeal.LevelDispatch:    "no_dispatch_chat",
+		appeal.LevelSupervision: "no_supervision_chat",
+		appeal.LevelAdmins:      "no_admin",
+	}[g.Level]
+}
+
+// levelCode names a level of the fallback chains in the API.
+func levelCode(lv appeal.Level) string {
+	if lv == appeal.LevelNone {
+		return "none"
+	}
+	return string(lv)
+}
+
+// departmentInJSON is the body of PUT /api/v1/departments/{code}. A field
+// left out (or null) keeps the department's value, down to each limit of
+// each SLA tier.
 type departmentInJSON struct {
-	Name           string      `json:"name"`
-	Timezone       string      `json:"timezone"`
-	SLA            *policyJSON `json:"sla"`
-	ApproveAnswers bool        `json:"approve_answers"`
+	Name           *string       `json:"name"`
+	Timezone       *string       `json:"timezone"`
+	SLA            *policyInJSON `json:"sla"`
+	ApproveAnswers *bool         `json:"approve_answers"`
+}
+
+type policyInJSON struct {
+	Normal *tierInJSON `json:"normal"`
+	Urgent *tierInJSON `json:"urgent"`
+}
+
+type tierInJSON struct {
+	Claim   *string `json:"claim"`
+	Answer  *string `json:"answer"`
+	Resolve *string `json:"resolve"`
 }
 
 func toTierJSON(t appeal.Tier) tierJSON {
@@ -522,25 +575,87 @@ func toDepartmentJSON(d appeal.Department) departmentJSON {
 	}
 }
 
-func fromTierJSON(prefix string, t tierJSON) (appeal.Tier, *requestError) {
-	var out appeal.Tier
+// mergeDepartment applies a PUT body to the department as it is (cur,
+// the zero Department for a new one, which takes the defaults): what the
+// body gives replaces, what it leaves out stays.
+func mergeDepartment(cur appeal.Department, in departmentInJSON) (appeal.Department, *requestError) {
+	d := cur
+	if in.Name != nil {
+		d.Name = *in.Name
+	}
+	if in.Timezone != nil {
+		d.Timezone = *in.Timezone
+	}
+	if in.ApproveAnswers != nil {
+		d.ApproveAnswers = *in.ApproveAnswers
+	}
+	if d.SLA == (appeal.Policy{}) {
+		d.SLA = appeal.DefaultPolicy
+	}
+	if in.SLA == nil {
+		return d, nil
+	}
+	var rerr *requestError
+	if d.SLA.Normal, rerr = mergeTier("sla.normal", d.SLA.Normal, in.SLA.Normal); rerr != nil {
+		return d, rerr
+	}
+	if d.SLA.Urgent, rerr = mergeTier("sla.urgent", d.SLA.Urgent, in.SLA.Urgent); rerr != nil {
+		return d, rerr
+	}
+	return d, nil
+}
+
+// mergeTier applies the limits in gives to tier cur and checks the result.
+func mergeTier(field string, cur appeal.Tier, in *tierInJSON) (appeal.Tier, *requestError) {
+	if in == nil {
+		return cur, nil
+	}
+	out := cur
 	for _, f := range []struct {
 		name string
-		in   string
+		in   *string
 		out  *appeal.Span
-	}{{"claim", t.Claim, &out.Claim}, {"answer", t.Answer, &out.Answer}, {"resolve", t.Resolve, &out.Resolve}} {
-		sp, err := appeal.ParseSpan(f.in)
+	}{{"claim", in.Claim, &out.Claim}, {"answer", in.Answer, &out.Answer}, {"resolve", in.Resolve, &out.Resolve}} {
+		if f.in == nil {
+			continue
+		}
+		sp, err := appeal.ParseSpan(*f.in)
 		if err != nil {
-			msg := "must be a span such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"
-			var se *appeal.SpanError
-			if errors.As(err, &se) {
-				msg = se.Message + "; " + msg
-			}
-			return out, badRequest(prefix+"."+f.name, "invalid", msg)
+			return cur, badRequest(field+"."+f.name, "invalid", spanMessage(field+"."+f.name, err))
 		}
 		*f.out = sp
 	}
+	if err := out.Validate(); err != nil {
+		return cur, badRequest(field, "invalid", fmt.Sprintf(
+			"%s must not shrink from claim to answer to resolve, but it would be claim %s, answer %s, resolve %s",
+			field, out.Claim, out.Answer, out.Resolve))
+	}
 	return out, nil
+}
+
+// spanMessage says, once and in plain words, which rule the span given
+// for field broke.
+func spanMessage(field string, err error) string {
+	const examples = "such as 30m, 2h, 3d, 8wh (working hours) or 5wd (working days)"
+	var se *appeal.SpanError
+	if !errors.As(err, &se) {
+		return field + " must be a span " + examples
+	}
+	switch se.Code {
+	case "empty":
+		return field + " is empty: give a span " + examples
+	case "too_long":
+		return field + " is " + se.Message
+	case "unknown_unit":
+		return fmt.Sprintf("%s has an unknown unit %q: use m, h, d, wh or wd", field, se.Unit)
+	case "missing_unit":
+		return fmt.Sprintf("%s %q has no unit: write a span %s", field, se.Input, examples)
+	case "not_positive":
+		return field + " must be more than zero"
+	case "not_whole":
+		return fmt.Sprintf("%s %q is not whole: %s", field, se.Input, se.Message)
+	}
+	return fmt.Sprintf("%s %q is not a span (%s): write one %s", field, se.Input, se.Message, examples)
 }
 
 func (e *requestError) write(w http.ResponseWriter) {

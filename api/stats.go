@@ -61,12 +61,12 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 	dept := strings.TrimSpace(q.Get("department"))
 	code, ok := appeal.NormalizeCode(dept)
 	if dept != "" && !ok {
-		writeError(w, http.StatusBadRequest, "unknown", "no department with code "+strconv.Quote(dept), "department")
+		writeError(w, http.StatusBadRequest, "invalid", "department must be a department code: 1–32 letters, digits, '_' or '-'", "department")
 		return
 	}
 	rep, err := kpi.Load(r.Context(), st.Source, st.Calendars, from.UTC(), to.UTC(), now.UTC(), st.Weights, code)
 	if dept != "" && errors.Is(err, appeal.ErrNotFound) {
-		writeError(w, http.StatusBadRequest, "unknown", "no department with code "+strconv.Quote(dept), "department")
+		writeError(w, http.StatusNotFound, "not_found", "no department with code "+strconv.Quote(code), "department")
 		return
 	}
 	if err != nil {

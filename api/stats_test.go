@@ -245,13 +245,18 @@ func TestStatsAPI(t *testing.T) {
 			{"to=2026-13-01", "to"},
 			{"from=2026-11-04&to=2026-11-02", "from"},
 			{"from=2024-01-01&to=2026-11-02", "from"},
-			{"department=nope", "department"},
 			{"department=" + strings.Repeat("x", 40), "department"},
 		} {
 			st, m := e.do("GET", "/api/v1/stats?"+c.query, "", "")
-			if st != http.StatusBadRequest || errField(m, "field") != c.field {
-				t.Errorf("%s: %d %v, want 400 on %s", c.query, st, m, c.field)
+			if st != http.StatusBadRequest || errField(m, "field") != c.field || errField(m, "code") != "invalid" {
+				t.Errorf("%s: %d %v, want 400 invalid on %s", c.query, st, m, c.field)
 			}
+		}
+		// A well-formed code of no department is not found, as the README
+		// documents.
+		if st, m := e.do("GET", "/api/v1/stats?department=nosuch", "", ""); st != http.StatusNotFound ||
+			errField(m, "code") != "not_found" || errField(m, "field") != "department" {
+			t.Errorf("unknown department: %d %v, want 404 not_found on department", st, m)
 		}
 	})
 }

@@ -65,6 +65,7 @@ func (s Status) Open() bool { return s != StatusClosed }
 type Citizen struct {
 	Name  string
 	Phone string
+	Email string
 }
 
 // Deadlines are the moments by which an appeal must be claimed, answered and

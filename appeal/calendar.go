@@ -54,11 +54,15 @@ func WorkingDaysSpan(n int) Span { return Span{Days: n, Unit: WorkingDays} }
 
 // SpanError says why a span is not acceptable. Code is a stable
 // machine-readable reason (empty, syntax, missing_unit, unknown_unit,
-// not_whole, not_positive, too_long, invalid), Message a sentence for people.
+// not_whole, not_positive, too_long, invalid), Message the rule broken in
+// plain English; Unit is the unit not known (unknown_unit) and Limit the
+// longest span of that kind (too_long), for texts in other languages.
 type SpanError struct {
 	Input   string
 	Code    string
 	Message string
+	Unit    string
+	Limit   Span
 }
 
 func (e *SpanError) Error() string { return fmt.Sprintf("span %q: %s", e.Input, e.Message) }
@@ -72,17 +76,17 @@ func ParseSpan(s string) (Span, error) {
 	in := s
 	s = strings.ToLower(strings.Join(strings.Fields(s), ""))
 	if s == "" {
-		return Span{}, &SpanError{in, "empty", "is empty; write e.g. 2h, 8wh or 5wd"}
+		return Span{}, &SpanError{Input: in, Code: "empty", Message: "is empty"}
 	}
 	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+") {
-		return Span{}, &SpanError{in, "not_positive", "must be positive, without a sign"}
+		return Span{}, &SpanError{Input: in, Code: "not_positive", Message: "must be positive, without a sign"}
 	}
 	var sp Span
 	var err error
 	switch {
 	case strings.HasSuffix(s, "wd"):
 		sp.Unit = WorkingDays
-		sp.Days, err = parseSpanWhole(in, strings.TrimSuffix(s, "wd"), "working days")
+		sp.Days, err = parseSpanWhole(in, strings.TrimSuffix(s, "wd"), "working days", WorkingDays)
 	case strings.HasSuffix(s, "wh"):
 		sp.Unit = WorkingHours
 		body := strings.TrimSuffix(s, "wh")
@@ -92,9 +96,9 @@ func ParseSpan(s string) (Span, error) {
 		sp.D, err = parseSpanDuration(in, body)
 	case strings.HasSuffix(s, "d"):
 		var n int
-		n, err = parseSpanWhole(in, strings.TrimSuffix(s, "d"), "days")
+		n, err = parseSpanWhole(in, strings.TrimSuffix(s, "d"), "days", CalendarTime)
 		if err == nil && n > MaxSpanDays {
-			return Span{}, &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d days", MaxSpanDays)}
+			return Span{}, tooLong(in, CalendarTime)
 		}
 		sp.D = time.Duration(n) * 24 * time.Hour
 	default:
@@ -125,27 +129,27 @@ func isSpanDigits(s string) bool {
 }
 
 // parseSpanWhole reads the whole number in front of "d" or "wd".
-func parseSpanWhole(in, body, what string) (int, error) {
+func parseSpanWhole(in, body, what string, unit SpanUnit) (int, error) {
 	switch {
 	case body == "":
-		return 0, &SpanError{in, "syntax", "a number is missing"}
+		return 0, &SpanError{Input: in, Code: "syntax", Message: "a number is missing"}
 	case isSpanDigits(body):
 		n, err := strconv.Atoi(body)
 		if err != nil {
-			return 0, &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d %s", MaxSpanDays, what)}
+			return 0, tooLong(in, unit)
 		}
 		return n, nil
 	case isSpanNumber(body):
-		return 0, &SpanError{in, "not_whole", what + " must be a whole number"}
+		return 0, &SpanError{Input: in, Code: "not_whole", Message: what + " must be a whole number"}
 	}
-	return 0, &SpanError{in, "syntax", what + " cannot be combined with other units"}
+	return 0, &SpanError{Input: in, Code: "syntax", Message: what + " cannot be combined with other units"}
 }
 
 // parseSpanDuration reads a sequence of number-unit pairs in h, m and s.
 // It checks the units itself so that the error can name the wrong one.
 func parseSpanDuration(in, body string) (time.Duration, error) {
 	if body == "" {
-		return 0, &SpanError{in, "syntax", "a number is missing"}
+		return 0, &SpanError{Input: in, Code: "syntax", Message: "a number is missing"}
 	}
 	isNum := func(b byte) bool { return b >= '0' && b <= '9' || b == '.' }
 	for i := 0; i < len(body); {
@@ -160,21 +164,37 @@ func parseSpanDuration(in, body string) (time.Duration, error) {
 		num, unit := body[i:j], body[j:k]
 		switch {
 		case !isSpanNumber(num):
-			return 0, &SpanError{in, "syntax", fmt.Sprintf("%q is not a number", num)}
+			return 0, &SpanError{Input: in, Code: "syntax", Message: fmt.Sprintf("%q is not a number", num)}
 		case unit == "":
-			return 0, &SpanError{in, "missing_unit", "the unit is missing; write e.g. 2h, 8wh or 5wd"}
+			return 0, &SpanError{Input: in, Code: "missing_unit", Message: "the unit is missing"}
 		case unit == "d" || unit == "wd" || unit == "wh":
-			return 0, &SpanError{in, "syntax", fmt.Sprintf("%q cannot be combined with other units", unit)}
+			return 0, &SpanError{Input: in, Code: "syntax", Message: fmt.Sprintf("%q cannot be combined with other units", unit)}
 		case unit != "h" && unit != "m" && unit != "s":
-			return 0, &SpanError{in, "unknown_unit", fmt.Sprintf("unknown unit %q; use m, h, d, wh or wd", unit)}
+			return 0, &SpanError{Input: in, Code: "unknown_unit", Unit: unit,
+				Message: fmt.Sprintf("unknown unit %q; use m, h, d, wh or wd", unit)}
 		}
 		i = k
 	}
 	d, err := time.ParseDuration(body)
 	if err != nil { // the grammar is right, so the number overflowed
-		return 0, &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d days", MaxSpanDays)}
+		return 0, tooLong(in, CalendarTime)
 	}
 	return d, nil
+}
+
+// tooLong is the error of a span of unit over its limit.
+func tooLong(in string, unit SpanUnit) *SpanError {
+	e := &SpanError{Input: in, Code: "too_long", Limit: Span{D: MaxSpan, Unit: unit}}
+	switch unit {
+	case WorkingDays:
+		e.Limit = WorkingDaysSpan(MaxSpanDays)
+		e.Message = fmt.Sprintf("too long: at most %d working days", MaxSpanDays)
+	case WorkingHours:
+		e.Message = fmt.Sprintf("too long: at most %d working hours", MaxSpan/time.Hour)
+	default:
+		e.Message = fmt.Sprintf("too long: at most %d days", MaxSpanDays)
+	}
+	return e
 }
 
 // Validate checks that s has a known unit, is positive, whole seconds and
@@ -185,32 +205,30 @@ func (s Span) check(in string) error {
 	switch s.Unit {
 	case CalendarTime, WorkingHours:
 		if s.Days != 0 {
-			return &SpanError{in, "invalid", "days are set on a span of hours"}
+			return &SpanError{Input: in, Code: "invalid", Message: "days are set on a span of hours"}
 		}
 		if s.D <= 0 {
-			return &SpanError{in, "not_positive", "must be positive"}
+			return &SpanError{Input: in, Code: "not_positive", Message: "must be positive"}
 		}
 		if s.D%time.Second != 0 {
-			return &SpanError{in, "not_whole", "must be a whole number of seconds"}
+			return &SpanError{Input: in, Code: "not_whole", Message: "must be a whole number of seconds"}
 		}
 		if s.D > MaxSpan {
-			if s.Unit == WorkingHours {
-				return &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d working hours", MaxSpan/time.Hour)}
-			}
-			return &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d days", MaxSpanDays)}
+			return tooLong(in, s.Unit)
 		}
 	case WorkingDays:
 		if s.D != 0 {
-			return &SpanError{in, "invalid", "a duration is set on a span of working days"}
+			return &SpanError{Input: in, Code: "invalid", Message: "a duration is set on a span of working days"}
 		}
 		if s.Days <= 0 {
-			return &SpanError{in, "not_positive", "must be positive"}
+			return &SpanError{Input: in, Code: "not_positive", Message: "must be positive"}
 		}
 		if s.Days > MaxSpanDays {
-			return &SpanError{in, "too_long", fmt.Sprintf("too long: at most %d working days", MaxSpanDays)}
+			return tooLong(in, WorkingDays)
 		}
 	default:
-		return &SpanError{in, "unknown_unit", fmt.Sprintf("unknown unit %q; use m, h, d, wh or wd", string(s.Unit))}
+		return &SpanError{Input: in, Code: "unknown_unit", Unit: string(s.Unit),
+			Message: fmt.Sprintf("unknown unit %q; use m, h, d, wh or wd", string(s.Unit))}
 	}
 	return nil
 }

@@ -764,3 +764,27 @@ func TestDate(t *testing.T) {
 		t.Error("Holiday.Contains does not include both ends only")
 	}
 }
+
+// TestSpanErrorDetails: an unknown unit and a span over its limit carry
+// the unit and the limit, so that texts in any language can name them.
+func TestSpanErrorDetails(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		unit  string
+		limit Span
+	}{
+		{"3x", "x", Span{}},
+		{"2h5q", "q", Span{}},
+		{"999wd", "", WorkingDaysSpan(MaxSpanDays)},
+		{"99999999999999999999wd", "", WorkingDaysSpan(MaxSpanDays)},
+		{"9000wh", "", WorkingHoursSpan(MaxSpan)},
+		{"400d", "", CalendarSpan(MaxSpan)},
+		{"9999h", "", CalendarSpan(MaxSpan)},
+	} {
+		_, err := ParseSpan(tc.in)
+		var se *SpanError
+		if !errors.As(err, &se) || se.Unit != tc.unit || se.Limit != tc.limit {
+			t.Errorf("ParseSpan(%q): %#v, want unit %q and limit %v", tc.in, err, tc.unit, tc.limit)
+		}
+	}
+}

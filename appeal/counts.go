@@ -11,6 +11,9 @@ type MetricCounts struct {
 	Open []OpenCount
 	// Outbox counts the messages waiting for delivery, by recipient kind.
 	Outbox []OutboxCount
+	// Undeliverable counts the pending messages that no one could receive
+	// when delivery last tried them (OutboxMessage.UndeliverableSince).
+	Undeliverable int64
 }
 
 // EventCount is the number of events of one kind for one department.

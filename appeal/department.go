@@ -68,36 +68,49 @@ func (p Policy) Tier(pr Priority) Tier {
 var policyReference = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 // Validate checks that every span is valid and that each tier's spans do
-// not shrink from claim to answer to resolve. Spans of one unit are compared
-// by length; spans of different units ("30m" and "1wh") by the deadlines
-// they give for an appeal that arrives on a Monday at 09:00 in the default
-// calendar. That catches mistakes like claim=1wd answer=2h, without claiming
-// the order holds for every start (it cannot: 2h and 1wh swap at 17:30).
+// not shrink from claim to answer to resolve (see Tier.Validate).
 func (p Policy) Validate() error {
-	cal := DefaultCalendar(time.UTC)
 	for _, t := range []struct {
 		name string
 		tier Tier
 	}{{"normal", p.Normal}, {"urgent", p.Urgent}} {
-		for _, s := range []struct {
-			name string
-			span Span
-		}{{"claim", t.tier.Claim}, {"answer", t.tier.Answer}, {"resolve", t.tier.Resolve}} {
-			if err := s.span.Validate(); err != nil {
-				if s.span == (Span{}) {
-					return fmt.Errorf("%s tier: %s: every time limit must be positive", t.name, s.name)
-				}
-				var se *SpanError
-				if errors.As(err, &se) {
-					return fmt.Errorf("%s tier: %s %s: %s", t.name, s.name, s.span, se.Message)
-				}
-				return fmt.Errorf("%s tier: %s: %w", t.name, s.name, err)
+		if err := t.tier.Validate(); err != nil {
+			return fmt.Errorf("%s tier: %w", t.name, err)
+		}
+	}
+	return nil
+}
+
+// ErrTierOrder is the error of a tier whose spans shrink from claim to
+// answer to resolve.
+var ErrTierOrder = errors.New("claim ≤ answer ≤ resolve is required")
+
+// Validate checks that every span of the tier is valid and that they do
+// not shrink from claim to answer to resolve (else an error wrapping
+// ErrTierOrder). Spans of one unit are compared by length; spans of
+// different units ("30m" and "1wh") by the deadlines they give for an
+// appeal that arrives on a Monday at 09:00 in the default calendar. That
+// catches mistakes like claim=1wd answer=2h, without claiming the order
+// holds for every start (it cannot: 2h and 1wh swap at 17:30).
+func (t Tier) Validate() error {
+	for _, s := range []struct {
+		name string
+		span Span
+	}{{"claim", t.Claim}, {"answer", t.Answer}, {"resolve", t.Resolve}} {
+		if err := s.span.Validate(); err != nil {
+			if s.span == (Span{}) {
+				return fmt.Errorf("%s: every time limit must be positive", s.name)
 			}
+			var se *SpanError
+			if errors.As(err, &se) {
+				return fmt.Errorf("%s %s: %s", s.name, s.span, se.Message)
+			}
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if spanAfter(cal, t.tier.Claim, t.tier.Answer) || spanAfter(cal, t.tier.Answer, t.tier.Resolve) {
-			return fmt.Errorf("%s tier: claim ≤ answer ≤ resolve is required (%s, %s, %s)",
-				t.name, t.tier.Claim, t.tier.Answer, t.tier.Resolve)
-		}
+	}
+	cal := DefaultCalendar(time.UTC)
+	if spanAfter(cal, t.Claim, t.Answer) || spanAfter(cal, t.Answer, t.Resolve) {
+		return fmt.Errorf("%w (%s, %s, %s)", ErrTierOrder, t.Claim, t.Answer, t.Resolve)
 	}
 	return nil
 }
@@ -166,6 +179,9 @@ type Grant struct {
 	Member     MemberID
 	Role       Role
 	Department string
+	// Since is when the role was granted; zero when that is not known
+	// (granted before it was recorded, or from the configuration).
+	Since time.Time
 }
 
 // ChatPurpose says what a bound chat is for.

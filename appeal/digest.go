@@ -23,8 +23,9 @@ const (
 	// MsgDigest is a leaders' digest of one department: counts, overdue
 	// appeals, medians and the on-time rate for a period.
 	MsgDigest MessageKind = "digest"
-	// MsgDigestChart is the digest's chart: a PNG of appeals received and
-	// gone overdue per day, over the seven days before ArgDigestTo.
+	// MsgDigestChart is the digest's chart: a PNG of appeals received,
+	// answered and gone overdue per day, and of those open at each day's
+	// end, over the seven days before ArgDigestTo.
 	MsgDigestChart MessageKind = "digest_chart"
 )
 

@@ -44,6 +44,8 @@ const (
 	MaxCategoryLen    = 64
 	MaxCitizenNameLen = 100
 	MaxPhoneLen       = 32
+	// MaxEmailLen is the longest address SMTP can carry (RFC 5321).
+	MaxEmailLen       = 254
 	MaxLocationLen    = 500
 	MaxCallbackURLLen = 2048
 	// MaxClockSkew is how far in the future received_at may lie.
@@ -53,13 +55,16 @@ const (
 var (
 	sourcePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 	phonePattern  = regexp.MustCompile(`^\+?[0-9(][0-9 ()-]*$`)
+	// emailPattern is the shape of a bare address: something, one @, a
+	// host with a dot; no spaces, angle brackets or display name.
+	emailPattern = regexp.MustCompile(`^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:".]+$`)
 )
 
 // Normalize trims surrounding space from every text field and fills the
 // defaults: priority normal, received now.
 func (in Intake) Normalize(now time.Time) Intake {
 	for _, p := range []*string{&in.Source, &in.ExternalID, &in.Title, &in.Body, &in.Category,
-		&in.Department, &in.Citizen.Name, &in.Citizen.Phone, &in.Location, &in.CallbackURL} {
+		&in.Department, &in.Citizen.Name, &in.Citizen.Phone, &in.Citizen.Email, &in.Location, &in.CallbackURL} {
 		*p = strings.TrimSpace(*p)
 	}
 	in.Priority = Priority(strings.ToLower(strings.TrimSpace(string(in.Priority))))
@@ -89,6 +94,7 @@ func (in Intake) Validate(now time.Time) error {
 		{"category", in.Category, false, MaxCategoryLen},
 		{"citizen.name", in.Citizen.Name, false, MaxCitizenNameLen},
 		{"citizen.phone", in.Citizen.Phone, false, MaxPhoneLen},
+		{"citizen.email", in.Citizen.Email, false, MaxEmailLen},
 		{"location", in.Location, false, MaxLocationLen},
 		{"callback_url", in.CallbackURL, false, MaxCallbackURLLen},
 	} {
@@ -104,6 +110,9 @@ func (in Intake) Validate(now time.Time) error {
 	}
 	if in.Citizen.Phone != "" && !phonePattern.MatchString(in.Citizen.Phone) {
 		return &FieldError{"citizen.phone", "invalid", "must contain only digits, spaces, '+', '-', '(' and ')'"}
+	}
+	if in.Citizen.Email != "" && !emailPattern.MatchString(in.Citizen.Email) {
+		return &FieldError{"citizen.email", "invalid", "must be an e-mail address such as name@example.org"}
 	}
 	if in.ReceivedAt.After(now.Add(MaxClockSkew)) {
 		return &FieldError{"received_at", "in_future", "lies in the future"}

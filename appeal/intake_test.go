@@ -27,14 +27,14 @@ func TestIntakeNormalize(t *testing.T) {
 	in := Intake{
 		Source: " hotline ", ExternalID: "\tA-1\n", Title: "  Pothole ", Body: " body ",
 		Category: " roads ", Department: " ROADS ", Priority: " URGENT ",
-		Citizen:  Citizen{Name: " Li Wei ", Phone: " 12345 "},
+		Citizen:  Citizen{Name: " Li Wei ", Phone: " 12345 ", Email: " li@example.org\n"},
 		Location: " Elm ", CallbackURL: " https://example.org/cb ",
 	}
 	got := in.Normalize(now)
 	want := Intake{
 		Source: "hotline", ExternalID: "A-1", Title: "Pothole", Body: "body",
 		Category: "roads", Department: "ROADS", Priority: PriorityUrgent,
-		Citizen:  Citizen{Name: "Li Wei", Phone: "12345"},
+		Citizen:  Citizen{Name: "Li Wei", Phone: "12345", Email: "li@example.org"},
 		Location: "Elm", ReceivedAt: now, CallbackURL: "https://example.org/cb",
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -118,6 +118,17 @@ func TestIntakeValidate(t *testing.T) {
 		{"phone with extension mark", func(in *Intake) { in.Citizen.Phone = "12345#6" }, "citizen.phone", "invalid"},
 		{"phone with area code in parentheses", func(in *Intake) { in.Citizen.Phone = "(010) 1234 5678" }, "", ""},
 		{"phone starting with a letter", func(in *Intake) { in.Citizen.Phone = "x010 1234 5678" }, "citizen.phone", "invalid"},
+
+		// E-mail.
+		{"email plain", func(in *Intake) { in.Citizen.Email = "li.wei+311@mail.example.org" }, "", ""},
+		{"email with Chinese host", func(in *Intake) { in.Citizen.Email = "li@政府.中国" }, "", ""},
+		{"email at limit", func(in *Intake) { in.Citizen.Email = strings.Repeat("a", MaxEmailLen-12) + "@example.org" }, "", ""},
+		{"email too long", func(in *Intake) { in.Citizen.Email = strings.Repeat("a", MaxEmailLen-11) + "@example.org" }, "citizen.email", "too_long"},
+		{"email without at", func(in *Intake) { in.Citizen.Email = "li.example.org" }, "citizen.email", "invalid"},
+		{"email with two ats", func(in *Intake) { in.Citizen.Email = "li@wei@example.org" }, "citizen.email", "invalid"},
+		{"email with display name", func(in *Intake) { in.Citizen.Email = "Li <li@example.org>" }, "citizen.email", "invalid"},
+		{"email without dot in host", func(in *Intake) { in.Citizen.Email = "li@localhost" }, "citizen.email", "invalid"},
+		{"email with space", func(in *Intake) { in.Citizen.Email = "li wei@example.org" }, "citizen.email", "invalid"},
 
 		// Received at.
 		{"received now", func(in *Intake) { in.ReceivedAt = now }, "", ""},

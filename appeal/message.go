@@ -1,7 +1,8 @@
 package appeal
 
 // RecipientKind says who an outbound message is for; the delivery side
-// resolves it to chats at send time, so a chat bound later still gets it.
+// resolves it to chats at send time, so a chat bound later still gets it,
+// and falls back along the kind's Chain when it has no one to take it.
 type RecipientKind string
 
 // Recipient kinds.
@@ -13,7 +14,7 @@ const (
 	ToUpstream   RecipientKind = "upstream"   // the appeal's callback URL, over HTTP
 	ToChat       RecipientKind = "chat"       // one chat, named in the message's args (replies)
 	// ToSupervision is the supervision chat, or the dispatch chat when no
-	// supervision chat is bound.
+	// supervision chat is bound (see Chain).
 	ToSupervision RecipientKind = "supervision"
 )
 

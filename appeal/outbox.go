@@ -26,6 +26,10 @@ type OutboxMessage struct {
 	// ClaimedUntil is when the claim of the worker that took the message
 	// ends; zero when none holds it.
 	ClaimedUntil time.Time
+	// UndeliverableSince is when delivery found no one able to receive
+	// the message (no chat bound, no leader, no admin); zero while it can
+	// be routed. Such a message waits and is tried again.
+	UndeliverableSince time.Time
 }
 
 // Delivery records that an outbox message reached one chat (and topic), so

@@ -21,6 +21,10 @@ type QueueStore interface {
 	RecentDeliveries(ctx context.Context, network string, since time.Time) ([]appeal.Delivery, error)
 	// EnqueueMessages tells dispatch of a chat that refuses messages.
 	EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal.Message) error
+	// MarkUndeliverable keeps a message no one can receive waiting, and
+	// UndeliverableCount counts those that wait.
+	MarkUndeliverable(ctx context.Context, id int64, at, next time.Time, reason string) error
+	UndeliverableCount(ctx context.Context) (int64, error)
 	// MigrateChat follows a chat that moved to a new id.
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 }
@@ -85,6 +89,10 @@ type DeliveryOptions struct {
 	// ends, however long the outage. Nil: until it lands. A process that
 	// stops while the database is down must end it, or it waits.
 	Life context.Context
+	// Admins are the admins of the configuration (APPEALBOT_ADMINS):
+	// external ids, "network:id" for one network. With those of stored
+	// grants they are the last level of every fallback chain.
+	Admins []string
 	// SpinClock is the clock the last stretch of a wait for a chat's
 	// budget is measured on (see reserve): that stretch is spent yielding
 	// the processor, not on a timer, so it must be real time. Nil: the
@@ -149,6 +157,10 @@ type Deliverer struct {
 	results  chan result
 	inflight int
 	reported map[chatKey]time.Time
+	// waiting is the latest message found undeliverable; nagChecked and
+	// nagErred are when nag last counted them and last said so at ERROR.
+	waiting              waitNote
+	nagChecked, nagErred time.Time
 }
 
 // NewDeliverer returns a worker delivering to the given transports.

@@ -180,15 +180,19 @@ func TestDeliveryToAKickedBotFailsForThatChatOnly(t *testing.T) {
 		t.Fatal("the card should reach -100 only")
 	}
 
+	// The only chat refuses: the message is not failed but goes on down
+	// its fallback chain (TestRefusedChatSendsTheMessageDownItsChain), and
+	// the refusing chat is never tried again for it.
 	g := setup(t, -300)
 	g.tg.KickFrom(-300)
 	b := g.intake(t, "B")
 	g.run(t)
 	row := g.cardRow(t, b.ID)
-	if row.State != appeal.OutboxFailed || !strings.Contains(row.LastError, "kicked") {
+	if row.State != appeal.OutboxPending || !strings.Contains(row.LastError, "kicked") {
 		t.Fatalf("the only chat refuses: %+v", row)
 	}
-	if g.run(t) != 0 {
+	sends := g.tg.Calls("sendMessage")
+	if g.run(t) != 0 || g.tg.Calls("sendMessage") != sends {
 		t.Fatal("a permanent failure must not be retried")
 	}
 }

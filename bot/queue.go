@@ -3,11 +3,13 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // chatKey names a chat on a network; topics of one chat share its budget.
@@ -21,6 +23,9 @@ type held struct {
 	mu       sync.Mutex
 	pending  int
 	failures []string
+	// refusals counts the chats that refused the message for good; when
+	// every target did, it goes on down its fallback chain.
+	refusals int
 }
 
 // item is one row for one chat.
@@ -32,6 +37,9 @@ type item struct {
 	// newCard is a card for an appeal with no card of its own in the chat
 	// yet: the kind that a busy group gets as a digest.
 	newCard bool
+	// gaps are the levels of its fallback chain the row passed to reach
+	// this chat: the message says so at its top.
+	gaps []appeal.Gap
 }
 
 func (it *item) card() bool { return it.h.row.Kind == appeal.MsgCard }
@@ -83,34 +91,52 @@ func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	who := newRoster()
+	who := newRoster(d.networks(), d.opts.Admins)
+	waited := false
 	for _, r := range fresh {
-		d.add(ctx, r, who, cards)
+		waited = d.add(ctx, r, who, cards) || waited
 	}
+	d.nag(ctx, waited)
 	return len(rows) == d.opts.Batch && len(fresh) > 0, nil
 }
 
-// add expands a claimed row into one item per chat it has yet to reach.
-func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster, cards map[appeal.ID][]appeal.Card) {
+// networks are the networks the deliverer sends to.
+func (d *Deliverer) networks() []string {
+	out := make([]string, 0, len(d.trs))
+	for n := range d.trs {
+		out = append(out, n)
+	}
+	return out
+}
+
+// add expands a claimed row into one item per chat it has yet to reach,
+// at the first level of its fallback chain that can take it. A row that no
+// one can take waits (see wait), and add reports that it did.
+func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster, cards map[appeal.ID][]appeal.Card) (waits bool) {
 	h := &held{row: r}
 	d.held[r.ID] = h
 	log := d.log.With("outbox", r.ID, "kind", r.Kind, "appeal", r.AppealID)
-	to, err := recipients(ctx, d.store, who, r.Message)
 	var done []appeal.Delivery
-	if err == nil && r.Attempts > 1 {
-		// Only a row claimed before can have reached some of its chats.
+	var err error
+	if r.Attempts > 1 {
+		// Only a row claimed before can have reached (or been refused
+		// by) some of its chats.
 		done, err = d.store.Deliveries(ctx, r.ID)
+	}
+	var rt routing
+	if err == nil {
+		rt, err = recipients(ctx, d.store, who, r.Message, refusedBy(done))
 	}
 	if err != nil {
 		delete(d.held, r.ID)
 		d.rec.retryRow(ctx, r.ID, d.now().Add(d.opts.Poll), err.Error(), log)
-		return
+		return false
 	}
-	for _, c := range to {
+	for _, c := range rt.to {
 		if _, ok := d.trs[c.network]; !ok || reached(done, c) {
 			continue
 		}
-		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo}
+		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo, gaps: rt.gaps}
 		if it.card() {
 			_, stands := standingCard(cards[r.AppealID], c.network, c.chat, c.topic)
 			it.newCard = !stands
@@ -120,13 +146,78 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		h.pending++
 		h.targets++
 	}
-	if h.pending == 0 {
-		if len(to) == 0 {
-			h.failures = append(h.failures, "no chat to deliver to (no chat bound, or no leader with a chat)")
-			log.Warn("delivery: no chat to deliver to", "to", r.To.Kind, "ref", r.To.Ref)
+	if h.pending > 0 {
+		if !r.UndeliverableSince.IsZero() {
+			log.Info("delivery: a waiting message can be delivered now", "waited_since", r.UndeliverableSince, "gaps", len(rt.gaps))
 		}
-		delete(d.held, r.ID)
-		d.rec.closeRow(ctx, h)
+		return false
+	}
+	delete(d.held, r.ID)
+	if len(rt.to) == 0 {
+		// Only a kind with a fallback chain can find no chat at all: a
+		// member or a reply always names one.
+		d.wait(ctx, r, rt.gaps, log)
+		return true
+	}
+	d.rec.closeRow(ctx, h) // every chat had it already
+	return false
+}
+
+// waitRetry is how long a message no one can receive waits before it is
+// routed again, unless a binding or a grant releases it earlier.
+const waitRetry = time.Minute
+
+// wait keeps a row that no one can receive (every level of its chain
+// lacks a chat, or refused it) pending: it is routed again after
+// waitRetry, or at once when a chat is bound or a role granted
+// (storage's ReleaseUndeliverable), and counts as undeliverable meanwhile.
+func (d *Deliverer) wait(ctx context.Context, r appeal.OutboxMessage, gaps []appeal.Gap, log *slog.Logger) {
+	now := d.now()
+	reason := render.UndeliverableReason(gaps)
+	if err := d.store.MarkUndeliverable(ctx, r.ID, now, now.Add(waitRetry), reason); err != nil {
+		log.Error("delivery: mark undeliverable", "err", err)
+		return
+	}
+	d.waiting = waitNote{outbox: r.ID, to: r.To, reason: reason}
+}
+
+// waitNote is the last message found undeliverable, for the log.
+type waitNote struct {
+	outbox int64
+	to     appeal.Recipient
+	reason string
+}
+
+// nagEvery is how often the log says that messages wait for someone to
+// receive them.
+const nagEvery = time.Minute
+
+// nag says at ERROR, once every nagEvery while any message waits for
+// someone to receive it, how many wait and why the latest does; and once,
+// at INFO, when none waits any more. It reads the count at most once every
+// nagEvery, and also at once when found (a message was just found
+// undeliverable) and the last ERROR is older than that.
+func (d *Deliverer) nag(ctx context.Context, found bool) {
+	now := d.now()
+	due := func(last time.Time) bool { return last.IsZero() || now.Sub(last) >= nagEvery }
+	if !due(d.nagChecked) && !(found && due(d.nagErred)) {
+		return
+	}
+	n, err := d.store.UndeliverableCount(ctx)
+	if err != nil {
+		return // the database is away: delivery says so already
+	}
+	d.nagChecked = now
+	switch {
+	case n > 0 && due(d.nagErred):
+		d.nagErred = now
+		w := d.waiting
+		d.log.Error("delivery: messages wait: no chat, leader or admin can receive them", "undeliverable", n,
+			"latest_outbox", w.outbox, "latest_to", w.to.Kind, "latest_ref", w.to.Ref, "reason", w.reason,
+			"fix", "bind a chat (/dept bind, /dispatch bind, /supervision bind) or grant a role (/role add CODE leader, /admin add)")
+	case n == 0 && !d.nagErred.IsZero():
+		d.nagErred = time.Time{}
+		d.log.Info("delivery: no message waits for a recipient any more")
 	}
 }
 
@@ -223,6 +314,7 @@ func (d *Deliverer) settle(ctx context.Context, r result) {
 	for _, id := range r.closed {
 		delete(d.held, id)
 	}
+	d.reroute(ctx, r.rerouted)
 	now := d.now()
 	log := d.log.With("chat", q.key.chat, "network", q.key.network)
 	if r.err == nil {
@@ -273,8 +365,25 @@ func (d *Deliverer) follow(ctx context.Context, j *job, to string) {
 	q.items = nil
 }
 
-// report tells the dispatch chat, once an hour per chat, that a chat
-// refuses messages for good. A report that fails is not reported again.
+// reroute sends rows whose every chat refused them for good on down their
+// fallback chains: they are routed again at once, and the chats that
+// refused them (recorded as deliveries without a message) are passed over.
+// It runs in the worker, after the rows left memory, so that the claim that
+// takes them again cannot find them still held.
+func (d *Deliverer) reroute(ctx context.Context, rows []rerouted) {
+	for _, r := range rows {
+		d.log.Warn("delivery: every chat refused the message; trying the next of its fallback chain",
+			"outbox", r.id, "reason", r.reason)
+		d.rec.retryRow(ctx, r.id, d.now(), r.reason, d.log)
+	}
+	if len(rows) > 0 {
+		d.Wake()
+	}
+}
+
+// report tells the dispatch chat (or whoever its fallback chain reaches),
+// once an hour per chat, that a chat refuses messages for good. A report
+// that fails is not reported again.
 func (d *Deliverer) report(ctx context.Context, k chatKey, row appeal.OutboxMessage, reason string) {
 	if row.Kind == appeal.MsgDeliveryFailed {
 		return

@@ -32,33 +32,46 @@ type recorder struct {
 }
 
 // record writes, in one transaction, that items reached chat as message
-// msgID (or, with failure, never will) and the cards that message is;
-// then it closes the rows whose chats are all settled and returns them.
-// Should the write fail, the rows stay pending and go out again later: a
-// duplicate, never a loss.
-func (r *recorder) record(ctx context.Context, items []*item, network, chat, msgID, failure string, cards []appeal.Card) []int64 {
+// msgID (or, with failure, never will; refusal: because the chat refuses
+// messages for good) and the cards that message is; then it closes the
+// rows whose chats are all settled and returns them, with those of them
+// that every chat refused, to go on down their fallback chains. Should the
+// write fail, the rows stay pending and go out again later: a duplicate,
+// never a loss.
+func (r *recorder) record(ctx context.Context, items []*item, network, chat, msgID, failure string, refusal bool, cards []appeal.Card) (closed []int64, again []rerouted) {
 	ds := make([]appeal.Delivery, len(items))
 	for i, it := range items {
 		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: r.now()}
 	}
 	r.persist("record send", func() error { return r.store.RecordSend(ctx, cards, ds) },
 		"chat", chat, "message", msgID)
-	var closed []int64
 	for _, it := range items {
 		h := it.h
 		h.mu.Lock()
 		if failure != "" {
 			h.failures = append(h.failures, failure)
+			if refusal {
+				h.refusals++
+			}
 		}
 		h.pending--
 		last := h.pending == 0
 		h.mu.Unlock()
 		if last {
-			r.closeRow(ctx, h)
+			if reason, ok := r.closeRow(ctx, h); !ok {
+				again = append(again, rerouted{id: h.row.ID, reason: reason})
+			}
 			closed = append(closed, h.row.ID)
 		}
 	}
-	return closed
+	return closed, again
+}
+
+// rerouted is a row that every chat it was sent to refused for good, with
+// their reasons: it goes on down its fallback chain.
+type rerouted struct {
+	id     int64
+	reason string
 }
 
 // persist runs write until it succeeds: the record of a message a network
@@ -110,20 +123,27 @@ const recordRetry = 250 * time.Millisecond
 // an unavailable database is tried.
 const persistTries = 5
 
-// closeRow marks a row whose chats are all settled: failed when none took it.
-func (r *recorder) closeRow(ctx context.Context, h *held) {
+// closeRow marks a row whose chats are all settled: sent when one took it,
+// failed when none did. A row that every chat refused for good and that has
+// a fallback chain is not closed: closeRow returns false and why, and the
+// row is routed again (see Deliverer.reroute).
+func (r *recorder) closeRow(ctx context.Context, h *held) (reason string, closed bool) {
 	h.mu.Lock()
-	failures, targets := h.failures, h.targets
+	failures, targets, refusals := h.failures, h.targets, h.refusals
 	h.mu.Unlock()
 	var err error
-	if len(failures) > 0 && len(failures) >= targets {
+	switch {
+	case len(failures) > 0 && refusals >= targets && appeal.FallsBack(h.row.To.Kind):
+		return strings.Join(failures, "; "), false
+	case len(failures) > 0 && len(failures) >= targets:
 		err = r.store.MarkFailed(ctx, h.row.ID, r.now(), strings.Join(failures, "; "))
-	} else {
+	default:
 		err = r.store.MarkSent(ctx, h.row.ID, r.now())
 	}
 	if err != nil {
 		r.log.Error("delivery: close row", "outbox", h.row.ID, "err", err)
 	}
+	return "", true
 }
 
 // retryRow records a retry on a row, so that its state shows the last error

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/render"
 )
 
 // CardStore is where delivery reads which cards stand in which chats.
@@ -25,8 +26,10 @@ type result struct {
 	consumed int
 	msgID    string
 	err      error
-	// closed are rows the job settled for good.
-	closed []int64
+	// closed are rows the job settled for good, or took out of memory to
+	// go on down their fallback chains (rerouted).
+	closed   []int64
+	rerouted []rerouted
 }
 
 // errStopped: the worker stopped before the send began; nothing went out.
@@ -42,14 +45,14 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	ctx := context.WithoutCancel(stop)
 	p, err := d.prepare(ctx, j)
 	if err != nil {
-		return d.failed(ctx, j, err)
+		return d.failed(ctx, j, err, false)
 	}
 	id, posted, err := d.transmit(stop, ctx, j, p)
 	if errors.Is(err, errStopped) {
 		return result{job: j, err: err}
 	}
 	if err != nil {
-		return d.failed(ctx, j, err)
+		return d.failed(ctx, j, err, true)
 	}
 	var cards []appeal.Card
 	if j.items[0].card() && posted {
@@ -58,8 +61,9 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 				TopicID: p.msg.Chat.TopicID, MessageID: id, Digest: j.digest})
 		}
 	}
-	return result{job: j, consumed: p.consumed, msgID: id,
-		closed: d.rec.record(ctx, j.items[:p.consumed], j.q.key.network, p.msg.Chat.ChatID, id, "", cards)}
+	r := result{job: j, consumed: p.consumed, msgID: id}
+	r.closed, r.rerouted = d.rec.record(ctx, j.items[:p.consumed], j.q.key.network, p.msg.Chat.ChatID, id, "", false, cards)
+	return r
 }
 
 // prepared is a job's message, ready to go.
@@ -111,6 +115,7 @@ func (d *Deliverer) prepare(ctx context.Context, j *job) (prepared, error) {
 	if err != nil {
 		return prepared{}, &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}
 	}
+	out = render.WithDetour(out, lang, last.gaps)
 	p := prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo},
 		consumed: len(j.items)}
 	if standing != nil {
@@ -133,6 +138,7 @@ func (d *Deliverer) prepareDigest(ctx context.Context, j *job, chat ChatRef, lan
 	if err != nil {
 		return prepared{}, &Error{Kind: Temporary, Reason: "render digest: " + err.Error(), Err: err}
 	}
+	out = render.WithDetour(out, lang, j.items[0].gaps)
 	return prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)}, consumed: n}, nil
 }
 
@@ -251,9 +257,10 @@ func (d *Deliverer) unreserve(j *job, start, finish time.Time, counted bool) {
 }
 
 // failed does the bookkeeping of a send that failed: a permanent failure
-// settles every item of the job for this chat; any other is noted on the
-// rows for a restart to honour.
-func (d *Deliverer) failed(ctx context.Context, j *job, err error) result {
+// settles every item of the job for this chat (sent: the network refused
+// the message, rather than it failing to render); any other is noted on
+// the rows for a restart to honour.
+func (d *Deliverer) failed(ctx context.Context, j *job, err error, sent bool) result {
 	r := result{job: j, err: err}
 	kind, be := Classify(err)
 	switch {
@@ -261,7 +268,7 @@ func (d *Deliverer) failed(ctx context.Context, j *job, err error) result {
 		// settle moves the chat; nothing to record here.
 	case kind == Permanent:
 		reason := j.q.key.network + ":" + j.q.key.chat + ": " + be.Reason
-		r.closed = d.rec.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, nil)
+		r.closed, r.rerouted = d.rec.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, sent, nil)
 	default:
 		next := d.now().Add(backoff(j.q.fails+1, d.opts.MaxBackoff))
 		if kind == RateLimited {

@@ -95,10 +95,19 @@ func (c *call) deptList(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	if len(ds) == 0 {
-		return reply(tr(c.lang, render.MsgNoDepts, nil)), nil
+	setup, err := c.setup(ctx)
+	if err != nil {
+		return Reply{}, err
 	}
+	if len(ds) == 0 {
+		return reply(joinLines(tr(c.lang, render.MsgNoDepts, nil), render.SetupGaps(c.lang, setup))), nil
+	}
+	// What the whole setup lacks comes first: a long list is cut at its end.
 	lines := []string{"🏢 " + tr(c.lang, render.MsgDeptListTitle, kv{"n": len(ds)})}
+	if g := render.SetupGaps(c.lang, setup); g != "" {
+		lines = append(lines, g, "")
+	}
+	complete := len(setup.Gaps()) == 0
 	for _, d := range ds {
 		bs, err := c.h.store.ChatBindings(ctx, appeal.ChatDepartment, d.Code)
 		if err != nil {
@@ -109,8 +118,59 @@ func (c *call) deptList(ctx context.Context) (Reply, error) {
 			"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent),
 			"approve": render.OnOff(c.lang, d.ApproveAnswers),
 		}))
+		for _, g := range render.DepartmentGaps(c.lang, setup, d.Code) {
+			lines = append(lines, "    "+g)
+		}
+	}
+	if complete {
+		lines = append(lines, "", render.SetupComplete(c.lang))
 	}
 	return reply(strings.Join(lines, "\n")), nil
+}
+
+// joinLines joins the lines that are not empty.
+func joinLines(lines ...string) string {
+	var out []string
+	for _, l := range lines {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// setup reads who can receive messages, as routing sees it: the stored
+// setup and the admins of the configuration.
+func (c *call) setup(ctx context.Context) (appeal.Setup, error) {
+	s, err := c.h.store.Setup(ctx)
+	s.Admins += len(c.h.admins)
+	return s, err
+}
+
+// reconfigure runs change, which changes who can receive messages (a
+// binding, a grant) and says so, and replies with that and with what the
+// change changed: the gaps it opened, the messages that go elsewhere now,
+// and, with release, how many messages that waited for someone are tried
+// again. Once change is done, a failure to tell the rest is only logged.
+func (c *call) reconfigure(ctx context.Context, release bool, change func() (string, error)) (Reply, error) {
+	before, err := c.setup(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	line, err := change()
+	if err != nil {
+		return Reply{}, err
+	}
+	after, err := c.setup(ctx)
+	var n int64
+	if err == nil && release {
+		n, err = c.h.store.ReleaseUndeliverable(ctx, c.now)
+	}
+	if err != nil {
+		c.h.log.Error("command: what the change changed", "command", c.r.Command, "err", err)
+		return reply(line), nil
+	}
+	return reply(joinLines(line, render.SetupChange(c.lang, before, after, n))), nil
 }
 
 func (c *call) deptAdd(ctx context.Context) (Reply, error) {
@@ -134,12 +194,14 @@ func (c *call) deptAdd(ctx context.Context) (Reply, error) {
 	} else if !errors.Is(err, appeal.ErrNotFound) {
 		return Reply{}, err
 	}
-	d, err := c.h.svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: name})
-	if err != nil {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgDeptAdded, kv{"code": d.Code, "name": d.Name,
-		"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent)})), nil
+	return c.reconfigure(ctx, false, func() (string, error) {
+		d, err := c.h.svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: name})
+		if err != nil {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgDeptAdded, kv{"code": d.Code, "name": d.Name,
+			"normal": render.SLA(d.SLA.Normal), "urgent": render.SLA(d.SLA.Urgent)}), nil
+	})
 }
 
 // groupDepartment reads the one argument of /dept bind and /dept unbind,
@@ -160,16 +222,18 @@ func (c *call) deptBind(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	err = c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: d.Code,
-		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID})
-	if errors.Is(err, appeal.ErrConflict) {
-		other, _ := c.deptHere(ctx)
-		return Reply{}, c.refuse(render.MsgBoundElsewhere, kv{"dept": c.h.render.DeptName(ctx, other), "code": other})
-	}
-	if err != nil {
-		return Reply{}, err
-	}
-	return reply("🔗 " + tr(c.lang, render.MsgDeptBound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+	return c.reconfigure(ctx, true, func() (string, error) {
+		err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: d.Code,
+			Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID})
+		if errors.Is(err, appeal.ErrConflict) {
+			other, _ := c.deptHere(ctx)
+			return "", c.refuse(render.MsgBoundElsewhere, kv{"dept": c.h.render.DeptName(ctx, other), "code": other})
+		}
+		if err != nil {
+			return "", err
+		}
+		return "🔗 " + tr(c.lang, render.MsgDeptBound, kv{"dept": d.Name + " (" + d.Code + ")"}), nil
+	})
 }
 
 // binding finds the binding of purpose and department that covers this chat.
@@ -198,10 +262,12 @@ func (c *call) deptUnbind(ctx context.Context) (Reply, error) {
 	if b == nil {
 		return Reply{}, c.refuse(render.MsgNotBoundHere, kv{"dept": d.Name + " (" + d.Code + ")"})
 	}
-	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgDeptUnbound, kv{"dept": d.Name + " (" + d.Code + ")"})), nil
+	return c.reconfigure(ctx, false, func() (string, error) {
+		if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgDeptUnbound, kv{"dept": d.Name + " (" + d.Code + ")"}), nil
+	})
 }
 
 func (c *call) deptSLA(ctx context.Context) (Reply, error) {
@@ -215,6 +281,10 @@ func (c *call) deptSLA(ctx context.Context) (Reply, error) {
 	}
 	p, badWord, ok := parseSLA(words, d.SLA)
 	if !ok {
+		if key, span, err := slaSpanProblem(badWord); err != nil {
+			return Reply{}, c.bad(render.MsgBadSLASpan, kv{"key": key, "arg": span,
+				"why": render.HTML(render.SpanProblem(c.lang, err)), "units": render.HTML(render.SpanUnits(c.lang))})
+		}
 		return Reply{}, c.bad(render.MsgBadSLA, kv{"arg": badWord})
 	}
 	for _, t := range []struct {
@@ -323,11 +393,15 @@ func (c *call) grant(ctx context.Context, g appeal.Grant, dept string) (Reply, e
 	if err := c.done(); err != nil {
 		return Reply{}, err
 	}
-	g.Member = m.ID
-	if err := c.h.store.Grant(ctx, g); err != nil {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgGranted, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})), nil
+	g.Member, g.Since = m.ID, c.now
+	// A new leader or admin may be the first who can receive what waits.
+	release := g.Role == appeal.RoleLeader || g.Role == appeal.RoleAdmin
+	return c.reconfigure(ctx, release, func() (string, error) {
+		if err := c.h.store.Grant(ctx, g); err != nil {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgGranted, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))}), nil
+	})
 }
 
 func (c *call) revoke(ctx context.Context, g appeal.Grant, dept string) (Reply, error) {
@@ -339,17 +413,19 @@ func (c *call) revoke(ctx context.Context, g appeal.Grant, dept string) (Reply, 
 		return Reply{}, err
 	}
 	g.Member = m.ID
-	err = c.h.store.Revoke(ctx, g)
-	if errors.Is(err, appeal.ErrNotFound) {
-		if g.Role == appeal.RoleAdmin && (c.h.admins[m.ExternalID] || c.h.admins[m.Network+":"+m.ExternalID]) {
-			return Reply{}, c.refuse(render.MsgConfigAdmin, kv{"name": render.MemberName(m)})
+	return c.reconfigure(ctx, false, func() (string, error) {
+		err := c.h.store.Revoke(ctx, g)
+		if errors.Is(err, appeal.ErrNotFound) {
+			if g.Role == appeal.RoleAdmin && (c.h.admins[m.ExternalID] || c.h.admins[m.Network+":"+m.ExternalID]) {
+				return "", c.refuse(render.MsgConfigAdmin, kv{"name": render.MemberName(m)})
+			}
+			return "", c.refuse(render.MsgNoSuchGrant, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})
 		}
-		return Reply{}, c.refuse(render.MsgNoSuchGrant, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})
-	}
-	if err != nil {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgRevoked, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))})), nil
+		if err != nil {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgRevoked, kv{"name": render.MemberName(m), "role": render.HTML(render.RoleName(c.lang, g.Role, dept))}), nil
+	})
 }
 
 func (c *call) dispatchBind(ctx context.Context) (Reply, error) {
@@ -359,11 +435,13 @@ func (c *call) dispatchBind(ctx context.Context) (Reply, error) {
 	if err := c.done(); err != nil {
 		return Reply{}, err
 	}
-	if err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDispatch,
-		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
-		return Reply{}, err
-	}
-	return reply("🔗 " + tr(c.lang, render.MsgDispatchBound, nil)), nil
+	return c.reconfigure(ctx, true, func() (string, error) {
+		if err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatDispatch,
+			Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
+			return "", err
+		}
+		return "🔗 " + tr(c.lang, render.MsgDispatchBound, nil), nil
+	})
 }
 
 func (c *call) dispatchUnbind(ctx context.Context) (Reply, error) {
@@ -380,8 +458,10 @@ func (c *call) dispatchUnbind(ctx context.Context) (Reply, error) {
 	if b == nil {
 		return Reply{}, c.refuse(render.MsgNotDispatchChatHere, nil)
 	}
-	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgDispatchUnbound, nil)), nil
+	return c.reconfigure(ctx, false, func() (string, error) {
+		if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgDispatchUnbound, nil), nil
+	})
 }

@@ -116,7 +116,8 @@ func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (ap
 	case errors.Is(err, appeal.ErrNoExtensionPending):
 		return n, c.refuse(render.MsgNoPendingExtension, kv{"id": a.ID})
 	case errors.Is(err, appeal.ErrBadExtension):
-		return n, c.bad(render.MsgBadDuration, kv{"arg": cmd.Extension.String()})
+		return n, c.bad(render.MsgBadDuration, kv{"arg": cmd.Extension.String(),
+			"why": render.HTML(render.SpanProblem(c.lang, cmd.Extension.Validate())), "units": render.HTML(render.SpanUnits(c.lang))})
 	case errors.Is(err, appeal.ErrNotFound):
 		if _, derr := c.h.store.Appeal(ctx, a.ID); errors.Is(derr, appeal.ErrNotFound) {
 			return n, c.bad(render.MsgNoAppeal, kv{"id": a.ID})
@@ -248,9 +249,10 @@ func (c *call) extend(ctx context.Context) (Reply, error) {
 	if !ok {
 		return Reply{}, c.bad(render.MsgNeedDuration, nil)
 	}
-	d, ok := parseSpan(w)
-	if !ok {
-		return Reply{}, c.bad(render.MsgBadDuration, kv{"arg": w})
+	d, err := readSpan(w)
+	if err != nil {
+		return Reply{}, c.bad(render.MsgBadDuration, kv{"arg": w,
+			"why": render.HTML(render.SpanProblem(c.lang, err)), "units": render.HTML(render.SpanUnits(c.lang))})
 	}
 	reason := c.args.rest()
 	if reason == "" {

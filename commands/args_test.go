@@ -69,10 +69,19 @@ func TestBadArguments(t *testing.T) {
 		{rResp, waterChat, "transfer {a} water r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "extend", "Give the appeal number."},
 		{rResp, roadsChat, "extend {c}", "Say how much more time, e.g. 2wd (working days), 8wh (working hours) or 4h."},
-		{rResp, roadsChat, "extend {c} soon please", "“soon” is not a duration; write e.g. 2wd (working days), 8wh (working hours), 4h or 2d."},
-		{rResp, roadsChat, "extend {c} -2h please", "“-2h” is not a duration"},
-		{rResp, roadsChat, "extend {c} 0d please", "“0d” is not a duration"},
-		{rResp, roadsChat, "extend {c} 999d please", "“999d” is not a duration"},
+		// A span that cannot be used: the reply says which rule it broke
+		// and lists every unit.
+		{rResp, roadsChat, "extend {c} soon please", "“soon” cannot be used as a span of time: it is malformed: write a number and a unit; only h, m and s combine (1h30m). Spans: 30m (minutes), 4h or 1h30m (hours), 2d (days, around the clock), 8wh or 1.5wh (working hours), 3wd (working days)."},
+		{rResp, roadsChat, "extend {c} -2h please", "“-2h” cannot be used as a span of time: it must be more than zero, without a sign."},
+		{rResp, roadsChat, "extend {c} 0d please", "“0d” cannot be used as a span of time: it must be more than zero"},
+		{rResp, roadsChat, "extend {c} 999d please", "“999d” cannot be used as a span of time: it is too long: at most 365d."},
+		{rResp, roadsChat, "extend {c} 999wd please", "“999wd” cannot be used as a span of time: it is too long: at most 365 working days."},
+		{rResp, roadsChat, "extend {c} 9000wh please", "“9000wh” cannot be used as a span of time: it is too long: at most 8760 working hours."},
+		{rResp, roadsChat, "extend {c} 2 please", "“2” cannot be used as a span of time: the unit is missing."},
+		{rResp, roadsChat, "extend {c} 2x please", "“2x” cannot be used as a span of time: “x” is not a unit."},
+		{rResp, roadsChat, "extend {c} 1d12h please", "“1d12h” cannot be used as a span of time: it is malformed: write a number and a unit; only h, m and s combine (1h30m)."},
+		{rResp, roadsChat, "extend {c} 1.5wd please", "“1.5wd” cannot be used as a span of time: days and working days must be whole numbers"},
+		{rResp, roadsChat, "extend {c} 30s please", "“30s” cannot be used as a span of time: it is too short: at least a minute."},
 		{rResp, roadsChat, "extend {c} 2d", "Give a reason."},
 		{rResp, roadsChat, "extend 99999 2d r", "There is no appeal #99999."},
 		{rResp, waterChat, "extend {c} 2d r", "This chat is not the chat of department Roads (roads)."},
@@ -133,12 +142,15 @@ func TestBadArguments(t *testing.T) {
 		{rAdmin, adm, "dept sla", "Give the department code."},
 		{rAdmin, adm, "dept sla sewers claim=1h", "There is no department sewers; /dept list shows them."},
 		{rAdmin, adm, "dept sla roads", "Give at least one limit, e.g. claim=2h."},
-		{rAdmin, adm, "dept sla roads claim=soon", "“claim=soon” is not a limit"},
+		{rAdmin, adm, "dept sla roads claim=soon", "The claim limit “soon” cannot be used: it is malformed"},
+		{rAdmin, adm, "dept sla roads claim=5", "The claim limit “5” cannot be used: the unit is missing. Spans: 30m (minutes)"},
+		{rAdmin, adm, "dept sla roads urgent.answer=999wd", "The urgent.answer limit “999wd” cannot be used: it is too long: at most 365 working days. Spans:"},
+		{rAdmin, adm, "dept sla roads claim=3w", "The claim limit “3w” cannot be used: “w” is not a unit."},
 		{rAdmin, adm, "dept sla roads speed=1h", "“speed=1h” is not a limit"},
 		{rAdmin, adm, "dept sla roads 2h", "“2h” is not a limit"},
 		{rAdmin, adm, "dept sla roads claim=4d", "The normal limits 4d / 3d / 7d must grow: claim ≤ answer ≤ resolve."},
 		{rAdmin, adm, "dept sla roads claim=2wd answer=8wh", "The normal limits 2wd / 8wh / 7d must grow: claim ≤ answer ≤ resolve."},
-		{rAdmin, adm, "dept sla roads answer=1.5wd", "“answer=1.5wd” is not a limit"},
+		{rAdmin, adm, "dept sla roads answer=1.5wd", "The answer limit “1.5wd” cannot be used: days and working days must be whole numbers"},
 		{rAdmin, adm, "calendar holiday", "Say add or remove."},
 		{rAdmin, adm, "calendar holiday move 2026-10-01", "“move” is neither add nor remove."},
 		{rAdmin, adm, "calendar holiday add", "Say which day, e.g. 2026-10-01"},
@@ -299,7 +311,7 @@ func TestUserArgument(t *testing.T) {
 		t.Errorf("remove: %s", rep.HTML)
 	}
 	if rep := e.h.Handle(t.Context(), Request{Network: "telegram", Chat: dispatchChat, From: User{ID: "8300", DisplayName: "Erin"},
-		Command: "open", Now: t0}); !strings.Contains(rep.HTML, "Only responders, leaders, dispatchers, admins may use /open.") {
+		Command: "open", Now: t0}); !strings.Contains(rep.HTML, "Only responders, leaders, dispatchers and admins may use /open.") {
 		t.Errorf("removed dispatcher: %s", rep.HTML)
 	}
 }

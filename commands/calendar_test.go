@@ -93,7 +93,7 @@ func TestCalendarCommands(t *testing.T) {
 	// Removing part of a holiday.
 	ok(rAdmin, "calendar holiday remove 2026-10-06..2026-10-07", "Removed 2 holiday days between 2026-10-06 and 2026-10-07.")
 	ok(rAdmin, "calendar workday remove 2026-09-20", "2026-09-20 is no longer a make-up working day.")
-	ok(rAdmin, "calendar list", "<b>Calendar 2026</b>: 2 holidays, 1 make-up working days")
+	ok(rAdmin, "calendar list", "<b>Calendar 2026</b>: 2 holidays, 1 make-up working day")
 }
 
 // TestDeptSLASpans: /dept sla takes calendar and working spans, and

@@ -26,6 +26,7 @@ type digestStore interface {
 	SetDigestSchedule(ctx context.Context, ds appeal.DigestSchedule) error
 	ClaimDigest(ctx context.Context, d appeal.DigestRun, msgs []appeal.Message) (bool, error)
 	DigestRuns(ctx context.Context, dept string, n int) ([]appeal.DigestRun, error)
+	DepartmentGrants(ctx context.Context, code string, role appeal.Role) ([]appeal.Grant, error)
 }
 
 // nowPeriod is the period of a digest asked for with /digest now.
@@ -56,13 +57,22 @@ func (h *Handler) digestSpec(ctx context.Context, dept string, kind appeal.Diges
 	return def, true, nil
 }
 
-// nextRun says when spec next fires after now, in loc.
-func nextRun(spec string, loc *time.Location, now time.Time) string {
+// nextRun says when d's digest of kind next goes out under spec after
+// now, in loc: on the working days of d's calendar for a daily digest.
+func (h *Handler) nextRun(ctx context.Context, d appeal.Department, kind appeal.DigestKind, spec string, loc *time.Location, now time.Time) (string, error) {
 	s, _, err := digest.ParseSpec(spec)
 	if err != nil {
-		return "?"
+		return "?", nil
 	}
-	return render.Time(s.Next(now.In(loc)), loc)
+	cal, err := h.svc.Calendar(ctx, d)
+	if err != nil {
+		return "", err
+	}
+	next := digest.Schedule(s, kind, cal).Next(now.In(loc))
+	if next.IsZero() {
+		return "—", nil
+	}
+	return render.Time(next, loc), nil
 }
 
 // unquote strips one pair of straight or curly quotes around s.
@@ -89,23 +99,27 @@ func (c *call) digestSet(ctx context.Context) (Reply, error) {
 		kind = appeal.DigestWeekly
 		c.args.next()
 	}
-	raw := render.OneLine(c.args.rest())
-	spec := unquote(raw)
+	spec := unquote(render.OneLine(c.args.rest()))
 	if spec == "" {
 		return Reply{}, c.bad(render.MsgDigestNeedSpec, nil)
 	}
-	sched, tidy, err := digest.ParseSpec(spec)
+	_, tidy, err := digest.ParseSpec(spec)
 	if err != nil {
-		arg, _ := render.Cut(raw, 40)
-		msg, _ := render.Cut(render.OneLine(err.Error()), 120)
-		return Reply{}, c.bad(render.MsgDigestBadSpec, kv{"arg": arg, "err": msg})
+		// The spec without the quotes it may have come in: the reply
+		// quotes it itself.
+		arg, _ := render.Cut(spec, 40)
+		return Reply{}, c.bad(render.MsgDigestBadSpec, kv{"arg": arg, "err": render.HTML(render.ScheduleProblem(c.lang, err))})
 	}
 	if err := c.h.store.SetDigestSchedule(ctx, appeal.DigestSchedule{Department: d.Code, Kind: kind, Spec: tidy, UpdatedAt: c.now}); err != nil {
 		return Reply{}, err
 	}
 	loc := c.h.render.Location(ctx, d.Code)
+	next, err := c.h.nextRun(ctx, d, kind, tidy, loc, c.now)
+	if err != nil {
+		return Reply{}, err
+	}
 	return reply("✅ " + tr(c.lang, render.MsgDigestScheduleSet, kv{"kind": render.DigestKindName(c.lang, kind),
-		"dept": c.h.render.DeptName(ctx, d.Code), "spec": tidy, "zone": loc.String(), "next": render.Time(sched.Next(c.now.In(loc)), loc)})), nil
+		"dept": c.h.render.DeptName(ctx, d.Code), "spec": tidy, "zone": loc.String(), "next": next})), nil
 }
 
 // digestDept reads the department of /digest now and show: the CODE
@@ -180,8 +194,19 @@ func (c *call) digestShow(ctx context.Context) (Reply, error) {
 		if def {
 			mark = tr(c.lang, render.MsgDigestDefault, nil)
 		}
+		next, err := c.h.nextRun(ctx, d, kind, spec, loc, c.now)
+		if err != nil {
+			return Reply{}, err
+		}
 		lines = append(lines, tr(c.lang, render.MsgDigestShowLine, kv{"kind": render.DigestKindName(c.lang, kind),
-			"spec": spec, "def": mark, "next": nextRun(spec, loc, c.now)}))
+			"spec": spec, "def": mark, "next": next}))
+	}
+	leaders, err := c.h.store.DepartmentGrants(ctx, d.Code, appeal.RoleLeader)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(leaders) == 0 {
+		lines = append(lines, tr(c.lang, render.MsgDigestNoLeaders, kv{"code": d.Code}))
 	}
 	runs, err := c.h.store.DigestRuns(ctx, d.Code, 20)
 	if err != nil {

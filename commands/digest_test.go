@@ -33,9 +33,13 @@ func digestBadArguments() []struct {
 		{rAdmin, adm, "digest set roads", "Give the schedule as a cron spec"},
 		{rAdmin, adm, "digest set roads weekly", "Give the schedule as a cron spec"},
 		{rAdmin, adm, "digest set roads \"\"", "Give the schedule as a cron spec"},
-		{rAdmin, adm, "digest set roads \"30 25 * * *\"", "“\"30 25 * * *\"” is not a schedule"},
-		{rAdmin, adm, "digest set roads 30 8 * *", "“30 8 * *” is not a schedule"},
-		{rAdmin, adm, "digest set roads CRON_TZ=UTC 30 8 * * *", "no timezone prefix"},
+		// The reply quotes the spec once, without the quotes it came in,
+		// and says in plain words what is wrong.
+		{rAdmin, adm, "digest set roads \"30 25 * * *\"", "“30 25 * * *” is not a schedule: the hour field is not valid."},
+		{rAdmin, adm, "digest set roads “30 8 * * 1-8”", "“30 8 * * 1-8” is not a schedule: the weekday field is not valid."},
+		{rAdmin, adm, "digest set roads 30 8 * *", "“30 8 * *” is not a schedule: it has 4 fields instead of 5."},
+		{rAdmin, adm, "digest set roads @hourly-ish", "that @ name is unknown"},
+		{rAdmin, adm, "digest set roads CRON_TZ=UTC 30 8 * * *", "a timezone prefix is not allowed"},
 		{rAdmin, adm, "digest set roads @every 5m", "@every is not a time of day"},
 		{rAdmin, adm, "digest set roads 0 0 30 2 *", "never fires"},
 		{rLeader, lead, "digest now", "Say which department"},
@@ -51,7 +55,7 @@ func digestBadArguments() []struct {
 func digestPermCases() []permCase {
 	adminOnly := each(fmt.Sprintf(onlyAdmins, "digest set"), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
 	readers := func(cmd string) map[string]string {
-		return merge(each(fmt.Sprintf("Only leaders, admins may use /%s.", cmd), rNone, rResp, rRespOther, rDispatcher),
+		return merge(each(fmt.Sprintf("Only leaders and admins may use /%s.", cmd), rNone, rResp, rRespOther, rDispatcher),
 			each("Only leaders of Roads (roads) and admins can ask for its digest.", rLeadOther))
 	}
 	// Each role asks a minute after the last: one digest a minute.
@@ -166,5 +170,36 @@ func TestDigestNowQueuesTextAndChartToTheChatOncePerMinute(t *testing.T) {
 		if _, err := png.Decode(bytes.NewReader(c.Photo)); err != nil || runes(c.HTML) > render.MaxCaption || render.Check(c) != nil {
 			t.Fatalf("%s: chart %d bytes, %v, caption %q", lang, len(c.Photo), err, c.HTML)
 		}
+	}
+}
+
+// TestDigestShowNamesTheNextWorkingDay: /digest show and /digest set name
+// the next digest that will really go out: after the holidays, on a
+// make-up working day; and say when a department has no leader to get it.
+func TestDigestShowNamesTheNextWorkingDay(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := t.Context()
+	adm := privateChat("9006")
+	// t0 is Monday 2026-11-23 17:30 in Shanghai: Tuesday to Friday off,
+	// Saturday worked.
+	if err := e.store.AddHoliday(ctx, appeal.Holiday{From: appeal.Date{Year: 2026, Month: 11, Day: 24}, To: appeal.Date{Year: 2026, Month: 11, Day: 27}, Name: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.AddWorkday(ctx, appeal.Workday{Date: appeal.Date{Year: 2026, Month: 11, Day: 28}}); err != nil {
+		t.Fatal(err)
+	}
+	rep := e.do(rLeader, roadsChat, "digest show")
+	if !strings.Contains(rep.HTML, "daily digest: <code>30 8 * * 1-5</code> (default); next: 2026-11-28 08:30") ||
+		!strings.Contains(rep.HTML, "weekly digest: <code>30 8 * * 1</code> (default); next: 2026-11-30 08:30") ||
+		strings.Contains(rep.HTML, "No leaders") {
+		t.Fatalf("show over the holiday:\n%s", rep.HTML)
+	}
+	if rep := e.do(rAdmin, adm, `digest set roads "0 9 * * *"`); !strings.Contains(rep.HTML, "next: 2026-11-28 09:00") {
+		t.Fatalf("set over the holiday:\n%s", rep.HTML)
+	}
+	e.do(rAdmin, adm, "dept add parks 公园")
+	if rep := e.do(rAdmin, adm, "digest show parks"); !strings.Contains(rep.HTML,
+		"No leaders yet: digests go out once one is appointed (/role add parks leader USER).") {
+		t.Fatalf("show without leaders:\n%s", rep.HTML)
 	}
 }

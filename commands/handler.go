@@ -42,6 +42,11 @@ type Store interface {
 
 	BindChat(ctx context.Context, b appeal.ChatBinding) error
 	UnbindChat(ctx context.Context, b appeal.ChatBinding) error
+	// Setup reads who can receive messages (admins of the configuration
+	// aside); ReleaseUndeliverable lets the messages that no one could
+	// receive try again at once.
+	Setup(ctx context.Context) (appeal.Setup, error)
+	ReleaseUndeliverable(ctx context.Context, at time.Time) (int64, error)
 	ChatBindings(ctx context.Context, purpose appeal.ChatPurpose, department string) ([]appeal.ChatBinding, error)
 	// SetChatLanguage stores a chat's language ("" for the default).
 	SetChatLanguage(ctx context.Context, network, chatID, lang string) error

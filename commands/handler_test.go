@@ -1,17 +1,16 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/buftest"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -33,28 +32,11 @@ func (b brokenStore) Grants(ctx context.Context, m appeal.MemberID) ([]appeal.Gr
 	return b.Store.Grants(ctx, m)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestUnexpectedErrors: a failure that is nobody's mistake is a reply with
 // a short reference, and the same reference is in the log with the error.
 func TestUnexpectedErrors(t *testing.T) {
 	e := newEnv(t, storage.SQLite)
-	var log syncBuffer
+	var log buftest.Buffer
 	h := New(e.svc, brokenStore{Store: e.store, panicOn: e.ids[rLeader]}, e.r, Config{},
 		slog.New(slog.NewTextHandler(&log, nil)))
 	ref := regexp.MustCompile(`\(ref ([0-9a-f]{8})\)`)

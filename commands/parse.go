@@ -74,14 +74,35 @@ func parseID(s string) (appeal.ID, bool) {
 // time ("90m", "2h", "3d"), working hours ("8wh", "1.5wh") or working days
 // ("5wd"), as appeal.ParseSpan reads them, at least a minute long.
 func parseSpan(s string) (appeal.Span, bool) {
+	sp, err := readSpan(s)
+	return sp, err == nil
+}
+
+// readSpan is parseSpan with the reason for a refusal: an
+// *appeal.SpanError, of code too_short for less than a minute.
+func readSpan(s string) (appeal.Span, error) {
 	if len(s) > 32 {
-		return appeal.Span{}, false
+		return appeal.Span{}, &appeal.SpanError{Input: s, Code: "syntax", Message: "is too long to be a span"}
 	}
 	sp, err := appeal.ParseSpan(s)
-	if err != nil || (sp.Unit != appeal.WorkingDays && sp.D < time.Minute) {
-		return appeal.Span{}, false
+	if err != nil {
+		return appeal.Span{}, err
 	}
-	return sp, true
+	if sp.Unit != appeal.WorkingDays && sp.D < time.Minute {
+		return appeal.Span{}, &appeal.SpanError{Input: s, Code: "too_short", Message: "is too short: at least a minute"}
+	}
+	return sp, nil
+}
+
+// slaSpanProblem is why the span of a "key=span" word with a known key
+// cannot be used; nil when the word is not one (or its span is fine).
+func slaSpanProblem(word string) (key, span string, err error) {
+	k, v, ok := strings.Cut(word, "=")
+	if _, known := slaKeys[strings.ToLower(k)]; !ok || !known {
+		return "", "", nil
+	}
+	_, err = readSpan(v)
+	return strings.ToLower(k), v, err
 }
 
 // slaKeys are the keys /dept sla accepts, with where each one goes.

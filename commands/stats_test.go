@@ -60,8 +60,8 @@ func TestStatsDepartment(t *testing.T) {
 		"In the period: 2 received · 1 claimed · 1 answered · 0 closed (0 resolved)",
 		"Returned 0 · transferred 0 · extended 0 · reopened 0",
 		"Now: 2 open · <b>1 overdue</b>",
-		"Time to claim: median 30m, p90 30m; in working time 30m, p90 30m (1 cases)",
-		"Time to answer: median 2h, p90 2h; in working time 2h, p90 2h (1 cases)",
+		"Time to claim: median 30m, p90 30m; in working time 30m, p90 30m (1 case)",
+		"Time to answer: median 2h, p90 2h; in working time 2h, p90 2h (1 case)",
 		// A claimed on time, B late; A answered on time.
 		"On time: claims 50% (1 of 2) · answers 100% (1 of 1)",
 		// A answered, B not: 1 of 2; no closes; A satisfied.

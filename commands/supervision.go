@@ -44,11 +44,13 @@ func (c *call) supervisionBind(ctx context.Context) (Reply, error) {
 	if err := c.done(); err != nil {
 		return Reply{}, err
 	}
-	if err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatSupervision,
-		Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
-		return Reply{}, err
-	}
-	return reply("🔗 " + tr(c.lang, render.MsgSupervisionBound, nil)), nil
+	return c.reconfigure(ctx, true, func() (string, error) {
+		if err := c.h.store.BindChat(ctx, appeal.ChatBinding{Purpose: appeal.ChatSupervision,
+			Network: c.r.Network, ChatID: c.r.Chat.ID, TopicID: c.r.Chat.TopicID}); err != nil {
+			return "", err
+		}
+		return "🔗 " + tr(c.lang, render.MsgSupervisionBound, nil), nil
+	})
 }
 
 func (c *call) supervisionUnbind(ctx context.Context) (Reply, error) {
@@ -65,8 +67,10 @@ func (c *call) supervisionUnbind(ctx context.Context) (Reply, error) {
 	if b == nil {
 		return Reply{}, c.refuse(render.MsgNotSupervisionHere, nil)
 	}
-	if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
-		return Reply{}, err
-	}
-	return reply("✅ " + tr(c.lang, render.MsgSupervisionUnbound, nil)), nil
+	return c.reconfigure(ctx, false, func() (string, error) {
+		if err := c.h.store.UnbindChat(ctx, *b); err != nil && !errors.Is(err, appeal.ErrNotFound) {
+			return "", err
+		}
+		return "✅ " + tr(c.lang, render.MsgSupervisionUnbound, nil), nil
+	})
 }

@@ -189,6 +189,6 @@ func (c *call) help(ctx context.Context) (Reply, error) {
 	if !c.roles.holdsAny(staff) {
 		b.WriteString("\n\n" + tr(c.lang, render.MsgHelpNoRole, kv{"id": c.r.From.ID}))
 	}
-	b.WriteString("\n\n" + tr(c.lang, render.MsgHelpFooter, nil))
+	b.WriteString("\n\n" + tr(c.lang, render.MsgHelpFooter, kv{"units": render.HTML(render.SpanUnits(c.lang))}))
 	return Reply{Rendered: Rendered{HTML: b.String()}}, nil
 }

@@ -97,3 +97,40 @@ func TestCommands(t *testing.T) {
 		t.Errorf("approve roles: %v", c.Roles)
 	}
 }
+
+// TestSpansExplainedInBothLanguages: /help lists every unit of a span
+// with an example that works, and a span that cannot be used is answered
+// with the rule it broke, in Chinese as in English.
+func TestSpansExplainedInBothLanguages(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	adm := privateChat("9006")
+	for _, c := range []struct {
+		lang  string
+		units []string
+		sla   string
+	}{
+		{render.LangEN, []string{"30m (minutes)", "4h or 1h30m (hours)", "2d (days, around the clock)", "8wh or 1.5wh (working hours)", "3wd (working days)"},
+			"The claim limit “999wd” cannot be used: it is too long: at most 365 working days. Spans: 30m (minutes)"},
+		{render.LangZH, []string{"30m（分钟）", "4h 或 1h30m（小时）", "2d（天，全天计）", "8wh 或 1.5wh（工作小时）", "3wd（工作日）"},
+			"claim 时限“999wd”无法使用：太长：最多 365个工作日。时长写法：30m（分钟）"},
+	} {
+		e.do(rAdmin, adm, "lang "+c.lang)
+		help := e.do(rAdmin, adm, "help")
+		for _, u := range c.units {
+			if !strings.Contains(help.HTML, u) {
+				t.Errorf("(%s) /help does not list %q:\n%s", c.lang, u, help.HTML)
+			}
+			// Every example /help gives is a span the commands take.
+			for _, w := range strings.FieldsFunc(u, func(r rune) bool { return r == ' ' || r == '(' || r == '（' }) {
+				if w[0] >= '0' && w[0] <= '9' {
+					if _, err := readSpan(w); err != nil {
+						t.Errorf("(%s) /help gives %q as an example, which is refused: %v", c.lang, w, err)
+					}
+				}
+			}
+		}
+		if rep := e.do(rAdmin, adm, "dept sla roads claim=999wd"); !strings.Contains(rep.HTML, c.sla) {
+			t.Errorf("(%s) /dept sla roads claim=999wd:\n got  %s\n want %s", c.lang, rep.HTML, c.sla)
+		}
+	}
+}

@@ -162,6 +162,8 @@ var (
 		"Outbox messages waiting for delivery, by recipient kind.", []string{"recipient"}, nil)
 	descOldest = prometheus.NewDesc("appealbot_outbox_oldest_pending_age_seconds",
 		"Age of the oldest outbox message waiting for delivery, by recipient kind.", []string{"recipient"}, nil)
+	descUndeliverable = prometheus.NewDesc("appealbot_undeliverable_messages",
+		"Outbox messages that no chat, leader or admin could receive when delivery last tried them; they wait until a chat is bound or a role granted.", nil, nil)
 	descScrapeOK = prometheus.NewDesc("appealbot_store_scrape_ok",
 		"1 when the store's counts were read for this scrape, 0 when the database failed or was too slow.", nil, nil)
 	descScrapeSeconds = prometheus.NewDesc("appealbot_store_scrape_duration_seconds",
@@ -237,7 +239,7 @@ func (c *storeCollector) eventCounts(ctx context.Context, now time.Time) (map[ev
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descIntake, descReceived, descClaimed, descAnswered, descOpen, descOverdue,
-		descPending, descOldest, descScrapeOK, descScrapeSeconds} {
+		descPending, descOldest, descUndeliverable, descScrapeOK, descScrapeSeconds} {
 		ch <- d
 	}
 }
@@ -312,4 +314,5 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descOldest, prometheus.GaugeValue, age, string(o.Recipient))
 	}
+	ch <- prometheus.MustNewConstMetric(descUndeliverable, prometheus.GaugeValue, float64(counts.Undeliverable))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/metrics"
+	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
 
@@ -62,20 +63,28 @@ func scrape(t *testing.T, url string) map[string]float64 {
 	return out
 }
 
+// waterAndRoads is a store of backend b with departments water and roads,
+// and the service on the clock *now.
+func waterAndRoads(t *testing.T, b string, now *time.Time) (*storage.Store, *appeal.Service) {
+	t.Helper()
+	store := storagetest.Open(t, b)
+	svc := appeal.NewService(store, func() time.Time { return *now }, "Asia/Shanghai")
+	for _, code := range []string{"water", "roads"} {
+		if _, err := svc.SaveDepartment(t.Context(), appeal.Department{Code: code, Name: code}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return store, svc
+}
+
 func TestStoreMetrics(t *testing.T) {
 	for _, b := range storagetest.Backends {
 		t.Run(b, func(t *testing.T) {
 			t.Parallel()
-			store := storagetest.Open(t, b)
 			ctx := t.Context()
 			// Monday 2026-11-02 09:00 in Shanghai.
 			now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
-			svc := appeal.NewService(store, func() time.Time { return now }, "Asia/Shanghai")
-			for _, code := range []string{"water", "roads"} {
-				if _, err := svc.SaveDepartment(ctx, appeal.Department{Code: code, Name: code}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			store, svc := waterAndRoads(t, b, &now)
 			in := func(ext, dept string) appeal.Appeal {
 				a, _, err := svc.Intake(ctx, appeal.Intake{Source: "12345", ExternalID: ext, Title: "t", Body: "b", Department: dept})
 				if err != nil {
@@ -135,6 +144,23 @@ func TestStoreMetrics(t *testing.T) {
 				got[`appealbot_outbox_oldest_pending_age_seconds{recipient="department"}`] != 3*3600 {
 				t.Errorf("outbox: %v", got)
 			}
+			// None was tried yet, so none is known to reach no one; two
+			// found so are counted at the next scrape.
+			if g, ok := got[`appealbot_undeliverable_messages{}`]; !ok || g != 0 {
+				t.Errorf("undeliverable before delivery tried: %v (present %v)", g, ok)
+			}
+			rows, err := store.ClaimOutbox(ctx, []appeal.RecipientKind{appeal.ToDispatch}, now, 2, time.Minute)
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("claim: %v %v", rows, err)
+			}
+			for _, r := range rows {
+				if err := store.MarkUndeliverable(ctx, r.ID, now, now.Add(time.Minute), "no one"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got = scrape(t, srv.URL); got[`appealbot_undeliverable_messages{}`] != 2 {
+				t.Errorf("undeliverable: %v", got[`appealbot_undeliverable_messages{}`])
+			}
 
 			// Events of the last minutes are counted live, then, once
 			// settled, from the collector's cache: never twice or not at
@@ -188,6 +214,46 @@ func TestStoreMetrics(t *testing.T) {
 			}
 			if _, ok := got[`appealbot_appeals_intake_total{}`]; ok {
 				t.Error("store metrics reported although the store failed")
+			}
+		})
+	}
+}
+
+// TestReturnedAppealsCountForDispatch: a returned appeal waits for
+// dispatch, so the open gauge shows it with an empty department, as the
+// README says, and not under the department that sent it back (which the
+// appeal remembers so that dispatch does not assign it there again).
+func TestReturnedAppealsCountForDispatch(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+			store, svc := waterAndRoads(t, b, &now)
+			for i, dept := range []string{"water", "roads", "roads"} {
+				a, _, err := svc.Intake(ctx, appeal.Intake{Source: "12345", ExternalID: fmt.Sprint(i), Title: "t", Body: "b", Department: dept})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i < 2 {
+					if _, err := svc.Act(ctx, a.ID, appeal.Command{Action: appeal.ActReturn, Actor: 1, Text: "not ours"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			srv := httptest.NewServer(metrics.New(store, func() time.Time { return now }, nil).Handler())
+			defer srv.Close()
+			got := scrape(t, srv.URL)
+			if g := got[`appealbot_appeals_open{department="",status="returned"}`]; g != 2 {
+				t.Errorf("returned appeals waiting for dispatch: %v, want 2 (%v)", g, got)
+			}
+			if g := got[`appealbot_appeals_open{department="roads",status="assigned"}`]; g != 1 {
+				t.Errorf("roads assigned: %v, want 1", g)
+			}
+			for k := range got {
+				if strings.Contains(k, `status="returned"`) && !strings.Contains(k, `department=""`) {
+					t.Errorf("%s: a returned appeal counted for a department", k)
+				}
 			}
 		})
 	}

@@ -68,6 +68,9 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 	if p := maskPhone(a.Citizen.Phone); p != "" {
 		who = append(who, Esc(p))
 	}
+	if e := maskEmail(a.Citizen.Email); e != "" {
+		who = append(who, EscCut(e, 80))
+	}
 	if len(who) > 0 {
 		lines = append(lines, "👤 "+strings.Join(who, " · "))
 	}

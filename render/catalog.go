@@ -43,6 +43,8 @@ const (
 	msgDeadlineAnswer       Key = "deadline_answer"
 	msgDeadlineResolve      Key = "deadline_resolve"
 	msgUrgent               Key = "urgent"
+	msgPriorityNormal       Key = "priority_normal"
+	msgPriorityUrgent       Key = "priority_urgent"
 	msgBtnClaim             Key = "btn_claim"
 	msgBtnReturn            Key = "btn_return"
 	msgBtnDetails           Key = "btn_details"
@@ -66,6 +68,7 @@ const (
 	msgContactTitle         Key = "contact_title"
 	msgFieldCitizen         Key = "field_citizen"
 	msgFieldPhone           Key = "field_phone"
+	msgFieldEmail           Key = "field_email"
 	msgFieldLocation        Key = "field_location"
 	msgFieldDept            Key = "field_dept"
 	msgFieldCategory        Key = "field_category"
@@ -109,7 +112,7 @@ const (
 // catalog holds every message in every language. Texts are HTML in the
 // supported subset with {name} placeholders; TestCatalog checks that each
 // key has every language, the same placeholders in each, and valid HTML.
-var catalog = merge(coreTexts, replyTexts, helpTexts, reminderTexts, statsTexts, digestTexts, calendarTexts)
+var catalog = merge(coreTexts, replyTexts, helpTexts, reminderTexts, statsTexts, digestTexts, calendarTexts, setupTexts)
 
 // merge joins parts of the catalogue, each key once.
 func merge(parts ...map[Key]text) map[Key]text {
@@ -129,7 +132,7 @@ func merge(parts ...map[Key]text) map[Key]text {
 // cards, lists and messages about appeals.
 var coreTexts = map[Key]text{
 	msgDigestTitle: {
-		en: "{n} new appeals for {dept}:",
+		en: "{n} new {n:appeal|appeals} for {dept}:",
 		zh: "{dept}新收到 {n} 件诉求：",
 	},
 	msgDigestHint: {
@@ -252,6 +255,14 @@ var coreTexts = map[Key]text{
 		en: "unknown",
 		zh: "未知",
 	},
+	msgPriorityNormal: {
+		en: "normal",
+		zh: "普通",
+	},
+	msgPriorityUrgent: {
+		en: "urgent",
+		zh: "紧急",
+	},
 	msgAndMore: {
 		en: "…and {n} more",
 		zh: "……还有 {n} 件",
@@ -359,6 +370,10 @@ var coreTexts = map[Key]text{
 	msgFieldPhone: {
 		en: "Phone: {v}",
 		zh: "电话：{v}",
+	},
+	msgFieldEmail: {
+		en: "E-mail: {v}",
+		zh: "邮箱：{v}",
 	},
 	msgFieldLocation: {
 		en: "Location: {v}",

@@ -73,7 +73,7 @@ var calendarTexts = map[Key]text{
 		zh: "{from}..{to} 的结束日期早于开始日期。",
 	},
 	MsgCalTooLong: {
-		en: "{from}..{to} is longer than {max} days; add a long holiday in parts.",
+		en: "{from}..{to} is longer than {max} {max:day|days}; add a long holiday in parts.",
 		zh: "{from}..{to} 超过 {max} 天；较长的假期请分段添加。",
 	},
 	MsgCalNeedName: {
@@ -81,7 +81,7 @@ var calendarTexts = map[Key]text{
 		zh: "请写上节日名称，例如 国庆节。",
 	},
 	MsgCalLongName: {
-		en: "The name is too long: at most {max} characters.",
+		en: "The name is too long: at most {max} {max:character|characters}.",
 		zh: "名称过长：最多 {max} 个字符。",
 	},
 	MsgCalTaken: {
@@ -97,11 +97,11 @@ var calendarTexts = map[Key]text{
 		zh: "调休上班日",
 	},
 	MsgCalHolidayAdded: {
-		en: "Holiday {name} added: {range} ({n} days off).",
+		en: "Holiday {name} added: {range} ({n} {n:day|days} off).",
 		zh: "已添加节假日 {name}：{range}（放假 {n} 天）。",
 	},
 	MsgCalHolidayRemoved: {
-		en: "Removed {n} holiday days between {from} and {to}.",
+		en: "Removed {n} holiday {n:day|days} between {from} and {to}.",
 		zh: "已删除 {from} 至 {to} 之间的 {n} 天节假日。",
 	},
 	MsgCalNoHoliday: {
@@ -129,11 +129,11 @@ var calendarTexts = map[Key]text{
 		zh: "{year} 年没有节假日或调休上班日。可用 /calendar holiday add 和 /calendar workday add 添加，或导入 .ics 文件（PUT /api/v1/calendar）。",
 	},
 	MsgCalListTitle: {
-		en: "<b>Calendar {year}</b>: {holidays} holidays, {workdays} make-up working days",
+		en: "<b>Calendar {year}</b>: {holidays} {holidays:holiday|holidays}, {workdays} make-up working {workdays:day|days}",
 		zh: "<b>{year} 年日历</b>：{holidays} 个节假日，{workdays} 个调休上班日",
 	},
 	MsgCalHolidayLine: {
-		en: "{range} {name} ({n} days off)",
+		en: "{range} {name} ({n} {n:day|days} off)",
 		zh: "{range} {name}（放假 {n} 天）",
 	},
 	MsgCalWorkdayLine: {

@@ -56,8 +56,8 @@ var helpTexts = map[Key]text{
 		zh: "你还没有角色。管理员可以用 /role add 部门代码 responder {id} 为你授权。",
 	},
 	MsgHelpFooter: {
-		en: "Answer an appeal by replying to its card. Durations: 30m, 4h, 2d, 1d12h.",
-		zh: "直接回复诉求卡片即可答复。时长格式：30m、4h、2d、1d12h。",
+		en: "Answer an appeal by replying to its card. {units}",
+		zh: "直接回复诉求卡片即可答复。{units}",
 	},
 	MsgHelpHelp: {
 		en: "List the commands you may use",

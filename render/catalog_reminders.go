@@ -41,10 +41,10 @@ const (
 )
 
 var reminderTexts = map[Key]text{
-	msgRemindTitle:         {zh: "⏰ <b>{dept}</b>：{n} 件诉求需要处理", en: "⏰ <b>{dept}</b>: {n} appeals need attention"},
-	msgEscalateTitle:       {zh: "🚨 <b>{dept}</b>：{n} 件诉求已超时，请领导处理", en: "🚨 <b>{dept}</b>: {n} appeals are past their deadline"},
-	msgSuperviseTitle:      {zh: "🚨 督办：{n} 件诉求超期", en: "🚨 Supervision: {n} appeals overdue"},
-	msgRemindDispatchTitle: {zh: "⏰ 调度：{n} 件诉求等待分派", en: "⏰ Dispatch: {n} appeals wait for a department"},
+	msgRemindTitle:         {zh: "⏰ <b>{dept}</b>：{n} 件诉求需要处理", en: "⏰ <b>{dept}</b>: {n} {n:appeal needs|appeals need} attention"},
+	msgEscalateTitle:       {zh: "🚨 <b>{dept}</b>：{n} 件诉求已超时，请领导处理", en: "🚨 <b>{dept}</b>: {n} {n:appeal is past its|appeals are past their} deadline"},
+	msgSuperviseTitle:      {zh: "🚨 督办：{n} 件诉求超期", en: "🚨 Supervision: {n} {n:appeal|appeals} overdue"},
+	msgRemindDispatchTitle: {zh: "⏰ 调度：{n} 件诉求等待分派", en: "⏰ Dispatch: {n} {n:appeal waits|appeals wait} for a department"},
 	msgRemindMore:          {zh: "……还有 {n} 件", en: "…and {n} more"},
 	msgStageClaimNudge:     {zh: "尚未认领", en: "not claimed yet"},
 	msgStageClaimOverdue:   {zh: "认领已超时", en: "claim deadline missed"},
@@ -69,7 +69,7 @@ var reminderTexts = map[Key]text{
 	msgEvEscalated:         {zh: "已升级", en: "escalated"},
 	msgEvReminderSkipped:   {zh: "提醒已跳过", en: "reminder skipped"},
 	MsgSupervisionBound:    {zh: "本群已设为督办群：超期诉求将在此通报。", en: "This chat is now the supervision chat: long-overdue appeals are reported here."},
-	MsgSupervisionUnbound:  {zh: "本群不再是督办群；督办通报改发调度群。", en: "This chat is no longer the supervision chat; reports go to the dispatch chat."},
+	MsgSupervisionUnbound:  {zh: "本群不再是督办群。", en: "This chat is no longer the supervision chat."},
 	MsgNotSupervisionHere:  {zh: "本群不是督办群。", en: "This chat is not the supervision chat."},
 	MsgHelpSupervisionBind: {zh: "将本群设为督办群（接收超期升级）",
 		en: "make this chat the supervision chat (receives overdue escalations)"},

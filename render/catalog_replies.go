@@ -25,6 +25,16 @@ const (
 	MsgNeedResult          Key = "need_result"
 	MsgNeedDuration        Key = "need_duration"
 	MsgBadDuration         Key = "bad_duration"
+	MsgBadSLASpan          Key = "bad_sla_span"
+	msgSpanUnits           Key = "span_units"
+	msgSpanEmpty           Key = "span_empty"
+	msgSpanSyntax          Key = "span_syntax"
+	msgSpanMissingUnit     Key = "span_missing_unit"
+	msgSpanUnknownUnit     Key = "span_unknown_unit"
+	msgSpanNotWhole        Key = "span_not_whole"
+	msgSpanNotPositive     Key = "span_not_positive"
+	msgSpanTooLong         Key = "span_too_long"
+	msgSpanTooShort        Key = "span_too_short"
 	MsgNeedLang            Key = "need_lang"
 	MsgBadLang             Key = "bad_lang"
 	MsgNeedUser            Key = "need_user"
@@ -191,8 +201,48 @@ var replyTexts = map[Key]text{
 		zh: "请说明延长多久，例如 2wd（工作日）、8wh（工作小时）或 4h。",
 	},
 	MsgBadDuration: {
-		en: "“{arg}” is not a duration; write e.g. 2wd (working days), 8wh (working hours), 4h or 2d.",
-		zh: "“{arg}”不是有效的时长，例如 2wd（工作日）、8wh（工作小时）、4h 或 2d。",
+		en: "“{arg}” cannot be used as a span of time: {why}. {units}",
+		zh: "“{arg}”不能用作时长：{why}。{units}",
+	},
+	MsgBadSLASpan: {
+		en: "The {key} limit “{arg}” cannot be used: {why}. {units}",
+		zh: "{key} 时限“{arg}”无法使用：{why}。{units}",
+	},
+	msgSpanUnits: {
+		en: "Spans: 30m (minutes), 4h or 1h30m (hours), 2d (days, around the clock), 8wh or 1.5wh (working hours), 3wd (working days).",
+		zh: "时长写法：30m（分钟）、4h 或 1h30m（小时）、2d（天，全天计）、8wh 或 1.5wh（工作小时）、3wd（工作日）。",
+	},
+	msgSpanEmpty: {
+		en: "it is empty",
+		zh: "内容为空",
+	},
+	msgSpanSyntax: {
+		en: "it is malformed: write a number and a unit; only h, m and s combine (1h30m)",
+		zh: "格式不对：应为数字加单位，只有 h、m、s 可以组合（如 1h30m）",
+	},
+	msgSpanMissingUnit: {
+		en: "the unit is missing",
+		zh: "缺少单位",
+	},
+	msgSpanUnknownUnit: {
+		en: "“{unit}” is not a unit",
+		zh: "“{unit}”不是时长单位",
+	},
+	msgSpanNotWhole: {
+		en: "days and working days must be whole numbers, and times whole seconds",
+		zh: "天数和工作日数必须是整数，时间须为整秒",
+	},
+	msgSpanNotPositive: {
+		en: "it must be more than zero, without a sign",
+		zh: "必须大于零，且不带正负号",
+	},
+	msgSpanTooLong: {
+		en: "it is too long: at most {max}",
+		zh: "太长：最多 {max}",
+	},
+	msgSpanTooShort: {
+		en: "it is too short: at least a minute",
+		zh: "太短：至少 1 分钟",
 	},
 	MsgNeedLang: {
 		en: "Choose zh or en.",

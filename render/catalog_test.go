@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/appealbot/appealbot/appeal"
 )
 
 var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
@@ -150,5 +152,72 @@ func TestCatalogKeys(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestEveryTextWithCounts renders every catalogue entry with each of its
+// placeholders 0, 1 and 2, in both languages: English nouns follow the
+// count ("1 holiday", "2 holidays", "(1 case)"), nothing of the plural
+// syntax is left over, and no text doubles its quotes.
+func TestEveryTextWithCounts(t *testing.T) {
+	names := regexp.MustCompile(`\{([a-z0-9]+)(?::[^}]*)?\}`)
+	doubled := regexp.MustCompile(`[“”"]{2}|[‘’']{2}|[“"]\s*[“"]|[”"]\s*[”"]`)
+	// A count, the words that may come between it and its noun ("2 new
+	// appeals", "1 more department", "2 holiday days"), and the word after
+	// them.
+	counted := regexp.MustCompile(`\b([012])((?: (?:new|more|make-up|working|holiday)\b)*) ([a-z]+)\b`)
+	nouns := map[string]bool{}
+	for _, n := range strings.Fields("appeal day holiday case hour minute department character year message") {
+		nouns[n], nouns[n+"s"] = true, false
+	}
+	// agree returns the first noun that does not agree with its count.
+	agree := func(out string) string {
+		for _, m := range counted.FindAllStringSubmatch(strings.ToLower(out), -1) {
+			if singular, ok := nouns[m[3]]; ok && singular != (m[1] == "1") {
+				return m[0]
+			}
+		}
+		return ""
+	}
+	for k, v := range catalog {
+		for _, n := range []int{0, 1, 2} {
+			args := Args{}
+			for _, m := range names.FindAllStringSubmatch(v.zh+v.en, -1) {
+				args[m[1]] = n
+			}
+			for _, lang := range Languages {
+				out := Plain(Text(lang, k, args))
+				if strings.ContainsAny(out, "{}") {
+					t.Errorf("%s (%s, %d): placeholder syntax left in %q", k, lang, n, out)
+				}
+				if m := doubled.FindString(out); m != "" {
+					t.Errorf("%s (%s, %d): doubled quotes %q in %q", k, lang, n, m, out)
+				}
+				if m := agree(out); lang == LangEN && m != "" {
+					t.Errorf("%s: %q in %q", k, m, out)
+				}
+			}
+		}
+	}
+}
+
+// TestRoleListsReadAsEnglish: a list of roles ends with "and" in English
+// ("responders, leaders, dispatchers and admins"), with 、 in Chinese.
+func TestRoleListsReadAsEnglish(t *testing.T) {
+	all := []appeal.Role{appeal.RoleResponder, appeal.RoleLeader, appeal.RoleDispatcher, appeal.RoleAdmin}
+	for _, c := range []struct {
+		roles  []appeal.Role
+		en, zh string
+	}{
+		{all, "responders, leaders, dispatchers and admins", "承办人、负责人、调度员、管理员"},
+		{all[2:], "dispatchers and admins", "调度员、管理员"},
+		{all[3:], "admins", "管理员"},
+	} {
+		if got := RolesText(LangEN, c.roles); got != c.en {
+			t.Errorf("RolesText(en, %v) = %q, want %q", c.roles, got, c.en)
+		}
+		if got := RolesText(LangZH, c.roles); got != c.zh {
+			t.Errorf("RolesText(zh, %v) = %q, want %q", c.roles, got, c.zh)
+		}
 	}
 }

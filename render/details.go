@@ -38,9 +38,11 @@ func (r *Renderer) Details(ctx context.Context, a appeal.Appeal, events []appeal
 		if p := OneLine(a.Citizen.Phone); p != "" {
 			head = append(head, Text(lang, msgFieldPhone, Args{"v": HTML("<code>" + EscCut(p, 40) + "</code>")}))
 		}
+		field(msgFieldEmail, a.Citizen.Email, 260)
 	} else {
 		field(msgFieldCitizen, maskName(a.Citizen.Name), 10)
 		field(msgFieldPhone, maskPhone(a.Citizen.Phone), 40)
+		field(msgFieldEmail, maskEmail(a.Citizen.Email), 260)
 	}
 	field(msgFieldLocation, a.Location, cardLocation)
 	if a.Assignee != 0 {

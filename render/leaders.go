@@ -137,11 +137,11 @@ func (r *Renderer) renderDigestChart(ctx context.Context, m appeal.Message, lang
 	if c == nil {
 		return Rendered{HTML: caption}, nil
 	}
-	l := chartLabels(lang, dept, s.Days)
-	cjk := lang == LangZH && c.CJK(l.Text())
-	if !cjk {
-		l = chartLabels(LangEN, dept, s.Days)
+	name := dept
+	if d, err := r.store.Department(ctx, dept); err == nil && strings.TrimSpace(d.Name) != "" {
+		name = OneLine(d.Name)
 	}
+	l, cjk := chartLabelsFor(c, lang, dept, name, s.Days)
 	png, err := c.Chart(s.Days, l, cjk)
 	if err != nil {
 		return Rendered{}, err
@@ -149,14 +149,41 @@ func (r *Renderer) renderDigestChart(ctx context.Context, m appeal.Message, lang
 	return Rendered{HTML: caption, Photo: png}, nil
 }
 
-// chartLabels are the chart's texts in lang. The title names the
-// department by its code, which every font can draw.
-func chartLabels(lang, dept string, days []digest.Day) digest.Labels {
+// chartLabelsFor are the chart's texts in lang, and whether they need the
+// CJK font. The title names the department (code dept) by its name.
+// Without a CJK font to draw them, the labels are English and the
+// department is named by its code unless its name is Latin.
+func chartLabelsFor(c Charter, lang, dept, name string, days []digest.Day) (digest.Labels, bool) {
+	title := name
+	l := chartLabels(lang, title, days)
+	if c.CJK(l.Text()) && (lang == LangZH || !latin(l.Text())) {
+		return l, true
+	}
+	if !latin(title) {
+		title = dept
+	}
+	return chartLabels(LangEN, title, days), false
+}
+
+// latin reports whether the built-in Latin font draws every letter of s.
+func latin(s string) bool {
+	for _, r := range s {
+		if r >= 0x250 && r != '…' && r != '–' && r != '’' {
+			return false
+		}
+	}
+	return true
+}
+
+// chartLabels are the chart's texts in lang for the department named
+// title.
+func chartLabels(lang, title string, days []digest.Day) digest.Labels {
 	wd := strings.Fields(Text(lang, msgWeekdays, nil))
-	l := digest.Labels{Title: Plain(Text(lang, msgDigestChartTitle, Args{"code": dept})), YAxis: Plain(Text(lang, msgDigestChartY, nil)),
-		Received: Plain(Text(lang, msgDigestChartNew, nil)), Overdue: Plain(Text(lang, msgDigestChartLate, nil))}
+	l := digest.Labels{Title: Plain(Text(lang, msgDigestChartTitle, Args{"dept": title})),
+		Received: Plain(Text(lang, msgDigestChartNew, nil)), Answered: Plain(Text(lang, msgDigestChartDone, nil)),
+		Overdue: Plain(Text(lang, msgDigestChartLate, nil)), Open: Plain(Text(lang, msgDigestChartOpen, nil))}
 	for _, d := range days {
-		l.Days = append(l.Days, wd[d.Start.Weekday()]+" "+d.Start.Format("1/2"))
+		l.Days = append(l.Days, wd[d.Start.Weekday()]+"\n"+d.Start.Format("1/2"))
 	}
 	return l
 }

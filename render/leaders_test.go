@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/reminders/digest"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -82,5 +83,65 @@ func TestDigestText(t *testing.T) {
 	zh, err := e.r.RenderMessage(ctx, m, "zh", to)
 	if err != nil || !strings.Contains(zh.HTML, "每日简报") || !strings.Contains(zh.HTML, "按时答复率：<b>100%</b>") || Check(zh) != nil {
 		t.Fatalf("zh digest %v:\n%s", err, zh.HTML)
+	}
+}
+
+// labelCharter is a Charter that keeps the labels it was asked to draw.
+type labelCharter struct {
+	cjk    bool // whether a CJK font is there
+	labels digest.Labels
+	usedCJ bool
+}
+
+func (c *labelCharter) CJK(string) bool { return c.cjk }
+func (c *labelCharter) Chart(_ []digest.Day, l digest.Labels, cjk bool) ([]byte, error) {
+	c.labels, c.usedCJ = l, cjk
+	return []byte("png"), nil
+}
+
+// TestDigestChartNamesTheDepartment: the chart's title names the
+// department by its name (not its code), in the reader's language with
+// every series labelled; without a font to draw the name, by its code in
+// English.
+func TestDigestChartNamesTheDepartment(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := context.Background()
+	if _, err := e.w.Svc.SaveDepartment(ctx, appeal.Department{Code: "gs", Name: "供水公司"}); err != nil {
+		t.Fatal(err)
+	}
+	to := e.clock()
+	msg := func(dept string) appeal.Message {
+		return appeal.Message{Kind: appeal.MsgDigestChart, To: appeal.Recipient{Kind: appeal.ToLeaders, Ref: dept},
+			Args: map[string]string{appeal.ArgDigestDept: dept, appeal.ArgDigestKind: "daily",
+				appeal.ArgDigestFrom: to.Add(-24 * time.Hour).Format(time.RFC3339), appeal.ArgDigestTo: to.Format(time.RFC3339)}}
+	}
+	for _, c := range []struct {
+		dept, lang string
+		cjkFont    bool
+		title      string
+		series     [4]string
+		cjk        bool
+	}{
+		{"gs", LangZH, true, "供水公司：每日诉求", [4]string{"受理", "答复", "超期", "日末在办"}, true},
+		{"gs", LangEN, true, "供水公司: appeals per day", [4]string{"received", "answered", "overdue", "open at day's end"}, true},
+		{"gs", LangZH, false, "gs: appeals per day", [4]string{"received", "answered", "overdue", "open at day's end"}, false},
+		{"roads", LangEN, false, "Roads: appeals per day", [4]string{"received", "answered", "overdue", "open at day's end"}, false},
+		{"roads", LangZH, true, "Roads：每日诉求", [4]string{"受理", "答复", "超期", "日末在办"}, true},
+	} {
+		ch := &labelCharter{cjk: c.cjkFont}
+		r := New(e.store, e.w.Svc, Config{DefaultLang: "en", Charter: ch}, nil)
+		out, err := r.RenderMessage(ctx, msg(c.dept), c.lang, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := ch.labels
+		if l.Title != c.title || [4]string{l.Received, l.Answered, l.Overdue, l.Open} != c.series || ch.usedCJ != c.cjk ||
+			len(l.Days) != digest.ChartDays || string(out.Photo) != "png" {
+			t.Errorf("%s in %s (CJK font %v): labels %+v, CJK %v; want title %q, series %v, CJK %v",
+				c.dept, c.lang, c.cjkFont, l, ch.usedCJ, c.title, c.series, c.cjk)
+		}
+		if !strings.Contains(out.HTML, "answered") && !strings.Contains(out.HTML, "答复") {
+			t.Errorf("%s in %s: the caption does not say what the chart shows: %q", c.dept, c.lang, out.HTML)
+		}
 	}
 }

@@ -91,6 +91,7 @@ func (r *Renderer) contact(ctx context.Context, a appeal.Appeal, lang string) Re
 	if p := OneLine(a.Citizen.Phone); p != "" {
 		lines = append(lines, Text(lang, msgFieldPhone, Args{"v": HTML("<code>" + EscCut(p, 40) + "</code>")}))
 	}
+	field(msgFieldEmail, a.Citizen.Email)
 	field(msgFieldLocation, a.Location)
 	lines = append(lines, "👉 "+Text(lang, MsgHowToAnswer, Args{"id": a.ID}))
 	return Rendered{HTML: strings.Join(lines, "\n")}

@@ -1,11 +1,13 @@
 package render
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/reminders/digest"
 )
 
 // How the values of the domain are named for people: statuses, actions,
@@ -14,8 +16,40 @@ import (
 // StatusName names status s in lang: "claimed", "办理中".
 func StatusName(lang string, s appeal.Status) string { return Text(lang, statusKey(s), nil) }
 
+// PriorityName names priority p in lang: "urgent", "紧急".
+func PriorityName(lang string, p appeal.Priority) string {
+	if p == appeal.PriorityUrgent {
+		return Text(lang, msgPriorityUrgent, nil)
+	}
+	return Text(lang, msgPriorityNormal, nil)
+}
+
 // ActionName names action a in lang: "claimed", "认领".
 func ActionName(lang string, a appeal.Action) string { return Text(lang, actionKey(a), nil) }
+
+// ScheduleProblem says in lang why digest.ParseSpec refused a schedule.
+func ScheduleProblem(lang string, err error) string {
+	var se *digest.SpecError
+	if !errors.As(err, &se) {
+		return Esc(err.Error())
+	}
+	switch se.Code {
+	case "empty":
+		return Text(lang, msgSpecEmpty, nil)
+	case "timezone":
+		return Text(lang, msgSpecTimezone, nil)
+	case "every":
+		return Text(lang, msgSpecEvery, nil)
+	case "fields":
+		return Text(lang, msgSpecFields, Args{"n": se.N})
+	case "field":
+		names := strings.Split(Plain(Text(lang, msgSpecFieldNames, nil)), ", ")
+		return Text(lang, msgSpecField, Args{"field": names[se.Field]})
+	case "descriptor":
+		return Text(lang, msgSpecDescriptor, nil)
+	}
+	return Text(lang, msgSpecNever, nil)
+}
 
 // DigestKindName names a digest kind in lang: "daily digest", "每日简报".
 func DigestKindName(lang string, k appeal.DigestKind) string {
@@ -195,6 +229,41 @@ func Span(lang string, s appeal.Span) string {
 	return fmtDur(lang, s.D)
 }
 
+// SpanUnits lists every unit of a span with an example, for /help and
+// the replies to a span that cannot be used.
+func SpanUnits(lang string) string { return Text(lang, msgSpanUnits, nil) }
+
+// SpanProblem says in lang which rule a span broke, from the
+// *appeal.SpanError of appeal.ParseSpan (or one with code too_short, for
+// spans a command needs to be at least a minute).
+func SpanProblem(lang string, err error) string {
+	var se *appeal.SpanError
+	if !errors.As(err, &se) {
+		return Text(lang, msgSpanSyntax, nil)
+	}
+	switch se.Code {
+	case "empty":
+		return Text(lang, msgSpanEmpty, nil)
+	case "missing_unit":
+		return Text(lang, msgSpanMissingUnit, nil)
+	case "unknown_unit":
+		return Text(lang, msgSpanUnknownUnit, Args{"unit": se.Unit})
+	case "not_whole":
+		return Text(lang, msgSpanNotWhole, nil)
+	case "not_positive":
+		return Text(lang, msgSpanNotPositive, nil)
+	case "too_long":
+		max := Span(lang, se.Limit)
+		if se.Limit.Unit == appeal.WorkingHours && lang != LangZH {
+			max = strconv.FormatInt(int64(se.Limit.D/time.Hour), 10) + " working hours" // not "365d working time"
+		}
+		return Text(lang, msgSpanTooLong, Args{"max": max})
+	case "too_short":
+		return Text(lang, msgSpanTooShort, nil)
+	}
+	return Text(lang, msgSpanSyntax, nil)
+}
+
 // SLA summarises a tier: "2wh / 3wd / 7wd", in the notation /dept sla
 // accepts, so that an admin can copy it.
 func SLA(t appeal.Tier) string {
@@ -222,7 +291,7 @@ func RoleName(lang string, r appeal.Role, dept string) string {
 	return Text(lang, msgAResponder, Args{"dept": dept})
 }
 
-// RolesText names roles for people: "responders, leaders".
+// RolesText names roles for people: "responders and leaders".
 func RolesText(lang string, rs []appeal.Role) string {
 	var out []string
 	for _, r := range rs {
@@ -231,7 +300,10 @@ func RolesText(lang string, rs []appeal.Role) string {
 	if lang == LangZH {
 		return strings.Join(out, "、")
 	}
-	return strings.Join(out, ", ")
+	if n := len(out); n > 1 {
+		return strings.Join(out[:n-1], ", ") + " and " + out[n-1]
+	}
+	return strings.Join(out, "")
 }
 
 func roleKey(r appeal.Role) Key {

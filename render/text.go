@@ -32,7 +32,10 @@ const MaxNotice = 200
 type Key string
 
 // text is one catalogue entry: HTML in the supported subset, with {name}
-// placeholders that are filled with escaped values.
+// placeholders that are filled with escaped values. An English text says
+// a noun in the number of a count with {name:one|other}: the first form
+// when the placeholder name holds 1, else the second ("{n} {n:day|days}
+// off"). Chinese has no plural forms.
 type text struct{ zh, en string }
 
 // NormLang folds a language name or client language code to "zh" or "en";
@@ -88,14 +91,38 @@ func Text(lang string, k Key, args Args) string {
 		}
 		b.WriteString(s[:i])
 		name := s[i+1 : i+j]
+		name, forms, plural := strings.Cut(name, ":")
 		v, ok := args[name]
 		if !ok {
 			MissingArg(k, name)
 		}
-		b.WriteString(argHTML(v))
+		if plural {
+			one, other, _ := strings.Cut(forms, "|")
+			if isOne(v) {
+				b.WriteString(one)
+			} else {
+				b.WriteString(other)
+			}
+		} else {
+			b.WriteString(argHTML(v))
+		}
 		s = s[i+j+1:]
 	}
 	return b.String()
+}
+
+// isOne reports whether a count is one, which takes the singular in
+// English.
+func isOne(v any) bool {
+	switch v := v.(type) {
+	case int:
+		return v == 1
+	case int64:
+		return v == 1
+	case string:
+		return v == "1"
+	}
+	return fmt.Sprint(v) == "1"
 }
 
 // argHTML formats one placeholder value as HTML.
@@ -296,25 +323,102 @@ func ShortTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("01-02 15:04")
 }
 
-// maskPhone keeps the first three and last four digits of a phone number
-// (138****5678); a number of fewer than eight digits keeps only its last two.
+// maskPhone hides the middle of a phone number's subscriber part and
+// keeps what says where it rings, in the number's own layout: the country
+// code, a landline's area code, a mainland mobile's first three digits, and
+// the last four digits of the subscriber number ("+86 (010) 1***-5678",
+// "138****5678", "0571-8***4321"). A number of another shape keeps its
+// first three and last four digits, or, under eight digits, its last two.
 func maskPhone(p string) string {
-	var d []rune
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			d = append(d, r)
+	var out []rune
+	var digits []byte
+	for _, r := range strings.TrimSpace(p) {
+		switch {
+		case r >= '0' && r <= '9':
+			digits = append(digits, byte(r))
+			out = append(out, r)
+		case strings.ContainsRune(" +-()", r):
+			out = append(out, r)
 		}
 	}
-	n := len(d)
-	switch {
-	case n == 0:
+	if len(digits) == 0 {
 		return ""
-	case n >= 8:
-		return string(d[:3]) + strings.Repeat("*", n-7) + string(d[n-4:])
-	case n <= 2:
-		return strings.Repeat("*", n)
 	}
-	return strings.Repeat("*", n-2) + string(d[n-2:])
+	head, tail := phoneShape(string(digits), strings.HasPrefix(strings.TrimSpace(string(out)), "+"))
+	i := 0
+	for k, r := range out {
+		if r < '0' || r > '9' {
+			continue
+		}
+		if i >= head && i < len(digits)-tail {
+			out[k] = '*'
+		}
+		i++
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// phoneShape says how many leading and trailing digits of a phone number
+// stay readable. plus tells whether it was written with a leading "+".
+func phoneShape(d string, plus bool) (head, tail int) {
+	cc := 0 // the digits of the country code, when it is China's
+	switch {
+	case plus && strings.HasPrefix(d, "86"):
+		cc = 2
+	case !plus && strings.HasPrefix(d, "0086"):
+		cc = 4
+	case plus:
+		return genericShape(len(d))
+	}
+	nat := d[cc:]
+	var area int
+	switch {
+	case nat == "":
+		return genericShape(len(d))
+	case len(nat) == 11 && nat[0] == '1':
+		return cc + 3, 4 // a mainland mobile: 138****5678
+	case strings.HasPrefix(nat, "01") || strings.HasPrefix(nat, "02"):
+		area = 3 // Beijing 010, and 020–029
+	case strings.HasPrefix(nat, "0"):
+		area = 4 // every other area code: 0571
+	case cc > 0 && (nat[0] == '1' || nat[0] == '2') && len(nat) == 10:
+		area = 2 // +86 10 …, the area code without its 0
+	case cc > 0 && len(nat) >= 10:
+		area = 3 // +86 571 …
+	default:
+		area = 0 // a local number without its area code
+	}
+	if sub := len(nat) - area; sub == 7 || sub == 8 {
+		return cc + area + 1, 4
+	}
+	return genericShape(len(d))
+}
+
+// genericShape keeps the first three and last four of eight or more
+// digits, else the last two (none of one or two).
+func genericShape(n int) (head, tail int) {
+	switch {
+	case n >= 8:
+		return 3, 4
+	case n <= 2:
+		return 0, 0
+	}
+	return 0, 2
+}
+
+// maskEmail keeps the first character of an address's mailbox and its
+// domain, which says little of who wrote: z***@example.org.
+func maskEmail(email string) string {
+	email = strings.TrimSpace(Clean(email))
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return maskName(email)
+	}
+	r, size := utf8.DecodeRuneInString(email)
+	if size == 0 || at == 0 {
+		return "***" + email[at:]
+	}
+	return string(r) + "***" + email[at:]
 }
 
 // maskName keeps a name's first character: 张** for 张三丰.

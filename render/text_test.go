@@ -6,12 +6,35 @@ import (
 )
 
 func TestMasks(t *testing.T) {
-	for in, want := range map[string]string{
-		"13812345678": "138****5678", "+86 138-1234-5678": "861******5678", "12345678": "123*5678",
-		"5551234": "*****34", "12": "**", "1": "*", "": "", "no digits": "",
+	// Phone numbers keep their layout, the country and area codes and the
+	// last four digits; the middle of the subscriber number is hidden.
+	for _, c := range []struct{ in, want string }{
+		// mainland mobiles
+		{"13812345678", "138****5678"},
+		{"138 1234 5678", "138 **** 5678"},
+		{"+86 138-1234-5678", "+86 138-****-5678"},
+		{"+8613812345678", "+86138****5678"},
+		{"0086 13812345678", "0086 138****5678"},
+		// landlines with area codes
+		{"+86 (010) 1234-5678", "+86 (010) 1***-5678"},
+		{"(010) 12345678", "(010) 1***5678"},
+		{"010-12345678", "010-1***5678"},
+		{"021 6543 2100", "021 6*** 2100"},
+		{"0571-87654321", "0571-8***4321"},
+		{"0571 8765432", "0571 8**5432"},
+		{"+86 10 1234 5678", "+86 10 1*** 5678"},
+		{"+86 571 8765 4321", "+86 571 8*** 4321"},
+		{"+86-0571-87654321", "+86-0571-8***4321"},
+		// local numbers without an area code
+		{"12345678", "1***5678"},
+		{"5551234", "5**1234"},
+		// other shapes
+		{"+1 555 123 4567", "+1 55* *** 4567"},
+		{"12345", "***45"},
+		{"12", "**"}, {"1", "*"}, {"", ""}, {"no digits", ""}, {"+86", "+**"},
 	} {
-		if got := maskPhone(in); got != want {
-			t.Errorf("maskPhone(%q) = %q, want %q", in, got, want)
+		if got := maskPhone(c.in); got != c.want {
+			t.Errorf("maskPhone(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 	for in, want := range map[string]string{"张三丰": "张**", "Li Lei": "L**", " 王 ": "王**", "": "", "🚧x": "🚧**"} {

@@ -14,7 +14,7 @@ import (
 )
 
 const appealColumns = `id, source, external_id, title, body, category, priority,
-	citizen_name, citizen_phone, location, received_at, callback_url,
+	citizen_name, citizen_phone, citizen_email, location, received_at, callback_url,
 	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
@@ -31,6 +31,7 @@ type appealRow struct {
 	Priority     string         `db:"priority"`
 	CitizenName  string         `db:"citizen_name"`
 	CitizenPhone string         `db:"citizen_phone"`
+	CitizenEmail string         `db:"citizen_email"`
 	Location     string         `db:"location"`
 	ReceivedAt   dbTime         `db:"received_at"`
 	CallbackURL  string         `db:"callback_url"`
@@ -63,7 +64,7 @@ func toAppealRow(a appeal.Appeal) appealRow {
 	r := appealRow{
 		ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID, Title: a.Title, Body: a.Body,
 		Category: a.Category, Priority: string(a.Priority),
-		CitizenName: a.Citizen.Name, CitizenPhone: a.Citizen.Phone, Location: a.Location,
+		CitizenName: a.Citizen.Name, CitizenPhone: a.Citizen.Phone, CitizenEmail: a.Citizen.Email, Location: a.Location,
 		ReceivedAt: tm(a.ReceivedAt), CallbackURL: a.CallbackURL,
 		Department: nullText(a.Department), Status: string(a.Status), Assignee: nullID(a.Assignee),
 		ClaimBy: tm(a.Deadlines.ClaimBy), AnswerBy: tm(a.Deadlines.AnswerBy), ResolveBy: tm(a.Deadlines.ResolveBy),
@@ -90,7 +91,7 @@ func (r appealRow) appeal() appeal.Appeal {
 	a := appeal.Appeal{
 		ID: appeal.ID(r.ID), Source: r.Source, ExternalID: r.ExternalID, Title: r.Title, Body: r.Body,
 		Category: r.Category, Priority: appeal.Priority(r.Priority),
-		Citizen:  appeal.Citizen{Name: r.CitizenName, Phone: r.CitizenPhone},
+		Citizen:  appeal.Citizen{Name: r.CitizenName, Phone: r.CitizenPhone, Email: r.CitizenEmail},
 		Location: r.Location, ReceivedAt: r.ReceivedAt.Time, CallbackURL: r.CallbackURL,
 		Department: r.Department.String, Status: appeal.Status(r.Status),
 		Assignee: appeal.MemberID(r.Assignee.Int64),
@@ -130,13 +131,13 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 	var created bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		q, args, err := sqlx.Named(`INSERT INTO appeals (source, external_id, title, body, category, priority,
-			citizen_name, citizen_phone, location, received_at, callback_url,
+			citizen_name, citizen_phone, citizen_email, location, received_at, callback_url,
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at)
 		VALUES (:source, :external_id, :title, :body, :category, :priority,
-			:citizen_name, :citizen_phone, :location, :received_at, :callback_url,
+			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
@@ -237,7 +238,7 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 		row.ID = int64(id)
 		q, args, err := sqlx.Named(`UPDATE appeals SET
 			title = :title, body = :body, category = :category, priority = :priority,
-			citizen_name = :citizen_name, citizen_phone = :citizen_phone, location = :location,
+			citizen_name = :citizen_name, citizen_phone = :citizen_phone, citizen_email = :citizen_email, location = :location,
 			received_at = :received_at, callback_url = :callback_url,
 			department_code = :department_code, status = :status, assignee_id = :assignee_id,
 			claim_by = :claim_by, answer_by = :answer_by, resolve_by = :resolve_by,

@@ -97,12 +97,64 @@ func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
 }
 
 // MarkRetry gives up the lease on message id: it stays pending and comes due
-// at next (at once when next is zero), with reason as its last error.
-// ErrConflict when the message is sent or failed already, as when its lease
-// ran out and another claimer settled it.
+// at next (at once when next is zero), with reason as its last error. A
+// message retried is one that can be routed: it no longer counts as
+// undeliverable. ErrConflict when the message is sent or failed already, as
+// when its lease ran out and another claimer settled it.
 func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return s.settle(ctx, fmt.Sprintf("mark outbox %d for retry", id), id, "",
-		`next_attempt_at = COALESCE(?, `+s.nowSQL+`), last_error = ?, claimed_until = NULL`, tm(next), reason)
+		`next_attempt_at = COALESCE(?, `+s.nowSQL+`), last_error = ?, claimed_until = NULL, undeliverable_since = NULL`,
+		tm(next), reason)
+}
+
+// MarkUndeliverable gives up the lease on message id, which no one can
+// receive now (no chat bound, no leader, no admin): it stays pending, counts
+// as undeliverable from at (or from when it first did, if it still does)
+// and comes due again at next, or earlier when ReleaseUndeliverable wakes
+// it. ErrConflict when the message is sent or failed already.
+func (s *Store) MarkUndeliverable(ctx context.Context, id int64, at, next time.Time, reason string) error {
+	return s.settle(ctx, fmt.Sprintf("mark outbox %d undeliverable", id), id, "",
+		`undeliverable_since = COALESCE(undeliverable_since, ?, `+s.nowSQL+`), next_attempt_at = COALESCE(?, `+s.nowSQL+`),
+		last_error = ?, claimed_until = NULL`, tm(at), tm(next), reason)
+}
+
+// UndeliverableCount is how many pending messages no one could receive when
+// delivery last tried them.
+func (s *Store) UndeliverableCount(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM outbox
+		WHERE state = 'pending' AND undeliverable_since IS NOT NULL`); err != nil {
+		return 0, fail("count undeliverable outbox", err)
+	}
+	return n, nil
+}
+
+// ReleaseUndeliverable makes every undeliverable message due at at (the
+// database's clock when zero), so that delivery tries it again at once:
+// after a chat is bound or a role granted, someone may now receive it. It
+// wakes delivery as EnqueueMessages does and returns how many it released.
+func (s *Store) ReleaseUndeliverable(ctx context.Context, at time.Time) (int64, error) {
+	const op = "release undeliverable outbox"
+	var n int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET next_attempt_at = COALESCE(?, `+s.nowSQL+`)
+			WHERE state = 'pending' AND undeliverable_since IS NOT NULL`), tm(at))
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 || s.driver != Postgres {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, outboxChannel)
+		return err
+	})
+	if err != nil {
+		return 0, fail(op, err)
+	}
+	if n > 0 {
+		s.outboxWritten()
+	}
+	return n, nil
 }
 
 // MarkFailed gives message id up for good at at (a zero at takes the

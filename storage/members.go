@@ -122,9 +122,10 @@ func (s *Store) Grant(ctx context.Context, g appeal.Grant) error {
 		}
 	}
 	// Departments are never deleted, so the check above still holds here.
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO grants (member_id, role, department_code)
-		VALUES (?, ?, ?) ON CONFLICT (member_id, role, department_code) DO NOTHING`),
-		int64(g.Member), string(g.Role), g.Department); err != nil {
+	// A role granted again keeps the time it was first granted.
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO grants (member_id, role, department_code, granted_at)
+		VALUES (?, ?, ?, ?) ON CONFLICT (member_id, role, department_code) DO NOTHING`),
+		int64(g.Member), string(g.Role), g.Department, tm(g.Since)); err != nil {
 		return fail(op, err)
 	}
 	return nil
@@ -154,20 +155,40 @@ func (s *Store) Revoke(ctx context.Context, g appeal.Grant) error {
 // Grants returns the roles member holds, ordered by department and role
 // (global roles first).
 func (s *Store) Grants(ctx context.Context, member appeal.MemberID) ([]appeal.Grant, error) {
-	var rows []struct {
-		Member     int64  `db:"member_id"`
-		Role       string `db:"role"`
-		Department string `db:"department_code"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT member_id, role, department_code FROM grants
+	var rows []grantRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+grantColumns+` FROM grants
 		WHERE member_id = ? ORDER BY department_code, role`), int64(member)); err != nil {
 		return nil, fail(fmt.Sprintf("grants of member %d", member), err)
 	}
+	return grants(rows), nil
+}
+
+// DepartmentGrants returns the grants of role in department code, with
+// when each was made, ordered by member.
+func (s *Store) DepartmentGrants(ctx context.Context, code string, role appeal.Role) ([]appeal.Grant, error) {
+	var rows []grantRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+grantColumns+` FROM grants
+		WHERE department_code = ? AND role = ? ORDER BY member_id`), code, string(role)); err != nil {
+		return nil, fail(fmt.Sprintf("%s grants of department %q", role, code), err)
+	}
+	return grants(rows), nil
+}
+
+const grantColumns = `member_id, role, department_code, granted_at`
+
+type grantRow struct {
+	Member     int64  `db:"member_id"`
+	Role       string `db:"role"`
+	Department string `db:"department_code"`
+	Since      dbTime `db:"granted_at"`
+}
+
+func grants(rows []grantRow) []appeal.Grant {
 	out := make([]appeal.Grant, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, appeal.Grant{Member: appeal.MemberID(r.Member), Role: appeal.Role(r.Role), Department: r.Department})
+		out = append(out, appeal.Grant{Member: appeal.MemberID(r.Member), Role: appeal.Role(r.Role), Department: r.Department, Since: r.Since.Time})
 	}
-	return out, nil
+	return out
 }
 
 // DepartmentMembers returns the members holding role in department code

@@ -63,18 +63,21 @@ func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Tim
 	return id.Int64, nil
 }
 
-// MetricCounts reads the open appeals and the outbox backlog as of now.
-// It reads only appeals that are not closed and pending outbox rows,
-// through their partial indexes.
+// MetricCounts reads the open appeals and the outbox backlog as of now,
+// with the messages no one could receive. It reads only appeals that are
+// not closed and pending outbox rows, through their partial indexes.
 func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error) {
 	var out appeal.MetricCounts
 	t := tm(now)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT COALESCE(department_code, ''), status, COUNT(*),
+	// A returned appeal keeps the code of the department that sent it
+	// back, but it waits for dispatch: it counts for no department.
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT
+		CASE WHEN status = 'returned' THEN '' ELSE COALESCE(department_code, '') END, status, COUNT(*),
 		SUM(CASE WHEN (status = 'assigned' AND claim_by < ?)
 			OR (status IN ('claimed', 'pending_approval') AND answer_by < ?)
 			OR (status = 'answered' AND resolve_by < ?) THEN 1 ELSE 0 END)
 		FROM appeals WHERE status <> 'closed'
-		GROUP BY COALESCE(department_code, ''), status ORDER BY 1, 2`), t, t, t)
+		GROUP BY 1, status ORDER BY 1, 2`), t, t, t)
 	if err != nil {
 		return out, fail("metric counts: open", err)
 	}
@@ -104,6 +107,9 @@ func (s *Store) MetricCounts(ctx context.Context, now time.Time) (appeal.MetricC
 	}
 	for _, r := range ob {
 		out.Outbox = append(out.Outbox, appeal.OutboxCount{Recipient: appeal.RecipientKind(r.Recipient), Pending: r.Pending, Oldest: r.Oldest.Time})
+	}
+	if out.Undeliverable, err = s.UndeliverableCount(ctx); err != nil {
+		return out, fail("metric counts", err)
 	}
 	return out, nil
 }

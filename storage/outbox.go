@@ -67,7 +67,7 @@ func (s *Store) EnqueueMessages(ctx context.Context, at time.Time, msgs []appeal
 }
 
 const outboxColumns = `id, appeal_id, kind, recipient_kind, recipient_ref, args,
-	state, attempts, next_attempt_at, created_at, sent_at, failed_at, last_error, claimed_until`
+	state, attempts, next_attempt_at, created_at, sent_at, failed_at, last_error, claimed_until, undeliverable_since`
 
 type outboxRow struct {
 	ID            int64         `db:"id"`
@@ -84,6 +84,7 @@ type outboxRow struct {
 	FailedAt      dbTime        `db:"failed_at"`
 	LastError     string        `db:"last_error"`
 	ClaimedUntil  dbTime        `db:"claimed_until"`
+	Undeliverable dbTime        `db:"undeliverable_since"`
 }
 
 func (r outboxRow) message() (appeal.OutboxMessage, error) {
@@ -101,6 +102,7 @@ func (r outboxRow) message() (appeal.OutboxMessage, error) {
 		},
 		State: r.State, Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt.Time,
 		SentAt: r.SentAt.Time, FailedAt: r.FailedAt.Time, LastError: r.LastError, ClaimedUntil: r.ClaimedUntil.Time,
+		UndeliverableSince: r.Undeliverable.Time,
 	}, nil
 }
 

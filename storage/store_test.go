@@ -976,6 +976,53 @@ func TestGrants(t *testing.T) {
 	})
 }
 
+// TestGrantTimes: a grant keeps when it was made (granting it again keeps
+// the first time), and DepartmentGrants lists a department's holders of a
+// role with those times; a grant made without a time reads as zero.
+func TestGrantTimes(t *testing.T) {
+	each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		saveDept(t, s, "roads", false)
+		saveDept(t, s, "water", false)
+		var ms []appeal.Member
+		for _, id := range []string{"1", "2", "3"} {
+			m, err := s.SaveMember(ctx, appeal.Member{Network: "telegram", ExternalID: id, CreatedAt: t0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ms = append(ms, m)
+		}
+		at := t0.Add(90 * time.Minute)
+		for _, g := range []appeal.Grant{
+			{Member: ms[0].ID, Role: appeal.RoleLeader, Department: "roads", Since: at},
+			{Member: ms[0].ID, Role: appeal.RoleLeader, Department: "roads", Since: at.Add(time.Hour)}, // again
+			{Member: ms[1].ID, Role: appeal.RoleLeader, Department: "roads"},
+			{Member: ms[2].ID, Role: appeal.RoleLeader, Department: "water", Since: at},
+			{Member: ms[2].ID, Role: appeal.RoleResponder, Department: "roads", Since: at},
+		} {
+			if err := s.Grant(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gs, err := s.DepartmentGrants(ctx, "roads", appeal.RoleLeader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "roads leaders", gs, []appeal.Grant{
+			{Member: ms[0].ID, Role: appeal.RoleLeader, Department: "roads", Since: at.UTC()},
+			{Member: ms[1].ID, Role: appeal.RoleLeader, Department: "roads"},
+		})
+		mine, err := s.Grants(ctx, ms[2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "grants of member 3", mine, []appeal.Grant{
+			{Member: ms[2].ID, Role: appeal.RoleResponder, Department: "roads", Since: at.UTC()},
+			{Member: ms[2].ID, Role: appeal.RoleLeader, Department: "water", Since: at.UTC()},
+		})
+	})
+}
+
 func TestChatBindings(t *testing.T) {
 	each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()

@@ -23,7 +23,7 @@ func TestWakeupStartsASendAtOnce(t *testing.T) {
 	}))
 	defer srv.Close()
 	wake := make(chan struct{}, 1)
-	s := callback.New(store, callback.Options{Poll: time.Hour, Wakeup: wake}, clk.now, slog.New(slog.DiscardHandler))
+	s := callback.New(store, callback.Options{Poll: time.Hour, Wakeup: wake, Allow: local(t)}, clk.now, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()

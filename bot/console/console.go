@@ -32,6 +32,7 @@ const Help = `console controls:
   :who                            who and where you are
   :help                           this text
   /command args                   a command, e.g. /help, /dept add water 供水公司, /claim 12
+  # text                          a comment, ignored (so that a walkthrough can be pasted whole)
 `
 
 type message struct {
@@ -184,7 +185,7 @@ func (c *Console) parse(line string) (bot.Update, bool) {
 	defer c.mu.Unlock()
 	say := func(format string, args ...any) { fmt.Fprintf(c.out, format+"\n", args...) }
 	switch {
-	case line == "":
+	case line == "" || strings.HasPrefix(line, "#"):
 		return bot.Update{}, false
 	case line == ":help":
 		fmt.Fprint(c.out, Help)

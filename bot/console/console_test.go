@@ -1,15 +1,14 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/buftest"
 )
 
 // feed runs Receive over lines written one by one, letting the test act
@@ -52,26 +51,9 @@ func (f *feed) next(t *testing.T) bot.Update {
 	}
 }
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 	r, w := io.Pipe()
-	out := &lockedBuf{}
+	out := &buftest.Buffer{}
 	c := New(r, out, clock)
 	f := start(t, c, r)
 	f.w = w
@@ -111,6 +93,7 @@ func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "water"}, "999", bot.Outgoing{HTML: "x"}); err == nil {
 		t.Fatal("editing an unknown message must fail")
 	}
+	f.line(t, "# a comment, as in the README's walkthrough")
 	f.line(t, ":as 7")
 	f.line(t, ":press 9")
 	f.line(t, ":bogus")
@@ -131,6 +114,9 @@ func TestConsoleActsAsAnyoneAnywhere(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
+	}
+	if n := strings.Count(text, "commands start with '/'"); n != 1 {
+		t.Errorf("only the chatter gets the hint, not the comment: %d hints", n)
 	}
 	select {
 	case u := <-f.got:

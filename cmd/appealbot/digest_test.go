@@ -64,7 +64,7 @@ func TestTelegramLeaderGetsDigestWithChart(t *testing.T) {
 	if !strings.Contains(text.Plain, "新增 1") || !strings.Contains(text.Plain, "在办 1") {
 		t.Fatalf("digest text:\n%s", text.Plain)
 	}
-	if chart.PhotoSize < 8<<10 || !strings.Contains(chart.Plain, "每日受理与超期") || chart.MessageID < text.MessageID {
+	if chart.PhotoSize < 8<<10 || !strings.Contains(chart.Plain, "每日受理、答复、超期") || chart.MessageID < text.MessageID {
 		t.Fatalf("chart: %d bytes, caption %q, message %d after text %d", chart.PhotoSize, chart.Plain, chart.MessageID, text.MessageID)
 	}
 

@@ -11,32 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/buftest"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
-
-// syncBuffer collects a process's log safely from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -53,12 +35,12 @@ func envFunc(m map[string]string) func(string) string {
 }
 
 // startServe runs `appealbot serve` in-process until the returned stop is called.
-func startServe(t *testing.T, env map[string]string) (base string, log *syncBuffer, stop func() error) {
+func startServe(t *testing.T, env map[string]string) (base string, log *buftest.Buffer, stop func() error) {
 	t.Helper()
 	addr := freeAddr(t)
 	env["APPEALBOT_HTTP_ADDR"] = addr
 	ctx, cancel := context.WithCancel(t.Context())
-	log = &syncBuffer{}
+	log = &buftest.Buffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, envFunc(env), &bytes.Buffer{}, log) }()
 	base = "http://" + addr
@@ -258,6 +240,11 @@ func TestConfigRules(t *testing.T) {
 		{"bad decision sla", nil, map[string]string{"APPEALBOT_DECISION_SLA": "0wd"}, "APPEALBOT_DECISION_SLA"},
 		{"bad repeat", nil, map[string]string{"APPEALBOT_REPEAT_SCHEDULE": "hourly"}, "APPEALBOT_REPEAT_SCHEDULE"},
 		{"repeat too often", nil, map[string]string{"APPEALBOT_REPEAT_SCHEDULE": "10s"}, "at least 1m"},
+		{"open311 keys", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms=fms-key-0123456789abcdef,portal=portal-key-0123456789"}, ""},
+		{"bad open311 keys", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms"}, "APPEALBOT_OPEN311_KEYS: every entry must be NAME=KEY"},
+		{"short open311 key", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms=short"}, "APPEALBOT_OPEN311_KEYS"},
+		{"missing open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": "/nonexistent/services.json"}, "APPEALBOT_OPEN311_SERVICES"},
+		{"bad open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": file}, "APPEALBOT_OPEN311_SERVICES"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})

@@ -35,24 +35,31 @@ type Late struct {
 type Day struct {
 	// Start is the day's local midnight.
 	Start time.Time
-	// Received counts appeals that reached the department that day;
-	// Overdue those whose answer deadline fell that day unanswered.
-	Received, Overdue int
+	// Received counts appeals that reached the department that day,
+	// Answered those answered that day, Overdue those whose answer
+	// deadline fell that day unanswered.
+	Received, Answered, Overdue int
+	// Open counts the appeals open (reached, not closed) at the day's
+	// end, or now for the day under way: the backlog. It is read from the
+	// appeals as they are now, so an appeal since sent back or transferred
+	// counts for no day.
+	Open int
 }
 
 // Labels are a chart's texts, in the reader's language.
 type Labels struct {
 	Title    string
-	YAxis    string
 	Received string
+	Answered string
 	Overdue  string
-	// Days labels each day of the chart (such as "周一 11/16").
+	Open     string
+	// Days labels each day of the chart (such as "周一\n11/16").
 	Days []string
 }
 
 // Text returns every label as one string, to check a font has its glyphs.
 func (l Labels) Text() string {
-	return l.Title + l.YAxis + l.Received + l.Overdue + strings.Join(l.Days, "")
+	return l.Title + l.Received + l.Answered + l.Overdue + l.Open + strings.Join(l.Days, "")
 }
 
 // Stats is what a digest says about a department for [From, To), as of Now.
@@ -136,6 +143,23 @@ func Compute(as []appeal.Appeal, k kpi.Figures, from, to, now time.Time, loc *ti
 		if by := a.Deadlines.AnswerBy; !by.IsZero() && by.Before(now) && missed(a, by) {
 			if i := day(by); i >= 0 {
 				s.Days[i].Overdue++
+			}
+		}
+		if t := a.AnsweredAt; !t.IsZero() && t.Before(now) {
+			if i := day(t); i >= 0 {
+				s.Days[i].Answered++
+			}
+		}
+		if a.Status == appeal.StatusReturned || a.Department == "" {
+			continue
+		}
+		for i := range s.Days {
+			end := s.Days[i].Start.AddDate(0, 0, 1)
+			if end.After(now) {
+				end = now
+			}
+			if !reached.IsZero() && reached.Before(end) && (a.ClosedAt.IsZero() || !a.ClosedAt.Before(end)) {
+				s.Days[i].Open++
 			}
 		}
 	}

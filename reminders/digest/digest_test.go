@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
 )
@@ -75,10 +77,16 @@ func TestCompute(t *testing.T) {
 		t.Fatalf("days %+v", s.Days)
 	}
 	received := []int{1, 0, 1, 0, 0, 3, 2} // 5; 6; 3 (04:00), 1, 2; 4, 7
+	answered := []int{0, 0, 0, 0, 0, 2, 0} // 1 and 2 on the 23rd
 	overdue := []int{0, 0, 0, 0, 1, 2, 0}  // 5 on the 22nd; 2 (answered late) and 6 (closed late) on the 23rd
+	// Open at each day's end, and now for the 24th: 5 from the 18th; 6
+	// from the 20th until closed on the 23rd; 1, 2 (answered, not closed)
+	// and 3 from the 23rd; 4 and 7 on the 24th: the 6 open now.
+	open := []int{1, 1, 2, 2, 2, 4, 6}
 	for i, d := range s.Days {
-		if d.Received != received[i] || d.Overdue != overdue[i] {
-			t.Errorf("day %s: received %d overdue %d, want %d %d", d.Start.Format("01-02"), d.Received, d.Overdue, received[i], overdue[i])
+		if d.Received != received[i] || d.Answered != answered[i] || d.Overdue != overdue[i] || d.Open != open[i] {
+			t.Errorf("day %s: received %d answered %d overdue %d open %d, want %d %d %d %d", d.Start.Format("01-02"),
+				d.Received, d.Answered, d.Overdue, d.Open, received[i], answered[i], overdue[i], open[i])
 		}
 	}
 	empty := Compute(nil, kpi.Figures{}, from, to, now, shanghai)
@@ -149,5 +157,64 @@ func TestParseSpec(t *testing.T) {
 	}
 	if _, tidy, _ := ParseSpec("  30   8 * *  1-5 "); tidy != "30 8 * * 1-5" {
 		t.Errorf("tidy %q", tidy)
+	}
+}
+
+// nationalDay2026 is the office week with the National Day holiday of
+// 2026 (Thursday 10-01 to Wednesday 10-07) and its make-up working days,
+// Sunday 09-20 and Saturday 10-10.
+func nationalDay2026() appeal.Calendar {
+	cal := appeal.DefaultCalendar(shanghai)
+	cal.Holidays = []appeal.Holiday{{From: appeal.Date{Year: 2026, Month: 10, Day: 1}, To: appeal.Date{Year: 2026, Month: 10, Day: 7}, Name: "国庆节"}}
+	cal.Workdays = []appeal.Date{{Year: 2026, Month: 9, Day: 20}, {Year: 2026, Month: 10, Day: 10}}
+	return cal
+}
+
+// TestDailyDigestsKeepTheCalendar: a daily digest goes out on the working
+// days of the department's calendar: not on a holiday, and on a make-up
+// working day although the schedule's weekdays leave it out; the first
+// one after a holiday covers the time since the last one before it.
+func TestDailyDigestsKeepTheCalendar(t *testing.T) {
+	sh := func(month, day, hour, min int) time.Time {
+		return time.Date(2026, time.Month(month), day, hour, min, 0, 0, shanghai)
+	}
+	cal := nationalDay2026()
+	daily, _, err := ParseSpec(DefaultDaily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	everyDay, _, err := ParseSpec("0 17 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name        string
+		spec        cron.Schedule
+		after, next time.Time
+	}{
+		{"the make-up Sunday, not the Saturday before", daily, sh(9, 18, 9, 0), sh(9, 20, 8, 30)},
+		{"after the make-up Sunday", daily, sh(9, 20, 9, 0), sh(9, 21, 8, 30)},
+		{"over the holiday", daily, sh(9, 30, 8, 30), sh(10, 8, 8, 30)},
+		{"the make-up Saturday", daily, sh(10, 9, 9, 0), sh(10, 10, 8, 30)},
+		{"after the make-up Saturday", daily, sh(10, 10, 9, 0), sh(10, 12, 8, 30)},
+		{"every day but weekends and holidays", everyDay, sh(9, 30, 17, 0), sh(10, 8, 17, 0)},
+		{"every day, weekend", everyDay, sh(10, 16, 17, 0), sh(10, 19, 17, 0)},
+	} {
+		if got := Schedule(c.spec, appeal.DigestDaily, cal).Next(c.after); !got.Equal(c.next) {
+			t.Errorf("%s: next after %v is %v, want %v", c.name, c.after, got, c.next)
+		}
+	}
+	sched := Schedule(daily, appeal.DigestDaily, cal)
+	if _, _, _, ok := Due(sched, appeal.DigestDaily, shanghai, sh(10, 1, 8, 31)); ok {
+		t.Error("a daily digest is due on National Day")
+	}
+	at, from, to, ok := Due(sched, appeal.DigestDaily, shanghai, sh(10, 8, 8, 31))
+	if !ok || !at.Equal(sh(10, 8, 8, 30)) || !from.Equal(sh(9, 30, 8, 30)) || !to.Equal(at) {
+		t.Errorf("the first digest after the holiday: %v %v–%v %v; want it to cover 09-30 08:30 to 10-08 08:30", at, from, to, ok)
+	}
+	// The weekly digest keeps its schedule.
+	weekly, _, _ := ParseSpec(DefaultWeekly)
+	if Schedule(weekly, appeal.DigestWeekly, cal) != weekly {
+		t.Error("the weekly schedule was changed")
 	}
 }

@@ -18,7 +18,8 @@ import (
 type Store interface {
 	Departments(ctx context.Context) ([]appeal.Department, error)
 	DigestSchedules(ctx context.Context) ([]appeal.DigestSchedule, error)
-	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
+	// DepartmentGrants lists who holds role in a department, and since when.
+	DepartmentGrants(ctx context.Context, code string, role appeal.Role) ([]appeal.Grant, error)
 	// ClaimDigest records the digest and queues its messages in one
 	// transaction; false when that digest was recorded already.
 	ClaimDigest(ctx context.Context, d appeal.DigestRun, msgs []appeal.Message) (bool, error)
@@ -34,6 +35,9 @@ type Options struct {
 	// effect within it) and due digests checked besides the cron jobs'
 	// own times. Default 1 minute.
 	Reload time.Duration
+	// Calendars give each department's working days, which daily digests
+	// keep to (see Schedule); nil is the office week without holidays.
+	Calendars appeal.CalendarSource
 }
 
 // Runner queues each department's scheduled digests to its leaders, once
@@ -97,6 +101,10 @@ type job struct {
 	spec  string
 	sched cron.Schedule
 	loc   *time.Location
+	// created is when the department was created; days is its calendar's
+	// holidays and make-up days, to tell when the plan changed.
+	created time.Time
+	days    string
 }
 
 // plan reads every department's schedules.
@@ -119,8 +127,15 @@ func (r *Runner) plan(ctx context.Context) ([]job, error) {
 		if err != nil {
 			loc = time.UTC
 		}
+		cal := appeal.DefaultCalendar(loc)
+		if r.opts.Calendars != nil {
+			if cal, err = r.opts.Calendars.Calendar(ctx, d); err != nil {
+				return nil, err
+			}
+		}
+		days := fmt.Sprint(cal.Weekdays, cal.Holidays, cal.Workdays)
 		for _, kind := range []appeal.DigestKind{appeal.DigestDaily, appeal.DigestWeekly} {
-			j := job{dept: d.Code, kind: kind, loc: loc, spec: r.opts.Daily, sched: r.daily}
+			j := job{dept: d.Code, kind: kind, loc: loc, spec: r.opts.Daily, sched: r.daily, created: d.CreatedAt, days: days}
 			if kind == appeal.DigestWeekly {
 				j.spec, j.sched = r.opts.Weekly, r.weekly
 			}
@@ -133,6 +148,7 @@ func (r *Runner) plan(ctx context.Context) ([]job, error) {
 					j.spec, j.sched = tidy, sched
 				}
 			}
+			j.sched = Schedule(j.sched, kind, cal)
 			jobs = append(jobs, j)
 		}
 	}
@@ -157,9 +173,11 @@ func Messages(to appeal.Recipient, dept string, kind appeal.DigestKind, from, un
 }
 
 // SendDue queues every scheduled digest due at now (see Due) that is not
-// queued yet, and returns how many it queued. Departments without leaders
-// are skipped (and checked again next time). It stops at the first error
-// of the database; what it queued before stays queued.
+// queued yet, and returns how many it queued. A digest whose period ended
+// before its department was created, or before any of its leaders became
+// one, is not sent: it would report on nothing anyone was there for (and a
+// department without leaders is checked again next time). It stops at
+// the first error of the database; what it queued before stays queued.
 func (r *Runner) SendDue(ctx context.Context, now time.Time) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -182,11 +200,20 @@ func (r *Runner) SendDue(ctx context.Context, now time.Time) (int, error) {
 		if _, seen := r.done[key]; seen {
 			continue
 		}
-		leaders, err := r.store.DepartmentMembers(ctx, j.dept, appeal.RoleLeader)
+		if !to.After(j.created) {
+			continue
+		}
+		grants, err := r.store.DepartmentGrants(ctx, j.dept, appeal.RoleLeader)
 		if err != nil {
 			return queued, fmt.Errorf("digest: %w", err)
 		}
-		if len(leaders) == 0 {
+		leaders := 0
+		for _, g := range grants {
+			if g.Since.IsZero() || g.Since.Before(to) {
+				leaders++
+			}
+		}
+		if leaders == 0 {
 			continue
 		}
 		run := appeal.DigestRun{Department: j.dept, Kind: j.kind, From: from, To: to, At: now}
@@ -199,7 +226,7 @@ func (r *Runner) SendDue(ctx context.Context, now time.Time) (int, error) {
 		if claimed {
 			queued++
 			r.log.Info("digest: queued", "department", j.dept, "kind", string(j.kind),
-				"from", from, "to", to, "scheduled", at, "leaders", len(leaders))
+				"from", from, "to", to, "scheduled", at, "leaders", leaders)
 		}
 	}
 	return queued, nil
@@ -217,7 +244,7 @@ func (z zoned) Next(t time.Time) time.Time { return z.s.Next(t.In(z.loc)) }
 func signature(jobs []job) string {
 	var b strings.Builder
 	for _, j := range jobs {
-		fmt.Fprintf(&b, "%s/%s/%s/%s;", j.dept, j.kind, j.spec, j.loc)
+		fmt.Fprintf(&b, "%s/%s/%s/%s/%s;", j.dept, j.kind, j.spec, j.loc, j.days)
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -18,13 +19,14 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 // monday0830 is when the default daily and weekly digests are both due.
 var monday0830 = time.Date(2026, 11, 23, 8, 30, 0, 0, shanghai)
 
-// world makes departments roads (two leaders) and water (none).
+// world makes departments roads (two leaders) and water (none), made a
+// month before monday0830.
 func world(t *testing.T, s *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
 	for _, code := range []string{"roads", "water"} {
 		if _, err := s.SaveDepartment(ctx, appeal.Department{Code: code, Name: code, Timezone: "Asia/Shanghai",
-			SLA: appeal.DefaultPolicy, CreatedAt: monday0830}); err != nil {
+			SLA: appeal.DefaultPolicy, CreatedAt: monday0830.AddDate(0, -1, 0)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -211,8 +213,10 @@ func TestScheduleChangeAndCatchUp(t *testing.T) {
 	if n, _ := runner(t, s).SendDue(ctx, monday0830.Add(45*time.Hour+31*time.Minute)); n != 0 {
 		t.Fatalf("stale digest sent: %d", n)
 	}
+	// The daily digest goes out on working days only, so Monday's covers
+	// the time since Friday's, 18:00 on 11-20 in Shanghai.
 	msgs := queued(t, s)
-	if len(msgs) != 2 || msgs[0].Args[appeal.ArgDigestFrom] != "2026-11-22T10:00:00Z" {
+	if len(msgs) != 2 || msgs[0].Args[appeal.ArgDigestFrom] != "2026-11-20T10:00:00Z" {
 		t.Fatalf("queued %+v", msgs)
 	}
 }
@@ -255,5 +259,95 @@ func TestRunCatchesUpAtStartAndStops(t *testing.T) {
 	}
 	if n := len(queued(t, s)); n != 4 {
 		t.Fatalf("%d messages after reloads, want 4", n)
+	}
+}
+
+// TestNoDigestBeforeTheDepartmentOrItsLeaders: adding a leader to a new
+// department sends no catch-up digests of periods before the department,
+// or before its first leader, existed; the first digest is the next
+// working day's. Holidays and make-up days of the stored calendar hold.
+func TestNoDigestBeforeTheDepartmentOrItsLeaders(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			t.Parallel()
+			s := storagetest.Open(t, b)
+			ctx := context.Background()
+			// parks is made Monday 10:00 and gets its leader at 10:05;
+			// roads is old, but its first leader comes Monday 09:00.
+			monday := func(h, m int) time.Time {
+				return monday0830.Add(time.Duration(h-8)*time.Hour + time.Duration(m-30)*time.Minute)
+			}
+			for _, d := range []appeal.Department{
+				{Code: "parks", Name: "Parks", Timezone: "Asia/Shanghai", SLA: appeal.DefaultPolicy, CreatedAt: monday(10, 0)},
+				{Code: "roads", Name: "Roads", Timezone: "Asia/Shanghai", SLA: appeal.DefaultPolicy, CreatedAt: monday0830.AddDate(-1, 0, 0)},
+			} {
+				if _, err := s.SaveDepartment(ctx, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i, g := range []appeal.Grant{
+				{Role: appeal.RoleLeader, Department: "parks", Since: monday(10, 5)},
+				{Role: appeal.RoleLeader, Department: "roads", Since: monday(9, 0)},
+			} {
+				m, err := s.SaveMember(ctx, appeal.Member{Network: "telegram", ExternalID: fmt.Sprint(100 + i)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				g.Member = m.ID
+				if err := s.Grant(ctx, g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Wednesday 11-25 is a holiday; Saturday 11-28 a make-up day.
+			if err := s.AddHoliday(ctx, appeal.Holiday{From: appeal.Date{Year: 2026, Month: 11, Day: 25}, To: appeal.Date{Year: 2026, Month: 11, Day: 25}, Name: "test holiday"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AddWorkday(ctx, appeal.Workday{Date: appeal.Date{Year: 2026, Month: 11, Day: 28}, Name: "test make-up day"}); err != nil {
+				t.Fatal(err)
+			}
+			r, err := digest.New(s, func() time.Time { panic("tests pass now") }, slog.New(slog.DiscardHandler),
+				digest.Options{Calendars: appeal.Calendars{Days: s}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			day := 24 * time.Hour
+			for _, c := range []struct {
+				name string
+				at   time.Time
+				want int
+			}{
+				// Monday's daily and weekly digests are of periods before
+				// parks existed and before roads had a leader.
+				{"Monday, catching up after the leaders came", monday(10, 6), 0},
+				{"Tuesday", monday0830.Add(day), 2},
+				{"the holiday", monday0830.Add(2 * day), 0},
+				{"the day after the holiday", monday0830.Add(3 * day), 2},
+				{"Friday", monday0830.Add(4 * day), 2},
+				{"the make-up Saturday", monday0830.Add(5 * day), 2},
+				{"Sunday", monday0830.Add(6 * day), 0},
+			} {
+				if n, err := r.SendDue(ctx, c.at); n != c.want || err != nil {
+					t.Fatalf("%s: %d digests queued (%v), want %d", c.name, n, err, c.want)
+				}
+			}
+			// Each department's first digest covers Monday 08:30 to Tuesday
+			// 08:30; Thursday's the time since Tuesday's, over the holiday.
+			periods := map[string]bool{}
+			for _, m := range queued(t, s) {
+				if m.Kind == appeal.MsgDigest {
+					periods[m.Args[appeal.ArgDigestDept]+" "+m.Args[appeal.ArgDigestKind]+" "+m.Args[appeal.ArgDigestFrom]] = true
+				}
+			}
+			for _, dept := range []string{"parks", "roads"} {
+				for _, from := range []string{"2026-11-23T00:30:00Z", "2026-11-24T00:30:00Z", "2026-11-26T00:30:00Z", "2026-11-27T00:30:00Z"} {
+					if !periods[dept+" daily "+from] {
+						t.Errorf("no daily digest of %s from %s: %v", dept, from, periods)
+					}
+				}
+			}
+			if len(periods) != 8 {
+				t.Errorf("digests %v, want the 8 daily ones above", periods)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,29 +27,80 @@ const CatchUp = 12 * time.Hour
 // refused: a schedule always runs in its department's zone.
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
+// SpecError says, in terms a person can act on, why a schedule is
+// refused.
+type SpecError struct {
+	// Code is empty, timezone, every, fields (not five fields: N says how
+	// many), field (Field, 0 to 4 for minute to weekday, does not parse),
+	// descriptor (an unknown @name) or never (it never fires).
+	Code  string
+	N     int
+	Field int
+}
+
+// SpecFields name the five fields of a spec, in order.
+var SpecFields = [5]string{"minute", "hour", "day of month", "month", "weekday"}
+
+func (e *SpecError) Error() string {
+	switch e.Code {
+	case "empty":
+		return "empty schedule"
+	case "timezone":
+		return "no timezone prefix: schedules run in the department's timezone"
+	case "every":
+		return "@every is not a time of day"
+	case "fields":
+		return fmt.Sprintf("%d fields instead of 5 (minute hour day month weekday)", e.N)
+	case "field":
+		return fmt.Sprintf("the %s field is not valid", SpecFields[e.Field])
+	case "descriptor":
+		return "unknown @ descriptor; use @daily, @weekly, @monthly or five fields"
+	}
+	return "it never fires"
+}
+
 // ParseSpec checks a cron spec and returns it tidied (single spaces). Its
-// errors do not repeat the spec.
+// errors are *SpecError and do not repeat the spec.
 func ParseSpec(spec string) (cron.Schedule, string, error) {
 	spec = strings.Join(strings.Fields(spec), " ")
-	if spec == "" {
-		return nil, "", fmt.Errorf("empty schedule")
-	}
-	if strings.Contains(spec, "TZ=") {
-		return nil, "", fmt.Errorf("no timezone prefix: schedules run in the department's timezone")
-	}
-	if strings.HasPrefix(spec, "@every") {
-		return nil, "", fmt.Errorf("@every is not a time of day")
+	switch {
+	case spec == "":
+		return nil, "", &SpecError{Code: "empty"}
+	case strings.Contains(spec, "TZ="):
+		return nil, "", &SpecError{Code: "timezone"}
+	case strings.HasPrefix(spec, "@every"):
+		return nil, "", &SpecError{Code: "every"}
 	}
 	s, err := parser.Parse(spec)
 	if err != nil {
-		return nil, "", err
+		return nil, "", specProblem(spec)
 	}
 	// A spec that never fires (such as February 30th) would leave the
 	// department without digests, silently.
 	if s.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
-		return nil, "", fmt.Errorf("it never fires")
+		return nil, "", &SpecError{Code: "never"}
 	}
 	return s, spec, nil
+}
+
+// specProblem finds what is wrong with a spec the parser refused: the
+// number of fields, or the first field that does not parse on its own.
+func specProblem(spec string) *SpecError {
+	if strings.HasPrefix(spec, "@") {
+		return &SpecError{Code: "descriptor"}
+	}
+	f := strings.Fields(spec)
+	if len(f) != len(SpecFields) {
+		return &SpecError{Code: "fields", N: len(f)}
+	}
+	for i := range f {
+		alone := []string{"*", "*", "*", "*", "*"}
+		alone[i] = f[i]
+		if _, err := parser.Parse(strings.Join(alone, " ")); err != nil {
+			return &SpecError{Code: "field", Field: i}
+		}
+	}
+	return &SpecError{Code: "never"}
 }
 
 // Due returns the digest of kind due at now under schedule sched in zone
@@ -100,6 +152,62 @@ func previousActivation(sched cron.Schedule, at time.Time) time.Time {
 		if p := lastActivation(sched, at.Add(-back), at.Add(-time.Nanosecond)); !p.IsZero() {
 			return p
 		}
+	}
+	return time.Time{}
+}
+
+// anyDay is the day, month and weekday fields of a spec that fires on
+// every day ("* * *"), to take a spec's times of day alone.
+var anyDay = func() *cron.SpecSchedule {
+	s, err := parser.Parse("0 0 * * *")
+	if err != nil {
+		panic(err)
+	}
+	return s.(*cron.SpecSchedule)
+}()
+
+// Schedule is when a department's digests of kind go out under sched in
+// its calendar cal. A weekly digest keeps sched. A daily digest goes out
+// at sched's times on the working days of cal only: never on a holiday,
+// and on a make-up working day (调休) even when sched's days leave it out
+// (the default "30 8 * * 1-5" leaves out Saturdays), since the day is
+// worked as any other.
+func Schedule(sched cron.Schedule, kind appeal.DigestKind, cal appeal.Calendar) cron.Schedule {
+	spec, ok := sched.(*cron.SpecSchedule)
+	if kind != appeal.DigestDaily || !ok {
+		return sched
+	}
+	times := *spec
+	times.Dom, times.Month, times.Dow = anyDay.Dom, anyDay.Month, anyDay.Dow
+	return workingDays{spec: spec, times: &times, cal: cal}
+}
+
+// workingDays is a daily schedule kept to the working days of a calendar.
+type workingDays struct {
+	spec, times *cron.SpecSchedule
+	cal         appeal.Calendar
+}
+
+// maxScheduleDays bounds the search for the next working day (a calendar
+// without one for two years has none).
+const maxScheduleDays = 2 * 366
+
+func (w workingDays) Next(t time.Time) time.Time {
+	loc := w.cal.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	for range maxScheduleDays {
+		c := w.times.Next(t)
+		if c.IsZero() {
+			return c
+		}
+		d := appeal.DateOf(c, loc)
+		if w.cal.IsWorkingDay(d) && (slices.Contains(w.cal.Workdays, d) || w.spec.Next(c.Add(-time.Second)).Equal(c)) {
+			return c
+		}
+		// Not this day: go on from its last second.
+		t = time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, loc).Add(-time.Second)
 	}
 	return time.Time{}
 }

@@ -1,7 +1,8 @@
 // Package chart draws the chart of the leaders' digests as a PNG with
-// gonum/plot: per day, the appeals received beside those gone overdue,
-// labelled in Chinese with a CJK font found at run time, or in English with
-// the plotting library's built-in Latin font. Only cmd imports it; rendering
+// gonum/plot: per day, the appeals received, answered and gone overdue as
+// bars and those open at the day's end as a line, labelled in Chinese with
+// a CJK font found at run time, or in English with the plotting library's
+// built-in Latin font. Only cmd imports it; rendering
 // reaches it through render.Charter, so that nothing else links gonum.
 package chart
 
@@ -11,7 +12,9 @@ import (
 	"fmt"
 	"image/color"
 	"log/slog"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -23,6 +26,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/appealbot/appealbot/reminders/digest"
 )
@@ -244,102 +249,258 @@ func (fs *Fonts) CJK() *Font {
 	return fs.font
 }
 
-// Chart size: 768×432 pixels as rendered (96 dpi).
+// The chart is 1080×810 pixels, a 4:3 picture that a phone shows across
+// its width: at about 360 points wide there, text of 13 points here
+// shows at about 9 points, the least a label can be and still be read.
 const (
-	chartWidth  = 8 * vg.Inch
-	chartHeight = 4.5 * vg.Inch
+	dpi          = 144
+	chartWidth   = 7.5 * vg.Inch
+	chartHeight  = 5.625 * vg.Inch
+	margin       = vg.Length(12) // points, as every vg.Length
+	titleSize    = 17
+	minTitleSize = 13
+	legendSize   = 14
+	tickSize     = 13
+	dotRadius    = vg.Length(4)
 )
 
-// Colours of the two series.
+// Colours of the series: received, answered and overdue as bars, the open
+// backlog as a line.
 var (
 	receivedColor = color.RGBA{R: 0x2b, G: 0x6c, B: 0xb0, A: 0xff}
+	answeredColor = color.RGBA{R: 0x2f, G: 0x85, B: 0x5a, A: 0xff}
 	overdueColor  = color.RGBA{R: 0xd6, G: 0x3c, B: 0x2f, A: 0xff}
+	openColor     = color.RGBA{R: 0xdd, G: 0x6b, B: 0x20, A: 0xff}
+	textColor     = color.RGBA{R: 0x22, G: 0x22, B: 0x22, A: 0xff}
+	gridColor     = color.RGBA{R: 0xdd, G: 0xdd, B: 0xdd, A: 0xff}
 )
 
-// Draw draws days as a PNG: per day, a bar of appeals received beside one
-// of appeals gone overdue. f draws the labels; nil uses the built-in Latin
-// font (Liberation), which has no Chinese glyphs, so give English labels
-// then.
+// Draw draws days as a PNG: per day, bars of the appeals received,
+// answered and gone overdue, and a line of the appeals open at the day's
+// end; under the title, a legend that keeps clear of the data. f draws the
+// labels; nil uses the built-in Latin font (Liberation), which has no
+// Chinese glyphs, so give English labels then.
 func Draw(days []digest.Day, l digest.Labels, f *Font) ([]byte, error) {
-	if len(l.Days) != len(days) {
-		return nil, fmt.Errorf("chart: %d day labels for %d days", len(l.Days), len(days))
-	}
-	p := plot.New()
-	style := func(ts *text.Style, size vg.Length) {
-		ts.Font.Size = size
-		if f != nil {
-			ts.Font = font.Font{Typeface: "cjk", Size: size}
-			ts.Handler = text.Plain{Fonts: font.NewCache(font.Collection{{
-				Font: font.Font{Typeface: "cjk", Style: xfont.StyleNormal, Weight: xfont.WeightNormal},
-				Face: f.face,
-			}})}
-		}
-	}
-	style(&p.Title.TextStyle, 16)
-	style(&p.Y.Label.TextStyle, 12)
-	style(&p.X.Tick.Label, 11)
-	style(&p.Y.Tick.Label, 11)
-	style(&p.Legend.TextStyle, 12)
-	p.Title.Text = l.Title
-	p.Title.Padding = vg.Points(8)
-	p.Y.Label.Text = l.YAxis
-	p.Y.Min = 0
-	p.Add(plotter.NewGrid())
-
-	received, overdue := make(plotter.Values, len(days)), make(plotter.Values, len(days))
-	top := 0
-	for i, d := range days {
-		received[i], overdue[i] = float64(d.Received), float64(d.Overdue)
-		top = max(top, d.Received, d.Overdue)
-	}
-	w := vg.Points(18)
-	rb, err := plotter.NewBarChart(received, w)
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	rb.Color, rb.LineStyle.Width, rb.Offset = receivedColor, 0, -w/2
-	ob, err := plotter.NewBarChart(overdue, w)
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
-	}
-	ob.Color, ob.LineStyle.Width, ob.Offset = overdueColor, 0, w/2
-	p.Add(rb, ob)
-	p.Legend.Add(l.Received, rb)
-	p.Legend.Add(l.Overdue, ob)
-	p.Legend.Top = true
-	p.Legend.Padding = vg.Points(3)
-	p.Legend.XOffs = -vg.Points(4)
-	p.NominalX(l.Days...)
-	// Whole-number ticks; a week without appeals still shows a scale.
-	p.Y.Max = float64(max(top+1, 4))
-	p.Y.Tick.Marker = wholeTicks{}
-
-	wt, err := p.WriterTo(chartWidth, chartHeight, "png")
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
+	c := vgimg.NewWith(vgimg.UseWH(chartWidth, chartHeight), vgimg.UseDPI(dpi))
+	if _, err := drawChart(draw.New(c), days, l, f); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// layout is where drawChart put the parts of a chart.
+type layout struct {
+	Title, Legend, Data vg.Rectangle
+}
+
+// drawChart draws the chart on dc and says where its parts went.
+func drawChart(dc draw.Canvas, days []digest.Day, l digest.Labels, f *Font) (layout, error) {
+	var out layout
+	if len(l.Days) != len(days) {
+		return out, fmt.Errorf("chart: %d day labels for %d days", len(l.Days), len(days))
+	}
+	if len(days) == 0 {
+		return out, errors.New("chart: no days")
+	}
+	fonts := font.DefaultCache
+	face := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	if f != nil {
+		face = font.Font{Typeface: "cjk"}
+		fonts = font.NewCache(font.Collection{{
+			Font: font.Font{Typeface: "cjk", Style: xfont.StyleNormal, Weight: xfont.WeightNormal},
+			Face: f.face,
+		}})
+	}
+	style := func(ts *text.Style, size vg.Length) {
+		*ts = text.Style{Color: textColor, Font: face, Handler: text.Plain{Fonts: fonts}}
+		ts.Font.Size = size
+	}
+
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	inner := draw.Crop(dc, margin, -margin, margin, -margin)
+	width := inner.Max.X - inner.Min.X
+
+	// The title, made smaller or cut to fit the width.
+	var ts text.Style
+	style(&ts, titleSize)
+	title := l.Title
+	for size := vg.Length(titleSize); size > minTitleSize && ts.Width(title) > width; size-- {
+		style(&ts, size-1)
+	}
+	for r := []rune(title); ts.Width(title) > width && len(r) > 1; {
+		r = r[:len(r)-1]
+		title = strings.TrimSpace(string(r)) + "…"
+	}
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YTop
+	dc.FillText(ts, vg.Point{X: inner.Center().X, Y: inner.Max.Y}, title)
+	top := inner.Max.Y - ts.Height(title)
+	out.Title = vg.Rectangle{Min: vg.Point{X: inner.Min.X, Y: top}, Max: vg.Point{X: inner.Max.X, Y: inner.Max.Y}}
+
+	// The legend, in rows under the title.
+	var ls text.Style
+	style(&ls, legendSize)
+	entries := []legendEntry{{l.Received, receivedColor, false}, {l.Answered, answeredColor, false},
+		{l.Overdue, overdueColor, false}, {l.Open, openColor, true}}
+	legendTop := top - vg.Points(8)
+	bottom := drawLegend(dc, ls, entries, inner.Min.X, inner.Max.X, legendTop)
+	out.Legend = vg.Rectangle{Min: vg.Point{X: inner.Min.X, Y: bottom}, Max: vg.Point{X: inner.Max.X, Y: legendTop}}
+
+	// The plot below.
+	p := plot.New()
+	p.BackgroundColor = nil
+	style(&p.X.Tick.Label, tickSize)
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XCenter, draw.YTop
+	style(&p.Y.Tick.Label, tickSize)
+	p.Y.Tick.Label.XAlign, p.Y.Tick.Label.YAlign = draw.XRight, draw.YCenter
+	p.Y.LineStyle.Color, p.Y.Tick.LineStyle.Color = gridColor, gridColor
+	grid := plotter.NewGrid()
+	grid.Vertical.Width = 0
+	grid.Horizontal.Color = gridColor
+	p.Add(grid)
+
+	n := len(days)
+	series := make([]plotter.Values, 3)
+	open := make(plotter.XYs, n)
+	top2 := 0
+	for i, d := range days {
+		series[0] = append(series[0], float64(d.Received))
+		series[1] = append(series[1], float64(d.Answered))
+		series[2] = append(series[2], float64(d.Overdue))
+		open[i] = plotter.XY{X: float64(i), Y: float64(d.Open)}
+		top2 = max(top2, d.Received, d.Answered, d.Overdue, d.Open)
+	}
+	p.Add(bars{series: series, colors: []color.Color{receivedColor, answeredColor, overdueColor}})
+	line, err := plotter.NewLine(open)
+	if err != nil {
+		return out, fmt.Errorf("chart: %w", err)
+	}
+	line.Color, line.Width = openColor, vg.Points(2.5)
+	dots, err := plotter.NewScatter(open)
+	if err != nil {
+		return out, fmt.Errorf("chart: %w", err)
+	}
+	dots.GlyphStyle = draw.GlyphStyle{Color: openColor, Radius: dotRadius, Shape: draw.CircleGlyph{}}
+	p.Add(line, dots)
+	p.NominalX(l.Days...)
+	p.X.Padding = vg.Points(8)
+	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
+	step := tickStep(float64(max(4, top2+max(1, top2/8))))
+	p.Y.Min, p.Y.Max = 0, math.Ceil(float64(max(4, top2+max(1, top2/8)))/step)*step
+	p.Y.Tick.Marker = wholeTicks{}
+
+	area := draw.Crop(inner, 0, 0, 0, -(inner.Max.Y - (bottom - vg.Points(10))))
+	p.Draw(area)
+	// The data area, with room for the dots of the line, which may stand
+	// out of it by their radius (gonum pads the axes to make that room).
+	d := p.DataCanvas(area).Rectangle
+	out.Data = vg.Rectangle{Min: vg.Point{X: d.Min.X - dotRadius, Y: d.Min.Y - dotRadius}, Max: vg.Point{X: d.Max.X + dotRadius, Y: d.Max.Y + dotRadius}}
+	return out, nil
+}
+
+// legendEntry is one series in the legend: a square of its colour for a
+// bar, a line with a dot for the line.
+type legendEntry struct {
+	label string
+	color color.Color
+	line  bool
+}
+
+// drawLegend lays the entries out in centred rows between left and
+// right, from top down, and returns the bottom of the last row.
+func drawLegend(dc draw.Canvas, ts text.Style, entries []legendEntry, left, right, top vg.Length) vg.Length {
+	swatch, gap, space := vg.Points(16), vg.Points(6), vg.Points(20)
+	widths := make([]vg.Length, len(entries))
+	for i, e := range entries {
+		widths[i] = swatch + gap + ts.Width(e.label)
+	}
+	rowHeight := max(ts.Height("Ag受"), swatch) + vg.Points(4)
+	ts.XAlign, ts.YAlign = draw.XLeft, draw.YCenter
+	for i := 0; i < len(entries); {
+		// As many entries as fit in a row.
+		j, w := i+1, widths[i]
+		for j < len(entries) && w+space+widths[j] <= right-left {
+			w += space + widths[j]
+			j++
+		}
+		x, y := left+(right-left-w)/2, top-rowHeight/2
+		for k := i; k < j; k++ {
+			e := entries[k]
+			if e.line {
+				dc.StrokeLine2(draw.LineStyle{Color: e.color, Width: vg.Points(2.5)}, x, y, x+swatch, y)
+				dc.DrawGlyph(draw.GlyphStyle{Color: e.color, Radius: dotRadius, Shape: draw.CircleGlyph{}}, vg.Point{X: x + swatch/2, Y: y})
+			} else {
+				dc.FillPolygon(e.color, []vg.Point{{X: x, Y: y - swatch/2}, {X: x + swatch, Y: y - swatch/2},
+					{X: x + swatch, Y: y + swatch/2}, {X: x, Y: y + swatch/2}})
+			}
+			dc.FillText(ts, vg.Point{X: x + swatch + gap, Y: y}, e.label)
+			x += widths[k] + space
+		}
+		top -= rowHeight
+		i = j
+	}
+	return top
+}
+
+// bars draws the bar series side by side within each day, in data
+// coordinates, so that they stay inside the day's unit whatever the size
+// of the picture.
+type bars struct {
+	series []plotter.Values
+	colors []color.Color
+}
+
+// barGroup is the share of a day's width its bars take.
+const barGroup = 0.78
+
+func (b bars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	w := barGroup / float64(len(b.series))
+	for k, vs := range b.series {
+		for i, v := range vs {
+			if v <= 0 {
+				continue
+			}
+			x0 := float64(i) - barGroup/2 + float64(k)*w
+			x1 := x0 + w*0.88
+			c.FillPolygon(b.colors[k], []vg.Point{{X: trX(x0), Y: trY(0)}, {X: trX(x1), Y: trY(0)},
+				{X: trX(x1), Y: trY(v)}, {X: trX(x0), Y: trY(v)}})
+		}
+	}
+}
+
+func (b bars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	for _, vs := range b.series {
+		for _, v := range vs {
+			ymax = max(ymax, v)
+		}
+	}
+	return -0.5, float64(len(b.series[0])) - 0.5, 0, ymax
+}
+
+// tickStep is the step of about five whole-number ticks up to hi.
+func tickStep(hi float64) float64 {
+	for m := 1.0; ; m *= 10 {
+		for _, k := range []float64{1, 2, 5} {
+			if hi/(k*m) <= 6 {
+				return k * m
+			}
+		}
+	}
 }
 
 // wholeTicks marks whole numbers only, about five of them.
 type wholeTicks struct{}
 
 func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
-	step := 1
-	for m := 1; (hi-lo)/float64(step) > 6; m *= 10 {
-		for _, k := range []int{1, 2, 5} {
-			if step = k * m; (hi-lo)/float64(step) <= 6 {
-				break
-			}
-		}
-	}
+	step := tickStep(hi - lo)
 	var out []plot.Tick
-	for v := int(lo); float64(v) <= hi; v += step {
-		out = append(out, plot.Tick{Value: float64(v), Label: fmt.Sprint(v)})
+	for v := lo; v <= hi+step/1e6; v += step {
+		out = append(out, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
 	}
 	return out
 }

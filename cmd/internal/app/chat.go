@@ -18,14 +18,15 @@ import (
 )
 
 // stdin is where the console chat reads; a variable so that tests can
-// leave it alone.
-var stdin = os.Stdin
+// leave it alone, or give the console their own input (any reader but a
+// file counts as a terminal).
+var stdin io.Reader = os.Stdin
 
 // transports returns the chat networks to connect: Telegram when a token is
 // set and Matrix when a homeserver is (both at once work), else the console
 // chat when standard input is a terminal, else none (a service manager or
 // container: the API and the outbox keep working).
-func transports(ctx context.Context, cfg Config, state matrix.StateStore, in *os.File, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
+func transports(ctx context.Context, cfg Config, state matrix.StateStore, in io.Reader, out io.Writer, log *slog.Logger) ([]bot.Transport, error) {
 	var trs []bot.Transport
 	if cfg.MatrixHomeserver != "" {
 		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
@@ -62,7 +63,7 @@ func transports(ctx context.Context, cfg Config, state matrix.StateStore, in *os
 	if len(trs) > 0 {
 		return trs, nil
 	}
-	if in != nil && term.IsTerminal(int(in.Fd())) {
+	if f, ok := in.(*os.File); in != nil && (!ok || f != nil && term.IsTerminal(int(f.Fd()))) {
 		log.Info("chat: console chat on this terminal (no APPEALBOT_TELEGRAM_TOKEN set)")
 		return []bot.Transport{console.New(in, out, time.Now)}, nil
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/appealbot/appealbot/api/open311"
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/kpi"
@@ -24,16 +25,35 @@ import (
 )
 
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
-// for secrets, an APPEALBOT_*_FILE variable naming a file that holds it.
+// for secrets and what else a container's secrets may hold (the first
+// admins), an APPEALBOT_*_FILE variable naming a file that holds it.
 type setting struct {
 	flag   string
 	def    string
 	secret bool
-	usage  string
+	// file allows the _FILE variant for a value that is no secret.
+	file  bool
+	usage string
 }
 
 func (s setting) env() string {
 	return "APPEALBOT_" + strings.ToUpper(strings.ReplaceAll(s.flag, "-", "_"))
+}
+
+// fromFile reports whether the setting has a _FILE variant.
+func (s setting) fromFile() bool { return s.secret || s.file }
+
+// EnvVars lists every environment variable the settings read, _FILE
+// variants included.
+func EnvVars() []string {
+	var out []string
+	for _, s := range settings {
+		out = append(out, s.env())
+		if s.fromFile() {
+			out = append(out, s.env()+"_FILE")
+		}
+	}
+	return out
 }
 
 // settings lists every setting of `serve` and `migrate`; the README's table
@@ -50,7 +70,7 @@ var settings = []setting{
 	{flag: "log-format", def: "text", usage: "text or json"},
 	{flag: "shutdown-timeout", def: "15s", usage: "how long shutdown waits for requests in flight"},
 	{flag: "language", def: "zh", usage: "default language of chat messages: zh or en"},
-	{flag: "admins", usage: "comma-separated chat user ids (Telegram user ids, Matrix ids like @boss:gov.example) who are admins from the start"},
+	{flag: "admins", file: true, usage: "comma-separated chat user ids (Telegram user ids, Matrix ids like @boss:gov.example) who are admins from the start"},
 	{flag: "telegram-token", secret: true, usage: "Telegram bot token; empty runs the console chat instead"},
 	{flag: "telegram-api-url", usage: "Bot API server URL, for a self-hosted one; empty is Telegram's"},
 	{flag: "telegram-webhook-url", usage: "public HTTPS URL Telegram posts updates to; empty uses long polling"},
@@ -76,6 +96,8 @@ var settings = []setting{
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
+	{flag: "open311-keys", secret: true, usage: "API keys of Open311 GeoReport clients, comma-separated NAME=KEY pairs (keys of 16 characters or more); empty serves no Open311"},
+	{flag: "open311-services", usage: "JSON file of what Open311 services add to their departments: description, keywords, group, category and extra questions (attributes)"},
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
@@ -123,6 +145,12 @@ type Config struct {
 	// Location is Timezone loaded: the zone of periods and dates that
 	// belong to no department (/stats rankings, GET /api/v1/stats).
 	Location *time.Location
+
+	// Open311Keys are the Open311 clients' keys; with none, /open311/v2/
+	// is not served.
+	Open311Keys []open311.Key
+	// Open311Services are what services add to their departments.
+	Open311Services map[string]open311.ServiceSettings
 }
 
 // ParseConfig reads flags from args and APPEALBOT_* variables through getenv
@@ -133,7 +161,7 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	vals := make(map[string]*string, len(settings))
 	for _, s := range settings {
 		help := s.usage + " (" + s.env()
-		if s.secret {
+		if s.fromFile() {
 			help += " or " + s.env() + "_FILE"
 		}
 		help += ")"
@@ -266,6 +294,20 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.KPIWeights = w
 	}
+	if k, err := open311.ParseKeys(get["open311-keys"]); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_KEYS: %w", err))
+	} else {
+		c.Open311Keys = k
+	}
+	if file := get["open311-services"]; file != "" {
+		b, err := os.ReadFile(file)
+		if err == nil {
+			c.Open311Services, err = open311.ParseServiceSettings(b)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_SERVICES: %s: %w", file, err))
+		}
+	}
 	if c.Language != "zh" && c.Language != "en" {
 		errs = append(errs, fmt.Errorf("APPEALBOT_LANGUAGE: %q is not zh or en", c.Language))
 	}
@@ -358,13 +400,13 @@ var (
 )
 
 // lookup resolves one setting: the flag if given, else VAR, else VAR_FILE
-// (secrets only), else the default.
+// (where the setting has one), else the default.
 func lookup(s setting, flagVal string, flagSet bool, getenv func(string) string) (string, error) {
 	if flagSet {
 		return flagVal, nil
 	}
 	env := getenv(s.env())
-	if s.secret {
+	if s.fromFile() {
 		if file := getenv(s.env() + "_FILE"); file != "" {
 			if env != "" {
 				return "", fmt.Errorf("%s and %s_FILE are both set: use one", s.env(), s.env())
@@ -423,6 +465,7 @@ func (c Config) logValue() slog.Value {
 		slog.String("store", store),
 		slog.String("data_dir", c.DataDir),
 		slog.Int("api_tokens", len(c.APITokens)),
+		slog.Int("open311_clients", len(c.Open311Keys)),
 		slog.String("timezone", c.Timezone),
 		slog.String("language", c.Language),
 		slog.Int("admins", len(c.Admins)),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/appealbot/appealbot/api"
 	"github.com/appealbot/appealbot/api/callback"
+	"github.com/appealbot/appealbot/api/open311"
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
@@ -65,6 +66,19 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		}
 	}()
 	log.Info("appealbot starting", "version", version, "config", cfg.logValue())
+	setup := func(ctx context.Context) (appeal.Setup, error) {
+		s, err := store.Setup(ctx)
+		s.Admins += len(cfg.Admins)
+		return s, err
+	}
+	logGaps(ctx, setup, log)
+	// The configuration may name new admins: what waited for someone is
+	// tried again now rather than at its next retry.
+	if n, err := store.ReleaseUndeliverable(ctx, time.Now()); err != nil {
+		log.Warn("delivery: cannot release the messages that no one could receive", "err", err)
+	} else if n > 0 {
+		log.Info("delivery: messages that no one could receive are tried again at start", "count", n)
+	}
 
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
@@ -81,7 +95,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
 		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
 		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
-	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly})
+	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Calendars: svc})
 	if err != nil {
 		return err
 	}
@@ -94,9 +108,15 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		log.Warn("callbacks: APPEALBOT_WEBHOOK_SECRET is not set: answers are posted to callback URLs unsigned")
 	}
 
-	handler := api.New(svc, store, api.Options{Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
+	var geo http.Handler
+	if len(cfg.Open311Keys) > 0 {
+		geo = open311.New(svc, store, open311.Options{Keys: cfg.Open311Keys, Location: cfg.Location, Now: time.Now, Log: log,
+			Services: open311.Departments{List: store, Settings: cfg.Open311Services}})
+	}
+	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
 		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
-		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request})
+		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
+		Setup: setup, Waiting: store})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -134,7 +154,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	deliverer := &delivery{store: store, wake: deliveryWake, grace: cfg.ShutdownTimeout, log: log,
 		worker: func(life context.Context) *bot.Deliverer {
 			return bot.NewDeliverer(store, rnd, trs, time.Now, log, bot.DeliveryOptions{CoalesceAfter: cfg.CoalesceAfter,
-				Observer: mx, Life: life, Wakeup: deliveryWake, SpinClock: time.Now})
+				Observer: mx, Life: life, Wakeup: deliveryWake, SpinClock: time.Now, Admins: cfg.Admins})
 		}}
 	err = runStages(ctx, log,
 		stage{"intake", []part{{"http", intake.Run}}},
@@ -161,6 +181,38 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	)
 	log.Info("stopped")
 	return err
+}
+
+// logGaps lists, once at start, every gap of the setup that keeps messages
+// from their first choice (a department without a chat or a leader, no
+// dispatch or supervision chat, no admin), one WARN line each, with where
+// those messages go now. A setup that cannot be read is only logged: the
+// start goes on.
+func logGaps(ctx context.Context, setup func(context.Context) (appeal.Setup, error), log *slog.Logger) {
+	s, err := setup(ctx)
+	if err != nil {
+		log.Warn("setup: cannot read the bindings and roles", "err", err)
+		return
+	}
+	for _, g := range s.Gaps() {
+		to := g.Recipient()
+		now := "no one: they wait until a chat is bound or a role granted"
+		if lv := s.Reach(to); lv != appeal.LevelNone {
+			now = string(lv)
+		}
+		switch g.Level {
+		case appeal.LevelDepartment:
+			log.Warn("setup: department has no bound chat", "department", g.Department, "its_appeals_go_to", now)
+		case appeal.LevelLeaders:
+			log.Warn("setup: department has no leader", "department", g.Department, "messages_for_its_leaders_go_to", now)
+		case appeal.LevelDispatch:
+			log.Warn("setup: no dispatch chat is bound", "dispatch_messages_go_to", now)
+		case appeal.LevelSupervision:
+			log.Warn("setup: no supervision chat is bound", "supervision_reports_go_to", now)
+		case appeal.LevelAdmins:
+			log.Warn("setup: there is no admin (APPEALBOT_ADMINS, /admin add): a message no one else can receive waits")
+		}
+	}
 }
 
 // delivery sends the outbox's chat messages while this instance holds the
