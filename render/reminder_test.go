@@ -88,7 +88,7 @@ func TestDispatchAndSupervisionMessages(t *testing.T) {
 	loc := e.r.Location(context.Background(), "")
 	got := render(appeal.Message{Kind: appeal.MsgReminder, To: appeal.Recipient{Kind: appeal.ToDispatch},
 		Args: items(appeal.ReminderItem{Appeal: waiting.ID, Stage: appeal.StageDispatchNudge})}, LangEN)
-	for _, want := range []string{"Dispatch: 1 appeals wait for a department", "not dispatched yet", "⏰" + ShortTime(waiting.Deadlines.DispatchBy, loc)} {
+	for _, want := range []string{"Dispatch: 1 appeal waits for a department", "not dispatched yet", "⏰" + ShortTime(waiting.Deadlines.DispatchBy, loc)} {
 		if !strings.Contains(got, want) {
 			t.Errorf("dispatch reminder lacks %q:\n%s", want, got)
 		}
