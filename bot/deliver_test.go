@@ -13,6 +13,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/bot/telegram"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
@@ -434,4 +435,62 @@ func TestDeliveryWakesOnItsWakeupChannel(t *testing.T) {
 	f.intake(t, "W3")
 	f.d.Wake()
 	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 3 }, 10*time.Second)
+}
+
+// TestRetriesAfterAnOutageAreSpread: ten chats fail at the same instant
+// (the Bot API answers 502). Each waits about its backoff before trying
+// again, but not the same wait to the millisecond: they would otherwise
+// all come back together, after every failure, for as long as the outage
+// lasts. The spread comes from the deliverer's injected random source.
+func TestRetriesAfterAnOutageAreSpread(t *testing.T) {
+	var chats []int64
+	for i := range 10 {
+		chats = append(chats, int64(-1600-i))
+	}
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	f := newFixture(t, botapitest.New(t), clk.now, bot.DeliveryOptions{}, chats)
+	f.clk = clk
+	// No limit per chat, which would hold each retry to a second after
+	// the failed send: the backoff alone decides when a chat is tried.
+	tr, err := telegram.New(t.Context(), telegram.Config{Token: botapitest.Token, APIURL: f.tg.URL(), Limits: bot.Limits{Global: 1000}},
+		slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.d = bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, clk.now, slog.New(slog.DiscardHandler),
+		bot.DeliveryOptions{Rand: backoff.Seeded(1), Senders: len(chats)})
+	f.tg.FailNext("sendMessage", len(chats), 502, "Bad Gateway", 0)
+	a := f.intake(t, "J")
+	if n := f.run(t); n != len(chats) {
+		t.Fatalf("%d sends, want %d", n, len(chats))
+	}
+	row := f.cardRow(t, a.ID)
+	if row.State != appeal.OutboxPending {
+		t.Fatalf("after the 502s: %+v", row)
+	}
+	// The row holds the latest of the chats' retries; the chats' own
+	// waits show in when each is tried again.
+	start := clk.now()
+	seen := map[time.Duration]bool{}
+	for step := 0; step < 100 && len(seen) < len(chats); step++ {
+		clk.add(10 * time.Millisecond)
+		before := len(f.tg.Sent())
+		f.run(t)
+		for range len(f.tg.Sent()) - before {
+			seen[clk.now().Sub(start)] = true
+		}
+	}
+	if n := len(f.tg.Sent()); n != len(chats) {
+		t.Fatalf("%d of %d chats tried again within a second", n, len(chats))
+	}
+	var waits []time.Duration
+	for w := range seen {
+		waits = append(waits, w)
+		if w < 500*time.Millisecond || w > time.Second {
+			t.Errorf("a chat retried after %v, want between half the backoff (500ms) and all of it (1s)", w)
+		}
+	}
+	if len(waits) < len(chats)/2 {
+		t.Errorf("the chats retried at only %d different moments: %v", len(waits), waits)
+	}
 }
