@@ -437,6 +437,63 @@ func TestDeliveryWakesOnItsWakeupChannel(t *testing.T) {
 	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 3 }, 10*time.Second)
 }
 
+// TestRestartKeepsTheGroupBudgetSpent: a group's whole budget for its
+// window goes on 14 cards and 6 edits of them; then delivery restarts (a
+// new leader takes over) and a new card comes. The new worker counts the
+// edits as well as the cards it learns of, so the card waits for the
+// window instead of being refused with 429. The window is 8 s here, not a
+// minute, so that the test takes seconds.
+func TestRestartKeepsTheGroupBudgetSpent(t *testing.T) {
+	const chat, window = -1500, 8 * time.Second
+	tg := botapitest.New(t, botapitest.WithLimits(botapitest.Limits{PerChat: 10, PerChatTolerance: 100 * time.Millisecond,
+		PerGroupMinute: 20, GroupWindow: window, Global: 30}))
+	f := newFixture(t, tg, time.Now, bot.DeliveryOptions{}, []int64{chat})
+	log := slog.New(slog.DiscardHandler)
+	tr, err := telegram.New(t.Context(), telegram.Config{Token: botapitest.Token, APIURL: tg.URL(), Limits: bot.Limits{
+		PerChat: 100 * time.Millisecond, PerChatTolerance: 100 * time.Millisecond, PerGroup: 20, GroupWindow: window, Global: 25}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func() (stop func()) {
+		// No digests: each card and edit is a message of its own.
+		d := bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, time.Now, log,
+			bot.DeliveryOptions{Poll: 50 * time.Millisecond, CoalesceAfter: time.Hour})
+		f.store.OnOutbox(d.Wake)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- d.Run(ctx) }()
+		return func() { cancel(); <-done }
+	}
+	stop := start()
+	var as []appeal.Appeal
+	for i := range 14 {
+		as = append(as, f.intake(t, "R"+strconv.Itoa(i)))
+	}
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(chat)) == 14 }, 20*time.Second)
+	for _, a := range as[:6] {
+		if _, err := f.svc.Act(t.Context(), a.ID, appeal.Command{Action: appeal.ActClaim, Actor: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Edits()) == 6 }, 20*time.Second)
+	stop()
+	if n, sent := tg.Count429(), len(tg.Messages(chat)); n != 0 || sent != 14 {
+		t.Fatalf("before the restart: %d messages, %d refused with 429", sent, n)
+	}
+
+	stop = start()
+	defer stop()
+	f.intake(t, "R-after")
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(chat)) == 15 || s.Count429() > 0 }, 20*time.Second)
+	if n := tg.Count429(); n != 0 {
+		t.Fatalf("after the restart: %d sends refused with 429", n)
+	}
+	msgs := tg.Messages(chat)
+	if gap := msgs[14].At.Sub(msgs[0].At); gap < window {
+		t.Fatalf("the 21st message in the group came %v after the first, within its %v window", gap, window)
+	}
+}
+
 // TestRetriesAfterAnOutageAreSpread: ten chats fail at the same instant
 // (the Bot API answers 502). Each waits about its backoff before trying
 // again, but not the same wait to the millisecond: they would otherwise

@@ -52,9 +52,14 @@ type owedRetry struct {
 // Should the write fail, the rows stay pending and go out again later: a
 // duplicate, never a loss.
 func (r *recorder) record(ctx context.Context, items []*item, network, chat, msgID, failure string, cards []appeal.Card) []int64 {
+	// One time for all of them: they are one message (a digest, or the
+	// merged edits of a card), and a new delivery leader counts each
+	// message the network took by its chat, id and time (see
+	// Store.RecentDeliveries).
+	at := r.now()
 	ds := make([]appeal.Delivery, len(items))
 	for i, it := range items {
-		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: r.now()}
+		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: at}
 	}
 	r.persist("record send", func() error { return r.store.RecordSend(ctx, cards, ds) },
 		"chat", chat, "message", msgID)
