@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -549,5 +550,51 @@ func TestRetriesAfterAnOutageAreSpread(t *testing.T) {
 	}
 	if len(waits) < len(chats)/2 {
 		t.Errorf("the chats retried at only %d different moments: %v", len(waits), waits)
+	}
+}
+
+// TestAppealListedInADigestGetsItsOwnCard: in a busy group new appeals go
+// out together as a digest. One of them is claimed while the group is
+// still busy: its claimed card goes out as a card of its own, not as a
+// "new appeal" in another digest.
+func TestAppealListedInADigestGetsItsOwnCard(t *testing.T) {
+	const chat = -1700
+	f := setup(t, chat)
+	var as []appeal.Appeal
+	for i := range 10 {
+		as = append(as, f.intake(t, "L"+strconv.Itoa(i)))
+	}
+	f.run(t)
+	msgs := f.tg.Messages(chat)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Plain, "10 new appeals") {
+		t.Fatalf("want one digest of the 10 appeals: %+v", msgs)
+	}
+	if _, err := f.svc.Act(t.Context(), as[0].ID, appeal.Command{Action: appeal.ActClaim, Actor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	late := f.intake(t, "L-late") // the group stays busy
+	for range 4 {
+		f.clk.add(4 * time.Second) // the group's steady pace is one message in 3 s
+		f.run(t)
+	}
+	msgs = f.tg.Messages(chat)
+	var own, digests []botapitest.Message
+	for _, m := range msgs[1:] {
+		if strings.Contains(m.Plain, "new appeal") {
+			digests = append(digests, m)
+		} else if strings.Fields(m.Plain)[0] == fmt.Sprintf("#%d", as[0].ID) {
+			own = append(own, m)
+		}
+	}
+	for _, m := range digests {
+		if strings.Contains(m.Plain, fmt.Sprintf("#%d ", as[0].ID)) {
+			t.Errorf("the claimed appeal was announced as new again: %s", m.Plain)
+		}
+	}
+	if len(own) != 1 || !strings.Contains(own[0].Plain, "claimed") {
+		t.Errorf("want the claimed appeal's own card: %+v", msgs[1:])
+	}
+	if shown := appealsIn(f.tg, chat); shown[strconv.FormatInt(int64(late.ID), 10)] != 1 {
+		t.Errorf("the late appeal shown %d times: %+v", shown[strconv.FormatInt(int64(late.ID), 10)], msgs)
 	}
 }

@@ -116,8 +116,7 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		}
 		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo}
 		if it.card() {
-			_, stands := standingCard(cards[r.AppealID], c.network, c.chat, c.topic)
-			it.newCard = !stands
+			it.newCard = !shown(cards[r.AppealID], c.network, c.chat, c.topic)
 		}
 		q := d.queue(chatKey{c.network, c.chat})
 		q.items = append(q.items, it)
