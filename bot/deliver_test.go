@@ -598,3 +598,42 @@ func TestAppealListedInADigestGetsItsOwnCard(t *testing.T) {
 		t.Errorf("the late appeal shown %d times: %+v", shown[strconv.FormatInt(int64(late.ID), 10)], msgs)
 	}
 }
+
+// TestMessageThatCannotBeRenderedDoesNotBlameTheChat: a message that can
+// never be rendered (a reply without text) fails for good, but the chat
+// did not refuse it: dispatch is not told that the chat refuses messages,
+// and the chat's next message goes out as usual.
+func TestMessageThatCannotBeRenderedDoesNotBlameTheChat(t *testing.T) {
+	const chat, dispatch = -1800, -1899
+	f := setup(t, chat)
+	if err := f.store.BindChat(t.Context(), appeal.ChatBinding{Purpose: appeal.ChatDispatch, Network: "telegram",
+		ChatID: strconv.Itoa(dispatch)}); err != nil {
+		t.Fatal(err)
+	}
+	a := f.intake(t, "U")
+	f.run(t) // its card
+	reply := func(html string) appeal.Message {
+		return appeal.Message{Kind: appeal.MsgReply, AppealID: a.ID, To: appeal.Recipient{Kind: appeal.ToChat},
+			Args: map[string]string{appeal.ArgNetwork: "telegram", appeal.ArgChat: strconv.Itoa(chat), appeal.ArgHTML: html}}
+	}
+	for _, html := range []string{"", "hello"} {
+		if err := f.store.EnqueueMessages(t.Context(), f.clk.now(), []appeal.Message{reply(html)}); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.add(2 * time.Second)
+		f.run(t)
+	}
+	if msgs := f.tg.Messages(chat); len(msgs) != 2 || msgs[1].Plain != "hello" {
+		t.Fatalf("the chat's messages: %+v", msgs)
+	}
+	if msgs := f.tg.Messages(dispatch); len(msgs) != 0 {
+		t.Fatalf("dispatch was told the chat refuses messages: %s", msgs[0].Plain)
+	}
+	rows, err := f.store.OutboxFor(t.Context(), a.ID, appeal.ToChat)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("replies' rows: %+v, %v", rows, err)
+	}
+	if r := rows[0]; r.State != appeal.OutboxFailed || !strings.Contains(r.LastError, "reply without text") {
+		t.Fatalf("the broken message's row: %+v", r)
+	}
+}
