@@ -9,6 +9,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -213,7 +214,7 @@ func (b *Bot) markWhenBack(ctx context.Context, id string) (first bool, err erro
 		select {
 		case <-ctx.Done():
 			return false, ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(backoff.Jitter(wait, nil)):
 		}
 		first, err = b.store.MarkUpdate(ctx, b.tr.Network(), id, b.now())
 		if !errors.Is(err, appeal.ErrUnavailable) || b.now().After(deadline) {

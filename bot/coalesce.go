@@ -1,6 +1,10 @@
 package bot
 
-import "time"
+import (
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+)
 
 // budget is what coalescing knows of a chat's pace.
 type budget struct {
@@ -56,4 +60,18 @@ func coalesce(backlog []*item, b budget) (take, rest []*item, digest bool) {
 		}
 	}
 	return take, rest, digest
+}
+
+// shown reports whether an appeal with cards was shown in a chat and topic
+// already, as a card of its own or in a digest: a card for it there is no
+// longer a new card. Once listed in a digest, an appeal that changes (it
+// is claimed, say) gets a card of its own, not a place in the next digest
+// as if it had just arrived.
+func shown(cards []appeal.Card, network, chat, topic string) bool {
+	for _, c := range cards {
+		if c.Network == network && c.ChatID == chat && c.TopicID == topic {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -93,6 +94,10 @@ type DeliveryOptions struct {
 	// external ids, "network:id" for one network. With those of stored
 	// grants they are the last level of every fallback chain.
 	Admins []string
+	// Rand spreads the waits before retries (see internal/backoff), so
+	// that chats that failed together do not retry in lockstep; it must be
+	// safe for concurrent use. Nil: math/rand/v2.
+	Rand func() float64
 	// SpinClock is the clock the last stretch of a wait for a chat's
 	// budget is measured on (see reserve): that stretch is spent yielding
 	// the processor, not on a timer, so it must be real time. Nil: the
@@ -146,6 +151,7 @@ type Deliverer struct {
 	spin  func() time.Time
 	log   *slog.Logger
 	opts  DeliveryOptions
+	rand  backoff.Rand
 	wake  chan struct{}
 
 	// pmu guards pacers: the worker checks budgets, senders take them.
@@ -167,7 +173,8 @@ type Deliverer struct {
 func NewDeliverer(store OutboxStore, rnd Renderer, trs []Transport, now func() time.Time, log *slog.Logger, opts DeliveryOptions) *Deliverer {
 	opts.defaults()
 	d := &Deliverer{store: store, rnd: rnd, trs: map[string]Transport{}, now: now, spin: opts.SpinClock, log: log, opts: opts,
-		rec:  &recorder{store: store, now: now, log: log, life: opts.Life},
+		rand: opts.Rand,
+		rec:  &recorder{store: store, now: now, log: log, life: opts.Life, rnd: opts.Rand},
 		wake: make(chan struct{}, 1), pacers: map[string]*pacer{}, queues: map[chatKey]*queue{},
 		held: map[int64]*held{}, results: make(chan result, opts.Senders), reported: map[chatKey]time.Time{}}
 	if d.spin == nil {

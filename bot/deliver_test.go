@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/bot/telegram"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
@@ -438,4 +440,204 @@ func TestDeliveryWakesOnItsWakeupChannel(t *testing.T) {
 	f.intake(t, "W3")
 	f.d.Wake()
 	f.tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(-900)) == 3 }, 10*time.Second)
+}
+
+// TestRestartKeepsTheGroupBudgetSpent: a group's whole budget for its
+// window goes on 14 cards and 6 edits of them; then delivery restarts (a
+// new leader takes over) and a new card comes. The new worker counts the
+// edits as well as the cards it learns of, so the card waits for the
+// window instead of being refused with 429. The window is 8 s here, not a
+// minute, so that the test takes seconds.
+func TestRestartKeepsTheGroupBudgetSpent(t *testing.T) {
+	const chat, window = -1500, 8 * time.Second
+	tg := botapitest.New(t, botapitest.WithLimits(botapitest.Limits{PerChat: 10, PerChatTolerance: 100 * time.Millisecond,
+		PerGroupMinute: 20, GroupWindow: window, Global: 30}))
+	f := newFixture(t, tg, time.Now, bot.DeliveryOptions{}, []int64{chat})
+	log := slog.New(slog.DiscardHandler)
+	tr, err := telegram.New(t.Context(), telegram.Config{Token: botapitest.Token, APIURL: tg.URL(), Limits: bot.Limits{
+		PerChat: 100 * time.Millisecond, PerChatTolerance: 100 * time.Millisecond, PerGroup: 20, GroupWindow: window, Global: 25}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func() (stop func()) {
+		// No digests: each card and edit is a message of its own.
+		d := bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, time.Now, log,
+			bot.DeliveryOptions{Poll: 50 * time.Millisecond, CoalesceAfter: time.Hour})
+		f.store.OnOutbox(d.Wake)
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- d.Run(ctx) }()
+		return func() { cancel(); <-done }
+	}
+	stop := start()
+	var as []appeal.Appeal
+	for i := range 14 {
+		as = append(as, f.intake(t, "R"+strconv.Itoa(i)))
+	}
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(chat)) == 14 }, 20*time.Second)
+	for _, a := range as[:6] {
+		if _, err := f.svc.Act(t.Context(), a.ID, appeal.Command{Action: appeal.ActClaim, Actor: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Edits()) == 6 }, 20*time.Second)
+	stop()
+	if n, sent := tg.Count429(), len(tg.Messages(chat)); n != 0 || sent != 14 {
+		t.Fatalf("before the restart: %d messages, %d refused with 429", sent, n)
+	}
+
+	stop = start()
+	defer stop()
+	f.intake(t, "R-after")
+	tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(chat)) == 15 || s.Count429() > 0 }, 20*time.Second)
+	if n := tg.Count429(); n != 0 {
+		t.Fatalf("after the restart: %d sends refused with 429", n)
+	}
+	msgs := tg.Messages(chat)
+	if gap := msgs[14].At.Sub(msgs[0].At); gap < window {
+		t.Fatalf("the 21st message in the group came %v after the first, within its %v window", gap, window)
+	}
+}
+
+// TestRetriesAfterAnOutageAreSpread: ten chats fail at the same instant
+// (the Bot API answers 502). Each waits about its backoff before trying
+// again, but not the same wait to the millisecond: they would otherwise
+// all come back together, after every failure, for as long as the outage
+// lasts. The spread comes from the deliverer's injected random source.
+func TestRetriesAfterAnOutageAreSpread(t *testing.T) {
+	var chats []int64
+	for i := range 10 {
+		chats = append(chats, int64(-1600-i))
+	}
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	f := newFixture(t, botapitest.New(t), clk.now, bot.DeliveryOptions{}, chats)
+	f.clk = clk
+	// No limit per chat, which would hold each retry to a second after
+	// the failed send: the backoff alone decides when a chat is tried.
+	tr, err := telegram.New(t.Context(), telegram.Config{Token: botapitest.Token, APIURL: f.tg.URL(), Limits: bot.Limits{Global: 1000}},
+		slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.d = bot.NewDeliverer(f.store, f.rnd, []bot.Transport{tr}, clk.now, slog.New(slog.DiscardHandler),
+		bot.DeliveryOptions{Rand: backoff.Seeded(1), Senders: len(chats)})
+	f.tg.FailNext("sendMessage", len(chats), 502, "Bad Gateway", 0)
+	a := f.intake(t, "J")
+	if n := f.run(t); n != len(chats) {
+		t.Fatalf("%d sends, want %d", n, len(chats))
+	}
+	row := f.cardRow(t, a.ID)
+	if row.State != appeal.OutboxPending {
+		t.Fatalf("after the 502s: %+v", row)
+	}
+	// The row holds the latest of the chats' retries; the chats' own
+	// waits show in when each is tried again.
+	start := clk.now()
+	seen := map[time.Duration]bool{}
+	for step := 0; step < 100 && len(seen) < len(chats); step++ {
+		clk.add(10 * time.Millisecond)
+		before := len(f.tg.Sent())
+		f.run(t)
+		for range len(f.tg.Sent()) - before {
+			seen[clk.now().Sub(start)] = true
+		}
+	}
+	if n := len(f.tg.Sent()); n != len(chats) {
+		t.Fatalf("%d of %d chats tried again within a second", n, len(chats))
+	}
+	var waits []time.Duration
+	for w := range seen {
+		waits = append(waits, w)
+		if w < 500*time.Millisecond || w > time.Second {
+			t.Errorf("a chat retried after %v, want between half the backoff (500ms) and all of it (1s)", w)
+		}
+	}
+	if len(waits) < len(chats)/2 {
+		t.Errorf("the chats retried at only %d different moments: %v", len(waits), waits)
+	}
+}
+
+// TestAppealListedInADigestGetsItsOwnCard: in a busy group new appeals go
+// out together as a digest. One of them is claimed while the group is
+// still busy: its claimed card goes out as a card of its own, not as a
+// "new appeal" in another digest.
+func TestAppealListedInADigestGetsItsOwnCard(t *testing.T) {
+	const chat = -1700
+	f := setup(t, chat)
+	var as []appeal.Appeal
+	for i := range 10 {
+		as = append(as, f.intake(t, "L"+strconv.Itoa(i)))
+	}
+	f.run(t)
+	msgs := f.tg.Messages(chat)
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Plain, "10 new appeals") {
+		t.Fatalf("want one digest of the 10 appeals: %+v", msgs)
+	}
+	if _, err := f.svc.Act(t.Context(), as[0].ID, appeal.Command{Action: appeal.ActClaim, Actor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	late := f.intake(t, "L-late") // the group stays busy
+	for range 4 {
+		f.clk.add(4 * time.Second) // the group's steady pace is one message in 3 s
+		f.run(t)
+	}
+	msgs = f.tg.Messages(chat)
+	var own, digests []botapitest.Message
+	for _, m := range msgs[1:] {
+		if strings.Contains(m.Plain, "new appeal") {
+			digests = append(digests, m)
+		} else if strings.Fields(m.Plain)[0] == fmt.Sprintf("#%d", as[0].ID) {
+			own = append(own, m)
+		}
+	}
+	for _, m := range digests {
+		if strings.Contains(m.Plain, fmt.Sprintf("#%d ", as[0].ID)) {
+			t.Errorf("the claimed appeal was announced as new again: %s", m.Plain)
+		}
+	}
+	if len(own) != 1 || !strings.Contains(own[0].Plain, "claimed") {
+		t.Errorf("want the claimed appeal's own card: %+v", msgs[1:])
+	}
+	if shown := appealsIn(f.tg, chat); shown[strconv.FormatInt(int64(late.ID), 10)] != 1 {
+		t.Errorf("the late appeal shown %d times: %+v", shown[strconv.FormatInt(int64(late.ID), 10)], msgs)
+	}
+}
+
+// TestMessageThatCannotBeRenderedDoesNotBlameTheChat: a message that can
+// never be rendered (a reply without text) fails for good, but the chat
+// did not refuse it: dispatch is not told that the chat refuses messages,
+// and the chat's next message goes out as usual.
+func TestMessageThatCannotBeRenderedDoesNotBlameTheChat(t *testing.T) {
+	const chat, dispatch = -1800, -1899
+	f := setup(t, chat)
+	if err := f.store.BindChat(t.Context(), appeal.ChatBinding{Purpose: appeal.ChatDispatch, Network: "telegram",
+		ChatID: strconv.Itoa(dispatch)}); err != nil {
+		t.Fatal(err)
+	}
+	a := f.intake(t, "U")
+	f.run(t) // its card
+	reply := func(html string) appeal.Message {
+		return appeal.Message{Kind: appeal.MsgReply, AppealID: a.ID, To: appeal.Recipient{Kind: appeal.ToChat},
+			Args: map[string]string{appeal.ArgNetwork: "telegram", appeal.ArgChat: strconv.Itoa(chat), appeal.ArgHTML: html}}
+	}
+	for _, html := range []string{"", "hello"} {
+		if err := f.store.EnqueueMessages(t.Context(), f.clk.now(), []appeal.Message{reply(html)}); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.add(2 * time.Second)
+		f.run(t)
+	}
+	if msgs := f.tg.Messages(chat); len(msgs) != 2 || msgs[1].Plain != "hello" {
+		t.Fatalf("the chat's messages: %+v", msgs)
+	}
+	if msgs := f.tg.Messages(dispatch); len(msgs) != 0 {
+		t.Fatalf("dispatch was told the chat refuses messages: %s", msgs[0].Plain)
+	}
+	rows, err := f.store.OutboxFor(t.Context(), a.ID, appeal.ToChat)
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("replies' rows: %+v, %v", rows, err)
+	}
+	if r := rows[0]; r.State != appeal.OutboxFailed || !strings.Contains(r.LastError, "reply without text") {
+		t.Fatalf("the broken message's row: %+v", r)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -49,10 +50,12 @@ type queue struct {
 	key   chatKey
 	items []*item
 	busy  bool
-	// retryAt holds the queue after a temporary failure; fails counts them
-	// in a row, for the backoff.
+	// retryAt holds the queue after a temporary failure; fails counts the
+	// network's in a row, for the backoff, and stalls delivery's own (the
+	// store away, see ownError), which are not the chat's doing.
 	retryAt time.Time
 	fails   int
+	stalls  int
 }
 
 // job is one message to send: one item, or several merged.
@@ -75,6 +78,7 @@ func (d *Deliverer) fill(ctx context.Context) (more bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	d.rec.retryOwed(ctx) // the database answers again
 	var fresh []appeal.OutboxMessage
 	var cardIDs []appeal.ID
 	for _, r := range rows {
@@ -138,8 +142,7 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		}
 		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo, gaps: rt.gaps}
 		if it.card() {
-			_, stands := standingCard(cards[r.AppealID], c.network, c.chat, c.topic)
-			it.newCard = !stands
+			it.newCard = !shown(cards[r.AppealID], c.network, c.chat, c.topic)
 		}
 		q := d.queue(chatKey{c.network, c.chat})
 		q.items = append(q.items, it)
@@ -318,15 +321,23 @@ func (d *Deliverer) settle(ctx context.Context, r result) {
 	now := d.now()
 	log := d.log.With("chat", q.key.chat, "network", q.key.network)
 	if r.err == nil {
-		q.fails, q.retryAt = 0, time.Time{}
+		q.fails, q.stalls, q.retryAt = 0, 0, time.Time{}
 		// What a digest could not hold waits for the next one.
 		q.items = append(r.job.items[r.consumed:], q.items...)
 		return
 	}
 	kind, be := Classify(r.err)
+	var own *ownError
 	switch {
 	case errors.Is(r.err, errStopped):
 		q.items = append(r.job.items, q.items...)
+	case errors.As(r.err, &own) && own.broken:
+		log.Error("delivery: message cannot be rendered", "outbox", r.job.items[0].h.row.ID, "err", r.err)
+	case own != nil:
+		q.stalls++
+		q.retryAt = now.Add(r.wait)
+		q.items = append(r.job.items, q.items...)
+		log.Warn("delivery: will retry", "in", r.wait, "err", r.err)
 	case kind == RateLimited:
 		// The network counts differently from us: wait exactly as told.
 		d.pmu.Lock()
@@ -342,10 +353,9 @@ func (d *Deliverer) settle(ctx context.Context, r result) {
 		d.report(ctx, q.key, r.job.items[0].h.row, be.Reason)
 	default:
 		q.fails++
-		wait := backoff(q.fails, d.opts.MaxBackoff)
-		q.retryAt = now.Add(wait)
+		q.retryAt = now.Add(r.wait)
 		q.items = append(r.job.items, q.items...)
-		log.Warn("delivery: will retry", "in", wait, "err", r.err)
+		log.Warn("delivery: will retry", "in", r.wait, "err", r.err)
 	}
 }
 
@@ -356,8 +366,8 @@ func (d *Deliverer) follow(ctx context.Context, j *job, to string) {
 	q := j.q
 	if err := d.store.MigrateChat(ctx, q.key.network, q.key.chat, to); err != nil {
 		q.items = append(j.items, q.items...)
-		q.fails++
-		q.retryAt = d.now().Add(backoff(q.fails, d.opts.MaxBackoff))
+		q.stalls++
+		q.retryAt = d.now().Add(backoff.Exp(q.stalls, firstRetry, d.opts.MaxBackoff, d.rand))
 		return
 	}
 	nq := d.queue(chatKey{q.key.network, to})

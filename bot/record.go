@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 )
 
 // RecordStore is where delivery records what became of each message.
@@ -29,6 +32,18 @@ type recorder struct {
 	// life bounds how long a record is tried while the database does not
 	// answer (DeliveryOptions.Life).
 	life context.Context
+	// rnd spreads the waits between tries.
+	rnd backoff.Rand
+
+	// owed are retries that could not be noted while the database was
+	// away, by row: each is noted once it answers again (see retryOwed).
+	mu   sync.Mutex
+	owed map[int64]owedRetry
+}
+
+type owedRetry struct {
+	next   time.Time
+	reason string
 }
 
 // record writes, in one transaction, that items reached chat as message
@@ -39,9 +54,14 @@ type recorder struct {
 // write fail, the rows stay pending and go out again later: a duplicate,
 // never a loss.
 func (r *recorder) record(ctx context.Context, items []*item, network, chat, msgID, failure string, refusal bool, cards []appeal.Card) (closed []int64, again []rerouted) {
+	// One time for all of them: they are one message (a digest, or the
+	// merged edits of a card), and a new delivery leader counts each
+	// message the network took by its chat, id and time (see
+	// Store.RecentDeliveries).
+	at := r.now()
 	ds := make([]appeal.Delivery, len(items))
 	for i, it := range items {
-		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: r.now()}
+		ds[i] = appeal.Delivery{OutboxID: it.h.row.ID, Network: network, ChatID: chat, TopicID: it.topic, MessageID: msgID, At: at}
 	}
 	r.persist("record send", func() error { return r.store.RecordSend(ctx, cards, ds) },
 		"chat", chat, "message", msgID)
@@ -77,8 +97,10 @@ type rerouted struct {
 // persist runs write until it succeeds: the record of a message a network
 // took (or refused for good) must land, or a restart, or another instance
 // taking delivery over, would send it again, and later edits would not find
-// the card. While the database does not answer (a restart, a failover) the
-// write is tried again every recordRetry at most, until life ends; only
+// the card. While the database does not answer (a restart, a failover) or
+// the write times out (see passing), it is tried again every recordRetry
+// at most, each wait spread at random so that the senders do not knock
+// together, until life ends; only
 // then is the message left to be sent again, and that is logged. Any other
 // error is tried persistTries times: one that does not pass would hold the
 // chat's queue for ever.
@@ -96,7 +118,7 @@ func (r *recorder) persist(op string, write func() error, attrs ...any) {
 			}
 			return
 		}
-		if !errors.Is(err, appeal.ErrUnavailable) && tries >= persistTries {
+		if !passing(err) && tries >= persistTries {
 			r.log.Error("delivery: "+op+" failed; the message may be sent again", append(attrs, "err", err, "tries", tries)...)
 			return
 		}
@@ -107,10 +129,21 @@ func (r *recorder) persist(op string, write func() error, attrs ...any) {
 		case <-life.Done():
 			r.log.Error("delivery: "+op+" given up at shutdown; the message will be sent again", append(attrs, "err", err, "tries", tries)...)
 			return
-		case <-time.After(wait):
+		case <-time.After(backoff.Jitter(wait, r.rnd)):
 		}
 		wait = min(2*wait, recordRetry)
 	}
+}
+
+// passing reports a failure of delivery's own work on a message that goes
+// away by itself: the store did not answer, or a call was cancelled or
+// timed out. It is never the message's fault nor the chat's.
+func passing(err error) bool {
+	if errors.Is(err, appeal.ErrUnavailable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // recordRetry is the longest wait between two tries of recording a send.
@@ -147,20 +180,40 @@ func (r *recorder) closeRow(ctx context.Context, h *held) (reason string, closed
 }
 
 // retryRow records a retry on a row, so that its state shows the last error
-// and a restart waits as long.
+// and a restart waits as long. A row that left memory (one that could not
+// be routed) depends on it: until it lands, the row stays claimed, and
+// nobody takes it up again before its lease ends. So a retry the database
+// was away for is owed, and noted when it is back (retryOwed).
 func (r *recorder) retryRow(ctx context.Context, id int64, next time.Time, reason string, log *slog.Logger) {
-	if err := r.store.MarkRetry(ctx, id, next, reason); err != nil {
-		log.Error("delivery: mark retry", "outbox", id, "err", err)
+	err := r.store.MarkRetry(ctx, id, next, reason)
+	if err == nil {
+		return
+	}
+	if errors.Is(err, appeal.ErrUnavailable) {
+		r.mu.Lock()
+		if r.owed == nil {
+			r.owed = map[int64]owedRetry{}
+		}
+		r.owed[id] = owedRetry{next, reason}
+		r.mu.Unlock()
+		log.Warn("delivery: mark retry once the database is back", "outbox", id, "err", err)
+		return
+	}
+	log.Error("delivery: mark retry", "outbox", id, "err", err)
+}
+
+// retryOwed notes the retries the database was away for; those it is
+// still away for stay owed.
+func (r *recorder) retryOwed(ctx context.Context) {
+	r.mu.Lock()
+	owed := r.owed
+	r.owed = nil
+	r.mu.Unlock()
+	for id, o := range owed {
+		r.retryRow(ctx, id, o.next, o.reason, r.log)
 	}
 }
 
-// backoff is 1 s doubled per failure in a row, capped.
-func backoff(fails int, limit time.Duration) time.Duration {
-	if fails < 1 {
-		fails = 1
-	}
-	if fails > 20 {
-		return limit
-	}
-	return min(time.Second<<(fails-1), limit)
-}
+// firstRetry is the wait after the first temporary failure in a row; it
+// doubles with each further one, up to DeliveryOptions.MaxBackoff.
+const firstRetry = time.Second

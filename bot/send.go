@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -26,6 +27,9 @@ type result struct {
 	consumed int
 	msgID    string
 	err      error
+	// wait is how long the chat waits before its next try, after a
+	// temporary failure.
+	wait time.Duration
 	// closed are rows the job settled for good, or took out of memory to
 	// go on down their fallback chains (rerouted).
 	closed   []int64
@@ -45,14 +49,14 @@ func (d *Deliverer) execute(stop context.Context, j *job) result {
 	ctx := context.WithoutCancel(stop)
 	p, err := d.prepare(ctx, j)
 	if err != nil {
-		return d.failed(ctx, j, err, false)
+		return d.failed(ctx, j, err)
 	}
 	id, posted, err := d.transmit(stop, ctx, j, p)
 	if errors.Is(err, errStopped) {
 		return result{job: j, err: err}
 	}
 	if err != nil {
-		return d.failed(ctx, j, err, true)
+		return d.failed(ctx, j, err)
 	}
 	var cards []appeal.Card
 	if j.items[0].card() && posted {
@@ -113,14 +117,14 @@ func (d *Deliverer) prepare(ctx context.Context, j *job) (prepared, error) {
 		read = <-standing
 	}
 	if err != nil {
-		return prepared{}, &Error{Kind: Permanent, Reason: "render: " + err.Error(), Err: err}
+		return prepared{}, ownFailure("render", err)
 	}
 	out = render.WithDetour(out, lang, last.gaps)
 	p := prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo},
 		consumed: len(j.items)}
 	if standing != nil {
 		if read.err != nil {
-			return prepared{}, read.err
+			return prepared{}, &ownError{op: "read cards", err: read.err}
 		}
 		p.editID, _ = standingCard(read.cards, j.q.key.network, chat.ChatID, chat.TopicID)
 	}
@@ -136,7 +140,7 @@ func (d *Deliverer) prepareDigest(ctx context.Context, j *job, chat ChatRef, lan
 	}
 	out, n, err := d.rnd.RenderDigest(ctx, j.items[0].h.row.To.Ref, ids, lang, d.now())
 	if err != nil {
-		return prepared{}, &Error{Kind: Temporary, Reason: "render digest: " + err.Error(), Err: err}
+		return prepared{}, ownFailure("render digest", err)
 	}
 	out = render.WithDetour(out, lang, j.items[0].gaps)
 	return prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons)}, consumed: n}, nil
@@ -256,33 +260,70 @@ func (d *Deliverer) unreserve(j *job, start, finish time.Time, counted bool) {
 	d.pacers[j.q.key.network].settle(j.q.key.chat, j.group, start, finish, counted)
 }
 
-// failed does the bookkeeping of a send that failed: a permanent failure
-// settles every item of the job for this chat (sent: the network refused
-// the message, rather than it failing to render); any other is noted on
-// the rows for a restart to honour.
-func (d *Deliverer) failed(ctx context.Context, j *job, err error, sent bool) result {
+// ownError is a failure of delivery's own part of a send, before the
+// network was asked: reading the store or rendering. It is never the
+// chat's fault: it does not count against the chat, nor is the chat
+// reported as refusing messages.
+type ownError struct {
+	op  string
+	err error
+	// broken: the message itself cannot be rendered, now or ever (its
+	// appeal is gone, its arguments are wrong); it fails for this chat.
+	// Otherwise the failure passes (see passing), or is one of the
+	// store's, and the message waits and is tried again.
+	broken bool
+}
+
+func (e *ownError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *ownError) Unwrap() error { return e.err }
+
+// ownFailure classifies a rendering's err: the store unavailable, a
+// cancel or a timeout passes; anything else means the message is broken.
+func ownFailure(op string, err error) *ownError {
+	return &ownError{op: op, err: err, broken: !passing(err)}
+}
+
+// failed does the bookkeeping of a send that failed: a permanent failure,
+// the network's (a refusal, which sends the rows on down their fallback
+// chains once every chat refused) or the message's own, settles every item
+// of the job for this chat; any other is noted on the rows for a restart
+// to honour, with the wait before the next try, which settle keeps to.
+func (d *Deliverer) failed(ctx context.Context, j *job, err error) result {
 	r := result{job: j, err: err}
 	kind, be := Classify(err)
+	var own *ownError
 	switch {
+	case errors.As(err, &own) && own.broken:
+		reason := j.q.key.network + ":" + j.q.key.chat + ": " + own.Error()
+		r.closed, r.rerouted = d.rec.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, false, nil)
+	case own != nil:
+		r.wait = backoff.Exp(j.q.stalls+1, firstRetry, d.opts.MaxBackoff, d.rand)
+		if !errors.Is(err, appeal.ErrUnavailable) { // else there is nowhere to note it
+			d.retryRows(ctx, j, d.now().Add(r.wait), err)
+		}
 	case kind == Permanent && be.MovedTo != "" && j.items[0].member == nil:
 		// settle moves the chat; nothing to record here.
 	case kind == Permanent:
 		reason := j.q.key.network + ":" + j.q.key.chat + ": " + be.Reason
-		r.closed, r.rerouted = d.rec.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, sent, nil)
+		r.closed, r.rerouted = d.rec.record(ctx, j.items, j.q.key.network, j.q.key.chat, "", reason, true, nil)
+	case kind == RateLimited:
+		d.retryRows(ctx, j, d.now().Add(be.RetryAfter), err)
 	default:
-		next := d.now().Add(backoff(j.q.fails+1, d.opts.MaxBackoff))
-		if kind == RateLimited {
-			next = d.now().Add(be.RetryAfter)
-		}
-		seen := map[int64]bool{}
-		for _, it := range j.items {
-			if !seen[it.h.row.ID] {
-				seen[it.h.row.ID] = true
-				d.rec.retryRow(ctx, it.h.row.ID, next, err.Error(), d.log)
-			}
-		}
+		r.wait = backoff.Exp(j.q.fails+1, firstRetry, d.opts.MaxBackoff, d.rand)
+		d.retryRows(ctx, j, d.now().Add(r.wait), err)
 	}
 	return r
+}
+
+// retryRows notes on each of the job's rows that it waits until next.
+func (d *Deliverer) retryRows(ctx context.Context, j *job, next time.Time, err error) {
+	seen := map[int64]bool{}
+	for _, it := range j.items {
+		if !seen[it.h.row.ID] {
+			seen[it.h.row.ID] = true
+			d.rec.retryRow(ctx, it.h.row.ID, next, err.Error(), d.log)
+		}
+	}
 }
 
 // isGone reports a message that can no longer be edited because it is gone.

@@ -10,6 +10,10 @@ import (
 )
 
 // target reads the appeal number from the arguments and loads the appeal.
+// An appeal the requester may not see is, to them, no appeal at all: the
+// reply is the same as for a number that does not exist, so that it tells
+// nothing of it (that it exists, its department, its status). Every check
+// after this one is made for people who may see the appeal.
 func (c *call) target(ctx context.Context) (appeal.Appeal, error) {
 	w, ok := c.args.next()
 	if !ok {
@@ -20,10 +24,16 @@ func (c *call) target(ctx context.Context) (appeal.Appeal, error) {
 		return appeal.Appeal{}, c.bad(render.MsgBadID, kv{"arg": w})
 	}
 	a, err := c.h.store.Appeal(ctx, id)
-	if errors.Is(err, appeal.ErrNotFound) {
+	if errors.Is(err, appeal.ErrNotFound) || (err == nil && !c.sees(a)) {
 		return appeal.Appeal{}, c.bad(render.MsgNoAppeal, kv{"id": id})
 	}
 	return a, err
+}
+
+// sees reports whether the requester may know of a at all: dispatchers
+// and admins see every appeal, responders and leaders their department's.
+func (c *call) sees(a appeal.Appeal) bool {
+	return c.roles.isDispatcher() || c.roles.canRespond(a.Department)
 }
 
 // department reads a department code from the arguments and loads it.
@@ -48,11 +58,15 @@ func (c *call) illegal(id appeal.ID, st appeal.Status, act appeal.Action) error 
 	return c.refuse(render.MsgIllegal, kv{"id": id, "status": render.StatusName(c.lang, st), "verb": render.ActionName(c.lang, act)})
 }
 
-// responder checks that the request may do a responder action on a: from
-// the chat of the appeal's department, by one of its responders or leaders.
+// responder checks that the request may do a responder action on a: by
+// one of its department's responders or leaders, from its chat. Who may
+// and where come first, what the appeal is after.
 func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action) error {
 	if a.Department == "" {
 		return c.illegal(a.ID, a.Status, act)
+	}
+	if !c.roles.canRespond(a.Department) {
+		return c.refuse(render.MsgNotResponder, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	ok, err := c.inDeptChat(ctx, a.Department)
 	if err != nil {
@@ -60,9 +74,6 @@ func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action
 	}
 	if !ok {
 		return c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
-	}
-	if !c.roles.canRespond(a.Department) {
-		return c.refuse(render.MsgNotResponder, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	return nil
 }
@@ -324,11 +335,11 @@ func (c *call) close(ctx context.Context) (Reply, error) {
 }
 
 func (c *call) assign(ctx context.Context) (Reply, error) {
-	a, err := c.target(ctx)
-	if err != nil {
+	if err := c.dispatch(ctx); err != nil {
 		return Reply{}, err
 	}
-	if err := c.dispatch(ctx); err != nil {
+	a, err := c.target(ctx)
+	if err != nil {
 		return Reply{}, err
 	}
 	d, err := c.department(ctx)
@@ -347,6 +358,9 @@ func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
 	if a.Department == "" {
 		return c.refuse(render.MsgNothingPending, kv{"id": a.ID})
 	}
+	if !c.roles.isLeader(a.Department) {
+		return c.refuse(render.MsgNotLeader, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
+	}
 	if !c.r.Chat.Private {
 		ok, err := c.inDeptChat(ctx, a.Department)
 		if err != nil {
@@ -355,9 +369,6 @@ func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
 		if !ok {
 			return c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
 		}
-	}
-	if !c.roles.isLeader(a.Department) {
-		return c.refuse(render.MsgNotLeader, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	return nil
 }
@@ -499,12 +510,6 @@ func (c *call) details(ctx context.Context) (Reply, error) {
 			}
 			return Reply{}, c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
 		}
-	}
-	if !c.roles.canRespond(a.Department) && !c.roles.isDispatcher() {
-		if a.Department == "" {
-			return Reply{}, c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, dispatchers), "cmd": c.row.display()})
-		}
-		return Reply{}, c.refuse(render.MsgNotResponderView, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
 	}
 	private := c.r.Chat.Private || c.r.Button
 	lang := c.lang

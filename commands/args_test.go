@@ -41,31 +41,31 @@ func TestBadArguments(t *testing.T) {
 		{rResp, roadsChat, "claim", "Give the appeal number."},
 		{rResp, roadsChat, "claim twelve", "“twelve” is not an appeal number."},
 		{rResp, roadsChat, "claim #0", "“#0” is not an appeal number."},
-		{rResp, roadsChat, "claim 99999", "There is no appeal #99999."},
+		{rResp, roadsChat, "claim 99999", "There is no appeal #99999 that you may see."},
 		{rResp, roadsChat, "claim 123456789012345678901", "“123456789012345678901” is not an appeal number."},
 		{rResp, waterChat, "claim {a}", "This chat is not the chat of department Roads (roads)."},
 		{rResp, privateChat("9001"), "claim {a}", "This chat is not the chat of department Roads (roads)."},
 		{rResp, otherChat, "claim #{a}", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "unclaim", "Give the appeal number."},
 		{rResp, roadsChat, "unclaim x1", "“x1” is not an appeal number."},
-		{rResp, roadsChat, "unclaim 99999", "There is no appeal #99999."},
+		{rResp, roadsChat, "unclaim 99999", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "unclaim {c}", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "answer", "Give the appeal number."},
 		{rResp, roadsChat, "answer {c}", "Give the answer text."},
 		{rResp, roadsChat, "answer {c}   \n ", "Give the answer text."},
 		{rResp, roadsChat, "answer abc text", "“abc” is not an appeal number."},
-		{rResp, roadsChat, "answer 99999 text", "There is no appeal #99999."},
+		{rResp, roadsChat, "answer 99999 text", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "answer {c} text", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "return", "Give the appeal number."},
 		{rResp, roadsChat, "return {a}", "Give a reason."},
-		{rResp, roadsChat, "return 99999 r", "There is no appeal #99999."},
+		{rResp, roadsChat, "return 99999 r", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "return {a} r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "transfer", "Give the appeal number."},
 		{rResp, roadsChat, "transfer {a}", "Give the department code."},
 		{rResp, roadsChat, "transfer {a} sewers because", "There is no department sewers; /dept list shows them."},
 		{rResp, roadsChat, "transfer {a} Bad!Code because", "There is no department Bad!Code; /dept list shows them."},
 		{rResp, roadsChat, "transfer {a} water", "Give a reason."},
-		{rResp, roadsChat, "transfer 99999 water r", "There is no appeal #99999."},
+		{rResp, roadsChat, "transfer 99999 water r", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "transfer {a} water r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "extend", "Give the appeal number."},
 		{rResp, roadsChat, "extend {c}", "Say how much more time, e.g. 2wd (working days), 8wh (working hours) or 4h."},
@@ -83,35 +83,35 @@ func TestBadArguments(t *testing.T) {
 		{rResp, roadsChat, "extend {c} 1.5wd please", "“1.5wd” cannot be used as a span of time: days and working days must be whole numbers"},
 		{rResp, roadsChat, "extend {c} 30s please", "“30s” cannot be used as a span of time: it is too short: at least a minute."},
 		{rResp, roadsChat, "extend {c} 2d", "Give a reason."},
-		{rResp, roadsChat, "extend 99999 2d r", "There is no appeal #99999."},
+		{rResp, roadsChat, "extend 99999 2d r", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "extend {c} 2d r", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "close", "Give the appeal number."},
 		{rResp, roadsChat, "close {n}", "Give the result."},
 		{rResp, roadsChat, "close {n} unresolved", "Give the result."},
-		{rResp, roadsChat, "close 99999 ok", "There is no appeal #99999."},
+		{rResp, roadsChat, "close 99999 ok", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "close {n} ok", "This chat is not the chat of department Roads (roads)."},
 		{rDispatcher, roadsChat, "close {u} spam", "This is not the dispatch chat; use this there or in a private chat with me."},
 		{rDispatcher, dispatchChat, "close {u}", "Give the result."},
 		{rResp, roadsChat, "appeal", "Give the appeal number."},
 		{rResp, roadsChat, "appeal 1.5", "“1.5” is not an appeal number."},
-		{rResp, roadsChat, "appeal 99999", "There is no appeal #99999."},
+		{rResp, roadsChat, "appeal 99999", "There is no appeal #99999 that you may see."},
 		{rResp, waterChat, "appeal {a}", "This chat is not the chat of department Roads (roads)."},
 		{rDispatcher, roadsChat, "appeal {u}", "This is not the dispatch chat"},
 		{rLeader, lead, "approve", "Give the appeal number."},
 		{rLeader, lead, "reassign", "Give the appeal number."},
 		{rLeader, lead, "reassign abc", "“abc” is not an appeal number."},
 		{rLeader, lead, "approve abc", "“abc” is not an appeal number."},
-		{rLeader, lead, "approve 99999", "There is no appeal #99999."},
+		{rLeader, lead, "approve 99999", "There is no appeal #99999 that you may see."},
 		{rLeader, lead, "approve {x} maybe", "“maybe” is neither answer nor extension."},
 		{rLeader, lead, "approve {x} extension now", "Too many arguments."},
 		{rLeader, waterChat, "approve {x}", "This chat is not the chat of department Roads (roads)."},
 		{rLeader, lead, "reject", "Give the appeal number."},
 		{rLeader, lead, "reject {x}", "Give a reason."},
-		{rLeader, lead, "reject 99999 no", "There is no appeal #99999."},
+		{rLeader, lead, "reject 99999 no", "There is no appeal #99999 that you may see."},
 		{rLeader, waterChat, "reject {x} no", "This chat is not the chat of department Roads (roads)."},
 		{rDispatcher, dispatchChat, "assign", "Give the appeal number."},
 		{rDispatcher, dispatchChat, "assign zz roads", "“zz” is not an appeal number."},
-		{rDispatcher, dispatchChat, "assign 99999 roads", "There is no appeal #99999."},
+		{rDispatcher, dispatchChat, "assign 99999 roads", "There is no appeal #99999 that you may see."},
 		{rDispatcher, dispatchChat, "assign {u}", "Give the department code."},
 		{rDispatcher, dispatchChat, "assign {u} sewers", "There is no department sewers; /dept list shows them."},
 		{rDispatcher, roadsChat, "assign {u} water", "This is not the dispatch chat; use this there or in a private chat with me."},
@@ -231,7 +231,7 @@ func TestRefusals(t *testing.T) {
 		{rResp2, roadsChat, "claim {c}", "Appeal #{c} is already claimed by Rita Roads."},
 		{rResp, roadsChat, "claim {c}", "You have already claimed #{c}."},
 		{rResp, roadsChat, "claim {n}", "Appeal #{n} is answered; it cannot be claimed."},
-		{rResp, roadsChat, "claim {u}", "Appeal #{u} is unassigned; it cannot be claimed."},
+		{rResp, roadsChat, "claim {u}", "There is no appeal #{u} that you may see."}, // dispatch's, not the department's
 		{rResp2, roadsChat, "unclaim {c}", "Only Rita Roads, who claimed #{c}, or a leader of Roads (roads) may do this."},
 		{rResp2, roadsChat, "answer {c} mine", "Appeal #{c} is claimed by Rita Roads; only they or a leader may answer it."},
 		{rResp, roadsChat, "transfer {a} roads r", "Appeal #{a} already belongs to Roads (roads)."},
@@ -270,12 +270,17 @@ func TestRefusals(t *testing.T) {
 	if want := fmt.Sprintf("Appeal #%d was returned by Roads (roads); assign it to another department.", ret.ID); !strings.Contains(rep.HTML, want) {
 		t.Errorf("assign back: %s", rep.HTML)
 	}
-	// A transferred appeal is worked from its new department's chat.
+	// A transferred appeal is worked from its new department's chat, by
+	// its new department: the old one may no longer see it.
 	tr := e.intake("roads")
 	e.act(tr.ID, rResp, appeal.Command{Action: appeal.ActTransfer, Department: "water", Text: "theirs"})
-	rep = e.do(rResp, roadsChat, fmt.Sprintf("claim %d", tr.ID))
+	rep = e.do(rRespOther, roadsChat, fmt.Sprintf("claim %d", tr.ID))
 	if want := "This chat is not the chat of department Water (water)."; !strings.Contains(rep.HTML, want) {
-		t.Errorf("claim after transfer: %s", rep.HTML)
+		t.Errorf("claim after transfer, in the old department's chat: %s", rep.HTML)
+	}
+	rep = e.do(rResp, roadsChat, fmt.Sprintf("claim %d", tr.ID))
+	if want := fmt.Sprintf("There is no appeal #%d that you may see.", tr.ID); !strings.Contains(rep.HTML, want) {
+		t.Errorf("claim after transfer, by the old department: %s", rep.HTML)
 	}
 	// The bootstrap admin from the configuration may act as admin.
 	if rep := e.do(rBoot, privateChat("9007"), "dept list"); isError(rep) {

@@ -32,6 +32,9 @@ const (
 	onlyAdmins      = "Only admins may use /%s."
 	onlyLeaders     = "Only leaders may use /%s."
 	notRoads        = "Only responders and leaders of Roads (roads) may work on appeal #{id}."
+	// unseen is the reply about an appeal the requester may not see: the
+	// same as about one that does not exist.
+	unseen = "There is no appeal #{id} that you may see."
 )
 
 // each returns a deny map giving every role in roles message msg.
@@ -114,7 +117,7 @@ func claimedBy(role string) func(e *env, id appeal.ID) {
 func permCases() []permCase {
 	everyone := testRoles
 	notResp := func(cmd string) map[string]string {
-		return merge(each(fmt.Sprintf(onlyResponders, cmd), rNone, rDispatcher, rAdmin), each(notRoads, rRespOther, rLeadOther))
+		return merge(each(fmt.Sprintf(onlyResponders, cmd), rNone, rDispatcher, rAdmin), each(unseen, rRespOther, rLeadOther))
 	}
 	respAllowed := []string{rResp, rLeader}
 	staffAllowed := []string{rResp, rLeader, rDispatcher, rAdmin}
@@ -122,11 +125,10 @@ func permCases() []permCase {
 	adminOnly := func(cmd string) map[string]string {
 		return each(fmt.Sprintf(onlyAdmins, cmd), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
 	}
-	viewDenied := "Only responders and leaders of Roads (roads), dispatchers and admins may see appeal #{id}."
 	listDenied := "Only responders and leaders of Roads (roads), dispatchers and admins may list its appeals."
 	approveDeny := func(cmd string) map[string]string {
 		return merge(each(fmt.Sprintf(onlyLeaders, cmd), rNone, rResp, rRespOther, rDispatcher, rAdmin),
-			each("Only leaders of Roads (roads) may approve or reject for appeal #{id}.", rLeadOther))
+			each(unseen, rLeadOther))
 	}
 	extension := func(e *env, id appeal.ID) {
 		e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(48 * 3600e9), Text: "site visit"})
@@ -143,13 +145,13 @@ func permCases() []permCase {
 		{name: "transfer", chat: roadsChat, setup: withAppeal("roads", "transfer {id} water Belongs to water", nil), allow: respAllowed, deny: notResp("transfer")},
 		{name: "extend", chat: roadsChat, setup: withAppeal("roads", "extend {id} 2d Needs a site visit", nil), allow: respAllowed, deny: notResp("extend")},
 		{name: "close_answered", chat: roadsChat, setup: withAppeal("roads", "close {id} Done", answered), allow: respAllowed,
-			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(notRoads, rRespOther, rLeadOther, rDispatcher, rAdmin))},
+			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(notRoads, rDispatcher, rAdmin), each(unseen, rRespOther, rLeadOther))},
 		{name: "close_unassigned", chat: dispatchChat, setup: withAppeal("", "close {id} Spam", nil), allow: dispAllowed,
-			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(fmt.Sprintf(onlyDispatchers, "close"), rResp, rRespOther, rLeader, rLeadOther))},
+			deny: merge(each(fmt.Sprintf(onlyStaff, "close"), rNone), each(unseen, rResp, rRespOther, rLeader, rLeadOther))},
 		{name: "appeal", chat: roadsChat, setup: withAppeal("roads", "appeal {id}", nil), allow: staffAllowed,
-			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(viewDenied, rRespOther, rLeadOther))},
+			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(unseen, rRespOther, rLeadOther))},
 		{name: "appeal_private", private: true, setup: withAppeal("roads", "appeal #{id}", nil), allow: staffAllowed,
-			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(viewDenied, rRespOther, rLeadOther))},
+			deny: merge(each(fmt.Sprintf(onlyStaff, "appeal"), rNone), each(unseen, rRespOther, rLeadOther))},
 		{name: "open_department", chat: roadsChat, setup: withAppeal("roads", "open", nil), allow: staffAllowed,
 			deny: merge(each(fmt.Sprintf(onlyStaff, "open"), rNone), each(listDenied, rRespOther, rLeadOther))},
 		{name: "open_dispatch", chat: dispatchChat, setup: withAppeal("", "open", nil), allow: dispAllowed,
@@ -174,7 +176,7 @@ func permCases() []permCase {
 		{name: "approve_in_chat", chat: roadsChat, setup: withAppeal("roads", "approve {id} extension", extension), allow: []string{rLeader}, deny: approveDeny("approve")},
 		{name: "reassign", private: true, setup: withAppeal("roads", "reassign {id}", claimedBy(rResp)), allow: []string{rLeader},
 			deny: merge(each(fmt.Sprintf(onlyLeaders, "reassign"), rNone, rResp, rRespOther, rDispatcher, rAdmin),
-				each("Only leaders of Roads (roads) may reassign appeal #{id}.", rLeadOther))},
+				each(unseen, rLeadOther))},
 		{name: "reject", private: true, setup: withAppeal("roads", "reject {id} Not needed", extension), allow: []string{rLeader}, deny: approveDeny("reject")},
 		{name: "assign", chat: dispatchChat, setup: withAppeal("", "assign {id} roads", nil), allow: dispAllowed,
 			deny: each(fmt.Sprintf(onlyDispatchers, "assign"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
@@ -283,7 +285,7 @@ func TestButtonsCheckStoredRoles(t *testing.T) {
 		t.Errorf("stranger pressing Claim: %+v", rep)
 	}
 	rep = e.press(rRespOther, roadsChat, render.ButtonData("claim", a.ID, ""))
-	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("Only responders and leaders of Roads (roads) may work on appeal #%d", a.ID)) {
+	if !rep.Alert || !strings.Contains(rep.Notice, fmt.Sprintf("There is no appeal #%d that you may see.", a.ID)) {
 		t.Errorf("other department's responder pressing Claim: %+v", rep)
 	}
 	rep = e.press(rResp, roadsChat, render.ButtonData("claim", a.ID, ""))
@@ -335,4 +337,82 @@ func TestButtonsCheckStoredRoles(t *testing.T) {
 	if got := e.appeal(a.ID); got.Extension != nil {
 		t.Errorf("extension still pending after Approve")
 	}
+}
+
+// TestNoDetailWithoutThePower: someone who may not see an appeal (not of
+// their department, and not a dispatcher or admin) learns nothing about
+// it from any command or button that names it, in any chat: the reply is
+// the same, word for word, as for a number that does not exist. Their
+// permission is checked before anything of the appeal is said: not its
+// status, not its department, not that it exists.
+func TestNoDetailWithoutThePower(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	const missing = appeal.ID(99999)
+	ext := appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(48 * 3600e9), Text: "site visit"}
+	roads := map[string]appeal.ID{}
+	roads["assigned"] = e.intake("roads").ID
+	roads["claimed"] = e.intake("roads").ID
+	e.act(roads["claimed"], rResp, appeal.Command{Action: appeal.ActClaim})
+	roads["extension"] = e.intake("roads").ID
+	e.act(roads["extension"], rResp, ext)
+	roads["answered"] = e.intake("roads").ID
+	e.act(roads["answered"], rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed"})
+	roads["closed"] = e.intake("roads").ID
+	e.act(roads["closed"], rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed"})
+	e.act(roads["closed"], rResp, appeal.Command{Action: appeal.ActClose, Text: "done"})
+	// A returned appeal waits for dispatch, and still names the
+	// department that returned it, whose people may see it.
+	roads["returned"] = e.intake("roads").ID
+	e.act(roads["returned"], rResp, appeal.Command{Action: appeal.ActReturn, Text: "not ours"})
+	dispatch := map[string]appeal.ID{"unassigned": e.intake("").ID}
+
+	commands := []string{"claim {id}", "unclaim {id}", "answer {id} Fixed", "return {id} Not ours", "transfer {id} water Theirs",
+		"extend {id} 2d More", "close {id} Done", "close {id} resolved Done", "appeal {id}", "approve {id}", "approve {id} extension",
+		"reject {id} No", "reassign {id} Late", "assign {id} water"}
+	buttons := []string{render.ButtonData("claim", 0, ""), render.ButtonData("answer", 0, ""), render.ButtonData("return", 0, ""),
+		render.ButtonData("appeal", 0, ""), render.ButtonData("approve", 0, render.PendingExtension),
+		render.ButtonData("reject", 0, render.PendingAnswer), render.ButtonData("reassign", 0, "")}
+	blind := map[string]map[string]appeal.ID{
+		rNone: roads, rRespOther: roads, rLeadOther: roads,
+	}
+	for _, role := range []string{rNone, rResp, rRespOther, rLeader, rLeadOther} {
+		for what, id := range dispatch { // dispatch's appeals: only dispatchers and admins see them
+			if blind[role] == nil {
+				blind[role] = map[string]appeal.ID{}
+			}
+			blind[role][what] = id
+		}
+	}
+	checked := 0
+	for role, appeals := range blind {
+		chats := []Chat{roadsChat, waterChat, dispatchChat, otherChat, privateChat(e.users[role].ID)}
+		for what, id := range appeals {
+			for _, chat := range chats {
+				for _, cmd := range commands {
+					real := e.do(role, chat, strings.ReplaceAll(cmd, "{id}", fmt.Sprint(id)))
+					none := e.do(role, chat, strings.ReplaceAll(cmd, "{id}", fmt.Sprint(missing)))
+					if want := strings.ReplaceAll(none.HTML, fmt.Sprint(missing), fmt.Sprint(id)); real.HTML != want {
+						t.Errorf("%s in %s: /%s on a %s appeal:\n got  %s\n want %s (as for no appeal)",
+							role, chat.ID, strings.ReplaceAll(cmd, "{id}", fmt.Sprint(id)), what, real.HTML, want)
+					}
+					checked++
+				}
+				for _, data := range buttons {
+					real := e.press(role, chat, strings.Replace(data, ":0", ":"+fmt.Sprint(id), 1))
+					none := e.press(role, chat, strings.Replace(data, ":0", ":"+fmt.Sprint(missing), 1))
+					if want := strings.ReplaceAll(none.Notice, fmt.Sprint(missing), fmt.Sprint(id)); real.Notice != want || real.HTML != none.HTML {
+						t.Errorf("%s in %s: button %s on a %s appeal:\n got  %s\n want %s (as for no appeal)",
+							role, chat.ID, data, what, real.Notice, want)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	for what, id := range roads {
+		if got := e.appeal(id); what == "closed" && got.Status != appeal.StatusClosed || what == "assigned" && got.Status != appeal.StatusAssigned {
+			t.Errorf("a refused command changed the %s appeal: %s", what, got.Status)
+		}
+	}
+	t.Logf("%d replies compared", checked)
 }

@@ -67,7 +67,6 @@ const (
 	MsgUnknownCommand      Key = "unknown_command"
 	MsgOnlyRoles           Key = "only_roles"
 	MsgNotResponder        Key = "not_responder"
-	MsgNotResponderView    Key = "not_responder_view"
 	MsgNotResponderList    Key = "not_responder_list"
 	MsgNotLeader           Key = "not_leader"
 	MsgWrongChat           Key = "wrong_chat"
@@ -165,8 +164,8 @@ var replyTexts = map[Key]text{
 		zh: "诉求 #{id} 没有需要负责人决定的事项。",
 	},
 	MsgNoAppeal: {
-		en: "There is no appeal #{id}.",
-		zh: "没有编号为 #{id} 的诉求。",
+		en: "There is no appeal #{id} that you may see.",
+		zh: "没有您可以查看的编号为 #{id} 的诉求。",
 	},
 	MsgNoDept: {
 		en: "There is no department {code}; /dept list shows them.",
@@ -371,10 +370,6 @@ var replyTexts = map[Key]text{
 	MsgNotResponder: {
 		en: "Only responders and leaders of {dept} may work on appeal #{id}.",
 		zh: "只有{dept}的承办人和负责人可以办理诉求 #{id}。",
-	},
-	MsgNotResponderView: {
-		en: "Only responders and leaders of {dept}, dispatchers and admins may see appeal #{id}.",
-		zh: "只有{dept}的承办人和负责人、调度员和管理员可以查看诉求 #{id}。",
 	},
 	MsgNotResponderList: {
 		en: "Only responders and leaders of {dept}, dispatchers and admins may list its appeals.",

@@ -350,17 +350,21 @@ func (s *Store) RecordSend(ctx context.Context, cards []appeal.Card, deliveries 
 }
 
 // RecentDeliveries returns the messages delivered to chats of network since
-// since, one per message (a digest reaches one chat for many rows): a new
+// since, in the order they went, one per call the network took: a new
 // delivery leader learns from them what its budgets have spent already.
+// Sends and edits both spend them. A message that covered several rows (a
+// digest, or the merged edits of a card) is recorded for each of them
+// with one time, and counts once; an edit has the id of the card it
+// edited, and counts apart from it by its own time.
 func (s *Store) RecentDeliveries(ctx context.Context, network string, since time.Time) ([]appeal.Delivery, error) {
 	var rows []struct {
 		ChatID    string `db:"chat_id"`
 		MessageID string `db:"message_id"`
 		At        dbTime `db:"delivered_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT chat_id, message_id, MIN(delivered_at) AS delivered_at
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT DISTINCT chat_id, message_id, delivered_at
 		FROM outbox_deliveries WHERE network = ? AND delivered_at > ? AND message_id <> ''
-		GROUP BY chat_id, message_id ORDER BY delivered_at`), network, tm(since)); err != nil {
+		ORDER BY delivered_at, chat_id, message_id`), network, tm(since)); err != nil {
 		return nil, fail("recent deliveries", err)
 	}
 	out := make([]appeal.Delivery, 0, len(rows))

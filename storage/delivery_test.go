@@ -748,6 +748,58 @@ func TestRecordSendAndRecentDeliveries(t *testing.T) {
 	}
 }
 
+// TestRecentDeliveriesCountsEveryCall: a new delivery leader seeds its
+// budgets from RecentDeliveries, so it must see every call the network
+// took: an edit of a card apart from the card it edits, and a message
+// that covered several rows (a digest) once.
+func TestRecentDeliveriesCountsEveryCall(t *testing.T) {
+	for _, b := range storagetest.Backends {
+		t.Run(b, func(t *testing.T) {
+			s := storagetest.Open(t, b)
+			ctx := t.Context()
+			now := time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)
+			var ids []int64
+			for i := range 4 {
+				in := appeal.Intake{Source: "s", ExternalID: fmt.Sprint("rd", i), Title: "t", Body: "b", Priority: appeal.PriorityNormal, ReceivedAt: now}
+				a, ev, msgs := appeal.NewAppeal(in, nil, "", appeal.DefaultCalendar(time.UTC), now)
+				if _, _, err := s.CreateAppeal(ctx, a, ev, msgs); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, _ := s.Outbox(ctx, 10)
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+			if len(ids) < 4 {
+				t.Fatalf("outbox rows %+v", rows)
+			}
+			send := func(at time.Time, msg string, outbox ...int64) {
+				var ds []appeal.Delivery
+				for _, id := range outbox {
+					ds = append(ds, appeal.Delivery{OutboxID: id, Network: "telegram", ChatID: "-9", MessageID: msg, At: at})
+				}
+				if err := s.RecordSend(ctx, nil, ds); err != nil {
+					t.Fatal(err)
+				}
+			}
+			send(now, "44", ids[0])                            // a card
+			send(now.Add(time.Second), "44", ids[1])           // its edit
+			send(now.Add(2*time.Second), "45", ids[2], ids[3]) // a digest of two
+			recent, err := s.RecentDeliveries(ctx, "telegram", now.Add(-time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range recent {
+				got = append(got, fmt.Sprintf("%s@%s", r.MessageID, r.At.Sub(now)))
+			}
+			if want := []string{"44@0s", "44@1s", "45@2s"}; !slices.Equal(got, want) {
+				t.Fatalf("recent deliveries %v, want %v", got, want)
+			}
+		})
+	}
+}
+
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)

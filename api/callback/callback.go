@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/netguard"
 )
 
@@ -58,6 +59,11 @@ type Options struct {
 	// Wakeup, when set, wakes the sender as Wake does, from whoever learns
 	// of new outbox rows.
 	Wakeup <-chan struct{}
+	// Rand spreads each wait between attempts over its upper half (see
+	// internal/backoff), so that the callbacks that failed together while
+	// a receiver was down do not all come back at once; it must be safe
+	// for concurrent use. Nil: math/rand/v2.
+	Rand func() float64
 	// Allow is where callbacks may go besides public addresses; the zero
 	// Policy allows public addresses only. It is checked on the URL before
 	// each attempt and on every address when connecting.
@@ -282,13 +288,11 @@ func (s *Sender) refuse(ctx context.Context, r appeal.OutboxMessage, err error, 
 	}
 }
 
-// retry waits MinBackoff doubled per attempt, capped at MaxBackoff: the
-// receiver may be down for hours, and the answer must still arrive.
+// retry waits MinBackoff doubled per attempt, capped at MaxBackoff and
+// spread at random: the receiver may be down for hours, and the answer
+// must still arrive.
 func (s *Sender) retry(ctx context.Context, r appeal.OutboxMessage, reason string, log *slog.Logger) {
-	wait := s.opts.MaxBackoff
-	if r.Attempts < 30 {
-		wait = min(s.opts.MinBackoff<<max(r.Attempts-1, 0), s.opts.MaxBackoff)
-	}
+	wait := backoff.Exp(r.Attempts, s.opts.MinBackoff, s.opts.MaxBackoff, s.opts.Rand)
 	log.Warn("callback: will retry", "attempt", r.Attempts, "in", wait, "reason", reason)
 	if err := s.store.MarkRetry(ctx, r.ID, s.now().Add(wait), reason); err != nil {
 		log.Error("callback: mark retry", "err", err)

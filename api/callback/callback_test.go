@@ -2,6 +2,7 @@ package callback_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/appealbot/appealbot/api/callback"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/internal/backoff"
 	"github.com/appealbot/appealbot/netguard"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
@@ -214,5 +216,57 @@ func TestCallbackRedirectIsNotFollowed(t *testing.T) {
 	if rows[0].State != appeal.OutboxPending || rows[0].Attempts != 2 ||
 		!strings.Contains(rows[0].LastError, "HTTP 307 redirect to \""+innerSrv.URL+"/admin\" not followed") {
 		t.Fatalf("row %+v", rows[0])
+	}
+}
+
+// TestCallbackRetriesAreSpread: ten callbacks to a receiver that is down
+// fail at the same moment; each waits about its backoff, but not the same
+// wait, or they would all come back together after every failure.
+func TestCallbackRetriesAreSpread(t *testing.T) {
+	store := storagetest.Open(t, "sqlite")
+	clk := &clock{t: time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	svc := appeal.NewService(store, clk.now, "Asia/Shanghai")
+	if _, err := svc.SaveDepartment(t.Context(), appeal.Department{Code: "water", Name: "供水"}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []appeal.ID
+	for i := range 10 {
+		a, _, err := svc.Intake(t.Context(), appeal.Intake{Source: "12345", ExternalID: fmt.Sprint("S-", i), Title: "停水",
+			Body: "三天没水", Department: "water", CallbackURL: srv.URL + "/cb"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Act(t.Context(), a.ID, appeal.Command{Action: appeal.ActAnswer, Actor: 5, Text: "已恢复供水"}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	const first = 10 * time.Second
+	s := callback.New(store, callback.Options{MinBackoff: first, Allow: local(t), Rand: backoff.Seeded(1)}, clk.now, slog.New(slog.DiscardHandler))
+	for sent := 0; sent < len(ids); {
+		n, err := s.RunOnce(t.Context())
+		if err != nil || n == 0 {
+			t.Fatalf("claimed %d, %v", n, err)
+		}
+		sent += n
+	}
+	waits := map[time.Duration]bool{}
+	for _, id := range ids {
+		rows, err := store.OutboxFor(t.Context(), id, appeal.ToUpstream)
+		if err != nil || len(rows) != 1 || rows[0].State != appeal.OutboxPending {
+			t.Fatalf("row %+v, %v", rows, err)
+		}
+		w := rows[0].NextAttemptAt.Sub(clk.now())
+		if w < first/2 || w > first {
+			t.Errorf("callback %d waits %v, want between %v and %v", id, w, first/2, first)
+		}
+		waits[w] = true
+	}
+	if len(waits) < len(ids)/2 {
+		t.Errorf("the callbacks wait only %d different times: %v", len(waits), waits)
 	}
 }

@@ -24,8 +24,12 @@ type Limits struct {
 	// little early against the one before.
 	PerChatTolerance time.Duration
 	// PerGroupMinute is the number of messages a group (a chat with a
-	// negative id) accepts in any minute.
+	// negative id) accepts in any minute, or in any GroupWindow when set.
 	PerGroupMinute int
+	// GroupWindow is the window of PerGroupMinute; zero is a minute. A
+	// test may shorten it to see a group's budget run out and come back
+	// within seconds.
+	GroupWindow time.Duration
 	// Global is the number of messages the bot may send in any second.
 	Global int
 }
@@ -70,7 +74,11 @@ func (lim *limiter) allow(l Limits, chatID int64, now time.Time) (retryAfter int
 		return times
 	}
 	if chatID < 0 {
-		lim.perGroup[chatID] = check(lim.perGroup[chatID], l.PerGroupMinute, time.Minute)
+		window := l.GroupWindow
+		if window <= 0 {
+			window = time.Minute
+		}
+		lim.perGroup[chatID] = check(lim.perGroup[chatID], l.PerGroupMinute, window)
 	}
 	lim.global = check(lim.global, l.Global, time.Second)
 	if wait > 0 {

@@ -13,6 +13,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/backoff"
 )
 
 // syncKey is the key of the sync token in the StateStore.
@@ -23,6 +24,11 @@ const (
 	backoffMin = 500 * time.Millisecond
 	backoffMax = 15 * time.Second
 )
+
+// spread is a wait before a retry spread at random over its upper half
+// (see internal/backoff), so that retries after an outage do not come in
+// lockstep with everyone else's.
+func spread(d time.Duration) time.Duration { return backoff.Jitter(d, nil) }
 
 // Receive implements bot.Transport with a /sync loop.
 //
@@ -71,7 +77,7 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 		} else {
 			t.log.Warn("matrix: homeserver not ready; retrying", "in", backoff, "err", err)
 		}
-		if !sleep(ctx, backoff) {
+		if !sleep(ctx, spread(backoff)) {
 			return nil
 		}
 		backoff = min(2*backoff, backoffMax)
@@ -84,7 +90,7 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 			break
 		}
 		t.log.Warn("matrix: sync token not read; retrying", "in", backoff, "err", err)
-		if !sleep(ctx, backoff) {
+		if !sleep(ctx, spread(backoff)) {
 			return nil
 		}
 	}
@@ -104,7 +110,7 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 				break
 			}
 			e := t.classify(err).(*bot.Error)
-			wait := backoff
+			wait := spread(backoff)
 			switch e.Kind {
 			case bot.RateLimited:
 				wait = e.RetryAfter
@@ -281,7 +287,7 @@ func (t *Transport) retryJoin(ctx context.Context, roomID id.RoomID, err error) 
 	backoff := backoffMin
 	for range maxJoinTries {
 		_, e := bot.Classify(err)
-		wait := backoff
+		wait := spread(backoff)
 		if e != nil && e.Kind == bot.RateLimited {
 			wait = e.RetryAfter
 		} else {

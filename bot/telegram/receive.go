@@ -17,6 +17,7 @@ import (
 	"github.com/mymmrac/telego"
 
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/internal/backoff"
 )
 
 // MaxHandlers is how many updates are handled at once.
@@ -31,6 +32,11 @@ const (
 	backoffMin = 500 * time.Millisecond
 	backoffMax = 15 * time.Second
 )
+
+// spread is a wait before a retry spread at random over its upper half
+// (see internal/backoff), so that retries after an outage do not come in
+// lockstep with everyone else's.
+func spread(d time.Duration) time.Duration { return backoff.Jitter(d, nil) }
 
 // Receive implements bot.Transport. It long-polls unless Config.WebhookURL
 // is set, in which case it serves the webhook on Config.WebhookListen.
@@ -71,7 +77,7 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(wait):
+		case <-time.After(spread(wait)):
 		}
 	}
 	d := &dispatcher{sem: make(chan struct{}, MaxHandlers), handle: handle, hctx: context.WithoutCancel(ctx)}
@@ -132,7 +138,7 @@ func (t *Transport) poll(ctx context.Context, d *dispatcher) error {
 				break
 			}
 			e := t.classify(err).(*bot.Error)
-			wait := backoff
+			wait := spread(backoff)
 			if e.Kind == bot.RateLimited {
 				wait = e.RetryAfter
 			} else {
@@ -299,7 +305,7 @@ func (t *Transport) setWebhook(ctx context.Context) error {
 		if e.Kind == bot.Permanent {
 			return fmt.Errorf("telegram: setWebhook: %w", e)
 		}
-		wait := backoff
+		wait := spread(backoff)
 		if e.Kind == bot.RateLimited {
 			wait = e.RetryAfter
 		}

@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -36,6 +37,7 @@ import (
 
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
+	_ "modernc.org/sqlite" // to put Dendrite's databases in WAL mode
 )
 
 // Version is the Dendrite version built (as pinned in bot/matrix/dendrite).
@@ -155,6 +157,25 @@ func build(log io.Writer) (string, error) {
 	return dir, nil
 }
 
+// troubles returns the lines of a Dendrite log at level error or worse,
+// the last 20 of them, each cut to 2000 bytes (an event's JSON can be
+// long; the error comes before it).
+func troubles(log string) string {
+	var out []string
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "level=error") || strings.Contains(line, "level=panic") || strings.Contains(line, "level=fatal") {
+			if len(line) > 2000 {
+				line = line[:2000] + "…"
+			}
+			out = append(out, line)
+		}
+	}
+	if len(out) > 20 {
+		out = out[len(out)-20:]
+	}
+	return strings.Join(out, "\n")
+}
+
 func tail(s string, n int) string {
 	if len(s) > n {
 		return "…" + s[len(s)-n:]
@@ -234,6 +255,9 @@ func Start(t testing.TB, opts Options) *Server {
 	if err := os.WriteFile(cfgPath, []byte(c), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := walDatabases(c); err != nil {
+		t.Fatal(err)
+	}
 
 	s := &Server{secret: secret, dir: dir, done: make(chan struct{}), logf: filepath.Join(dir, "dendrite.log")}
 	var lastErr error
@@ -252,10 +276,44 @@ func Start(t testing.TB, opts Options) *Server {
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
-			t.Logf("Dendrite log (tail):\n%s", tail(s.Log(), 3000))
+			log := s.Log()
+			// The tail alone may start after the line that says what went
+			// wrong (a panic's fields come before its stack).
+			if e := troubles(log); e != "" {
+				t.Logf("Dendrite errors:\n%s", e)
+			}
+			t.Logf("Dendrite log (tail):\n%s", tail(log, 3000))
 		}
 	})
 	return s
+}
+
+// walDatabases creates each SQLite database the config names, empty, in
+// WAL mode, which the file keeps. Dendrite opens them in the default
+// rollback-journal mode otherwise (its connection strings take no
+// pragmas), where a reader and the writer lock each other out: on a busy
+// machine a read got SQLITE_BUSY, left its connection inside a
+// transaction, and the next event written on it failed, which Dendrite
+// answers with a panic ("write new event failure"). In WAL mode readers
+// never wait for the writer, nor it for them.
+func walDatabases(config string) error {
+	for _, line := range strings.Split(config, "\n") {
+		_, path, ok := strings.Cut(strings.TrimSpace(line), "connection_string: file:")
+		if !ok || path == "" {
+			continue
+		}
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			return fmt.Errorf("matrixtest: %s: %w", path, err)
+		}
+		var mode string
+		err = db.QueryRow("PRAGMA journal_mode=WAL").Scan(&mode)
+		db.Close()
+		if err != nil || mode != "wal" {
+			return fmt.Errorf("matrixtest: %s: WAL mode: %q, %v", path, mode, err)
+		}
+	}
+	return nil
 }
 
 type testWriter struct{ t testing.TB }
