@@ -126,43 +126,76 @@ func (r appealRow) appeal() appeal.Appeal {
 // When an appeal with the same source and external id exists, it returns
 // that appeal with created false and writes nothing: the unique key decides,
 // so concurrent duplicates cannot both get in.
+//
+// The new appeal's number is the highest number stored plus one, taken in
+// the transaction after the duplicate check and under numberLock, so that
+// numbers have no gaps: a duplicate, or an intake that fails and rolls
+// back, consumes none (a sequence would, since its values are never given
+// back).
 func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appeal.Event, msgs []appeal.Message) (appeal.Appeal, bool, error) {
 	var stored appeal.Appeal
 	var created bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		q, args, err := sqlx.Named(`INSERT INTO appeals (source, external_id, title, body, category, priority,
+		known := func() (bool, error) {
+			var id int64
+			err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
+				a.Source, a.ExternalID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
+			return true, err
+		}
+		// A duplicate is answered without waiting for the lock.
+		if ok, err := known(); ok || err != nil {
+			return err
+		}
+		if s.driver == Postgres {
+			// Released at commit or rollback. On SQLite the transaction
+			// holds the only write lock already.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, numberLock); err != nil {
+				return err
+			}
+			// A concurrent intake of the same appeal may have committed
+			// while this one waited; this statement sees it.
+			if ok, err := known(); ok || err != nil {
+				return err
+			}
+		}
+		row := toAppealRow(a)
+		if err := tx.GetContext(ctx, &row.ID, `SELECT COALESCE(MAX(id), 0) + 1 FROM appeals`); err != nil {
+			return err
+		}
+		q, args, err := sqlx.Named(`INSERT INTO appeals (id, source, external_id, title, body, category, priority,
 			citizen_name, citizen_phone, citizen_email, location, received_at, callback_url,
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at)
-		VALUES (:source, :external_id, :title, :body, :category, :priority,
+		VALUES (:id, :source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
-			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at)
-		ON CONFLICT (source, external_id) DO NOTHING
-		RETURNING id`, toAppealRow(a))
+			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at)`, row)
 		if err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRowxContext(ctx, tx.Rebind(q), args...).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			// The appeal is known already. On PostgreSQL the insert waited
-			// for a concurrent one to commit, and this read sees it.
-			if err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
-				a.Source, a.ExternalID); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		if s.driver == Postgres {
+			// Bulk loads (InsertAppeals) still number from the column's
+			// sequence: keep it past every number given here.
+			if _, err := tx.ExecContext(ctx, `SELECT setval('appeals_id_seq',
+				GREATEST($1, (SELECT last_value FROM appeals_id_seq)))`, row.ID); err != nil {
 				return err
 			}
-			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
-			return err
 		}
-		if err != nil {
-			return err
-		}
-		aid := appeal.ID(id)
+		aid := appeal.ID(row.ID)
 		for _, e := range events {
 			e.AppealID = aid
 			if err := insertEvent(ctx, tx, e); err != nil {
@@ -184,6 +217,10 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 	}
 	return stored, created, nil
 }
+
+// numberLock is the PostgreSQL advisory lock key that intakes take in turn
+// to number appeals ("appealno" in ASCII).
+const numberLock int64 = 0x61707065616c6e6f
 
 // UpdateAppeal locks appeal id, calls fn with it and its pending answer, and
 // writes the change fn returns: the appeal's new state, its events, its
