@@ -18,7 +18,8 @@ const appealColumns = `id, source, external_id, title, body, category, priority,
 	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at`
+	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
+	callback_events, urges, urged_at`
 
 // appealRow is an appeals row, for scanning and for named parameters.
 type appealRow struct {
@@ -58,6 +59,10 @@ type appealRow struct {
 	AskedAt      dbTime         `db:"asked_at"`
 	DecideBy     dbTime         `db:"decide_by"`
 	ExtendedAt   dbTime         `db:"extended_at"`
+	// CallbackEvents is the comma-separated list of appeal.CallbackEvents.
+	CallbackEvents string `db:"callback_events"`
+	Urges          int64  `db:"urges"`
+	UrgedAt        dbTime `db:"urged_at"`
 }
 
 func toAppealRow(a appeal.Appeal) appealRow {
@@ -73,6 +78,7 @@ func toAppealRow(a appeal.Appeal) appealRow {
 		CreatedAt: tm(a.CreatedAt), UpdatedAt: tm(a.UpdatedAt),
 		DispatchedAt: tm(a.DispatchedAt), DispatchBy: tm(a.Deadlines.DispatchBy),
 		AskedAt: tm(a.AskedAt), DecideBy: tm(a.Deadlines.DecideBy), ExtendedAt: tm(a.ExtendedAt),
+		CallbackEvents: strings.Join(a.CallbackEvents, ","), Urges: int64(a.Urges), UrgedAt: tm(a.UrgedAt),
 	}
 	if x := a.Extension; x != nil {
 		r.ExtBy = nullID(x.By)
@@ -103,6 +109,10 @@ func (r appealRow) appeal() appeal.Appeal {
 		AssignedAt: r.AssignedAt.Time, ClaimedAt: r.ClaimedAt.Time, AnsweredAt: r.AnsweredAt.Time,
 		ClosedAt: r.ClosedAt.Time, NextActionAt: r.NextActionAt.Time,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+		Urges: int(r.Urges), UrgedAt: r.UrgedAt.Time,
+	}
+	if r.CallbackEvents != "" {
+		a.CallbackEvents = strings.Split(r.CallbackEvents, ",")
 	}
 	if r.ExtDuration.Valid {
 		// Requests stored before spans (migration 0004) are calendar time.
@@ -134,7 +144,7 @@ func (r appealRow) appeal() appeal.Appeal {
 // back).
 func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appeal.Event, msgs []appeal.Message) (appeal.Appeal, bool, error) {
 	var stored appeal.Appeal
-	var created bool
+	var created, queued bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		known := func() (bool, error) {
 			var id int64
@@ -174,13 +184,15 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at)
+			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
+			callback_events, urges, urged_at)
 		VALUES (:id, :source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
-			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at)`, row)
+			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at,
+			:callback_events, :urges, :urged_at)`, row)
 		if err != nil {
 			return err
 		}
@@ -196,11 +208,9 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			}
 		}
 		aid := appeal.ID(row.ID)
-		for _, e := range events {
-			e.AppealID = aid
-			if err := insertEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		a.ID = aid
+		if queued, err = s.insertEvents(ctx, tx, a, events); err != nil {
+			return err
 		}
 		if err := s.insertMessages(ctx, tx, aid, msgs, a.CreatedAt); err != nil {
 			return err
@@ -212,7 +222,7 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 	if err != nil {
 		return appeal.Appeal{}, false, fail("create appeal", err)
 	}
-	if created && len(msgs) > 0 {
+	if created && (len(msgs) > 0 || queued) {
 		s.outboxWritten()
 	}
 	return stored, created, nil
@@ -261,16 +271,16 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 				return err
 			}
 		}
-		for _, e := range change.Events {
-			e.AppealID = id
-			if err := insertEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		after := change.Appeal
+		after.ID = id
+		queued, err := s.insertEvents(ctx, tx, after, change.Events)
+		if err != nil {
+			return err
 		}
 		if err := s.insertMessages(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
 			return err
 		}
-		wrote = len(change.Messages) > 0
+		wrote = len(change.Messages) > 0 || queued
 		row := toAppealRow(change.Appeal)
 		row.ID = int64(id)
 		q, args, err := sqlx.Named(`UPDATE appeals SET
@@ -283,7 +293,8 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			assigned_at = :assigned_at, claimed_at = :claimed_at, answered_at = :answered_at,
 			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at,
 			dispatched_at = :dispatched_at, dispatch_by = :dispatch_by, asked_at = :asked_at,
-			decide_by = :decide_by, extended_at = :extended_at
+			decide_by = :decide_by, extended_at = :extended_at,
+			callback_events = :callback_events, urges = :urges, urged_at = :urged_at
 		WHERE id = :id`, row)
 		if err != nil {
 			return err
@@ -416,13 +427,31 @@ func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer)
 	return nil
 }
 
-func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO appeal_events
-		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome)
-	return err
+// insertEvents appends events to the log of appeal a (as the change that
+// made them left it) and, for each event a's upstream is to be told of
+// (appeal.CallbackMessage), queues its callback behind it: in the same
+// transaction, so every such event is told exactly once and in the order
+// of the log.
+// It reports whether it queued any.
+func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, events []appeal.Event) (bool, error) {
+	queued := false
+	for _, e := range events {
+		e.AppealID = a.ID
+		if err := tx.GetContext(ctx, &e.ID, tx.Rebind(`INSERT INTO appeal_events
+			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome); err != nil {
+			return false, err
+		}
+		if m, ok := appeal.CallbackMessage(a, e); ok {
+			if err := s.insertMessages(ctx, tx, a.ID, []appeal.Message{m}, e.At); err != nil {
+				return false, err
+			}
+			queued = true
+		}
+	}
+	return queued, nil
 }
 
 type eventRow struct {

@@ -82,7 +82,8 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
-	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
+	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithCallbackEvents(cfg.CallbackEvents),
+		appeal.WithUrgeInterval(cfg.UrgeInterval))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
