@@ -19,13 +19,33 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 )
 
-// Filter selects appeals for a listing, newest first.
+// Filter selects appeals for a listing, newest first, or, with
+// UpdatedSince or After set, by the time of their last change, oldest
+// first.
 type Filter struct {
 	Status     Status
 	Department string
 	// Before is the keyset cursor: only appeals with a smaller ID.
 	Before ID
 	Limit  int
+
+	// UpdatedSince lists the appeals changed at or after it.
+	UpdatedSince time.Time
+	// After is the keyset cursor of that listing: only appeals changed
+	// after it (a later time, or the same time and a larger ID).
+	After Position
+	// UpdatedBefore, when set, leaves out appeals changed at or after it.
+	UpdatedBefore time.Time
+}
+
+// Changed reports whether f lists by the time of the last change.
+func (f Filter) Changed() bool { return !f.UpdatedSince.IsZero() || !f.After.At.IsZero() }
+
+// Position is a place in the listing of appeals by the time of their last
+// change: the appeal's UpdatedAt and ID.
+type Position struct {
+	At time.Time
+	ID ID
 }
 
 // Store is what the service needs from storage. Every write of an appeal is

@@ -349,7 +349,8 @@ func (s *Store) appeal(ctx context.Context, q sqlx.QueryerContext, id appeal.ID,
 	return a, nil
 }
 
-// Appeals lists appeals newest first, keyset-paginated by f.Before. Answers
+// Appeals lists appeals newest first, keyset-paginated by f.Before, or by
+// the time of their last change when f.Changed (see appeal.Filter). Answers
 // are not read.
 func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, error) {
 	var where []string
@@ -366,11 +367,28 @@ func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, 
 		where = append(where, "department_code = ?")
 		args = append(args, f.Department)
 	}
+	order := ` ORDER BY id DESC LIMIT ?`
+	if f.Changed() {
+		// By the index appeals_updated (updated_at, id).
+		order = ` ORDER BY updated_at, id LIMIT ?`
+		if !f.UpdatedSince.IsZero() {
+			where = append(where, "updated_at >= ?")
+			args = append(args, tm(f.UpdatedSince))
+		}
+		if p := f.After; !p.At.IsZero() {
+			where = append(where, "(updated_at > ? OR (updated_at = ? AND id > ?))")
+			args = append(args, tm(p.At), tm(p.At), int64(p.ID))
+		}
+		if !f.UpdatedBefore.IsZero() {
+			where = append(where, "updated_at < ?")
+			args = append(args, tm(f.UpdatedBefore))
+		}
+	}
 	q := `SELECT ` + appealColumns + ` FROM appeals`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
+	q += order
 	args = append(args, limit(f.Limit))
 	var rows []appealRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
