@@ -386,7 +386,7 @@ func (c *call) roleList(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return reply(render.RoleList(c.lang, c.h.render.DeptName(ctx, d.Code)+" ("+d.Code+")", leaders, responders)), nil
+	return reply(render.RoleList(c.lang, c.h.render.DeptName(ctx, d.Code), leaders, responders)), nil
 }
 
 func (c *call) dispatcherAdd(ctx context.Context) (Reply, error) {

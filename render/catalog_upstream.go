@@ -23,7 +23,7 @@ const (
 
 var upstreamTexts = map[Key]text{
 	msgUrgeMsg: {
-		en: "The citizen urges an answer to {appeal} (urged {n} times).",
+		en: "The citizen urges an answer to {appeal} (urge {n}).",
 		zh: "市民催办 {appeal}（第 {n} 次催办）。",
 	},
 	msgUrgeNote: {
@@ -31,7 +31,7 @@ var upstreamTexts = map[Key]text{
 		zh: "市民留言：{note}",
 	},
 	msgCardUrge: {
-		en: "Urged {n} times by the citizen",
+		en: "Urged by the citizen: {n}",
 		zh: "催办 {n} 次",
 	},
 	msgEvUrged: {
