@@ -71,7 +71,11 @@ func (s *server) getAppeal(w http.ResponseWriter, r *http.Request) {
 		}
 		cbs := make([]callbackJSON, 0, len(rows))
 		for _, c := range rows {
-			cbs = append(cbs, callbackJSON{ID: c.ID, State: c.State, Attempts: c.Attempts, LastError: c.LastError,
+			event := c.Args[appeal.ArgEvent]
+			if event == "" {
+				event = appeal.CallbackAnswered // queued before events were told
+			}
+			cbs = append(cbs, callbackJSON{ID: c.ID, Event: "appeal." + event, State: c.State, Attempts: c.Attempts, LastError: c.LastError,
 				QueuedAt: c.CreatedAt, NextAttemptAt: timePtr(c.NextAttemptAt), SentAt: timePtr(c.SentAt)})
 		}
 		j.Callbacks = &cbs

@@ -413,10 +413,12 @@ type appealJSON struct {
 	Callbacks *[]callbackJSON `json:"callbacks,omitempty"`
 }
 
-// callbackJSON is the delivery state of one answer sent back upstream:
+// callbackJSON is the delivery state of one event told upstream:
 // pending (still being tried; next_attempt_at says when), sent or failed.
 type callbackJSON struct {
-	ID            int64      `json:"id"`
+	ID int64 `json:"id"`
+	// Event is what the callback tells ("appeal.answered", ...).
+	Event         string     `json:"event"`
 	State         string     `json:"state"`
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error,omitempty"`
