@@ -193,19 +193,9 @@ type feedbackOutJSON struct {
 }
 
 func (s *server) postFeedback(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "invalid", "the appeal id must be a positive whole number", "id")
-		return
-	}
-	if rerr := checkContentType(r); rerr != nil {
-		rerr.write(w)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	var in feedbackJSON
-	if rerr := decodeJSON(r.Body, &in); rerr != nil {
-		rerr.write(w)
+	id, ok := decodeAppealPost(w, r, &in)
+	if !ok {
 		return
 	}
 	res, err := s.feedback.Feedback(r.Context(), appeal.ID(id), appeal.Feedback{

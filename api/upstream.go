@@ -32,19 +32,9 @@ type urgeJSON struct {
 // once. 404 for an unknown appeal, 409 for a closed one, 429 with
 // Retry-After for one urged less than the configured interval ago.
 func (s *server) postUrge(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "invalid", "the appeal id must be a positive whole number", "id")
-		return
-	}
-	if rerr := checkContentType(r); rerr != nil {
-		rerr.write(w)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	var in urgeJSON
-	if rerr := decodeJSON(r.Body, &in); rerr != nil {
-		rerr.write(w)
+	id, ok := decodeAppealPost(w, r, &in)
+	if !ok {
 		return
 	}
 	a, err := s.urges.Urge(r.Context(), appeal.ID(id), in.Note)
@@ -73,6 +63,27 @@ func (s *server) postUrge(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Info("api: appeal urged", "appeal", id, "urges", a.Urges)
 	writeJSON(w, http.StatusOK, toAppealJSON(a))
+}
+
+// decodeAppealPost reads the appeal id of a POST to /api/v1/appeals/{id}/…
+// and its JSON body into v; on bad input it writes the error and returns
+// false.
+func decodeAppealPost(w http.ResponseWriter, r *http.Request, v any) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusBadRequest, "invalid", "the appeal id must be a positive whole number", "id")
+		return 0, false
+	}
+	if rerr := checkContentType(r); rerr != nil {
+		rerr.write(w)
+		return 0, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if rerr := decodeJSON(r.Body, v); rerr != nil {
+		rerr.write(w)
+		return 0, false
+	}
+	return id, true
 }
 
 // memberJSON is one person of a department with the roles they hold
