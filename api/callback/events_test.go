@@ -169,10 +169,16 @@ func TestEveryEventToldOnceInOrderAcrossRestart(t *testing.T) {
 			mustAct(t, svc, a.ID, appeal.Command{Action: appeal.ActApproveExtension, Actor: 9})
 			mustAct(t, svc, b.ID, appeal.Command{Action: appeal.ActReturn, Actor: 5, Text: "不归我们管"})
 
-			// The first instance sends part of it and stops.
+			// The first instance sends part of it and stops, one callback
+			// taken and never settled, as by a crash in mid-send: its
+			// lease runs out after the restart and it goes then, and
+			// those behind it wait for it.
 			first := newSender(t, store, clk, u)
 			if _, err := first.RunOnce(t.Context()); err != nil {
 				t.Fatal(err)
+			}
+			if rows, err := store.ClaimOutbox(t.Context(), []appeal.RecipientKind{appeal.ToUpstream}, clk.now(), 1, 20*time.Second); err != nil || len(rows) != 1 {
+				t.Fatalf("claim in mid-send: %v, %v", rows, err)
 			}
 			store.Close()
 
