@@ -87,6 +87,10 @@ type Options struct {
 
 	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
 	Feedback FeedbackTaker
+	// Urges, when set, serves POST /api/v1/appeals/{id}/urge.
+	Urges Urger
+	// Members, when set, serves GET /api/v1/departments/{code}/members.
+	Members Members
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
 	// Open311, when set, serves everything under /open311/v2/ (the
@@ -111,6 +115,8 @@ type server struct {
 	stats     *Stats
 	setup     func(ctx context.Context) (appeal.Setup, error)
 	waiting   Waiting
+	urges     Urger
+	members   Members
 }
 
 // New returns the API's HTTP handler.
@@ -125,6 +131,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	}
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
 	s.setup, s.waiting = opts.Setup, opts.Waiting
+	s.urges, s.members = opts.Urges, opts.Members
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -143,6 +150,12 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	}
 	if s.stats != nil {
 		mux.Handle("GET /api/v1/stats", s.auth(s.getStats))
+	}
+	if s.urges != nil {
+		mux.Handle("POST /api/v1/appeals/{id}/urge", s.auth(s.postUrge))
+	}
+	if s.members != nil {
+		mux.Handle("GET /api/v1/departments/{code}/members", s.auth(s.getMembers))
 	}
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
