@@ -39,18 +39,41 @@ type sent struct {
 	edit           bool
 }
 
-// recording is the console transport, which also remembers what it took.
+// recording is the console transport, which also remembers what it took,
+// and in which the bot can be removed from a chat (or blocked by a person):
+// such a chat refuses every message for good, as Telegram's does.
 type recording struct {
 	*console.Console
-	mu  sync.Mutex
-	log []sent
+	mu     sync.Mutex
+	log    []sent
+	kicked map[string]bool
+}
+
+// refuses reports whether chat refuses messages.
+func (r *recording) refuses(chat string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kicked[chat] {
+		return &bot.Error{Kind: bot.Permanent, Reason: "Forbidden: bot was kicked from the chat"}
+	}
+	return nil
+}
+
+// kick removes the bot from chat, or (out) lets it back in.
+func (r *recording) kick(chat string, out bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.kicked[chat] = out
 }
 
 func newRecording() *recording {
-	return &recording{Console: console.New(strings.NewReader(""), io.Discard, func() time.Time { return t0 })}
+	return &recording{Console: console.New(strings.NewReader(""), io.Discard, func() time.Time { return t0 }), kicked: map[string]bool{}}
 }
 
 func (r *recording) Send(ctx context.Context, m bot.Outgoing) (string, error) {
+	if err := r.refuses(m.Chat.ChatID); err != nil {
+		return "", err
+	}
 	id, err := r.Console.Send(ctx, m)
 	if err == nil {
 		r.mu.Lock()
@@ -61,6 +84,9 @@ func (r *recording) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 }
 
 func (r *recording) Edit(ctx context.Context, chat bot.ChatRef, id string, m bot.Outgoing) error {
+	if err := r.refuses(chat.ChatID); err != nil {
+		return err
+	}
 	err := r.Console.Edit(ctx, chat, id, m)
 	if err == nil {
 		r.mu.Lock()
@@ -88,8 +114,11 @@ func (r *recording) count() int {
 type reach struct {
 	// deptChat and leader are the departments with a bound chat and with
 	// a leader; dispatch, supervision and admin whether those are there.
-	deptChat, leader              map[string]bool
-	dispatch, supervision, admin  bool
+	deptChat, leader             map[string]bool
+	dispatch, supervision, admin bool
+	// kicked are the chats that refuse messages (the bot was removed, a
+	// person blocked it), bound or not.
+	kicked, everKicked            map[string]bool
 	leaderID                      map[string]appeal.MemberID
 	adminID                       appeal.MemberID
 	dispatchChat, supervisionChat string
@@ -98,7 +127,8 @@ type reach struct {
 
 func leaderChat(code string) string { return "leader-" + code }
 
-// level is the chats of one level of a chain for department dept.
+// level is the chats bound or granted at one level of a chain for
+// department dept.
 func (m *reach) level(lv appeal.Level, dept string) []string {
 	var on bool
 	var chat string
@@ -121,14 +151,17 @@ func (m *reach) level(lv appeal.Level, dept string) []string {
 }
 
 // expect is where a message for to goes now: the chats of the first level
-// of its chain someone can receive at, and the levels passed on the way;
+// of its chain someone can receive at (not refusing messages now, nor
+// having refused this message before), and the levels passed on the way;
 // no chats when no level can take it.
-func (m *reach) expect(to appeal.Recipient) (chats []string, gaps []appeal.Gap) {
+func (m *reach) expect(to appeal.Recipient, refused map[string]bool) (chats []string, gaps []appeal.Gap) {
 	for _, lv := range appeal.Chain(to.Kind) {
-		if chats := m.level(lv, to.Ref); len(chats) > 0 {
+		all := m.level(lv, to.Ref)
+		chats := slices.DeleteFunc(slices.Clone(all), func(c string) bool { return m.kicked[c] || refused[c] })
+		if len(chats) > 0 {
 			return chats, gaps
 		}
-		g := appeal.Gap{Level: lv}
+		g := appeal.Gap{Level: lv, Refused: len(all) > 0}
 		if lv == appeal.LevelDepartment || lv == appeal.LevelLeaders {
 			g.Department = to.Ref
 		}
@@ -142,7 +175,7 @@ func (m *reach) expect(to appeal.Recipient) (chats []string, gaps []appeal.Gap) 
 // and an admin there or not.
 func (h *history) setUp(rt *rapid.T) {
 	n := h.w.histories
-	h.reach = &reach{deptChat: map[string]bool{}, leader: map[string]bool{}, leaderID: map[string]appeal.MemberID{},
+	h.reach = &reach{deptChat: map[string]bool{}, leader: map[string]bool{}, leaderID: map[string]appeal.MemberID{}, kicked: map[string]bool{}, everKicked: map[string]bool{},
 		dispatchChat: fmt.Sprintf("dispatch-h%d", n), supervisionChat: fmt.Sprintf("supervision-h%d", n),
 		adminChat: fmt.Sprintf("admin-h%d", n)}
 	m, err := h.w.store.SaveMember(h.ctx, appeal.Member{Network: console.Network, ExternalID: h.reach.adminChat})
@@ -252,6 +285,9 @@ func (h *history) tearDown() {
 	for _, what := range []string{"dispatch", "supervision", "admin"} {
 		_ = h.turn(what, "", false)
 	}
+	for chat := range h.reach.kicked {
+		h.rec.kick(chat, false)
+	}
 }
 
 func (h *history) bind(on bool, b appeal.ChatBinding) error {
@@ -270,13 +306,34 @@ func (h *history) grant(on bool, g appeal.Grant) error {
 
 // reconfigure is an action: one binding or grant turned on or off.
 func (h *history) reconfigure(rt *rapid.T) {
-	what := rapid.SampledFrom([]string{"dept_chat", "leader", "dispatch", "supervision", "admin"}).Draw(rt, "reconfigure")
+	what := rapid.SampledFrom([]string{"dept_chat", "leader", "dispatch", "supervision", "admin", "kick"}).Draw(rt, "reconfigure")
+	if what == "kick" {
+		h.kick(rt)
+		return
+	}
 	code := ""
 	if what == "dept_chat" || what == "leader" {
 		code = rapid.SampledFrom(h.depts).Draw(rt, "department")
 	}
 	h.set(rt, what, code, !h.reach.is(what, code))
 	h.w.reconfigured++
+	h.step(rt)
+}
+
+// kick removes the bot from one of the history's chats, or lets it back
+// in: that chat refuses every message meanwhile, and a message it refused
+// goes on down its chain and never comes back to it.
+func (h *history) kick(rt *rapid.T) {
+	m := h.reach
+	places := []string{m.dispatchChat, m.supervisionChat, m.adminChat}
+	for _, code := range h.depts {
+		places = append(places, code, leaderChat(code))
+	}
+	chat := rapid.SampledFrom(places).Draw(rt, "kick")
+	m.kicked[chat] = !m.kicked[chat]
+	m.everKicked[chat] = true
+	h.rec.kick(chat, m.kicked[chat])
+	h.w.kicks++
 	h.step(rt)
 }
 
@@ -325,7 +382,27 @@ func (h *history) checkDelivery(rt *rapid.T) {
 			continue
 		}
 		what := fmt.Sprintf("outbox %d (%s to %s %q, appeal #%d)", m.ID, m.Kind, m.To.Kind, m.To.Ref, m.AppealID)
-		chats, gaps := h.reach.expect(m.To)
+		if h.delivered[m.ID] {
+			continue
+		}
+		// The chats that refused it before: it does not go there again.
+		var ds []appeal.Delivery
+		refused := map[string]bool{}
+		if m.Attempts > 0 {
+			var err error
+			if ds, err = h.w.store.Deliveries(h.ctx, m.ID); err != nil {
+				rt.Fatal(err)
+			}
+			for _, d := range ds {
+				if d.MessageID == "" {
+					if !h.reach.everKicked[d.ChatID] {
+						rt.Fatalf("%s: refused by %s, which never refused anything", what, d.ChatID)
+					}
+					refused[d.ChatID] = true
+				}
+			}
+		}
+		chats, gaps := h.reach.expect(m.To, refused)
 		switch m.State {
 		case appeal.OutboxFailed:
 			rt.Fatalf("%s failed: %s", what, m.LastError)
@@ -339,16 +416,9 @@ func (h *history) checkDelivery(rt *rapid.T) {
 			waiting++
 			continue
 		}
-		if h.delivered[m.ID] {
-			continue
-		}
 		h.delivered[m.ID] = true
 		if len(chats) == 0 {
 			rt.Fatalf("%s was sent while no one could take it", what)
-		}
-		ds, err := h.w.store.Deliveries(h.ctx, m.ID)
-		if err != nil {
-			rt.Fatal(err)
 		}
 		mark := console.Text(render.Detour(render.LangZH, gaps))
 		// fits says what is wrong with a version of its message: the mark
@@ -369,6 +439,9 @@ func (h *history) checkDelivery(rt *rapid.T) {
 		}
 		var got []string
 		for _, d := range ds {
+			if d.MessageID == "" {
+				continue // a refusal
+			}
 			got = append(got, d.ChatID)
 			var versions []sent
 			for _, s := range took {
@@ -419,10 +492,6 @@ func (h *history) checkDelivery(rt *rapid.T) {
 	}
 	for id, s := range posts {
 		if !accounted[id] {
-			for _, m := range h.msgs {
-				ds, _ := h.w.store.Deliveries(h.ctx, m.ID)
-				rt.Logf("row %d %s to %v %s attempts %d delivered-before %v: %+v", m.ID, m.Kind, m.To, m.State, m.Attempts, h.delivered[m.ID], ds)
-			}
 			rt.Fatalf("the network took message %s in %s that no delivery records:\n%s", id, s.chat, s.text)
 		}
 	}
