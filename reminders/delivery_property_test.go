@@ -431,7 +431,7 @@ func (h *history) checkDelivery(rt *rapid.T) {
 				return fmt.Sprintf("reached a fallback without saying why (want %q)", mark)
 			}
 			for _, id := range appealsOf(rt, m) {
-				if !strings.Contains(s.text, fmt.Sprintf("#%d", id)) {
+				if !names(s.text, id) {
 					return fmt.Sprintf("does not name appeal #%d", id)
 				}
 			}
@@ -540,4 +540,20 @@ func appealsOf(rt *rapid.T, m appeal.OutboxMessage) []appeal.ID {
 		return []appeal.ID{m.AppealID}
 	}
 	return nil
+}
+
+// names reports whether text shows appeal number id ("#12", not "#123").
+func names(text string, id appeal.ID) bool {
+	n := fmt.Sprintf("#%d", id)
+	for i := strings.Index(text, n); i >= 0; {
+		if end := i + len(n); end == len(text) || text[end] < '0' || text[end] > '9' {
+			return true
+		}
+		next := strings.Index(text[i+1:], n)
+		if next < 0 {
+			return false
+		}
+		i += 1 + next
+	}
+	return false
 }

@@ -30,16 +30,20 @@ import (
 //   - every deadline of its status that passed was escalated (or chased
 //     by a repeat) since, quiet hours aside;
 //   - each stage said is one event and one line of one message to the
-//     recipient of its rung, and nothing is said twice.
+//     recipient of its rung, and nothing is said twice;
+//   - every message is delivered where someone can read it, or waits
+//     counted as undeliverable until someone can (see
+//     delivery_property_test.go for what is bound, granted or refusing).
 //
-// The histories run the real appeal.Service and the real scan against a
-// real store: SQLite always, PostgreSQL too when
-// APPEALBOT_TEST_DATABASE_URL is set. rapid prints the seed of a failure;
-// -rapid.checks sets how many histories run (the defaults below keep the
-// test within a minute on two idle cores). Under the race detector it runs
-// two on each store: the histories are sequential, and the detector makes
-// the pure-Go SQLite some 25 times slower; scripts/test.sh runs it once
-// more without it.
+// The histories run the real appeal.Service, the real scan and the real
+// delivery worker (through the console transport) against a real store:
+// SQLite always, PostgreSQL too when APPEALBOT_TEST_DATABASE_URL is set.
+// rapid prints the seed of a failure; -rapid.checks sets how many
+// histories run (the defaults below keep the test within about a minute
+// and a half on two cores). Under the race detector it runs two on each
+// store: the histories are sequential, and the detector makes the pure-Go
+// SQLite some 25 times slower; scripts/test.sh runs it once more without
+// it.
 func TestLadderProperty(t *testing.T) {
 	// Histories per run: a PostgreSQL one costs ten times a SQLite one
 	// (its round trips). (rapid's number of checks is one global flag, so
