@@ -258,7 +258,13 @@ func TestLadderEndToEnd(t *testing.T) {
 		table = append(table, fmt.Sprintf("%s #%d: %s", c.name, c.id, strings.Join(row, "; ")))
 	}
 	slices.Sort(table)
-	t.Logf("ladder, every span in seconds:\n%s", strings.Join(table, "\n"))
+	count := map[string]int{}
+	for _, m := range tg.Sent() {
+		if isLadder(m.Plain) {
+			count[who(m.ChatID)]++
+		}
+	}
+	t.Logf("ladder, every span in seconds:\n%s\nmessages of the ladder at the Bot API server, by chat: %v", strings.Join(table, "\n"), count)
 }
 
 // isLadder reports whether text is a message of the ladder (a reminder,
