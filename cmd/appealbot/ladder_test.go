@@ -25,12 +25,7 @@ import (
 // with why it came there.
 func TestLadderEndToEnd(t *testing.T) {
 	tg := botapitest.New(t)
-	env := map[string]string{
-		"APPEALBOT_DATA_DIR":                  t.TempDir(),
-		"APPEALBOT_TELEGRAM_TOKEN":            botapitest.Token,
-		"APPEALBOT_TELEGRAM_API_URL":          tg.URL(),
-		"APPEALBOT_ADMINS":                    "100",
-		"APPEALBOT_LANGUAGE":                  "en",
+	base := serveOnTelegram(t, tg, map[string]string{
 		"APPEALBOT_DISPATCH_SLA":              "8s",
 		"APPEALBOT_DECISION_SLA":              "8s",
 		"APPEALBOT_SUPERVISION_AFTER":         "4s",
@@ -38,15 +33,6 @@ func TestLadderEndToEnd(t *testing.T) {
 		"APPEALBOT_QUIET_HOURS":               "off",
 		"APPEALBOT_SCAN_SCHEDULE":             "@every 1s",
 		"APPEALBOT_TELEGRAM_GROUP_PER_MINUTE": "600",
-	}
-	base, log, _ := startServe(t, env)
-	t.Cleanup(func() {
-		if t.Failed() {
-			for _, m := range tg.Sent() {
-				t.Logf("sent to %d (#%d): %s", m.ChatID, m.MessageID, m.Plain)
-			}
-			t.Logf("log:\n%s", log)
-		}
 	})
 
 	const (
@@ -265,6 +251,34 @@ func TestLadderEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("ladder, every span in seconds:\n%s\nmessages of the ladder at the Bot API server, by chat: %v", strings.Join(table, "\n"), count)
+}
+
+// serveOnTelegram starts the program on a fresh data directory against
+// the Bot API test server tg, with admin 100 and English, and with env's
+// settings on top; when the test fails, it logs what the bot sent and its
+// log. It returns the base URL of the HTTP API.
+func serveOnTelegram(t *testing.T, tg *botapitest.Server, env map[string]string) string {
+	t.Helper()
+	all := map[string]string{
+		"APPEALBOT_DATA_DIR":         t.TempDir(),
+		"APPEALBOT_TELEGRAM_TOKEN":   botapitest.Token,
+		"APPEALBOT_TELEGRAM_API_URL": tg.URL(),
+		"APPEALBOT_ADMINS":           "100",
+		"APPEALBOT_LANGUAGE":         "en",
+	}
+	for k, v := range env {
+		all[k] = v
+	}
+	base, log, _ := startServe(t, all)
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, m := range tg.Sent() {
+				t.Logf("sent to %d (#%d): %s", m.ChatID, m.MessageID, m.Plain)
+			}
+			t.Logf("log:\n%s", log)
+		}
+	})
+	return base
 }
 
 // isLadder reports whether text is a message of the ladder (a reminder,
