@@ -68,8 +68,8 @@ func TestLadderProperty(t *testing.T) {
 			rapid.Check(t, w.history)
 			t.Logf("%d histories, %d steps (%d refused by the state machine), %d scans, %d appeals; %d stages said, %d skipped by catch-ups, %d scans held by quiet hours; said: %v",
 				w.histories, w.steps, w.refused, w.scans, w.appeals, w.sent, w.skipped, w.held, w.said)
-			t.Logf("delivery: %d reconfigurations (%d of them the bot removed from a chat or let back); deliveries by kind %v, %d of them down a fallback chain; messages waited for someone after %d steps (at most %d at once, %d still waiting when their history ended)",
-				w.reconfigured, w.kicks, w.deliveredBy, w.detours, w.waitSteps, w.waitedMax, w.leftWaiting)
+			t.Logf("delivery: %d reconfigurations (%d of them the bot removed from a chat or let back); deliveries by kind %v, %d of them down a fallback chain; messages waited for someone after %d steps (at most %d at once, %d still waiting when their history ended); at most %d rounds of delivery in one step",
+				w.reconfigured, w.kicks, w.deliveredBy, w.detours, w.waitSteps, w.waitedMax, w.leftWaiting, w.rounds)
 		})
 	}
 }
@@ -109,7 +109,9 @@ type world struct {
 	// for someone, the most that waited at once, and those still waiting
 	// when their history ended.
 	reconfigured, kicks, detours, waitSteps, waitedMax, leftWaiting int
-	deliveredBy                                                     map[appeal.MessageKind]int
+	// rounds is the most rounds of the delivery worker one step took.
+	rounds      int
+	deliveredBy map[appeal.MessageKind]int
 }
 
 func newWorld(t *testing.T, backend string) *world {
