@@ -48,3 +48,11 @@ func NewToken() (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// Breakdown counts the appeals received in a period that share one value
+// of a field (a category, a source), and how many of them are closed now.
+type Breakdown struct {
+	Key      string
+	Received int
+	Closed   int
+}

@@ -154,18 +154,10 @@ func (s *Store) PruneWeb(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// Breakdown counts the appeals received in [from, to) by one of their
-// fields, with how many of them are closed now.
-type Breakdown struct {
-	Key      string `db:"k"`
-	Received int    `db:"received"`
-	Closed   int    `db:"closed"`
-}
-
 // AppealBreakdown counts the appeals received in [from, to) by category
 // and by source, most first; departments, when not nil, limits the count
 // to the appeals those departments hold now.
-func (s *Store) AppealBreakdown(ctx context.Context, from, to time.Time, departments []string) (byCategory, bySource []Breakdown, err error) {
+func (s *Store) AppealBreakdown(ctx context.Context, from, to time.Time, departments []string) (byCategory, bySource []appeal.Breakdown, err error) {
 	for _, col := range []string{"category", "source"} {
 		q := `SELECT ` + col + ` AS k, COUNT(*) AS received,
 			COALESCE(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0) AS closed
@@ -183,14 +175,22 @@ func (s *Store) AppealBreakdown(ctx context.Context, from, to time.Time, departm
 			q = in
 		}
 		q += ` GROUP BY ` + col + ` ORDER BY received DESC, k`
-		var rows []Breakdown
+		var rows []struct {
+			Key      string `db:"k"`
+			Received int    `db:"received"`
+			Closed   int    `db:"closed"`
+		}
 		if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
 			return nil, nil, fail("appeal breakdown", err)
 		}
+		out := make([]appeal.Breakdown, 0, len(rows))
+		for _, r := range rows {
+			out = append(out, appeal.Breakdown{Key: r.Key, Received: r.Received, Closed: r.Closed})
+		}
 		if col == "category" {
-			byCategory = rows
+			byCategory = out
 		} else {
-			bySource = rows
+			bySource = out
 		}
 	}
 	return byCategory, bySource, nil

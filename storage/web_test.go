@@ -181,13 +181,13 @@ func TestAppealBreakdown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		same(t, "by category", cats, []storage.Breakdown{{Key: "市政", Received: 2}, {Key: "交通", Received: 1}})
-		same(t, "by source", srcs, []storage.Breakdown{{Key: "12345", Received: 2}, {Key: "web", Received: 1}})
+		same(t, "by category", cats, []appeal.Breakdown{{Key: "市政", Received: 2}, {Key: "交通", Received: 1}})
+		same(t, "by source", srcs, []appeal.Breakdown{{Key: "12345", Received: 2}, {Key: "web", Received: 1}})
 		cats, _, err = s.AppealBreakdown(ctx, t0.Add(-24*time.Hour), t0, []string{"B"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		same(t, "by category, B", cats, []storage.Breakdown{{Key: "市政", Received: 1}})
+		same(t, "by category, B", cats, []appeal.Breakdown{{Key: "市政", Received: 1}})
 		cats, _, err = s.AppealBreakdown(ctx, t0.Add(-24*time.Hour), t0, []string{})
 		if err != nil || len(cats) != 0 {
 			t.Fatalf("no departments: %v, %v", cats, err)
