@@ -124,7 +124,7 @@ func New(store Store, opt Options) (*Server, error) {
 		opt.LoginsPerMinute = 20
 	}
 	s := &Server{store: store, opt: opt, admins: map[string]bool{}, log: opt.Log,
-		secure: strings.HasPrefix(strings.ToLower(opt.URL), "https://"),
+		secure:  strings.HasPrefix(strings.ToLower(opt.URL), "https://"),
 		limiter: newLimiter(opt.LoginsPerMinute, time.Minute)}
 	for _, a := range opt.Admins {
 		if a = strings.TrimSpace(a); a != "" {
