@@ -35,7 +35,7 @@ func TestBrowserExpiredLink(t *testing.T) {
 		t.Errorf("expired link page: %q", got)
 	}
 	b.Screenshot("expired-link")
-	b.Do(chromedp.Navigate(srv.URL + "/"), chromedp.WaitVisible(".message h1"))
+	b.Do(chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(".message h1"))
 	if got := b.Text(".message"); !strings.Contains(got, "send /web to the bot") {
 		t.Errorf("after an expired link the overview says %q", got)
 	}
