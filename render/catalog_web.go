@@ -105,6 +105,7 @@ const (
 	WebNote          Key = "web_note"
 	WebUnassigned    Key = "web_unassigned"
 	WebSystem        Key = "web_system"
+	WebNoValue       Key = "web_no_value"
 )
 
 var webTexts = map[Key]text{
@@ -184,7 +185,7 @@ var webTexts = map[Key]text{
 	WebReturnedBy:   {en: "Returned by", zh: "退回单位"},
 	WebBulletinTitle: {en: "Bulletin on the handling of appeals, {month}",
 		zh: "{month} 诉求办理考核通报"},
-	WebBulletinIntro: {en: "{received} appeals received, {answered} answered, {closed} closed; {overdue} overdue now.",
+	WebBulletinIntro: {en: "{received} {received:appeal|appeals} received, {answered} answered, {closed} closed; {overdue} overdue now.",
 		zh: "本月共受理诉求 {received} 件，答复 {answered} 件，办结 {closed} 件；当前超期 {overdue} 件。"},
 	WebXLSX:        {en: "Download .xlsx", zh: "下载 Excel"},
 	WebPrint:       {en: "Print", zh: "打印"},
@@ -216,4 +217,5 @@ var webTexts = map[Key]text{
 	WebNote:       {en: "Note", zh: "说明"},
 	WebUnassigned: {en: "Not assigned", zh: "未派单"},
 	WebSystem:     {en: "system", zh: "系统"},
+	WebNoValue:    {en: "(none)", zh: "（未填）"},
 }

@@ -256,7 +256,11 @@ func workbook(lang string, b bulletinBody) ([]byte, error) {
 	}{{render.WebByCategory, b.Category}, {render.WebBySource, b.Source}} {
 		var rows [][]any
 		for _, sh := range bd.ss {
-			rows = append(rows, []any{sh.Key, sh.Received, sh.Closed})
+			key := sh.Key
+			if key == "" {
+				key = t(render.WebNoValue)
+			}
+			rows = append(rows, []any{key, sh.Received, sh.Closed})
 		}
 		col := t(render.WebCategory)
 		if bd.k == render.WebBySource {
