@@ -98,10 +98,10 @@ func (s *Server) who(r *http.Request) (*viewer, error) {
 	return v, nil
 }
 
-// viewer wraps a page that needs a session: without one it asks to log in
+// session wraps a page that needs a session: without one it asks to log in
 // (or, in public mode, sends the overview to the public bulletin); a
 // member whose roles no longer open the view is refused.
-func (s *Server) viewer(fn func(w http.ResponseWriter, r *http.Request, v *viewer)) http.HandlerFunc {
+func (s *Server) session(fn func(w http.ResponseWriter, r *http.Request, v *viewer)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.who(r)
 		if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -131,14 +132,23 @@ func sum(t, f kpi.Figures) kpi.Figures {
 	return t
 }
 
-func (s *Server) bulletin(w http.ResponseWriter, r *http.Request, v *viewer) {
+// bulletinFor is the bulletin of the request; otherwise it has answered.
+func (s *Server) bulletinFor(w http.ResponseWriter, r *http.Request, v *viewer) (bulletinBody, bool) {
 	b, err := s.bulletinData(r.Context(), r, v)
-	if err == errPeriod {
+	switch {
+	case errors.Is(err, errPeriod):
 		s.fail(w, r, v, http.StatusBadRequest, render.WebBadPeriod)
-		return
-	}
-	if err != nil {
+		return b, false
+	case err != nil:
 		s.internal(w, r, err)
+		return b, false
+	}
+	return b, true
+}
+
+func (s *Server) bulletin(w http.ResponseWriter, r *http.Request, v *viewer) {
+	b, ok := s.bulletinFor(w, r, v)
+	if !ok {
 		return
 	}
 	s.show(w, r, v, http.StatusOK, "bulletin", b.Title, "bulletin", b)
@@ -147,13 +157,8 @@ func (s *Server) bulletin(w http.ResponseWriter, r *http.Request, v *viewer) {
 // bulletinXLSX serves the bulletin's tables as a workbook: totals, the
 // ranking, and the two breakdowns, one sheet each.
 func (s *Server) bulletinXLSX(w http.ResponseWriter, r *http.Request, v *viewer) {
-	b, err := s.bulletinData(r.Context(), r, v)
-	if err == errPeriod {
-		s.fail(w, r, v, http.StatusBadRequest, render.WebBadPeriod)
-		return
-	}
-	if err != nil {
-		s.internal(w, r, err)
+	b, ok := s.bulletinFor(w, r, v)
+	if !ok {
 		return
 	}
 	data, err := workbook(v.lang, b)

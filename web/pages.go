@@ -231,18 +231,34 @@ type deptBody struct {
 // listCap is the most appeals a list shows.
 const listCap = 100
 
-func (s *Server) department(w http.ResponseWriter, r *http.Request, v *viewer) {
+// deptPeriod reads the department and the period of a department's page
+// or data; otherwise it has answered (as JSON for data).
+func (s *Server) deptPeriod(w http.ResponseWriter, r *http.Request, v *viewer, data bool) (appeal.Department, period, bool) {
 	d, ok := s.deptOf(w, r, v)
+	if !ok {
+		return d, period{}, false
+	}
+	p, err := parsePeriod(r.URL.Query(), s.opt.Now(), s.opt.Location)
+	if err == nil {
+		return d, p, true
+	}
+	if !data {
+		s.fail(w, r, v, http.StatusBadRequest, render.WebBadPeriod)
+		return d, p, false
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": "invalid", "message": text(v.lang, render.WebBadPeriod, nil), "field": "from"})
+	return d, p, false
+}
+
+func (s *Server) department(w http.ResponseWriter, r *http.Request, v *viewer) {
+	d, p, ok := s.deptPeriod(w, r, v, false)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	now := s.opt.Now()
-	p, err := parsePeriod(r.URL.Query(), now, s.opt.Location)
-	if err != nil {
-		s.fail(w, r, v, http.StatusBadRequest, render.WebBadPeriod)
-		return
-	}
 	rep, err := s.load(ctx, p.From, p.To, "")
 	if err != nil {
 		s.internal(w, r, err)
@@ -316,17 +332,12 @@ const trendDays = 92
 // answered, closed and overdue (deadlines missed that day) per day, and
 // the open backlog at the end of each day.
 func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
-	d, ok := s.deptOf(w, r, v)
+	d, p, ok := s.deptPeriod(w, r, v, true)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	now := s.opt.Now()
-	p, err := parsePeriod(r.URL.Query(), now, s.opt.Location)
-	if err != nil {
-		http.Error(w, `{"error":"bad period"}`, http.StatusBadRequest)
-		return
-	}
 	end := p.To
 	if end.After(now) {
 		end = now
@@ -348,6 +359,8 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return f.Received + f.Reopened - f.Closed - f.Returned - f.TransferredOut
 	}
 	var net []int
+	// Open is as of now in every report.
+	open := 0
 	for _, day := range days {
 		to := day.AddDate(0, 0, 1)
 		if to.After(now) {
@@ -359,6 +372,7 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 			return
 		}
 		f := rep.Departments[0]
+		open = f.Open
 		trendC.Categories = append(trendC.Categories, day.Format("01-02"))
 		missed := f.ClaimsDue - f.ClaimsOnTime + f.AnswersDue - f.AnswersOnTime
 		for i, x := range []int{f.Received, f.Answered, f.Closed, missed} {
@@ -367,16 +381,9 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 		net = append(net, moved(f))
 	}
 	// The backlog now is known; each day's end is found walking back.
-	open, after := 0, 0
+	after := 0
 	if len(days) > 0 {
-		last := days[len(days)-1].AddDate(0, 0, 1)
-		rep, err := s.load(ctx, days[0], now, d.Code)
-		if err != nil {
-			s.internal(w, r, err)
-			return
-		}
-		open = rep.Departments[0].Open
-		if last.Before(now) {
+		if last := days[len(days)-1].AddDate(0, 0, 1); last.Before(now) {
 			rep, err := s.load(ctx, last, now, d.Code)
 			if err != nil {
 				s.internal(w, r, err)

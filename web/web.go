@@ -76,8 +76,9 @@ type Options struct {
 	// LoginsPerMinute bounds the login attempts from one address; 0 is
 	// 20.
 	LoginsPerMinute int
-	Now             func() time.Time
-	Log             *slog.Logger
+	// Now is the clock (required).
+	Now func() time.Time
+	Log *slog.Logger
 }
 
 // Server serves the web view; it is an http.Handler.
@@ -104,7 +105,7 @@ func LinkURL(base, token string) string {
 // New returns the web view over store.
 func New(store Store, opt Options) (*Server, error) {
 	if opt.Now == nil {
-		opt.Now = time.Now
+		return nil, errors.New("web: Options.Now is required")
 	}
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
@@ -150,13 +151,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /login/{token}", s.loginPage)
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.logout)
-	m.HandleFunc("GET /{$}", s.viewer(s.overview))
-	m.HandleFunc("GET /dept/{code}", s.viewer(s.department))
-	m.HandleFunc("GET /dept/{code}/trend.json", s.viewer(s.trend))
-	m.HandleFunc("GET /appeal/{id}", s.viewer(s.appealPage))
-	m.HandleFunc("GET /dispatch", s.viewer(s.dispatch))
-	m.HandleFunc("GET /bulletin", s.viewer(s.bulletin))
-	m.HandleFunc("GET /bulletin.xlsx", s.viewer(s.bulletinXLSX))
+	m.HandleFunc("GET /{$}", s.session(s.overview))
+	m.HandleFunc("GET /dept/{code}", s.session(s.department))
+	m.HandleFunc("GET /dept/{code}/trend.json", s.session(s.trend))
+	m.HandleFunc("GET /appeal/{id}", s.session(s.appealPage))
+	m.HandleFunc("GET /dispatch", s.session(s.dispatch))
+	m.HandleFunc("GET /bulletin", s.session(s.bulletin))
+	m.HandleFunc("GET /bulletin.xlsx", s.session(s.bulletinXLSX))
 	m.HandleFunc("GET /public", s.public(s.bulletin))
 	m.HandleFunc("GET /public.xlsx", s.public(s.bulletinXLSX))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -199,10 +200,7 @@ type page struct {
 	Nav    string
 	// Charts loads the charting scripts.
 	Charts bool
-	// Query keeps the language asked for in links ("?lang=en"), "" for
-	// the viewer's own.
-	Query string
-	Body  any
+	Body   any
 }
 
 // show renders template name with body for v.
@@ -210,9 +208,6 @@ func (s *Server) show(w http.ResponseWriter, r *http.Request, v *viewer, status 
 	t := s.pages[name]
 	p := page{Lang: v.lang, Title: title, Who: v.name, All: v.all, Public: v.public, Nav: nav, Body: body,
 		Charts: name == "overview" || name == "department" || name == "bulletin"}
-	if l := r.URL.Query().Get("lang"); l != "" {
-		p.Query = "lang=" + v.lang
-	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
 		s.internal(w, r, err)

@@ -462,6 +462,19 @@ func TestTrend(t *testing.T) {
 	if s := fmt.Sprint(got.Backlog.Series); s != "[{Open [0 4]}]" {
 		t.Errorf("backlog: %s", s)
 	}
+	// A period that ended: its last day's backlog is now's less what
+	// came and went since (5 received, E returned).
+	r = w.get("/dept/roads/trend.json?period=custom&from=2026-11-21&to=2026-11-22", w.login(worldtest.Leader))
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if s := fmt.Sprint(got.Backlog.Categories, got.Backlog.Series); s != "[11-21 11-22] [{Open [0 0]}]" {
+		t.Errorf("backlog of a past period: %s", s)
+	}
+	bad := w.get("/dept/roads/trend.json?period=custom&from=2026-11-23&to=2026-11-01", w.login(worldtest.Leader))
+	if bad.code != http.StatusBadRequest || !strings.Contains(bad.body, `"field":"from"`) {
+		t.Errorf("a bad period: %d %s", bad.code, bad.body)
+	}
 }
 
 // TestAppealPage: the appeal, its deadlines, answers, verdicts and
