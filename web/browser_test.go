@@ -55,6 +55,15 @@ func TestBrowserPages(t *testing.T) {
 	if n := browsertest.Run(b, browsertest.CanvasInk("#scores")); n < 500 {
 		t.Errorf("the score chart painted %d pixels", n)
 	}
+	// On a phone the page fits the screen; wide tables scroll in their
+	// own box.
+	b.Do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Reload(),
+		chromedp.WaitVisible(`#scores[data-drawn]`))
+	if wide := browsertest.Run(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > 390 {
+		t.Errorf("on a phone the overview is %d px wide", wide)
+	}
+	b.Screenshot("overview-phone")
+	b.Do(chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(`#scores[data-drawn]`))
 	b.Do(chromedp.Click(`#ranking a[href^="/dept/roads"]`), chromedp.WaitVisible(`#trend[data-drawn]`), chromedp.WaitVisible(`#backlog[data-drawn]`))
 	for _, sel := range []string{"#trend", "#backlog"} {
 		if n := browsertest.Run(b, browsertest.CanvasInk(sel)); n < 500 {
