@@ -248,6 +248,7 @@ func TestConfigRules(t *testing.T) {
 		{"web view", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "https://figures.gov.example/", "APPEALBOT_WEB_PUBLIC": "on"}, ""},
 		{"bad web addr", nil, map[string]string{"APPEALBOT_WEB_ADDR": "8090"}, "APPEALBOT_WEB_ADDR"},
 		{"bad web url", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "figures.gov.example"}, "APPEALBOT_WEB_URL: \"figures.gov.example\" is not an http(s) URL"},
+		{"web url with a path", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "https://gov.example/figures"}, "served at the root of its host name"},
 		{"web url without addr", nil, map[string]string{"APPEALBOT_WEB_URL": "https://figures.gov.example"}, "APPEALBOT_WEB_URL: needs APPEALBOT_WEB_ADDR"},
 		{"bad web public", nil, map[string]string{"APPEALBOT_WEB_PUBLIC": "maybe"}, "APPEALBOT_WEB_PUBLIC"},
 	} {

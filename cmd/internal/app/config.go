@@ -305,6 +305,8 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	if c.WebURL != "" {
 		if p, err := url.Parse(c.WebURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" {
 			errs = append(errs, fmt.Errorf("APPEALBOT_WEB_URL: %q is not an http(s) URL", c.WebURL))
+		} else if p.Path != "" {
+			errs = append(errs, fmt.Errorf("APPEALBOT_WEB_URL: %q has a path: the web view is served at the root of its host name", c.WebURL))
 		} else if c.WebAddr == "" {
 			errs = append(errs, errors.New("APPEALBOT_WEB_URL: needs APPEALBOT_WEB_ADDR, the address the web view listens on"))
 		}
