@@ -18,3 +18,12 @@ func AnswerStateName(lang string, s appeal.AnswerState) string {
 
 // Duration formats a span with its two largest units: "3d 4h", "3天4小时".
 func Duration(lang string, d time.Duration) string { return fmtDur(lang, d) }
+
+// OutcomeName names an event's outcome (a resolution or a citizen's
+// verdict) in lang: "unresolved", "不满意"; "" when it is none of them.
+func OutcomeName(lang, outcome string) string {
+	if k := outcomeKey(outcome); k != "" {
+		return Plain(Text(lang, k, nil))
+	}
+	return ""
+}

@@ -487,6 +487,14 @@ type eventRow struct {
 	E     appeal.Event
 	Name  string
 	Actor string
+	// Note is the event's note after the resolution or verdict it
+	// carries, named.
+	Note string
+}
+
+type verdictRow struct {
+	F      appeal.Feedback
+	Result string
 }
 
 type answerRow struct {
@@ -502,7 +510,7 @@ type appealBody struct {
 	Dept     string
 	Events   []eventRow
 	Answers  []answerRow
-	Feedback []appeal.Feedback
+	Feedback []verdictRow
 }
 
 func (s *Server) appealPage(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -538,7 +546,10 @@ func (s *Server) appealPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	b := appealBody{A: a, Status: render.StatusName(v.lang, a.Status), Priority: render.PriorityName(v.lang, a.Priority),
-		Dept: deptNames[a.Department], Feedback: fb}
+		Dept: deptNames[a.Department]}
+	for _, f := range fb {
+		b.Feedback = append(b.Feedback, verdictRow{F: f, Result: render.OutcomeName(v.lang, string(f.Result))})
+	}
 	if b.Dept == "" {
 		b.Dept = a.Department
 	}
@@ -547,7 +558,13 @@ func (s *Server) appealPage(w http.ResponseWriter, r *http.Request, v *viewer) {
 		if actor == "" {
 			actor = text(v.lang, render.WebSystem, nil)
 		}
-		b.Events = append(b.Events, eventRow{E: e, Name: render.EventName(v.lang, e.Kind), Actor: actor})
+		note := e.Note
+		if o := render.OutcomeName(v.lang, e.Outcome); o != "" && note != "" {
+			note = o + map[bool]string{true: "：", false: ": "}[v.lang == render.LangZH] + note
+		} else if o != "" {
+			note = o
+		}
+		b.Events = append(b.Events, eventRow{E: e, Name: render.EventName(v.lang, e.Kind), Actor: actor, Note: note})
 	}
 	for _, an := range a.Answers {
 		b.Answers = append(b.Answers, answerRow{A: an, State: render.AnswerStateName(v.lang, an.State), Author: names(an.Author)})

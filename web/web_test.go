@@ -485,9 +485,13 @@ func TestAppealPage(t *testing.T) {
 	if r.code != http.StatusOK {
 		t.Fatal(r.code, r.text)
 	}
+	zh := w.get(fmt.Sprint("/appeal/", w.ids["A"], "?lang=zh"), w.login(worldtest.Leader))
+	has(t, "诉求 A", zh, "群众回访 2026-11-23 16:00 · 满意")
+	c := w.get(fmt.Sprint("/appeal/", w.ids["C"]), w.login(worldtest.Dispatcher))
+	has(t, "appeal C", c, "closed Walt Water water unresolved: Partly.")
 	has(t, "appeal A", r, "Title of A", "Body of A", "Department Roads", "Category 路面",
 		"Claim by 2026-11-23 16:30", "The pothole is filled. Rita Roads · 2026-11-23 16:00",
-		"Citizen's verdicts", "satisfied",
+		"Citizen's verdicts 2026-11-23 16:00 · satisfied", "citizen's verdict system roads satisfied",
 		"2026-11-23 14:30 received", "Rita Roads roads", "answered")
 }
 
