@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/render"
@@ -328,6 +330,9 @@ func (s *Server) department(w http.ResponseWriter, r *http.Request, v *viewer) {
 // longer period).
 const trendDays = 92
 
+// trendReaders is how many days of a trend are read at once.
+const trendReaders = 4
+
 // trend serves the department's per-day figures as chart JSON: received,
 // answered, closed and overdue (deadlines missed that day) per day, and
 // the open backlog at the end of each day.
@@ -358,20 +363,32 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 	moved := func(f kpi.Figures) int {
 		return f.Received + f.Reopened - f.Closed - f.Returned - f.TransferredOut
 	}
+	// The days are read a few at a time.
+	figs := make([]kpi.Figures, len(days))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(trendReaders)
+	for i, day := range days {
+		g.Go(func() error {
+			to := day.AddDate(0, 0, 1)
+			if to.After(now) {
+				to = now
+			}
+			rep, err := s.load(gctx, day, to, d.Code)
+			if err == nil {
+				figs[i] = rep.Departments[0]
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		s.internal(w, r, err)
+		return
+	}
 	var net []int
 	// Open is as of now in every report.
 	open := 0
-	for _, day := range days {
-		to := day.AddDate(0, 0, 1)
-		if to.After(now) {
-			to = now
-		}
-		rep, err := s.load(ctx, day, to, d.Code)
-		if err != nil {
-			s.internal(w, r, err)
-			return
-		}
-		f := rep.Departments[0]
+	for i, day := range days {
+		f := figs[i]
 		open = f.Open
 		trendC.Categories = append(trendC.Categories, day.Format("01-02"))
 		missed := f.ClaimsDue - f.ClaimsOnTime + f.AnswersDue - f.AnswersOnTime
