@@ -124,6 +124,7 @@ func TestBadArguments(t *testing.T) {
 		{rResp, roadsChat, "stats 2026-13", "“2026-13” is not a period"},
 		{rResp, roadsChat, "stats 7d 30d", "Too many arguments."},
 		{rResp, otherChat, "stats", "Use this in a department's chat or in the dispatch chat."},
+		{rLeader, otherChat, "web please", "“please”: /web takes nothing, or logout."},
 		{rResp, roadsChat, "mine please", "Too many arguments."},
 		{rResp, roadsChat, "lang", "Choose zh or en."},
 		{rResp, roadsChat, "lang fr", "“fr” is not a language; choose zh or en."},

@@ -28,6 +28,8 @@ type Config struct {
 	Digests DigestConfig
 	// Stats are the settings of the figures (see stats.go).
 	Stats StatsConfig
+	// Web is the setting of the leaders' web view (see web.go).
+	Web WebConfig
 }
 
 // Store is what commands need from storage beyond the appeal service.
@@ -56,6 +58,7 @@ type Store interface {
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
 
 	digestStore
+	webStore
 }
 
 // Handler runs commands. It holds no per-request state and is safe for

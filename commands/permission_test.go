@@ -166,6 +166,8 @@ func permCases() []permCase {
 		{name: "stats_dispatch", chat: dispatchChat, setup: fixed("stats 30d"), allow: dispAllowed,
 			deny: merge(each(fmt.Sprintf(onlyStaff, "stats"), rNone),
 				each("Only dispatchers and admins may see the ranking of departments.", rResp, rRespOther, rLeader, rLeadOther))},
+		{name: "web", private: true, setup: fixed("web logout"), allow: []string{rLeader, rLeadOther, rDispatcher, rAdmin},
+			deny: each("Only leaders, dispatchers and admins may use /web.", rNone, rResp, rRespOther)},
 		{name: "mine", private: true, setup: fixed("mine"), allow: everyone},
 		{name: "help", chat: roadsChat, setup: fixed("help"), allow: everyone},
 		{name: "start", private: true, setup: fixed("start"), allow: everyone},

@@ -118,6 +118,7 @@ func table() []row {
 			help: render.MsgHelpSupervisionUnb, roles: admins, run: (*call).supervisionUnbind},
 
 		{name: "stats", usage: "/stats [today|7d|30d|YYYY-MM]", help: render.MsgHelpStats, roles: staff, run: (*call).stats},
+		{name: "web", usage: "/web [logout]", help: render.MsgHelpWeb, roles: webUsers, run: (*call).web},
 	}
 }
 

@@ -245,6 +245,12 @@ func TestConfigRules(t *testing.T) {
 		{"short open311 key", nil, map[string]string{"APPEALBOT_OPEN311_KEYS": "fms=short"}, "APPEALBOT_OPEN311_KEYS"},
 		{"missing open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": "/nonexistent/services.json"}, "APPEALBOT_OPEN311_SERVICES"},
 		{"bad open311 services", nil, map[string]string{"APPEALBOT_OPEN311_SERVICES": file}, "APPEALBOT_OPEN311_SERVICES"},
+		{"web view", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "https://figures.gov.example/", "APPEALBOT_WEB_PUBLIC": "on"}, ""},
+		{"bad web addr", nil, map[string]string{"APPEALBOT_WEB_ADDR": "8090"}, "APPEALBOT_WEB_ADDR"},
+		{"bad web url", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "figures.gov.example"}, "APPEALBOT_WEB_URL: \"figures.gov.example\" is not an http(s) URL"},
+		{"web url with a path", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "https://gov.example/figures"}, "served at the root of its host name"},
+		{"web url without addr", nil, map[string]string{"APPEALBOT_WEB_URL": "https://figures.gov.example"}, "APPEALBOT_WEB_URL: needs APPEALBOT_WEB_ADDR"},
+		{"bad web public", nil, map[string]string{"APPEALBOT_WEB_PUBLIC": "maybe"}, "APPEALBOT_WEB_PUBLIC"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
@@ -256,6 +262,10 @@ func TestConfigRules(t *testing.T) {
 	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10", "--telegram-chat-tolerance", "250ms"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
 	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerChatTolerance: 250 * time.Millisecond, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {
 		t.Fatalf("budgets: %+v %v %v", c.TelegramLimits, c.CoalesceAfter, err)
+	}
+	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090"}), &bytes.Buffer{})
+	if err != nil || c.WebURL != "http://127.0.0.1:8090" || c.WebPublic {
+		t.Fatalf("web view defaults: %q %v %v", c.WebURL, c.WebPublic, err)
 	}
 	c, err = parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_WORKING_DAYS": "sun-tue", "APPEALBOT_WORKING_HOURS": "08:00-16:00"}), &bytes.Buffer{})
 	if err != nil || c.WorkingDays != [7]bool{time.Sunday: true, time.Monday: true, time.Tuesday: true} ||

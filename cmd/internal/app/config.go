@@ -100,6 +100,9 @@ var settings = []setting{
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
 	{flag: "open311-keys", secret: true, usage: "API keys of Open311 GeoReport clients, comma-separated NAME=KEY pairs (keys of 16 characters or more); empty serves no Open311"},
 	{flag: "open311-services", usage: "JSON file of what Open311 services add to their departments: description, keywords, group, category and extra questions (attributes)"},
+	{flag: "web-addr", usage: "address the leaders' web view listens on (behind the TLS proxy that serves the web URL); empty serves no web view"},
+	{flag: "web-url", usage: "public URL of the web view, where /web's login links point (https makes its cookie Secure); empty is http:// and the web address"},
+	{flag: "web-public", def: "off", usage: "on publishes the monthly figures and ranking at /public without login (no appeal text, no citizen's or staff member's name)"},
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
@@ -152,6 +155,12 @@ type Config struct {
 	// Location is Timezone loaded: the zone of periods and dates that
 	// belong to no department (/stats rankings, GET /api/v1/stats).
 	Location *time.Location
+
+	// WebAddr is where the web view listens, "" for none; WebURL is
+	// where people reach it; WebPublic serves /public without login.
+	WebAddr   string
+	WebURL    string
+	WebPublic bool
 
 	// Open311Keys are the Open311 clients' keys; with none, /open311/v2/
 	// is not served.
@@ -291,6 +300,31 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	c.ChartFont = get["chart-font"]
+	c.WebAddr, c.WebURL = strings.TrimSpace(get["web-addr"]), strings.TrimRight(strings.TrimSpace(get["web-url"]), "/")
+	if c.WebAddr != "" {
+		if _, _, err := net.SplitHostPort(c.WebAddr); err != nil {
+			errs = append(errs, fmt.Errorf("APPEALBOT_WEB_ADDR: %q is not host:port", c.WebAddr))
+		}
+		if c.WebURL == "" {
+			c.WebURL = "http://" + c.WebAddr
+		}
+	}
+	if c.WebURL != "" {
+		if p, err := url.Parse(c.WebURL); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || p.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("APPEALBOT_WEB_URL: %q is not an http(s) URL", c.WebURL))
+		} else if p.Path != "" {
+			errs = append(errs, fmt.Errorf("APPEALBOT_WEB_URL: %q has a path: the web view is served at the root of its host name", c.WebURL))
+		} else if c.WebAddr == "" {
+			errs = append(errs, errors.New("APPEALBOT_WEB_URL: needs APPEALBOT_WEB_ADDR, the address the web view listens on"))
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(get["web-public"])) {
+	case "on", "true", "1", "yes":
+		c.WebPublic = true
+	case "off", "false", "0", "no", "":
+	default:
+		errs = append(errs, fmt.Errorf("APPEALBOT_WEB_PUBLIC: %q is not on or off", get["web-public"]))
+	}
 	if p, err := netguard.Parse(get["callback-allow"]); err != nil {
 		errs = append(errs, fmt.Errorf("APPEALBOT_CALLBACK_ALLOW: %w", err))
 	} else {
@@ -500,5 +534,8 @@ func (c Config) logValue() slog.Value {
 		slog.String("dispatch_sla", c.Reminders.DispatchSLA.String()),
 		slog.String("decision_sla", c.Reminders.DecisionSLA.String()),
 		slog.String("repeat_schedule", c.Reminders.Repeat.String()),
+		slog.String("web_addr", c.WebAddr),
+		slog.String("web_url", c.WebURL),
+		slog.Bool("web_public", c.WebPublic),
 	)
 }

@@ -85,6 +85,20 @@ type httpServer struct {
 	log     *slog.Logger
 }
 
+// newHTTPServer serves h on ln with the timeouts of every listener of
+// serve (the API's, the web view's).
+func newHTTPServer(ln net.Listener, h http.Handler, shutdown time.Duration, log *slog.Logger) *httpServer {
+	return &httpServer{ln: ln, timeout: shutdown, log: log, srv: &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}}
+}
+
 func (h *httpServer) Run(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- h.srv.Serve(h.ln) }()

@@ -23,6 +23,7 @@ import (
 	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/render/chart"
 	"github.com/appealbot/appealbot/storage"
+	"github.com/appealbot/appealbot/web"
 )
 
 // serve opens the store and runs the API, the chat networks, the
@@ -93,9 +94,13 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	}
 	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
 		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location}, log)
+	var webLink func(token string) string
+	if cfg.WebAddr != "" {
+		webLink = func(token string) string { return web.LinkURL(cfg.WebURL, token) }
+	}
 	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
 		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
-		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)
+		Stats:   commands.StatsConfig{Location: cfg.Location}, Web: commands.WebConfig{Link: webLink}}, log)
 	digests, err := digest.New(store, time.Now, log, digest.Options{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly, Calendars: svc})
 	if err != nil {
 		return err
@@ -122,16 +127,23 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
-	intake := &httpServer{ln: ln, timeout: cfg.ShutdownTimeout, log: log, srv: &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}}
+	intake := newHTTPServer(ln, handler, cfg.ShutdownTimeout, log)
 	log.Info("http: listening", "addr", ln.Addr().String())
+	intakeParts := []part{{"http", intake.Run}}
+	if cfg.WebAddr != "" {
+		view, err := web.New(store, web.Options{URL: cfg.WebURL, Public: cfg.WebPublic, Admins: cfg.Admins, Calendars: svc,
+			Weights: cfg.KPIWeights, Location: cfg.Location, Lang: cfg.Language, Now: time.Now, Log: log})
+		if err != nil {
+			return errors.Join(err, ln.Close())
+		}
+		wln, err := net.Listen("tcp", cfg.WebAddr)
+		if err != nil {
+			return errors.Join(fmt.Errorf("web: %w", err), ln.Close())
+		}
+		site := newHTTPServer(wln, view, cfg.ShutdownTimeout, log)
+		log.Info("web: listening", "addr", wln.Addr().String(), "url", cfg.WebURL, "public", cfg.WebPublic)
+		intakeParts = append(intakeParts, part{"web", site.Run})
+	}
 
 	var updates []part
 	for _, tr := range trs {
@@ -158,7 +170,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 				Observer: mx, Life: life, Wakeup: deliveryWake, SpinClock: time.Now, Admins: cfg.Admins})
 		}}
 	err = runStages(ctx, log,
-		stage{"intake", []part{{"http", intake.Run}}},
+		stage{"intake", intakeParts},
 		stage{"updates", updates},
 		// One instance scans at a time; the stages' unique keys would keep
 		// a second one from sending anything twice all the same. One
