@@ -114,7 +114,7 @@ func TestProcessTransitions(t *testing.T) {
 				if !a.AskedAt.Equal(now) {
 					t.Errorf("dispatch's decision clock must start now: %v", a.AskedAt)
 				}
-				checkMessages(t, c.Messages, []Message{decided(MsgExtensionRequest, carol, DecisionEndorsed, "2d: waiting for asphalt"),
+				checkMessages(t, c.Messages, []Message{decided(MsgExtensionRequest, carol, DecisionEndorsed, ArgWhat, "waiting for asphalt", "duration", "2d"),
 					msg(MsgExtensionRequest, toDispatch, nil), card("roads")})
 			}},
 		{name: "dispatch before the leader", status: StatusClaimed, setup: withExtension,

@@ -223,11 +223,18 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		return Recipient{Kind: ToMember, Ref: strconv.FormatInt(int64(id), 10)}
 	}
 	// decided closes every copy of the earlier prompts of kind k with the
-	// decision, who made it and when; what is what the prompt asked.
-	decided := func(k MessageKind, decision, what string) {
-		msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, map[string]string{
-			ArgDecision: decision, ArgBy: strconv.FormatInt(int64(cmd.Actor), 10),
-			ArgAt: now.UTC().Format(time.RFC3339), ArgWhat: what})
+	// decision, who made it and when, the reason of a rejection and what
+	// the prompt asked (more, as args of the prompt's kind).
+	decided := func(k MessageKind, decision, reason string, more ...string) {
+		args := map[string]string{ArgDecision: decision, ArgBy: strconv.FormatInt(int64(cmd.Actor), 10),
+			ArgAt: now.UTC().Format(time.RFC3339)}
+		if reason != "" {
+			args["reason"] = reason
+		}
+		for i := 0; i+1 < len(more); i += 2 {
+			args[more[i]] = more[i+1]
+		}
+		msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, args)
 	}
 	// callback sends an accepted answer back to the upstream system.
 	callback := func() {
@@ -422,7 +429,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		n.Review = nil
 		if cmd.Action == ActApproveReview {
 			h.DecidedBy, h.DecidedAt = cmd.Actor, now
-			decided(MsgReviewRequest, DecisionApproved, "")
+			decided(MsgReviewRequest, DecisionApproved, "", h.args()...)
 			msg(MsgReviewDecision, dept(a.Department), map[string]string{"decision": DecisionApproved})
 			if err := handOff(&n, h, cmd, now, ev, msg); err != nil {
 				return Change{}, err
@@ -436,7 +443,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		// return buys no time.
 		withdraw(&n)
 		ev(EventReviewRejected, string(h.Kind)+": "+text)
-		decided(MsgReviewRequest, DecisionRejected, text)
+		decided(MsgReviewRequest, DecisionRejected, text, h.args()...)
 		msg(MsgReviewDecision, dept(n.Department), map[string]string{"decision": DecisionRejected, "reason": text})
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -456,7 +463,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		ev(EventMemberAssigned, text)
 		c.Events[len(c.Events)-1].Outcome = strconv.FormatInt(int64(cmd.Member), 10)
 		msg(MsgCard, dept(n.Department), nil)
-		msg(MsgAssignedYou, member(cmd.Member), map[string]string{"reason": text})
+		msg(MsgAssignedYou, member(cmd.Member), map[string]string{"reason": text, ArgBy: strconv.FormatInt(int64(cmd.Actor), 10)})
 		msg(MsgContact, member(cmd.Member), nil)
 
 	case ActRequestExtension:
@@ -501,14 +508,14 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		case !cmd.ByDispatch && x.AwaitsDispatch():
 			return Change{}, ErrAwaitsDispatch
 		}
-		what := x.Span.String() + ": " + x.Reason
+		what := []string{ArgWhat, x.Reason, "duration", x.Span.String()}
 		if cmd.Action == ActApproveExtension && !cmd.ByDispatch && cmd.DispatchExtensions {
 			// A leader agrees; dispatch has the last word, on a clock
 			// of its own.
 			n.Extension.LeaderBy, n.Extension.LeaderAt = cmd.Actor, now
 			ask(&n, cmd.Deadlines.DecideBy, now)
 			ev(EventExtensionEndorsed, x.Span.String())
-			decided(MsgExtensionRequest, DecisionEndorsed, what)
+			decided(MsgExtensionRequest, DecisionEndorsed, "", what...)
 			msg(MsgExtensionRequest, Recipient{Kind: ToDispatch}, nil)
 			msg(MsgCard, dept(n.Department), nil)
 			break
@@ -523,7 +530,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.ExtendedAt = now
 			n.ExtendedWork += x.Cost
 			ev(EventExtensionApproved, x.Span.String())
-			decided(MsgExtensionRequest, DecisionApproved, what)
+			decided(MsgExtensionRequest, DecisionApproved, "", what...)
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Span.String()})
 			msg(MsgExtensionGranted, dept(n.Department), map[string]string{"duration": x.Span.String()})
 		} else {
@@ -531,7 +538,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 				return Change{}, ErrTextRequired
 			}
 			ev(EventExtensionRejected, text)
-			decided(MsgExtensionRequest, DecisionRejected, what+" — "+text)
+			decided(MsgExtensionRequest, DecisionRejected, text, what...)
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "rejected", "reason": text})
 		}
 		msg(MsgCard, dept(n.Department), nil)
@@ -655,6 +662,12 @@ func (h Handoff) note() string {
 		return "transfer → " + h.To + ": " + h.Reason
 	}
 	return "return: " + h.Reason
+}
+
+// args are what a closed review prompt says of h: its kind, the
+// department a transfer went to, its reason.
+func (h Handoff) args() []string {
+	return []string{"kind", string(h.Kind), "to", h.To, ArgWhat, h.Reason}
 }
 
 // assignTo hands the appeal to a department with a fresh clock: the claim,

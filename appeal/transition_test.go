@@ -160,9 +160,12 @@ func clone(a Appeal) Appeal {
 
 // decided is the message that closes the prompts of kind k, as carol
 // (or who) decides at now.
-func decided(k MessageKind, who MemberID, decision, what string) Message {
-	return msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, map[string]string{
-		ArgDecision: decision, ArgBy: strconv.FormatInt(int64(who), 10), ArgAt: now.Format(time.RFC3339), ArgWhat: what})
+func decided(k MessageKind, who MemberID, decision string, more ...string) Message {
+	args := map[string]string{ArgDecision: decision, ArgBy: strconv.FormatInt(int64(who), 10), ArgAt: now.Format(time.RFC3339)}
+	for i := 0; i+1 < len(more); i += 2 {
+		args[more[i]] = more[i+1]
+	}
+	return msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, args)
 }
 
 // withReview gives the appeal a return by alice waiting for review since
@@ -270,7 +273,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 						At: now.Add(-20 * time.Minute), DecidedBy: dan, DecidedAt: now})
 				},
 				events: []wantEvent{{EventReturned, StatusAssigned, StatusReturned, "roads", "not ours"}},
-				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, ""),
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, "kind", "return", "to", "", ArgWhat, "not ours"),
 					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionApproved}),
 					card("roads"),
 					msg(MsgReturned, toDispatch, map[string]string{"reason": "not ours", "department": "roads"})},
@@ -284,7 +287,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Review = nil
 				},
 				events: []wantEvent{{EventReviewRejected, StatusAssigned, StatusAssigned, "roads", "transfer: it is yours"}},
-				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "it is yours"),
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "reason", "it is yours", "kind", "transfer", "to", "water", ArgWhat, "not ours"),
 					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionRejected, "reason": "it is yours"}),
 					card("roads")},
 			},
@@ -297,7 +300,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventMemberAssigned, StatusAssigned, StatusClaimed, "roads", "knows the street"}},
 				msgs: []Message{card("roads"),
-					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street"}),
+					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street", ArgBy: "9"}),
 					msg(MsgContact, Recipient{Kind: ToMember, Ref: "8"}, nil)},
 			},
 			ActAssign: illegal,
@@ -385,7 +388,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusAssigned, StatusAssigned, "roads", "2d"}},
 				msgs: []Message{
-					decided(MsgExtensionRequest, carol, DecisionApproved, "2d: waiting for asphalt"),
+					decided(MsgExtensionRequest, carol, DecisionApproved, ArgWhat, "waiting for asphalt", "duration", "2d"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
 					msg(MsgExtensionGranted, toDept("roads"), map[string]string{"duration": "2d"}),
 					card("roads"),
@@ -397,7 +400,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusAssigned, StatusAssigned, "roads", "no"}},
 				msgs: []Message{
-					decided(MsgExtensionRequest, carol, DecisionRejected, "2d: waiting for asphalt — no"),
+					decided(MsgExtensionRequest, carol, DecisionRejected, ArgWhat, "waiting for asphalt", "duration", "2d", "reason", "no"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
 					card("roads"),
 				},
@@ -421,7 +424,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 						At: now.Add(-20 * time.Minute), DecidedBy: dan, DecidedAt: now})
 				},
 				events: []wantEvent{{EventReturned, StatusClaimed, StatusReturned, "roads", "not ours"}},
-				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, ""),
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, "kind", "return", "to", "", ArgWhat, "not ours"),
 					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionApproved}),
 					card("roads"),
 					msg(MsgReturned, toDispatch, map[string]string{"reason": "not ours", "department": "roads"})},
@@ -435,7 +438,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Review = nil
 				},
 				events: []wantEvent{{EventReviewRejected, StatusClaimed, StatusClaimed, "roads", "transfer: it is yours"}},
-				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "it is yours"),
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "reason", "it is yours", "kind", "transfer", "to", "water", ArgWhat, "not ours"),
 					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionRejected, "reason": "it is yours"}),
 					card("roads")},
 			},
@@ -448,7 +451,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventMemberAssigned, StatusClaimed, StatusClaimed, "roads", "knows the street"}},
 				msgs: []Message{card("roads"),
-					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street"}),
+					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street", ArgBy: "9"}),
 					msg(MsgContact, Recipient{Kind: ToMember, Ref: "8"}, nil)},
 			},
 			ActAssign: illegal,
@@ -536,7 +539,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "2d"}},
 				msgs: []Message{
-					decided(MsgExtensionRequest, carol, DecisionApproved, "2d: waiting for asphalt"),
+					decided(MsgExtensionRequest, carol, DecisionApproved, ArgWhat, "waiting for asphalt", "duration", "2d"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
 					msg(MsgExtensionGranted, toDept("roads"), map[string]string{"duration": "2d"}),
 					card("roads"),
@@ -548,7 +551,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusClaimed, StatusClaimed, "roads", "no"}},
 				msgs: []Message{
-					decided(MsgExtensionRequest, carol, DecisionRejected, "2d: waiting for asphalt — no"),
+					decided(MsgExtensionRequest, carol, DecisionRejected, ArgWhat, "waiting for asphalt", "duration", "2d", "reason", "no"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
 					card("roads"),
 				},
@@ -569,7 +572,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventAnswered, StatusPendingApproval, StatusAnswered, "roads", "Patched the hole."}},
 				msgs: []Message{
-					decided(MsgAnswerApproval, carol, DecisionApproved, ""),
+					decided(MsgAnswerApproval, carol, DecisionApproved),
 					msg(MsgAnswerDecision, toAlice, map[string]string{"decision": "approved"}),
 					card("roads"),
 				},
@@ -586,7 +589,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				events: []wantEvent{{EventAnswerRejected, StatusPendingApproval, StatusClaimed, "roads",
 					"Say when it was patched."}},
 				msgs: []Message{
-					decided(MsgAnswerApproval, carol, DecisionRejected, "Say when it was patched."),
+					decided(MsgAnswerApproval, carol, DecisionRejected, "reason", "Say when it was patched."),
 					msg(MsgAnswerDecision, toAlice, map[string]string{"decision": "rejected", "reason": "Say when it was patched."}),
 					card("roads"),
 				},

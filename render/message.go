@@ -57,6 +57,18 @@ func (r *Renderer) RenderMessage(ctx context.Context, m appeal.Message, lang str
 		out = r.answerApproval(ctx, a, lang)
 	case appeal.MsgAnswerDecision:
 		out = r.answerDecision(a, m.Args, lang)
+	case appeal.MsgReviewRequest:
+		out = r.reviewRequest(ctx, a, lang)
+	case appeal.MsgReviewDecision:
+		out = r.reviewDecision(ctx, a, m.Args, lang)
+	case appeal.MsgPromptDecided:
+		out = r.promptDecided(ctx, a, m, lang)
+	case appeal.MsgAssignedYou:
+		out = r.assignedYou(ctx, a, m.Args, lang)
+	case appeal.MsgReopenedYou:
+		out = r.reopenedYou(a, m.Args, lang)
+	case appeal.MsgExtensionGranted:
+		out = r.extensionGranted(ctx, a, m.Args, lang)
 	default:
 		return Rendered{}, fmt.Errorf("render: unknown message kind %q", m.Kind)
 	}
