@@ -124,8 +124,8 @@ var helpTexts = map[Key]text{
 		zh: "驳回待审核的答复或延期申请",
 	},
 	MsgHelpAssign: {
-		en: "Assign an appeal to a department",
-		zh: "将诉求分派给部门",
+		en: "Assign an appeal to a department (dispatch), or to a person of its department (leaders, dispatch; without USER: a list to pick from)",
+		zh: "将诉求分派给部门（调度），或指派给部门的承办人（负责人、调度；不写用户则列出可选人员）",
 	},
 	MsgHelpDeptList: {
 		en: "List the departments",

@@ -23,8 +23,8 @@ const (
 	msgReopenedYouMsg      Key = "reopened_you_msg"
 	msgExtensionGrantedMsg Key = "extension_granted_msg"
 	msgCardReview          Key = "card_review"
-	msgReviewByDispatch    Key = "review_by_dispatch"
-	msgReviewBySupervision Key = "review_by_supervision"
+	MsgReviewByDispatch    Key = "review_by_dispatch"
+	MsgReviewBySupervision Key = "review_by_supervision"
 	msgCardHandoff         Key = "card_handoff"
 	msgCardHandoffApproved Key = "card_handoff_approved"
 	msgCardReopens         Key = "card_reopens"
@@ -63,7 +63,6 @@ const (
 	MsgReopenedDone       Key = "reopened_done"
 	MsgDeptSetProcess     Key = "dept_set_process"
 	MsgHelpReopen         Key = "help_reopen"
-	MsgHelpAssignMember   Key = "help_assign_member"
 	MsgNoUser             Key = "no_user"
 	MsgCannotAssignMember Key = "cannot_assign_member"
 )
@@ -137,11 +136,11 @@ var processTexts = map[Key]text{
 		en: "⏸ {what} asked by {name}: {reason} — waiting for {by}.",
 		zh: "⏸ {name} 申请{what}：{reason}（等待{by}）",
 	},
-	msgReviewByDispatch: {
+	MsgReviewByDispatch: {
 		en: "dispatch's review",
 		zh: "调度审定",
 	},
-	msgReviewBySupervision: {
+	MsgReviewBySupervision: {
 		en: "supervision's ruling",
 		zh: "督办裁定",
 	},
@@ -231,8 +230,8 @@ var processTexts = map[Key]text{
 		zh: "退回和转办由调度员在调度群（超过退转次数时在督办群）或私聊中审定。",
 	},
 	MsgExtensionCap: {
-		en: "Appeal #{id} may get at most {cap} of working time in extensions; {left} are left.",
-		zh: "诉求 #{id} 累计延期不得超过 {cap} 工作时间，还剩 {left}。",
+		en: "Appeal #{id} may be extended by {cap} at most in all; still possible: {left}.",
+		zh: "诉求 #{id} 累计延期不得超过 {cap}，尚可延期 {left}。",
 	},
 	MsgLeaderFirst: {
 		en: "A leader of {dept} must approve the extension of #{id} first.",
@@ -281,10 +280,6 @@ var processTexts = map[Key]text{
 	MsgHelpReopen: {
 		en: "reopen an answered or closed appeal (重办): a new card in the department chat",
 		zh: "重办已答复或已办结的诉求：在部门群发出新卡片",
-	},
-	MsgHelpAssignMember: {
-		en: "give an appeal to a named responder of its department (without USER: a list to pick from)",
-		zh: "将诉求指派给部门的承办人（不写用户则列出可选人员）",
 	},
 	MsgNoUser: {
 		en: "No member “{arg}” is known; give their user id or @username.",

@@ -110,15 +110,12 @@ func decisionLine(lang, decision, name string, at time.Time, loc *time.Location)
 	return Text(lang, msgPromptDecidedLine, Args{"decision": HTML(Text(lang, k, nil)), "name": cutName(name), "at": when})
 }
 
-// Decided says who decided, what and when, for a second press on a closed
-// prompt: "Already decided: ✅ Approved by Lee, 11-23 17:30."
-func (r *Renderer) Decided(ctx context.Context, lang string, e appeal.Event, approved bool) string {
-	k := msgDecApproved
-	if !approved {
-		k = msgDecRejected
+// Decision names a decision for people: "✅ Approved", "❌ Rejected".
+func (r *Renderer) Decision(lang string, approved bool) string {
+	if approved {
+		return Text(lang, msgDecApproved, nil)
 	}
-	return Text(lang, MsgAlreadyDecided, Args{"decision": HTML(Text(lang, k, nil)), "name": cutName(r.NameOf(ctx, e.Actor)),
-		"at": ShortTime(e.At, r.Location(ctx, e.Department))})
+	return Text(lang, msgDecRejected, nil)
 }
 
 func memberArg(s string) appeal.MemberID {
@@ -164,9 +161,9 @@ func (r *Renderer) extensionGranted(ctx context.Context, a appeal.Appeal, args m
 func (r *Renderer) processLines(ctx context.Context, a appeal.Appeal, v view, lang string, all bool) []string {
 	var out []string
 	if h := a.Review; h != nil && (all || !v.dispatch) {
-		by := Text(lang, msgReviewByDispatch, nil)
+		by := Text(lang, MsgReviewByDispatch, nil)
 		if h.Supervision {
-			by = Text(lang, msgReviewBySupervision, nil)
+			by = Text(lang, MsgReviewBySupervision, nil)
 		}
 		out = append(out, Text(lang, msgCardReview, Args{"what": r.HandoffName(ctx, lang, h.Kind, h.To), "name": cutName(r.NameOf(ctx, h.By)),
 			"reason": HTML(EscCut(OneLine(h.Reason), 200)), "by": by}))
@@ -187,4 +184,17 @@ func (r *Renderer) processLines(ctx context.Context, a appeal.Appeal, v view, la
 		out = append(out, Text(lang, msgCardReopens, Args{"n": a.Reopens}))
 	}
 	return out
+}
+
+// WorkHours shows an amount of working time in hours: "75 working hours",
+// "7.5个工作小时".
+func WorkHours(lang string, d time.Duration) string {
+	h := strconv.FormatFloat(float64(d.Round(time.Minute))/float64(time.Hour), 'f', -1, 64)
+	if lang == LangZH {
+		return h + "个工作小时"
+	}
+	if h == "1" {
+		return "1 working hour"
+	}
+	return h + " working hours"
 }

@@ -137,12 +137,12 @@ func (r *Renderer) renderReminder(ctx context.Context, m appeal.Message, lang st
 		size += 1 + runes(line)
 		if m.Kind == appeal.MsgEscalation && len(buttons) < maxReminderButtons {
 			row := []Button{{Label: Text(lang, msgBtnDetails, nil) + " #" + fmt.Sprint(a.ID), Data: ButtonData("appeal", a.ID, "")}}
-			if a.Status == appeal.StatusClaimed {
-				row = append([]Button{{Label: Text(lang, msgBtnReassign, Args{"id": a.ID}), Data: ButtonData("reassign", a.ID, "")}}, row...)
-			}
 			if a.Status == appeal.StatusAssigned || a.Status == appeal.StatusClaimed {
 				// A leader who hears of it gives it to a person at once.
 				row = append([]Button{{Label: Text(lang, msgBtnAssign, nil) + " #" + fmt.Sprint(a.ID), Data: ButtonData("assign", a.ID, "")}}, row...)
+			}
+			if a.Status == appeal.StatusClaimed {
+				row = append([]Button{{Label: Text(lang, msgBtnReassign, Args{"id": a.ID}), Data: ButtonData("reassign", a.ID, "")}}, row...)
 			}
 			buttons = append(buttons, row)
 		}
