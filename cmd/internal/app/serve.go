@@ -84,6 +84,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
 	svc.SetReminders(cfg.Reminders)
+	svc.SetProcess(cfg.Process)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
 		Calendars: appeal.Calendars{Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store}, Timezone: cfg.Timezone}, time.Now, log)
