@@ -189,6 +189,18 @@ func (c *call) alreadyDecided(ctx context.Context, a appeal.Appeal, kind string)
 	return nil
 }
 
+// waiting is pendingKind, with who decided, when, what was asked for and
+// is decided already (a second press on a closed prompt).
+func (c *call) waiting(ctx context.Context, a appeal.Appeal, want string) (string, error) {
+	kind, err := c.pendingKind(a, want)
+	if err != nil {
+		if derr := c.alreadyDecided(ctx, a, want); derr != nil {
+			return "", derr
+		}
+	}
+	return kind, err
+}
+
 func (c *call) approve(ctx context.Context) (Reply, error) {
 	a, err := c.target(ctx)
 	if err != nil {
@@ -204,11 +216,8 @@ func (c *call) approve(ctx context.Context) (Reply, error) {
 	if !c.args.empty() {
 		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
 	}
-	kind, err := c.pendingKind(a, want)
+	kind, err := c.waiting(ctx, a, want)
 	if err != nil {
-		if derr := c.alreadyDecided(ctx, a, want); derr != nil {
-			return Reply{}, derr
-		}
 		return Reply{}, err
 	}
 	byDispatch, err := c.decider(ctx, a, kind)
@@ -253,11 +262,8 @@ func (c *call) reject(ctx context.Context) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		kind, err := c.pendingKind(a, want)
+		kind, err := c.waiting(ctx, a, want)
 		if err != nil {
-			if derr := c.alreadyDecided(ctx, a, want); derr != nil {
-				return Reply{}, derr
-			}
 			return Reply{}, err
 		}
 		if _, err := c.decider(ctx, a, kind); err != nil {

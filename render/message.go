@@ -119,6 +119,9 @@ func (r *Renderer) extensionRequest(ctx context.Context, a appeal.Appeal, lang s
 		"name": cutName(r.NameOf(ctx, x.By)), "dur": Span(lang, x.Span), "appeal": HTML(titleLine(a)),
 		"dept": r.DeptName(ctx, a.Department), "reason": HTML(EscCut(x.Reason, 1000)),
 	})
+	if x.AwaitsDispatch() {
+		s += Text(lang, msgCardExtDispatch, Args{"name": cutName(r.NameOf(ctx, x.LeaderBy))})
+	}
 	if !a.Deadlines.AnswerBy.IsZero() {
 		s += "\n" + Text(lang, msgExtensionDue, Args{
 			"due": Time(a.Deadlines.AnswerBy, loc), "left": timeLeft(lang, a.Deadlines.AnswerBy, now),
