@@ -247,3 +247,23 @@ func TestReopenCommand(t *testing.T) {
 		t.Errorf("reopen of an open appeal: %+v", rep)
 	}
 }
+
+// The Assign button of an escalation lists the department's people to the
+// leader who pressed it, privately; a press on a name gives them the
+// appeal.
+func TestAssignButton(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	a := e.intake("roads")
+	rep := e.press(rLeader, roadsChat, render.ButtonData("assign", a.ID, ""))
+	if isError(rep) || !rep.Private || len(rep.Buttons) == 0 || rep.Notice != "Sent to you in a private chat." {
+		t.Fatalf("Assign button: %+v", rep)
+	}
+	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), rep.Buttons[0][0].Data)
+	if isError(rep) || !strings.Contains(rep.Notice, "is assigned to") || e.appeal(a.ID).Assignee == 0 {
+		t.Fatalf("press on a name: %+v %+v", rep, e.appeal(a.ID))
+	}
+	// A responder's press is refused.
+	if rep := e.press(rResp, roadsChat, render.ButtonData("assign", a.ID, "")); !isError(rep) {
+		t.Errorf("responder's press: %+v", rep)
+	}
+}
