@@ -311,7 +311,7 @@ func (c *call) assign(ctx context.Context) (Reply, error) {
 	ahead := *c.args
 	ahead.next()
 	w := ahead.peek()
-	person := strings.HasPrefix(w, "@") || strings.HasPrefix(w, render.MemberArg) || c.r.ReplyToUser != nil || c.isUserID(ctx, w)
+	person := strings.HasPrefix(w, "@") || strings.HasPrefix(w, render.MemberArg) || (w == "" && c.r.ReplyToUser != nil) || c.isUserID(ctx, w)
 	if w != "" && !person {
 		if err := c.dispatch(ctx); err != nil {
 			return Reply{}, err
