@@ -430,7 +430,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if cmd.Action == ActApproveReview {
 			h.DecidedBy, h.DecidedAt = cmd.Actor, now
 			decided(MsgReviewRequest, DecisionApproved, "", h.args()...)
-			msg(MsgReviewDecision, dept(a.Department), map[string]string{"decision": DecisionApproved})
+			msg(MsgReviewDecision, dept(a.Department), h.decision(DecisionApproved, ""))
 			if err := handOff(&n, h, cmd, now, ev, msg); err != nil {
 				return Change{}, err
 			}
@@ -444,7 +444,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		withdraw(&n)
 		ev(EventReviewRejected, string(h.Kind)+": "+text)
 		decided(MsgReviewRequest, DecisionRejected, text, h.args()...)
-		msg(MsgReviewDecision, dept(n.Department), map[string]string{"decision": DecisionRejected, "reason": text})
+		msg(MsgReviewDecision, dept(n.Department), h.decision(DecisionRejected, text))
 		msg(MsgCard, dept(n.Department), nil)
 
 	case ActAssignMember:
@@ -668,6 +668,16 @@ func (h Handoff) note() string {
 // department a transfer went to, its reason.
 func (h Handoff) args() []string {
 	return []string{"kind", string(h.Kind), "to", h.To, ArgWhat, h.Reason}
+}
+
+// decision are the args of MsgReviewDecision for h: the decision, the
+// reason of a rejection, and what was asked.
+func (h Handoff) decision(d, reason string) map[string]string {
+	args := map[string]string{"decision": d, "kind": string(h.Kind), "to": h.To}
+	if reason != "" {
+		args["reason"] = reason
+	}
+	return args
 }
 
 // assignTo hands the appeal to a department with a fresh clock: the claim,

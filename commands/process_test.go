@@ -267,3 +267,55 @@ func TestAssignButton(t *testing.T) {
 		t.Errorf("responder's press: %+v", rep)
 	}
 }
+
+// TestProcessRefusals: each refusal of the loop's transitions, as the
+// person reads it.
+func TestProcessRefusals(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	lead := privateChat(e.users[rLeader].ID)
+	claimed := func() appeal.ID {
+		a := e.intake("roads")
+		e.act(a.ID, rResp, appeal.Command{Action: appeal.ActClaim})
+		return a.ID
+	}
+	reviewed := func() appeal.ID {
+		id := claimed()
+		e.act(id, rResp, appeal.Command{Action: appeal.ActReturn, Text: "not ours", Review: true})
+		return id
+	}
+	extended := func() appeal.ID {
+		id := claimed()
+		e.act(id, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(3600e9), Text: "parts"})
+		return id
+	}
+	cases := []struct {
+		name  string
+		setup func() appeal.ID
+		role  string
+		chat  Chat
+		text  string
+		want  string
+	}{
+		{"answer while a review waits", reviewed, rResp, roadsChat, "answer {id} done", "Appeal #{id} has a return or transfer waiting for review; wait for the decision."},
+		{"extend while a review waits", reviewed, rResp, roadsChat, "extend {id} 1d parts", "Appeal #{id} has a return or transfer waiting for review; wait for the decision."},
+		{"return while an extension waits", extended, rResp, roadsChat, "return {id} not ours", "Appeal #{id} already has an extension request waiting for a leader."},
+		{"approve a review that is not there", claimed, rDispatcher, dispatchChat, "approve {id} review", "Appeal #{id} has no return or transfer waiting for review."},
+		{"a leader decides a review", reviewed, rLeader, lead, "reject {id} no", "Returns and transfers are decided by dispatchers"},
+		{"dispatch before the leader", extended, rDispatcher, dispatchChat, "approve {id}", "A leader of Roads (roads) must approve the extension of #{id} first."},
+		{"assign who holds it", claimed, rLeader, lead, "assign {id} @responder", "#{id} is already held by Rita Roads."},
+		{"assign one of another department", claimed, rLeader, lead, "assign {id} @responder_other", "is not a responder or leader of Roads (roads)."},
+		{"assign a person an appeal at dispatch", func() appeal.ID { return e.intake("").ID }, rDispatcher, dispatchChat, "assign {id} @responder",
+			"Appeal #{id} is unassigned; it cannot be assigned to a person."},
+		{"reopen an open appeal", claimed, rLeader, lead, "reopen {id} again", "cannot be reopen"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			id := c.setup()
+			r := strings.NewReplacer("{id}", fmt.Sprint(id))
+			rep := e.do(c.role, c.chat, r.Replace(c.text))
+			if !isError(rep) || !strings.Contains(lastText(rep), r.Replace(c.want)) {
+				t.Errorf("got %q, want %q", lastText(rep), r.Replace(c.want))
+			}
+		})
+	}
+}

@@ -193,11 +193,11 @@ var processTexts = map[Key]text{
 		zh: "指派承办人",
 	},
 	msgActReview: {
-		en: "review",
+		en: "reviewed",
 		zh: "审定",
 	},
 	msgActAssignMember: {
-		en: "assign to a person",
+		en: "assigned to a person",
 		zh: "指派承办人",
 	},
 

@@ -54,17 +54,11 @@ func (r *Renderer) reviewRequest(ctx context.Context, a appeal.Appeal, lang stri
 // reviewDecision tells the department what became of its return or
 // transfer.
 func (r *Renderer) reviewDecision(ctx context.Context, a appeal.Appeal, args map[string]string, lang string) Rendered {
-	h := a.Handoff
-	what := Text(lang, msgHandoffReturn, nil)
-	if h != nil {
-		what = r.HandoffName(ctx, lang, h.Kind, h.To)
-	}
+	what := r.HandoffName(ctx, lang, appeal.HandoffKind(args["kind"]), args["to"])
 	if args["decision"] == appeal.DecisionApproved {
 		return Rendered{HTML: "✅ " + Text(lang, msgReviewApprovedMsg, Args{"appeal": HTML(titleLine(a)), "what": what})}
 	}
-	// A rejected request is gone from the appeal; the event log has it,
-	// the department knows what it asked.
-	return Rendered{HTML: "❌ " + Text(lang, msgReviewRejectedMsg, Args{"appeal": HTML(titleLine(a)), "what": Text(lang, msgActReview, nil),
+	return Rendered{HTML: "❌ " + Text(lang, msgReviewRejectedMsg, Args{"appeal": HTML(titleLine(a)), "what": what,
 		"reason": HTML(EscCut(args["reason"], 1000)), "dept": r.DeptName(ctx, a.Department)})}
 }
 

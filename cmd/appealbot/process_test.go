@@ -170,7 +170,7 @@ func TestTelegramReviewedReturnsAndTransfers(t *testing.T) {
 		t.Fatalf("Reject button: %q", n)
 	}
 	command(t, tg, w.dispatch, w.dora, "/reject 1 it is a road", "rejected")
-	w.wait(w.roads, "review was rejected", "it is a road", "deadlines are unchanged")
+	w.wait(w.roads, "the return was rejected", "it is a road", "deadlines are unchanged")
 	tg.WaitFor(t, func(*botapitest.Server) bool {
 		m := w.current(w.dispatch, prompt)
 		return len(m.Buttons) == 0 && strings.Contains(m.Plain, "Rejected by Dora")
