@@ -117,7 +117,7 @@ var processTexts = map[Key]text{
 		zh: "❌ 已驳回",
 	},
 	msgDecEndorsed: {
-		en: "☑️ Approved by a leader, now waiting for dispatch,",
+		en: "☑️ Approved (dispatch decides next)",
 		zh: "☑️ 负责人已批准，等待调度审定",
 	},
 	msgAssignedYouMsg: {
