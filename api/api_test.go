@@ -508,6 +508,17 @@ func TestDepartmentSyncKeepsWhatItLeavesOut(t *testing.T) {
 	if w = get("water"); w["approve_answers"] != false || w["timezone"] != "Asia/Shanghai" || w["name"] != "市供水公司" {
 		t.Fatalf("after a PUT of approval and timezone: %v", w)
 	}
+	// The loop's settings: a trusted unit, extensions dispatch approves.
+	if w["direct_transfer"] != false || w["dispatch_extensions"] != false {
+		t.Fatalf("loop settings by default: %v", w)
+	}
+	e.putDept("water", `{"direct_transfer":true,"dispatch_extensions":true}`)
+	if w = get("water"); w["direct_transfer"] != true || w["dispatch_extensions"] != true || w["approve_answers"] != false {
+		t.Fatalf("after a PUT of the loop's settings: %v", w)
+	}
+	if d, err := e.store.Department(t.Context(), "water"); err != nil || !d.DirectTransfer || !d.DispatchExtensions {
+		t.Fatalf("stored: %+v %v", d, err)
+	}
 
 	for _, c := range []struct{ code, body, field, msg string }{
 		{"water", `{"sla":{"normal":{"answer":"999wd"}}}`, "sla.normal.answer", "sla.normal.answer is too long: at most 365 working days"},

@@ -518,7 +518,12 @@ type departmentJSON struct {
 	Timezone       string     `json:"timezone"`
 	SLA            policyJSON `json:"sla"`
 	ApproveAnswers bool       `json:"approve_answers"`
-	CreatedAt      time.Time  `json:"created_at"`
+	// DirectTransfer: the department's transfers need no review;
+	// DispatchExtensions: its extensions need dispatch's approval after a
+	// leader's.
+	DirectTransfer     bool      `json:"direct_transfer"`
+	DispatchExtensions bool      `json:"dispatch_extensions"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 // departmentsJSON is the answer of GET /api/v1/departments: the
@@ -564,10 +569,12 @@ func levelCode(lv appeal.Level) string {
 // left out (or null) keeps the department's value, down to each limit of
 // each SLA tier.
 type departmentInJSON struct {
-	Name           *string       `json:"name"`
-	Timezone       *string       `json:"timezone"`
-	SLA            *policyInJSON `json:"sla"`
-	ApproveAnswers *bool         `json:"approve_answers"`
+	Name               *string       `json:"name"`
+	Timezone           *string       `json:"timezone"`
+	SLA                *policyInJSON `json:"sla"`
+	ApproveAnswers     *bool         `json:"approve_answers"`
+	DirectTransfer     *bool         `json:"direct_transfer"`
+	DispatchExtensions *bool         `json:"dispatch_extensions"`
 }
 
 type policyInJSON struct {
@@ -588,6 +595,7 @@ func toTierJSON(t appeal.Tier) tierJSON {
 func toDepartmentJSON(d appeal.Department) departmentJSON {
 	return departmentJSON{
 		Code: d.Code, Name: d.Name, Timezone: d.Timezone, ApproveAnswers: d.ApproveAnswers, CreatedAt: d.CreatedAt,
+		DirectTransfer: d.DirectTransfer, DispatchExtensions: d.DispatchExtensions,
 		SLA: policyJSON{Normal: toTierJSON(d.SLA.Normal), Urgent: toTierJSON(d.SLA.Urgent)},
 	}
 }
@@ -605,6 +613,12 @@ func mergeDepartment(cur appeal.Department, in departmentInJSON) (appeal.Departm
 	}
 	if in.ApproveAnswers != nil {
 		d.ApproveAnswers = *in.ApproveAnswers
+	}
+	if in.DirectTransfer != nil {
+		d.DirectTransfer = *in.DirectTransfer
+	}
+	if in.DispatchExtensions != nil {
+		d.DispatchExtensions = *in.DispatchExtensions
 	}
 	if d.SLA == (appeal.Policy{}) {
 		d.SLA = appeal.DefaultPolicy

@@ -93,6 +93,50 @@ type Extension struct {
 	Span   Span
 	Reason string
 	At     time.Time
+	// Cost is the working time the request adds to the answer deadline,
+	// counted against the appeal's extension cap (see Command.ExtensionCap).
+	Cost time.Duration
+	// LeaderBy and LeaderAt record the leader's approval of a request that
+	// then waits for dispatch's (the department's DispatchExtensions
+	// setting); zero while no leader has approved it.
+	LeaderBy MemberID
+	LeaderAt time.Time
+}
+
+// AwaitsDispatch reports whether the request waits for dispatch, a leader
+// having approved it.
+func (x *Extension) AwaitsDispatch() bool { return x != nil && x.LeaderBy != 0 }
+
+// HandoffKind says how a department gives an appeal away.
+type HandoffKind string
+
+// Handoff kinds.
+const (
+	// HandoffReturn: "not ours", back to dispatch (退单).
+	HandoffReturn HandoffKind = "return"
+	// HandoffTransfer: to another named department (转办).
+	HandoffTransfer HandoffKind = "transfer"
+)
+
+// Handoff is a department's return or transfer of an appeal: while it
+// waits for review (Appeal.Review) and once done (Appeal.Handoff), so that
+// the next holder sees who sent it, from where and why.
+type Handoff struct {
+	Kind HandoffKind
+	// By asked for it; From is the department that had the appeal, To the
+	// department a transfer goes to.
+	By     MemberID
+	From   string
+	To     string
+	Reason string
+	At     time.Time
+	// Supervision: the appeal had bounced as often as allowed, so the
+	// request waits for supervision's ruling rather than dispatch's.
+	Supervision bool
+	// DecidedBy and DecidedAt record who approved it (zero for a transfer
+	// that needed no review).
+	DecidedBy MemberID
+	DecidedAt time.Time
 }
 
 // Appeal is one citizen's complaint, request or question.
@@ -119,6 +163,19 @@ type Appeal struct {
 	Deadlines Deadlines
 	// Extension is a pending request for more time, nil when none is pending.
 	Extension *Extension
+	// Review is a return or transfer waiting for dispatch's (or
+	// supervision's) review, nil when none waits.
+	Review *Handoff
+	// Handoff is the last return or transfer done, nil when none was.
+	Handoff *Handoff
+	// Bounces counts the returns and transfers done: at the bounce limit
+	// the next one waits for supervision's ruling.
+	Bounces int
+	// Reopens counts the times the appeal was reopened.
+	Reopens int
+	// ExtendedWork is the working time extensions granted so far, counted
+	// against the extension cap.
+	ExtendedWork time.Duration
 
 	AssignedAt time.Time
 	ClaimedAt  time.Time
@@ -195,6 +252,17 @@ const (
 	EventExtensionRejected  EventKind = "extension_rejected"
 	EventClosed             EventKind = "closed"
 	EventReopened           EventKind = "reopened"
+	// EventReviewRequested: a return or transfer waits for review.
+	EventReviewRequested EventKind = "review_requested"
+	// EventReviewRejected: dispatch (or supervision) kept the appeal with
+	// its department.
+	EventReviewRejected EventKind = "review_rejected"
+	// EventExtensionEndorsed: a leader approved a request for more time
+	// that now waits for dispatch.
+	EventExtensionEndorsed EventKind = "extension_endorsed"
+	// EventMemberAssigned: a leader or dispatcher gave the appeal to a
+	// named responder.
+	EventMemberAssigned EventKind = "member_assigned"
 )
 
 // Event is one entry of an appeal's append-only log.

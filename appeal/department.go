@@ -16,7 +16,13 @@ type Department struct {
 	SLA      Policy
 	// ApproveAnswers makes every answer wait for a leader's approval.
 	ApproveAnswers bool
-	CreatedAt      time.Time
+	// DirectTransfer lets the department transfer appeals without
+	// dispatch's review (a trusted unit); its returns are still reviewed.
+	DirectTransfer bool
+	// DispatchExtensions makes its extensions, once a leader approved
+	// them, wait for dispatch's approval too.
+	DispatchExtensions bool
+	CreatedAt          time.Time
 }
 
 var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)

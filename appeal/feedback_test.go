@@ -65,7 +65,10 @@ func TestApplyFeedback(t *testing.T) {
 	if len(c.Events) != 2 || c.Events[0].Kind != EventFeedback || c.Events[1].Kind != EventReopened || c.Events[1].Note != "还是坏的" {
 		t.Errorf("unsatisfied events %+v", c.Events)
 	}
-	if len(c.Messages) != 1 || c.Messages[0].To != toDept("roads") || c.Messages[0].Kind != MsgCard || !c.Feedback.Reopened {
+	// The one who answered hears of it, and the department gets a new
+	// card rather than an edit.
+	if len(c.Messages) != 2 || c.Messages[0].Kind != MsgReopenedYou || c.Messages[0].To != toAlice ||
+		c.Messages[1].To != toDept("roads") || c.Messages[1].Kind != MsgCard || c.Messages[1].Args[ArgFresh] == "" || !c.Feedback.Reopened {
 		t.Errorf("unsatisfied messages %+v, verdict %+v", c.Messages, c.Feedback)
 	}
 	// Without a comment the reopen still has a note.

@@ -40,6 +40,12 @@ const (
 	// StageDecisionSupervision escalates the undecided request to
 	// supervision SupervisionAfter past the decision deadline.
 	StageDecisionSupervision Stage = "decision_supervision"
+	// StageReviewOverdue tells dispatch that the return, transfer or
+	// extension waiting for its review is past the decision deadline.
+	StageReviewOverdue Stage = "review_overdue"
+	// StageReviewSupervision escalates the undecided review to supervision
+	// SupervisionAfter past the decision deadline.
+	StageReviewSupervision Stage = "review_supervision"
 	// StageResolveNudge reminds the department to close an answered appeal,
 	// NudgeShare of the way from the answer to the resolve deadline.
 	StageResolveNudge Stage = "resolve_nudge"
@@ -71,6 +77,10 @@ const (
 	AnswerDeadline Deadline = "answer_by"
 	// DecideDeadline: from the request to a leader (AskedAt) to DecideBy.
 	DecideDeadline Deadline = "decide_by"
+	// ReviewDeadline: from the request to dispatch (AskedAt) to DecideBy,
+	// while a return or transfer, or an extension a leader approved, waits
+	// for dispatch's review.
+	ReviewDeadline Deadline = "review_by"
 	// ResolveDeadline: from the answer (AnsweredAt) to ResolveBy.
 	ResolveDeadline Deadline = "resolve_by"
 )
@@ -90,12 +100,24 @@ func (d Deadline) clock(a Appeal) (start, by, round time.Time) {
 		}
 		return a.AssignedAt, a.Deadlines.AnswerBy, round
 	case DecideDeadline:
+		if reviewing(a) {
+			return time.Time{}, time.Time{}, time.Time{}
+		}
+		return a.AskedAt, a.Deadlines.DecideBy, a.AskedAt
+	case ReviewDeadline:
+		if !reviewing(a) {
+			return time.Time{}, time.Time{}, time.Time{}
+		}
 		return a.AskedAt, a.Deadlines.DecideBy, a.AskedAt
 	case ResolveDeadline:
 		return a.AnsweredAt, a.Deadlines.ResolveBy, a.AnsweredAt
 	}
 	return time.Time{}, time.Time{}, time.Time{}
 }
+
+// reviewing reports whether what waits for a decision on a waits for
+// dispatch (or supervision) rather than for a leader.
+func reviewing(a Appeal) bool { return a.Review != nil || a.Extension.AwaitsDispatch() }
 
 // Of returns a's deadline d (zero when a has none).
 func (d Deadline) Of(a Appeal) time.Time {
@@ -177,6 +199,8 @@ var Ladder = []Rung{
 	{inWork, StageSupervision, AnswerDeadline, AtSupervision, ToSupervision},
 	{deciding, StageDecisionOverdue, DecideDeadline, AtDeadline, ToLeaders},
 	{deciding, StageDecisionSupervision, DecideDeadline, AtSupervision, ToSupervision},
+	{deciding, StageReviewOverdue, ReviewDeadline, AtDeadline, ToDispatch},
+	{deciding, StageReviewSupervision, ReviewDeadline, AtSupervision, ToSupervision},
 	{notYetShut, StageResolveNudge, ResolveDeadline, AtNudge, ToDepartment},
 	{notYetShut, StageResolveOverdue, ResolveDeadline, AtDeadline, ToLeaders},
 	{notYetShut, StageResolveSupervision, ResolveDeadline, AtSupervision, ToSupervision},

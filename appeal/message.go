@@ -16,11 +16,15 @@ const (
 	// ToSupervision is the supervision chat, or the dispatch chat when no
 	// supervision chat is bound (see Chain).
 	ToSupervision RecipientKind = "supervision"
+	// ToPrompts is every copy of the appeal's earlier prompts of one kind
+	// (Ref, a MessageKind) not yet closed by a decision: each is edited in
+	// place, wherever it was delivered.
+	ToPrompts RecipientKind = "prompts"
 )
 
 // ChatRecipients are the recipient kinds delivered to chats; ToUpstream is
 // delivered over HTTP instead.
-var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember, ToChat, ToSupervision}
+var ChatRecipients = []RecipientKind{ToDepartment, ToDispatch, ToLeaders, ToMember, ToChat, ToSupervision, ToPrompts}
 
 // Args of a message to one chat (ToChat).
 const (
@@ -32,6 +36,9 @@ const (
 	// made (the buttons as JSON), since it answers that moment.
 	ArgHTML    = "html"
 	ArgButtons = "buttons"
+	// ArgFresh on a card posts it anew rather than edit the one that
+	// stands in the chat (a reopened appeal).
+	ArgFresh = "fresh"
 )
 
 // Recipient is the addressee of an outbound message.
@@ -69,10 +76,50 @@ const (
 	MsgCallback MessageKind = "callback"
 	// MsgReply is a reply to a command, rendered already (ToChat).
 	MsgReply MessageKind = "reply"
+	// MsgReviewRequest asks dispatch (or supervision) to approve or reject
+	// a return or transfer.
+	MsgReviewRequest MessageKind = "review_request"
+	// MsgReviewDecision tells the department what became of its return or
+	// transfer, with args "decision" and, for a rejection, "reason".
+	MsgReviewDecision MessageKind = "review_decision"
+	// MsgPromptDecided closes the earlier prompts of kind To.Ref (an
+	// extension request, an answer approval, a review request): each copy
+	// is edited to show the decision (args "decision", "by", "at" and what
+	// the prompt asked, "what") without buttons.
+	MsgPromptDecided MessageKind = "prompt_decided"
+	// MsgAssignedYou tells a responder that a leader or dispatcher gave
+	// them the appeal.
+	MsgAssignedYou MessageKind = "assigned_you"
+	// MsgReopenedYou tells the previous assignee that the appeal they
+	// answered was reopened, with arg "reason".
+	MsgReopenedYou MessageKind = "reopened_you"
+	// MsgExtensionGranted tells the department chat the new deadline of an
+	// approved extension.
+	MsgExtensionGranted MessageKind = "extension_granted"
 	// MsgDeliveryFailed tells dispatch that a chat refuses messages for
 	// good (the bot was removed, the chat is gone), with args "chat" and
 	// "reason".
 	MsgDeliveryFailed MessageKind = "delivery_failed"
+)
+
+// Prompts are the message kinds that ask someone to decide, with buttons;
+// a decision closes every copy (MsgPromptDecided).
+var Prompts = []MessageKind{MsgExtensionRequest, MsgAnswerApproval, MsgReviewRequest}
+
+// Args of MsgPromptDecided.
+const (
+	ArgDecision = "decision"
+	ArgBy       = "by"
+	ArgWhat     = "what"
+	// ArgAt (when it was decided) is declared with the callbacks' args.
+)
+
+// Decisions named in ArgDecision.
+const (
+	DecisionApproved = "approved"
+	DecisionRejected = "rejected"
+	// DecisionEndorsed: a leader approved, dispatch decides next.
+	DecisionEndorsed = "endorsed"
 )
 
 // Message is one outbound chat message, written to the outbox in the same

@@ -81,6 +81,7 @@ type Service struct {
 	defaultTimezone string
 	calendars       CalendarSource
 	reminders       ReminderPolicy
+	process         Process
 	// checkCallback judges where a callback URL leads; nil takes any
 	// URL that Validate accepts.
 	checkCallback func(url string) error
@@ -129,6 +130,25 @@ func WithUrgeInterval(d time.Duration) Option {
 // (DefaultReminders until called). Call it before the service is used.
 func (s *Service) SetReminders(p ReminderPolicy) { s.reminders = p }
 
+// Process are the limits the service keeps on the 12345 loop.
+type Process struct {
+	// BounceLimit is how many returns and transfers an appeal may have;
+	// the next one waits for supervision's ruling. Zero: no limit.
+	BounceLimit int
+	// ExtensionCap is the most time extensions may add to an appeal over
+	// its life, counted in working time in its department's calendar.
+	// The zero span: no cap.
+	ExtensionCap Span
+}
+
+// DefaultProcess follows 12345 practice: an appeal bounces twice at most
+// before supervision rules, and gets at most ten working days more.
+var DefaultProcess = Process{BounceLimit: 2, ExtensionCap: WorkingDaysSpan(10)}
+
+// SetProcess sets the limits of the loop (DefaultProcess until called).
+// Call it before the service is used.
+func (s *Service) SetProcess(p Process) { s.process = p }
+
 // DispatchCalendar is the calendar dispatch works in: the shared working
 // time in the default time zone.
 func (s *Service) DispatchCalendar(ctx context.Context) (Calendar, error) {
@@ -139,7 +159,7 @@ func (s *Service) DispatchCalendar(ctx context.Context) (Calendar, error) {
 // is given to departments created without one.
 func NewService(store Store, now func() time.Time, defaultTimezone string, opts ...Option) *Service {
 	s := &Service{store: store, now: now, defaultTimezone: defaultTimezone, calendars: Calendars{},
-		urgeInterval: DefaultUrgeInterval}
+		urgeInterval: DefaultUrgeInterval, process: DefaultProcess}
 	for _, o := range opts {
 		o(s)
 	}
@@ -289,12 +309,22 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 			return Appeal{}, err
 		}
 		target := cmd.Department
-		switch cmd.Action {
-		case ActAssign, ActTransfer:
+		switch {
+		case cmd.Action == ActAssign, cmd.Action == ActTransfer && !cmd.Review:
+		case cmd.Action == ActApproveReview && cur.Review != nil && cur.Review.Kind == HandoffTransfer:
+			// Approved, the transfer goes to the department it named.
+			target = cur.Review.To
 		default:
 			// The department that has the appeal: its calendar counts
 			// the decision deadline and the repeats.
 			target = cur.Department
+		}
+		if cmd.Action == ActTransfer && target != cmd.Department {
+			// A transfer that waits for review must name a department
+			// that exists when it is asked for, not only when approved.
+			if _, err := s.store.Department(ctx, cmd.Department); err != nil {
+				return Appeal{}, fmt.Errorf("department %q: %w", cmd.Department, err)
+			}
 		}
 		var dept *Department
 		if target != "" {
@@ -319,9 +349,22 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 				c.Deadlines.ResolveBy = cal.Add(cur.Deadlines.ResolveBy, cur.Extension.Span).UTC()
 			}
 			c.RequireApproval = dept.ApproveAnswers
+			if cmd.Action == ActRequestExtension && !cur.Deadlines.AnswerBy.IsZero() {
+				// What a request costs and what the cap allows are both
+				// working time of the department's calendar, whatever the
+				// unit asked in.
+				by := cur.Deadlines.AnswerBy
+				c.ExtensionCost = cal.WorkingDuration(by, cal.Add(by, cmd.Extension))
+				if s.process.ExtensionCap != (Span{}) {
+					c.ExtensionCap = cal.WorkingDuration(by, cal.Add(by, s.process.ExtensionCap))
+				}
+			}
+			c.DispatchExtensions = dept.DispatchExtensions
 		}
+		c.BounceLimit = s.process.BounceLimit
 		a, err := s.store.UpdateAppeal(ctx, id, func(a Appeal, pending *Answer) (Change, error) {
-			if a.Department != cur.Department || (cmd.Action == ActApproveExtension && !sameExtension(a.Extension, cur.Extension)) {
+			if a.Department != cur.Department || (cmd.Action == ActApproveExtension && !sameExtension(a.Extension, cur.Extension)) ||
+				(cmd.Action == ActApproveReview && !sameHandoff(a.Review, cur.Review)) {
 				return Change{}, errMoved
 			}
 			return Transition(a, pending, c, now)
@@ -367,6 +410,15 @@ func (s *Service) ladderCommand(ctx context.Context, cur Appeal, dept *Departmen
 		return Command{}, Calendar{}, err
 	}
 	return c, c.Clocks.Department, nil
+}
+
+// sameHandoff reports whether a and b are the same pending review, so that
+// deadlines computed for one transfer are not applied to another.
+func sameHandoff(a, b *Handoff) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // sameExtension reports whether a and b are the same pending request, so

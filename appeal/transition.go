@@ -26,13 +26,20 @@ const (
 	ActRejectExtension  Action = "reject_extension"
 	ActClose            Action = "close"
 	ActReopen           Action = "reopen"
+	// ActApproveReview and ActRejectReview decide a return or transfer
+	// that waits for review (Appeal.Review).
+	ActApproveReview Action = "approve_review"
+	ActRejectReview  Action = "reject_review"
+	// ActAssignMember gives the appeal to a named responder of its
+	// department (Command.Member).
+	ActAssignMember Action = "assign_member"
 )
 
 // Actions lists every action.
 var Actions = []Action{
 	ActAssign, ActClaim, ActUnclaim, ActAnswer, ActApproveAnswer, ActRejectAnswer,
 	ActReturn, ActTransfer, ActRequestExtension, ActApproveExtension,
-	ActRejectExtension, ActClose, ActReopen,
+	ActRejectExtension, ActClose, ActReopen, ActApproveReview, ActRejectReview, ActAssignMember,
 }
 
 // Errors returned by Transition. Each names what was wrong so that the
@@ -63,7 +70,34 @@ var (
 	// ErrBadResolution: close with a resolution other than resolved or
 	// unresolved.
 	ErrBadResolution = errors.New("resolution must be resolved or unresolved")
+	// ErrReviewPending: a return or transfer waits for review; nothing
+	// else is asked or answered until it is decided.
+	ErrReviewPending = errors.New("a return or transfer is waiting for review")
+	// ErrNoReviewPending: no return or transfer to approve or reject.
+	ErrNoReviewPending = errors.New("no return or transfer is waiting for review")
+	// ErrExtensionCap: the extension would take the appeal past its cap
+	// (see CapError for what is left).
+	ErrExtensionCap = errors.New("extension past the cap")
+	// ErrLeaderFirst: dispatch decides on an extension before a leader did.
+	ErrLeaderFirst = errors.New("a leader must approve the extension first")
+	// ErrAwaitsDispatch: a leader decides again on an extension that a
+	// leader approved and that waits for dispatch.
+	ErrAwaitsDispatch = errors.New("the extension waits for dispatch")
+	// ErrMemberRequired: assign_member without a member.
+	ErrMemberRequired = errors.New("a member is required")
+	// ErrAlreadyAssignee: assign_member to whoever holds the appeal.
+	ErrAlreadyAssignee = errors.New("the member already holds the appeal")
 )
+
+// CapError is ErrExtensionCap with the working time still allowed.
+type CapError struct{ Left, Cap time.Duration }
+
+func (e *CapError) Error() string {
+	return fmt.Sprintf("extension past the cap of %s working time (%s left)", e.Cap, e.Left)
+}
+
+// Is makes errors.Is(err, ErrExtensionCap) true.
+func (e *CapError) Is(target error) bool { return target == ErrExtensionCap }
 
 // TransitionError is ErrIllegalTransition with the action and status that
 // made it illegal.
@@ -126,6 +160,27 @@ type Command struct {
 	// next_action_at skips stages already said and places the repeats.
 	Clocks Clocks
 	Done   Done
+
+	// Review makes a return or transfer wait for dispatch's review rather
+	// than take effect at once (the department is not trusted to transfer
+	// by itself, or it is a return).
+	Review bool
+	// BounceLimit is how many returns and transfers an appeal may have
+	// before the next one waits for supervision's ruling, reviewed or not;
+	// zero means no limit.
+	BounceLimit int
+	// Member is whom assign_member gives the appeal to.
+	Member MemberID
+	// ExtensionCost is the working time request_extension would add, and
+	// ExtensionCap the most extensions may add over the appeal's life
+	// (zero: no cap).
+	ExtensionCost time.Duration
+	ExtensionCap  time.Duration
+	// DispatchExtensions: a leader's approval of an extension is followed
+	// by dispatch's (the department's setting); ByDispatch: the decision
+	// on an extension is dispatch's rather than a leader's.
+	DispatchExtensions bool
+	ByDispatch         bool
 }
 
 // Change is the outcome of a transition: the appeal's new state, what to
@@ -166,6 +221,20 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 	dept := func(code string) Recipient { return Recipient{Kind: ToDepartment, Ref: code} }
 	member := func(id MemberID) Recipient {
 		return Recipient{Kind: ToMember, Ref: strconv.FormatInt(int64(id), 10)}
+	}
+	// decided closes every copy of the earlier prompts of kind k with the
+	// decision, who made it and when, the reason of a rejection and what
+	// the prompt asked (more, as args of the prompt's kind).
+	decided := func(k MessageKind, decision, reason string, more ...string) {
+		args := map[string]string{ArgDecision: decision, ArgBy: strconv.FormatInt(int64(cmd.Actor), 10),
+			ArgAt: now.UTC().Format(time.RFC3339)}
+		if reason != "" {
+			args["reason"] = reason
+		}
+		for i := 0; i+1 < len(more); i += 2 {
+			args[more[i]] = more[i+1]
+		}
+		msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, args)
 	}
 	illegal := func() (Change, error) { return Change{}, &TransitionError{Action: cmd.Action, From: from} }
 	text := strings.TrimSpace(cmd.Text)
@@ -222,6 +291,9 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		msg(MsgCard, dept(n.Department), nil)
 
 	case ActAnswer:
+		if a.Review != nil {
+			return Change{}, ErrReviewPending
+		}
 		switch from {
 		case StatusAssigned:
 			// Answering an unclaimed appeal claims it on the way.
@@ -277,6 +349,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
 			ev(EventAnswered, ans.Text)
+			decided(MsgAnswerApproval, DecisionApproved, "")
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "approved"})
 		} else {
 			if text == "" {
@@ -285,13 +358,22 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			ans.State = AnswerRejected
 			n.Status = StatusClaimed
 			ev(EventAnswerRejected, text)
+			decided(MsgAnswerApproval, DecisionRejected, text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "rejected", "reason": text})
 		}
 		msg(MsgCard, dept(n.Department), nil)
 
-	case ActReturn:
+	case ActReturn, ActTransfer:
 		if from != StatusAssigned && from != StatusClaimed {
 			return illegal()
+		}
+		if cmd.Action == ActTransfer {
+			if cmd.Department == "" {
+				return Change{}, ErrDepartmentRequired
+			}
+			if cmd.Department == a.Department {
+				return Change{}, ErrSameDepartment
+			}
 		}
 		if from == StatusClaimed && a.Assignee != cmd.Actor && !cmd.Force {
 			return Change{}, ErrNotAssignee
@@ -299,41 +381,82 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
-		old := a.Department
-		n.Status = StatusReturned
-		n.Assignee = 0
-		n.ClaimedAt = time.Time{}
-		withdraw(&n)
-		startDispatch(&n, cmd.Deadlines.DispatchBy, now)
-		ev(EventReturned, text)
-		msg(MsgCard, dept(old), nil)
-		msg(MsgReturned, Recipient{Kind: ToDispatch}, map[string]string{"reason": text, "department": old})
-
-	case ActTransfer:
-		if from != StatusAssigned && from != StatusClaimed {
-			return illegal()
+		if a.Review != nil {
+			return Change{}, ErrReviewPending
 		}
-		if cmd.Department == "" {
-			return Change{}, ErrDepartmentRequired
+		h := Handoff{Kind: HandoffReturn, By: cmd.Actor, From: a.Department, Reason: text, At: now,
+			Supervision: cmd.BounceLimit > 0 && a.Bounces >= cmd.BounceLimit}
+		if cmd.Action == ActTransfer {
+			h.Kind, h.To = HandoffTransfer, cmd.Department
 		}
-		if cmd.Department == a.Department {
-			return Change{}, ErrSameDepartment
+		if !cmd.Review && !h.Supervision {
+			if err := handOff(&n, h, cmd, now, ev, msg); err != nil {
+				return Change{}, err
+			}
+			break
 		}
-		if from == StatusClaimed && a.Assignee != cmd.Actor && !cmd.Force {
-			return Change{}, ErrNotAssignee
+		if a.Extension != nil {
+			return Change{}, ErrExtensionPending
 		}
-		if text == "" {
-			return Change{}, ErrTextRequired
+		// The appeal stays with its department, its clock running, until
+		// dispatch (or, past the bounce limit, supervision) decides.
+		n.Review = &h
+		ask(&n, cmd.Deadlines.DecideBy, now)
+		ev(EventReviewRequested, h.note())
+		to := ToDispatch
+		if h.Supervision {
+			to = ToSupervision
 		}
-		if cmd.Deadlines.ClaimBy.IsZero() {
-			return Change{}, ErrDeadlinesRequired
-		}
-		old := a.Department
-		assignTo(&n, cmd.Department, cmd.Deadlines, now)
-		ev(EventTransferred, text)
-		c.Events[len(c.Events)-1].Note = old + " → " + n.Department + ": " + text
-		msg(MsgCard, dept(old), nil)
+		msg(MsgReviewRequest, Recipient{Kind: to}, nil)
 		msg(MsgCard, dept(n.Department), nil)
+
+	case ActApproveReview, ActRejectReview:
+		if from != StatusAssigned && from != StatusClaimed {
+			return illegal()
+		}
+		if a.Review == nil {
+			return Change{}, ErrNoReviewPending
+		}
+		h := *a.Review
+		n.Review = nil
+		if cmd.Action == ActApproveReview {
+			h.DecidedBy, h.DecidedAt = cmd.Actor, now
+			decided(MsgReviewRequest, DecisionApproved, "", h.args()...)
+			msg(MsgReviewDecision, dept(a.Department), h.decision(DecisionApproved, ""))
+			if err := handOff(&n, h, cmd, now, ev, msg); err != nil {
+				return Change{}, err
+			}
+			break
+		}
+		if text == "" {
+			return Change{}, ErrTextRequired
+		}
+		// Back to the department with its clock as it was: a rejected
+		// return buys no time.
+		withdraw(&n)
+		ev(EventReviewRejected, string(h.Kind)+": "+text)
+		decided(MsgReviewRequest, DecisionRejected, text, h.args()...)
+		msg(MsgReviewDecision, dept(n.Department), h.decision(DecisionRejected, text))
+		msg(MsgCard, dept(n.Department), nil)
+
+	case ActAssignMember:
+		if from != StatusAssigned && from != StatusClaimed {
+			return illegal()
+		}
+		if cmd.Member == 0 {
+			return Change{}, ErrMemberRequired
+		}
+		if from == StatusClaimed && a.Assignee == cmd.Member {
+			return Change{}, ErrAlreadyAssignee
+		}
+		n.Status = StatusClaimed
+		n.Assignee = cmd.Member
+		n.ClaimedAt = now
+		ev(EventMemberAssigned, text)
+		c.Events[len(c.Events)-1].Outcome = strconv.FormatInt(int64(cmd.Member), 10)
+		msg(MsgCard, dept(n.Department), nil)
+		msg(MsgAssignedYou, member(cmd.Member), map[string]string{"reason": text, ArgBy: strconv.FormatInt(int64(cmd.Actor), 10)})
+		msg(MsgContact, member(cmd.Member), nil)
 
 	case ActRequestExtension:
 		if from != StatusAssigned && from != StatusClaimed {
@@ -345,13 +468,19 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if a.Extension != nil {
 			return Change{}, ErrExtensionPending
 		}
+		if a.Review != nil {
+			return Change{}, ErrReviewPending
+		}
 		if cmd.Extension.Validate() != nil {
 			return Change{}, ErrBadExtension
 		}
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
-		n.Extension = &Extension{By: cmd.Actor, Span: cmd.Extension, Reason: text, At: now}
+		if cmd.ExtensionCap > 0 && a.ExtendedWork+cmd.ExtensionCost > cmd.ExtensionCap {
+			return Change{}, &CapError{Left: max(cmd.ExtensionCap-a.ExtendedWork, 0), Cap: cmd.ExtensionCap}
+		}
+		n.Extension = &Extension{By: cmd.Actor, Span: cmd.Extension, Reason: text, At: now, Cost: cmd.ExtensionCost}
 		ask(&n, cmd.Deadlines.DecideBy, now)
 		ev(EventExtensionRequested, cmd.Extension.String()+": "+text)
 		msg(MsgExtensionRequest, Recipient{Kind: ToLeaders, Ref: n.Department}, nil)
@@ -365,6 +494,24 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrNoExtensionPending
 		}
 		x := *a.Extension
+		switch {
+		case cmd.ByDispatch && !x.AwaitsDispatch():
+			return Change{}, ErrLeaderFirst
+		case !cmd.ByDispatch && x.AwaitsDispatch():
+			return Change{}, ErrAwaitsDispatch
+		}
+		what := []string{ArgWhat, x.Reason, "duration", x.Span.String()}
+		if cmd.Action == ActApproveExtension && !cmd.ByDispatch && cmd.DispatchExtensions {
+			// A leader agrees; dispatch has the last word, on a clock
+			// of its own.
+			n.Extension.LeaderBy, n.Extension.LeaderAt = cmd.Actor, now
+			ask(&n, cmd.Deadlines.DecideBy, now)
+			ev(EventExtensionEndorsed, x.Span.String())
+			decided(MsgExtensionRequest, DecisionEndorsed, "", what...)
+			msg(MsgExtensionRequest, Recipient{Kind: ToDispatch}, nil)
+			msg(MsgCard, dept(n.Department), nil)
+			break
+		}
 		withdraw(&n)
 		if cmd.Action == ActApproveExtension {
 			if cmd.Deadlines.AnswerBy.IsZero() || cmd.Deadlines.ResolveBy.IsZero() {
@@ -373,13 +520,17 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.Deadlines.AnswerBy = cmd.Deadlines.AnswerBy
 			n.Deadlines.ResolveBy = cmd.Deadlines.ResolveBy
 			n.ExtendedAt = now
+			n.ExtendedWork += x.Cost
 			ev(EventExtensionApproved, x.Span.String())
+			decided(MsgExtensionRequest, DecisionApproved, "", what...)
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "approved", "duration": x.Span.String()})
+			msg(MsgExtensionGranted, dept(n.Department), map[string]string{"duration": x.Span.String()})
 		} else {
 			if text == "" {
 				return Change{}, ErrTextRequired
 			}
 			ev(EventExtensionRejected, text)
+			decided(MsgExtensionRequest, DecisionRejected, text, what...)
 			msg(MsgExtensionDecision, member(x.By), map[string]string{"decision": "rejected", "reason": text})
 		}
 		msg(MsgCard, dept(n.Department), nil)
@@ -423,6 +574,14 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
+		n.Reopens++
+		if a.Assignee != 0 {
+			// Whoever answered hears of it: an edited card notifies nobody.
+			msg(MsgReopenedYou, member(a.Assignee), map[string]string{"reason": text})
+		}
+		// A reopened appeal gets a card of its own, below the chat's
+		// newer messages, rather than an edit of the old one.
+		fresh := map[string]string{ArgFresh: "1"}
 		if a.Department == "" || a.AnsweredAt.IsZero() {
 			// Never answered: it was closed by dispatch (spam, duplicate or
 			// refused by its department), so it goes back to dispatch, and
@@ -435,7 +594,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.ClosedAt = time.Time{}
 			startDispatch(&n, cmd.Deadlines.DispatchBy, now)
 			ev(EventReopened, text)
-			msg(MsgCard, Recipient{Kind: ToDispatch}, nil)
+			msg(MsgCard, Recipient{Kind: ToDispatch}, fresh)
 			break
 		}
 		if cmd.Deadlines.ClaimBy.IsZero() {
@@ -443,7 +602,7 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		}
 		assignTo(&n, a.Department, cmd.Deadlines, now)
 		ev(EventReopened, text)
-		msg(MsgCard, dept(n.Department), nil)
+		msg(MsgCard, dept(n.Department), fresh)
 
 	default:
 		return Change{}, fmt.Errorf("%w: %q", ErrUnknownAction, cmd.Action)
@@ -453,6 +612,64 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 	n.NextActionAt = NextAction(n, cmd.Done, cmd.Reminders, cmd.Clocks)
 	c.Appeal = n
 	return c, nil
+}
+
+// handOff carries out a return or transfer h: a return sends the appeal to
+// dispatch, a transfer to h.To with a fresh clock (cmd.Deadlines); either
+// counts as a bounce and is kept as the appeal's last handoff.
+func handOff(n *Appeal, h Handoff, cmd Command, now time.Time, ev func(EventKind, string), msg func(MessageKind, Recipient, map[string]string)) error {
+	old := n.Department
+	switch h.Kind {
+	case HandoffTransfer:
+		if cmd.Deadlines.ClaimBy.IsZero() {
+			return ErrDeadlinesRequired
+		}
+		assignTo(n, h.To, cmd.Deadlines, now)
+	default:
+		n.Status = StatusReturned
+		n.Assignee = 0
+		n.ClaimedAt = time.Time{}
+		withdraw(n)
+		startDispatch(n, cmd.Deadlines.DispatchBy, now)
+	}
+	n.Bounces++
+	n.Handoff = &h
+	dept := func(code string) Recipient { return Recipient{Kind: ToDepartment, Ref: code} }
+	if h.Kind == HandoffTransfer {
+		ev(EventTransferred, old+" → "+h.To+": "+h.Reason)
+		msg(MsgCard, dept(old), nil)
+		msg(MsgCard, dept(h.To), nil)
+		return nil
+	}
+	ev(EventReturned, h.Reason)
+	msg(MsgCard, dept(old), nil)
+	msg(MsgReturned, Recipient{Kind: ToDispatch}, map[string]string{"reason": h.Reason, "department": old})
+	return nil
+}
+
+// note is how the log names a handoff: "return: reason", "transfer →
+// water: reason".
+func (h Handoff) note() string {
+	if h.Kind == HandoffTransfer {
+		return "transfer → " + h.To + ": " + h.Reason
+	}
+	return "return: " + h.Reason
+}
+
+// args are what a closed review prompt says of h: its kind, the
+// department a transfer went to, its reason.
+func (h Handoff) args() []string {
+	return []string{"kind", string(h.Kind), "to", h.To, ArgWhat, h.Reason}
+}
+
+// decision are the args of MsgReviewDecision for h: the decision, the
+// reason of a rejection, and what was asked.
+func (h Handoff) decision(d, reason string) map[string]string {
+	args := map[string]string{"decision": d, "kind": string(h.Kind), "to": h.To}
+	if reason != "" {
+		args["reason"] = reason
+	}
+	return args
 }
 
 // assignTo hands the appeal to a department with a fresh clock: the claim,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -146,7 +147,44 @@ func clone(a Appeal) Appeal {
 	if a.Answers != nil {
 		a.Answers = append([]Answer(nil), a.Answers...)
 	}
+	if a.Review != nil {
+		h := *a.Review
+		a.Review = &h
+	}
+	if a.Handoff != nil {
+		h := *a.Handoff
+		a.Handoff = &h
+	}
 	return a
+}
+
+// decided is the message that closes the prompts of kind k, as carol
+// (or who) decides at now.
+func decided(k MessageKind, who MemberID, decision string, more ...string) Message {
+	args := map[string]string{ArgDecision: decision, ArgBy: strconv.FormatInt(int64(who), 10), ArgAt: now.Format(time.RFC3339)}
+	for i := 0; i+1 < len(more); i += 2 {
+		args[more[i]] = more[i+1]
+	}
+	return msg(MsgPromptDecided, Recipient{Kind: ToPrompts, Ref: string(k)}, args)
+}
+
+// withReview gives the appeal a return by alice waiting for review since
+// 20 minutes ago (kind "transfer" sends it to water).
+func withReview(kind HandoffKind) func(*Appeal) {
+	return func(a *Appeal) {
+		a.Review = &Handoff{Kind: kind, By: alice, From: "roads", Reason: "not ours", At: now.Add(-20 * time.Minute)}
+		if kind == HandoffTransfer {
+			a.Review.To = "water"
+		}
+		a.AskedAt = a.Review.At
+		a.Deadlines.DecideBy = a.AskedAt.Add(8 * time.Hour)
+	}
+}
+
+// handedOff records the handoff h as done, one bounce more.
+func handedOff(a *Appeal, h Handoff) {
+	a.Bounces++
+	a.Handoff = &h
 }
 
 type wantEvent struct {
@@ -190,6 +228,7 @@ var illegal = transitionCase{illegal: true}
 func transitionMatrix() map[Status]map[Action]transitionCase {
 	return map[Status]map[Action]transitionCase{
 		StatusUnassigned: {
+			ActApproveReview: illegal, ActRejectReview: illegal, ActAssignMember: illegal,
 			ActAssign: {
 				cmd: Command{Actor: dan, Department: "roads", Deadlines: roadsDeadlines, Text: "  pothole "},
 				want: func(a *Appeal) {
@@ -219,6 +258,51 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 		},
 
 		StatusAssigned: {
+			ActApproveReview: {
+				setup: withReview(HandoffReturn),
+				cmd:   Command{Actor: dan},
+				want: func(a *Appeal) {
+					a.Status = StatusReturned
+					a.Assignee = 0
+					a.ClaimedAt = time.Time{}
+					noRequest(a)
+					a.Review = nil
+					a.DispatchedAt = now
+					a.Deadlines.DispatchBy = dispatchBy
+					handedOff(a, Handoff{Kind: HandoffReturn, By: alice, From: "roads", Reason: "not ours",
+						At: now.Add(-20 * time.Minute), DecidedBy: dan, DecidedAt: now})
+				},
+				events: []wantEvent{{EventReturned, StatusAssigned, StatusReturned, "roads", "not ours"}},
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, "kind", "return", "to", "", ArgWhat, "not ours"),
+					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionApproved, "kind": "return", "to": ""}),
+					card("roads"),
+					msg(MsgReturned, toDispatch, map[string]string{"reason": "not ours", "department": "roads"})},
+			},
+			ActRejectReview: {
+				// Back to the department, its clock as it was.
+				setup: withReview(HandoffTransfer),
+				cmd:   Command{Actor: dan, Text: "it is yours"},
+				want: func(a *Appeal) {
+					noRequest(a)
+					a.Review = nil
+				},
+				events: []wantEvent{{EventReviewRejected, StatusAssigned, StatusAssigned, "roads", "transfer: it is yours"}},
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "reason", "it is yours", "kind", "transfer", "to", "water", ArgWhat, "not ours"),
+					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionRejected, "reason": "it is yours", "kind": "transfer", "to": "water"}),
+					card("roads")},
+			},
+			ActAssignMember: {
+				cmd: Command{Actor: carol, Member: bob, Text: "knows the street"},
+				want: func(a *Appeal) {
+					a.Status = StatusClaimed
+					a.Assignee = bob
+					a.ClaimedAt = now
+				},
+				events: []wantEvent{{EventMemberAssigned, StatusAssigned, StatusClaimed, "roads", "knows the street"}},
+				msgs: []Message{card("roads"),
+					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street", ArgBy: "9"}),
+					msg(MsgContact, Recipient{Kind: ToMember, Ref: "8"}, nil)},
+			},
 			ActAssign: illegal,
 			ActClaim: {
 				cmd: Command{Actor: alice},
@@ -259,6 +343,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					noRequest(a)
 					a.DispatchedAt = now
 					a.Deadlines.DispatchBy = dispatchBy
+					handedOff(a, Handoff{Kind: HandoffReturn, By: carol, From: "roads", Reason: "not a road", At: now})
 				},
 				events: []wantEvent{{EventReturned, StatusAssigned, StatusReturned, "roads", "not a road"}},
 				msgs: []Message{card("roads"),
@@ -272,6 +357,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.Deadlines = waterDeadlines
 					noRequest(a)
 					a.AssignedAt = now
+					handedOff(a, Handoff{Kind: HandoffTransfer, By: carol, From: "roads", To: "water", Reason: "a burst main", At: now})
 				},
 				events: []wantEvent{{EventTransferred, StatusAssigned, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -302,7 +388,9 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusAssigned, StatusAssigned, "roads", "2d"}},
 				msgs: []Message{
+					decided(MsgExtensionRequest, carol, DecisionApproved, ArgWhat, "waiting for asphalt", "duration", "2d"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
+					msg(MsgExtensionGranted, toDept("roads"), map[string]string{"duration": "2d"}),
 					card("roads"),
 				},
 			},
@@ -312,6 +400,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusAssigned, StatusAssigned, "roads", "no"}},
 				msgs: []Message{
+					decided(MsgExtensionRequest, carol, DecisionRejected, ArgWhat, "waiting for asphalt", "duration", "2d", "reason", "no"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
 					card("roads"),
 				},
@@ -320,6 +409,51 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 		},
 
 		StatusClaimed: {
+			ActApproveReview: {
+				setup: withReview(HandoffReturn),
+				cmd:   Command{Actor: dan},
+				want: func(a *Appeal) {
+					a.Status = StatusReturned
+					a.Assignee = 0
+					a.ClaimedAt = time.Time{}
+					noRequest(a)
+					a.Review = nil
+					a.DispatchedAt = now
+					a.Deadlines.DispatchBy = dispatchBy
+					handedOff(a, Handoff{Kind: HandoffReturn, By: alice, From: "roads", Reason: "not ours",
+						At: now.Add(-20 * time.Minute), DecidedBy: dan, DecidedAt: now})
+				},
+				events: []wantEvent{{EventReturned, StatusClaimed, StatusReturned, "roads", "not ours"}},
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionApproved, "kind", "return", "to", "", ArgWhat, "not ours"),
+					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionApproved, "kind": "return", "to": ""}),
+					card("roads"),
+					msg(MsgReturned, toDispatch, map[string]string{"reason": "not ours", "department": "roads"})},
+			},
+			ActRejectReview: {
+				// Back to the department, its clock as it was.
+				setup: withReview(HandoffTransfer),
+				cmd:   Command{Actor: dan, Text: "it is yours"},
+				want: func(a *Appeal) {
+					noRequest(a)
+					a.Review = nil
+				},
+				events: []wantEvent{{EventReviewRejected, StatusClaimed, StatusClaimed, "roads", "transfer: it is yours"}},
+				msgs: []Message{decided(MsgReviewRequest, dan, DecisionRejected, "reason", "it is yours", "kind", "transfer", "to", "water", ArgWhat, "not ours"),
+					msg(MsgReviewDecision, toDept("roads"), map[string]string{"decision": DecisionRejected, "reason": "it is yours", "kind": "transfer", "to": "water"}),
+					card("roads")},
+			},
+			ActAssignMember: {
+				cmd: Command{Actor: carol, Member: bob, Text: "knows the street"},
+				want: func(a *Appeal) {
+					a.Status = StatusClaimed
+					a.Assignee = bob
+					a.ClaimedAt = now
+				},
+				events: []wantEvent{{EventMemberAssigned, StatusClaimed, StatusClaimed, "roads", "knows the street"}},
+				msgs: []Message{card("roads"),
+					msg(MsgAssignedYou, Recipient{Kind: ToMember, Ref: "8"}, map[string]string{"reason": "knows the street", ArgBy: "9"}),
+					msg(MsgContact, Recipient{Kind: ToMember, Ref: "8"}, nil)},
+			},
 			ActAssign: illegal,
 			ActClaim:  illegal, // by alice, who holds it already
 			ActUnclaim: {
@@ -360,6 +494,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					noRequest(a)
 					a.DispatchedAt = now
 					a.Deadlines.DispatchBy = dispatchBy
+					handedOff(a, Handoff{Kind: HandoffReturn, By: alice, From: "roads", Reason: "not ours", At: now})
 				},
 				events: []wantEvent{{EventReturned, StatusClaimed, StatusReturned, "roads", "not ours"}},
 				msgs: []Message{card("roads"),
@@ -376,6 +511,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 					a.ClaimedAt = time.Time{}
 					a.Deadlines = waterDeadlines
 					a.AssignedAt = now
+					handedOff(a, Handoff{Kind: HandoffTransfer, By: carol, From: "roads", To: "water", Reason: "a burst main", At: now})
 				},
 				events: []wantEvent{{EventTransferred, StatusClaimed, StatusAssigned, "water",
 					"roads → water: a burst main"}},
@@ -403,7 +539,9 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventExtensionApproved, StatusClaimed, StatusClaimed, "roads", "2d"}},
 				msgs: []Message{
+					decided(MsgExtensionRequest, carol, DecisionApproved, ArgWhat, "waiting for asphalt", "duration", "2d"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "approved", "duration": "2d"}),
+					msg(MsgExtensionGranted, toDept("roads"), map[string]string{"duration": "2d"}),
 					card("roads"),
 				},
 			},
@@ -413,6 +551,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				want:   noRequest,
 				events: []wantEvent{{EventExtensionRejected, StatusClaimed, StatusClaimed, "roads", "no"}},
 				msgs: []Message{
+					decided(MsgExtensionRequest, carol, DecisionRejected, ArgWhat, "waiting for asphalt", "duration", "2d", "reason", "no"),
 					msg(MsgExtensionDecision, toAlice, map[string]string{"decision": "rejected", "reason": "no"}),
 					card("roads"),
 				},
@@ -421,6 +560,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 		},
 
 		StatusPendingApproval: {
+			ActApproveReview: illegal, ActRejectReview: illegal, ActAssignMember: illegal,
 			ActAssign: illegal, ActClaim: illegal, ActUnclaim: illegal, ActAnswer: illegal,
 			ActApproveAnswer: {
 				pending: pendingAnswer(),
@@ -432,6 +572,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				},
 				events: []wantEvent{{EventAnswered, StatusPendingApproval, StatusAnswered, "roads", "Patched the hole."}},
 				msgs: []Message{
+					decided(MsgAnswerApproval, carol, DecisionApproved),
 					msg(MsgAnswerDecision, toAlice, map[string]string{"decision": "approved"}),
 					card("roads"),
 				},
@@ -448,6 +589,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				events: []wantEvent{{EventAnswerRejected, StatusPendingApproval, StatusClaimed, "roads",
 					"Say when it was patched."}},
 				msgs: []Message{
+					decided(MsgAnswerApproval, carol, DecisionRejected, "reason", "Say when it was patched."),
 					msg(MsgAnswerDecision, toAlice, map[string]string{"decision": "rejected", "reason": "Say when it was patched."}),
 					card("roads"),
 				},
@@ -459,6 +601,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 		},
 
 		StatusAnswered: {
+			ActApproveReview: illegal, ActRejectReview: illegal, ActAssignMember: illegal,
 			ActAssign: illegal, ActClaim: illegal, ActUnclaim: illegal, ActAnswer: illegal,
 			ActApproveAnswer: illegal, ActRejectAnswer: illegal, ActReturn: illegal,
 			ActTransfer: illegal, ActRequestExtension: illegal, ActApproveExtension: illegal,
@@ -476,11 +619,13 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd:    Command{Actor: carol, Deadlines: roadsDeadlines, Text: "citizen disagrees"},
 				want:   reopenedIntoRoads,
 				events: []wantEvent{{EventReopened, StatusAnswered, StatusAssigned, "roads", "citizen disagrees"}},
-				msgs:   []Message{card("roads")},
+				msgs: []Message{msg(MsgReopenedYou, toAlice, map[string]string{"reason": "citizen disagrees"}),
+					msg(MsgCard, toDept("roads"), map[string]string{ArgFresh: "1"})},
 			},
 		},
 
 		StatusClosed: {
+			ActApproveReview: illegal, ActRejectReview: illegal, ActAssignMember: illegal,
 			ActAssign: illegal, ActClaim: illegal, ActUnclaim: illegal, ActAnswer: illegal,
 			ActApproveAnswer: illegal, ActRejectAnswer: illegal, ActReturn: illegal,
 			ActTransfer: illegal, ActRequestExtension: illegal, ActApproveExtension: illegal,
@@ -489,11 +634,13 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 				cmd:    Command{Actor: dan, Deadlines: roadsDeadlines, Text: "the hole is back"},
 				want:   reopenedIntoRoads,
 				events: []wantEvent{{EventReopened, StatusClosed, StatusAssigned, "roads", "the hole is back"}},
-				msgs:   []Message{card("roads")},
+				msgs: []Message{msg(MsgReopenedYou, toAlice, map[string]string{"reason": "the hole is back"}),
+					msg(MsgCard, toDept("roads"), map[string]string{ArgFresh: "1"})},
 			},
 		},
 
 		StatusReturned: {
+			ActApproveReview: illegal, ActRejectReview: illegal, ActAssignMember: illegal,
 			ActAssign: {
 				cmd: Command{Actor: dan, Department: "water", Deadlines: waterDeadlines},
 				want: func(a *Appeal) {
@@ -527,6 +674,7 @@ func transitionMatrix() map[Status]map[Action]transitionCase {
 // reopenedIntoRoads is an answered or closed appeal back in roads with a
 // fresh clock and nobody holding it.
 func reopenedIntoRoads(a *Appeal) {
+	a.Reopens++
 	a.Status = StatusAssigned
 	a.Assignee = 0
 	a.Deadlines = roadsDeadlines
@@ -893,10 +1041,11 @@ func TestTransitionReopenWithoutDepartment(t *testing.T) {
 	// Back at dispatch with a fresh dispatch clock.
 	want.DispatchedAt = now
 	want.Deadlines.DispatchBy = dispatchBy
+	want.Reopens = 1
 	want.NextActionAt = NextAction(want, Done{}, DefaultReminders, Clocks{})
 	checkAppeal(t, c.Appeal, want)
 	checkEvents(t, c.Events, dan, []wantEvent{{EventReopened, StatusClosed, StatusUnassigned, "", "not spam"}})
-	checkMessages(t, c.Messages, []Message{msg(MsgCard, toDispatch, nil)})
+	checkMessages(t, c.Messages, []Message{msg(MsgCard, toDispatch, map[string]string{ArgFresh: "1"})})
 }
 
 // An appeal that roads returned ("not ours") and dispatch then closed must

@@ -13,8 +13,11 @@ import (
 // kind not listed here stays inside appealbot; telling upstream of a new
 // kind is one line here.
 var upstreamEvents = map[EventKind]string{
-	EventAssigned:          "assigned",
-	EventClaimed:           "claimed",
+	EventAssigned: "assigned",
+	EventClaimed:  "claimed",
+	// A leader or dispatcher giving the appeal to a person is, to the
+	// upstream, the same as that person claiming it.
+	EventMemberAssigned:    "claimed",
 	EventReturned:          "returned",
 	EventTransferred:       "transferred",
 	EventExtensionApproved: "extended",
@@ -40,7 +43,7 @@ func CallbackEventNames() []string {
 		out = append(out, n)
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // ParseCallbackEvents checks a list of callback event names (from intake

@@ -47,6 +47,8 @@ func TestCallbackMessage(t *testing.T) {
 		{"all: claimed", []string{"all"}, "u", ev(EventClaimed, StatusClaimed), "claimed"},
 		{"all: extension approved", []string{"all"}, "u", ev(EventExtensionApproved, StatusClaimed), "extended"},
 		{"all: urged", []string{"all"}, "u", ev(EventUrged, StatusClaimed), "urged"},
+		{"claimed: a person given the appeal", []string{"claimed"}, "u", ev(EventMemberAssigned, StatusClaimed), "claimed"},
+		{"all: a review asked for is not a change", []string{"all"}, "u", ev(EventReviewRequested, StatusClaimed), ""},
 		{"all: reminders stay inside", []string{"all"}, "u", ev(EventReminded, StatusClaimed), ""},
 		{"all: a request is not a change", []string{"all"}, "u", ev(EventExtensionRequested, StatusClaimed), ""},
 		{"list: closed", []string{"closed"}, "u", ev(EventClosed, StatusClosed), "closed"},

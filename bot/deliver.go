@@ -28,6 +28,9 @@ type QueueStore interface {
 	UndeliverableCount(ctx context.Context) (int64, error)
 	// MigrateChat follows a chat that moved to a new id.
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
+	// PromptCopies are where the prompts a decision closes were
+	// delivered (see appeal.ToPrompts).
+	PromptCopies(ctx context.Context, id appeal.ID, kind appeal.MessageKind, before int64) ([]appeal.Delivery, error)
 }
 
 // OutboxStore is what delivery needs from storage: what each of its parts

@@ -41,6 +41,9 @@ type item struct {
 	// gaps are the levels of its fallback chain the row passed to reach
 	// this chat: the message says so at its top.
 	gaps []appeal.Gap
+	// edit is the message the row replaces in the chat (a prompt closed
+	// by its decision); "" for a card, which finds its own, or a new one.
+	edit string
 }
 
 func (it *item) card() bool { return it.h.row.Kind == appeal.MsgCard }
@@ -129,7 +132,11 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 	}
 	var rt routing
 	if err == nil {
-		rt, err = recipients(ctx, d.store, who, r.Message, refusedBy(done))
+		if r.To.Kind == appeal.ToPrompts {
+			rt, err = d.promptCopies(ctx, r)
+		} else {
+			rt, err = recipients(ctx, d.store, who, r.Message, refusedBy(done))
+		}
 	}
 	if err != nil {
 		delete(d.held, r.ID)
@@ -140,7 +147,7 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		if _, ok := d.trs[c.network]; !ok || reached(done, c) {
 			continue
 		}
-		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo, gaps: rt.gaps}
+		it := &item{h: h, topic: c.topic, member: c.member, replyTo: c.replyTo, gaps: rt.gaps, edit: c.edit}
 		if it.card() {
 			it.newCard = !shown(cards[r.AppealID], c.network, c.chat, c.topic)
 		}
@@ -156,6 +163,12 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 		return false
 	}
 	delete(d.held, r.ID)
+	if len(rt.to) == 0 && r.To.Kind == appeal.ToPrompts {
+		// No copy was ever delivered (or every one is closed already):
+		// there is nothing to edit.
+		d.rec.closeRow(ctx, h)
+		return false
+	}
 	if len(rt.to) == 0 {
 		// Only a kind with a fallback chain can find no chat at all: a
 		// member or a reply always names one.
@@ -164,6 +177,25 @@ func (d *Deliverer) add(ctx context.Context, r appeal.OutboxMessage, who *roster
 	}
 	d.rec.closeRow(ctx, h) // every chat had it already
 	return false
+}
+
+// promptCopies routes a row that closes prompts (appeal.ToPrompts) to
+// every copy of them, each to be edited where it stands, in the language of
+// the member whose private chat holds it.
+func (d *Deliverer) promptCopies(ctx context.Context, r appeal.OutboxMessage) (routing, error) {
+	copies, err := d.store.PromptCopies(ctx, r.AppealID, appeal.MessageKind(r.To.Ref), r.ID)
+	if err != nil {
+		return routing{}, err
+	}
+	var rt routing
+	for _, c := range copies {
+		to := recipient{network: c.Network, chat: c.ChatID, topic: c.TopicID, edit: c.MessageID}
+		if m, err := d.store.MemberByExternal(ctx, c.Network, c.ChatID); err == nil {
+			to.member = &m
+		}
+		rt.to = append(rt.to, to)
+	}
+	return rt, nil
 }
 
 // waitRetry is how long a message no one can receive waits before it is

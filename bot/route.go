@@ -30,6 +30,8 @@ type recipient struct {
 	// is written in.
 	member  *appeal.Member
 	replyTo string
+	// edit is the message to edit there rather than post one.
+	edit string
 }
 
 // place is a chat and topic on a network: where a message is delivered.

@@ -127,6 +127,16 @@ func (d *Deliverer) prepare(ctx context.Context, j *job) (prepared, error) {
 			return prepared{}, &ownError{op: "read cards", err: read.err}
 		}
 		p.editID, _ = standingCard(read.cards, j.q.key.network, chat.ChatID, chat.TopicID)
+		for _, it := range j.items {
+			if it.h.row.Args[appeal.ArgFresh] != "" {
+				// A card of its own below what the chat said since
+				// (a reopened appeal): the old one stays as it was.
+				p.editID = ""
+			}
+		}
+	}
+	if first.edit != "" {
+		p.editID = first.edit
 	}
 	return p, nil
 }

@@ -324,6 +324,18 @@ func (c *call) deptSet(ctx context.Context) (Reply, error) {
 				return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
 			}
 			d.ApproveAnswers = on
+		case "direct_transfer", "direct_transfers":
+			on, ok := parseOnOff(v)
+			if !ok {
+				return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
+			}
+			d.DirectTransfer = on
+		case "dispatch_extensions", "dispatch_extension":
+			on, ok := parseOnOff(v)
+			if !ok {
+				return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
+			}
+			d.DispatchExtensions = on
 		default:
 			return Reply{}, c.bad(render.MsgBadSetting, kv{"arg": w})
 		}
@@ -331,7 +343,8 @@ func (c *call) deptSet(ctx context.Context) (Reply, error) {
 	if d, err = c.h.svc.SaveDepartment(ctx, d); err != nil {
 		return Reply{}, err
 	}
-	return reply("✅ " + tr(c.lang, render.MsgDeptSet, kv{"dept": d.Name + " (" + d.Code + ")", "approve": render.OnOff(c.lang, d.ApproveAnswers)})), nil
+	return reply("✅ " + tr(c.lang, render.MsgDeptSet, kv{"dept": d.Name + " (" + d.Code + ")", "approve": render.OnOff(c.lang, d.ApproveAnswers)}) +
+		"\n" + tr(c.lang, render.MsgDeptSetProcess, kv{"direct": render.OnOff(c.lang, d.DirectTransfer), "ext": render.OnOff(c.lang, d.DispatchExtensions)})), nil
 }
 
 // deptRole reads "CODE responder|leader" of /role.

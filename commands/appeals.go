@@ -122,6 +122,20 @@ func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (ap
 		return n, c.bad(textKey(cmd.Action), nil)
 	case errors.Is(err, appeal.ErrDepartmentRequired):
 		return n, c.bad(render.MsgNeedDept, nil)
+	case errors.Is(err, appeal.ErrReviewPending):
+		return n, c.refuse(render.MsgReviewPending, kv{"id": a.ID})
+	case errors.Is(err, appeal.ErrNoReviewPending):
+		return n, c.refuse(render.MsgNoPendingReview, kv{"id": a.ID})
+	case errors.Is(err, appeal.ErrExtensionCap):
+		var ce *appeal.CapError
+		errors.As(err, &ce)
+		return n, c.refuse(render.MsgExtensionCap, kv{"id": a.ID, "cap": render.WorkHours(c.lang, ce.Cap), "left": render.WorkHours(c.lang, ce.Left)})
+	case errors.Is(err, appeal.ErrLeaderFirst):
+		return n, c.refuse(render.MsgLeaderFirst, kv{"id": a.ID, "dept": c.h.render.DeptName(ctx, a.Department)})
+	case errors.Is(err, appeal.ErrAwaitsDispatch):
+		return n, c.refuse(render.MsgAwaitsDispatch, kv{"id": a.ID})
+	case errors.Is(err, appeal.ErrAlreadyAssignee):
+		return n, c.refuse(render.MsgAlreadyAssignee, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, cmd.Member)})
 	case errors.Is(err, appeal.ErrExtensionPending):
 		return n, c.refuse(render.MsgExtensionPending, kv{"id": a.ID})
 	case errors.Is(err, appeal.ErrNoExtensionPending):
@@ -220,8 +234,13 @@ func (c *call) ret(ctx context.Context) (Reply, error) {
 	if reason == "" {
 		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
-	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActReturn, Text: reason, Force: c.force(a)}); err != nil {
+	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActReturn, Text: reason, Force: c.force(a), Review: true})
+	if err != nil {
 		return Reply{}, err
+	}
+	if n.Review != nil {
+		return reply("⏸ " + tr(c.lang, render.MsgReturnAsked, kv{"id": a.ID, "dept": c.h.render.DeptName(ctx, a.Department),
+			"by": c.reviewer(n.Review)})), nil
 	}
 	return reply("↩️ " + tr(c.lang, render.MsgReturnedDone, kv{"id": a.ID})), nil
 }
@@ -242,8 +261,19 @@ func (c *call) transfer(ctx context.Context) (Reply, error) {
 	if reason == "" {
 		return Reply{}, c.bad(render.MsgNeedReason, nil)
 	}
-	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActTransfer, Department: d.Code, Text: reason, Force: c.force(a)}); err != nil {
+	// A trusted department transfers without review (the bounce limit
+	// aside); every other transfer waits for dispatch.
+	review := true
+	if own, err := c.h.store.Department(ctx, a.Department); err == nil && own.DirectTransfer {
+		review = false
+	}
+	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActTransfer, Department: d.Code, Text: reason, Force: c.force(a), Review: review})
+	if err != nil {
 		return Reply{}, err
+	}
+	if n.Review != nil {
+		return reply("⏸ " + tr(c.lang, render.MsgTransferAsked, kv{"id": a.ID, "to": d.Name + " (" + d.Code + ")",
+			"dept": c.h.render.DeptName(ctx, a.Department), "by": c.reviewer(n.Review)})), nil
 	}
 	return reply("➡️ " + tr(c.lang, render.MsgTransferred, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
 }
@@ -332,159 +362,6 @@ func (c *call) close(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	return reply("✅ " + tr(c.lang, render.MsgClosed, kv{"id": a.ID})), nil
-}
-
-func (c *call) assign(ctx context.Context) (Reply, error) {
-	if err := c.dispatch(ctx); err != nil {
-		return Reply{}, err
-	}
-	a, err := c.target(ctx)
-	if err != nil {
-		return Reply{}, err
-	}
-	d, err := c.department(ctx)
-	if err != nil {
-		return Reply{}, err
-	}
-	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAssign, Department: d.Code, Text: c.args.rest()}); err != nil {
-		return Reply{}, err
-	}
-	return reply("📨 " + tr(c.lang, render.MsgAssigned, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
-}
-
-// leader checks that a leader's decision on a came from a private chat or
-// the department's chat, from a leader of the department.
-func (c *call) leader(ctx context.Context, a appeal.Appeal) error {
-	if a.Department == "" {
-		return c.refuse(render.MsgNothingPending, kv{"id": a.ID})
-	}
-	if !c.roles.isLeader(a.Department) {
-		return c.refuse(render.MsgNotLeader, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
-	}
-	if !c.r.Chat.Private {
-		ok, err := c.inDeptChat(ctx, a.Department)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return c.bad(render.MsgWrongChat, kv{"dept": c.h.render.DeptName(ctx, a.Department)})
-		}
-	}
-	return nil
-}
-
-// pendingKind decides what a leader's decision is about: the kind asked
-// for, or else the pending answer before the pending extension.
-func (c *call) pendingKind(a appeal.Appeal, want string) (string, error) {
-	answer := a.Status == appeal.StatusPendingApproval
-	ext := a.Extension != nil
-	switch want {
-	case render.PendingAnswer:
-		if !answer {
-			return "", c.refuse(render.MsgNoPendingAnswer, kv{"id": a.ID})
-		}
-	case render.PendingExtension:
-		if !ext {
-			return "", c.refuse(render.MsgNoPendingExtension, kv{"id": a.ID})
-		}
-	case "":
-		switch {
-		case answer:
-			want = render.PendingAnswer
-		case ext:
-			want = render.PendingExtension
-		default:
-			return "", c.refuse(render.MsgNothingPending, kv{"id": a.ID})
-		}
-	}
-	return want, nil
-}
-
-// kindArg reads an optional "answer" or "extension".
-func (c *call) kindArg() (string, error) {
-	w, ok := c.args.next()
-	if !ok {
-		return "", nil
-	}
-	switch strings.ToLower(w) {
-	case render.PendingAnswer, "a", "答复":
-		return render.PendingAnswer, nil
-	case render.PendingExtension, "e", "ext", "延期":
-		return render.PendingExtension, nil
-	}
-	return "", c.bad(render.MsgBadKind, kv{"arg": w})
-}
-
-func (c *call) approve(ctx context.Context) (Reply, error) {
-	a, err := c.target(ctx)
-	if err != nil {
-		return Reply{}, err
-	}
-	if err := c.leader(ctx, a); err != nil {
-		return Reply{}, err
-	}
-	want, err := c.kindArg()
-	if err != nil {
-		return Reply{}, err
-	}
-	if !c.args.empty() {
-		return Reply{}, c.bad(render.MsgTooManyArgs, nil)
-	}
-	kind, err := c.pendingKind(a, want)
-	if err != nil {
-		return Reply{}, err
-	}
-	if kind == render.PendingAnswer {
-		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveAnswer}); err != nil {
-			return Reply{}, err
-		}
-		return reply("✅ " + tr(c.lang, render.MsgAnswerApproved, kv{"id": a.ID})), nil
-	}
-	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActApproveExtension})
-	if err != nil {
-		return Reply{}, err
-	}
-	loc := c.h.render.Location(ctx, n.Department)
-	return reply("✅ " + tr(c.lang, render.MsgExtensionApproved, kv{"id": a.ID, "dur": render.Span(c.lang, a.Extension.Span),
-		"due": render.Time(n.Deadlines.AnswerBy, loc)})), nil
-}
-
-func (c *call) reject(ctx context.Context) (Reply, error) {
-	a, err := c.target(ctx)
-	if err != nil {
-		return Reply{}, err
-	}
-	if err := c.leader(ctx, a); err != nil {
-		return Reply{}, err
-	}
-	if c.r.Button {
-		want, err := c.kindArg()
-		if err != nil {
-			return Reply{}, err
-		}
-		if _, err := c.pendingKind(a, want); err != nil {
-			return Reply{}, err
-		}
-		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToReject, kv{"id": a.ID})), Alert: true, Silent: true}, nil
-	}
-	reason := c.args.rest()
-	if reason == "" {
-		return Reply{}, c.bad(render.MsgNeedReason, nil)
-	}
-	kind, err := c.pendingKind(a, "")
-	if err != nil {
-		return Reply{}, err
-	}
-	if kind == render.PendingAnswer {
-		if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectAnswer, Text: reason}); err != nil {
-			return Reply{}, err
-		}
-		return reply("↩️ " + tr(c.lang, render.MsgAnswerRejected, kv{"id": a.ID})), nil
-	}
-	if _, err := c.act(ctx, a, appeal.Command{Action: appeal.ActRejectExtension, Text: reason}); err != nil {
-		return Reply{}, err
-	}
-	return reply("↩️ " + tr(c.lang, render.MsgExtensionRejected, kv{"id": a.ID})), nil
 }
 
 // details shows everything about one appeal. From a button it goes to the

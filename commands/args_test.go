@@ -191,6 +191,7 @@ func TestBadArguments(t *testing.T) {
 		{rAdmin, adm, "supervision bind", "Use this in the group chat to bind, not in a private chat."},
 		{rAdmin, otherChat, "supervision bind now", "Too many arguments."},
 	}
+	cases = append(cases, processBadArguments()...)
 	cases = append(cases, digestBadArguments()...)
 	commands := map[string]bool{}
 	for _, c := range cases {

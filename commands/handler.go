@@ -41,7 +41,6 @@ type Store interface {
 	Grant(ctx context.Context, g appeal.Grant) error
 	Revoke(ctx context.Context, g appeal.Grant) error
 	Grants(ctx context.Context, member appeal.MemberID) ([]appeal.Grant, error)
-	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
 
 	BindChat(ctx context.Context, b appeal.ChatBinding) error
 	UnbindChat(ctx context.Context, b appeal.ChatBinding) error
@@ -56,6 +55,13 @@ type Store interface {
 
 	Department(ctx context.Context, code string) (appeal.Department, error)
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
+
+	// Member, DepartmentMembers and OpenByAssignee are what assigning a
+	// person reads: who they are, who may be given an appeal, and how
+	// many each holds.
+	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)
+	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
+	OpenByAssignee(ctx context.Context, code string) (map[appeal.MemberID]int, error)
 
 	digestStore
 	webStore

@@ -31,6 +31,7 @@ const (
 	onlyDispatchers = "Only dispatchers and admins may use /%s."
 	onlyAdmins      = "Only admins may use /%s."
 	onlyLeaders     = "Only leaders may use /%s."
+	onlyDeciders    = "Only leaders, dispatchers and admins may use /%s."
 	notRoads        = "Only responders and leaders of Roads (roads) may work on appeal #{id}."
 	// unseen is the reply about an appeal the requester may not see: the
 	// same as about one that does not exist.
@@ -126,8 +127,10 @@ func permCases() []permCase {
 		return each(fmt.Sprintf(onlyAdmins, cmd), rNone, rResp, rRespOther, rLeader, rLeadOther, rDispatcher)
 	}
 	listDenied := "Only responders and leaders of Roads (roads), dispatchers and admins may list its appeals."
+	// A leader decides an extension first; dispatch only after.
 	approveDeny := func(cmd string) map[string]string {
-		return merge(each(fmt.Sprintf(onlyLeaders, cmd), rNone, rResp, rRespOther, rDispatcher, rAdmin),
+		return merge(each(fmt.Sprintf(onlyDeciders, cmd), rNone, rResp, rRespOther),
+			each("A leader of Roads (roads) must approve the extension of #{id} first.", rDispatcher, rAdmin),
 			each(unseen, rLeadOther))
 	}
 	extension := func(e *env, id appeal.ID) {
@@ -181,7 +184,12 @@ func permCases() []permCase {
 				each(unseen, rLeadOther))},
 		{name: "reject", private: true, setup: withAppeal("roads", "reject {id} Not needed", extension), allow: []string{rLeader}, deny: approveDeny("reject")},
 		{name: "assign", chat: dispatchChat, setup: withAppeal("", "assign {id} roads", nil), allow: dispAllowed,
-			deny: each(fmt.Sprintf(onlyDispatchers, "assign"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
+			deny: merge(each(fmt.Sprintf(onlyDeciders, "assign"), rNone, rResp, rRespOther),
+				each(fmt.Sprintf(onlyDispatchers, "assign"), rLeader, rLeadOther))},
+		{name: "assign_person", private: true, setup: withAppeal("roads", "assign {id} @responder2", nil), allow: []string{rLeader, rDispatcher, rAdmin},
+			deny: merge(each(fmt.Sprintf(onlyDeciders, "assign"), rNone, rResp, rRespOther), each(unseen, rLeadOther))},
+		{name: "reopen", private: true, setup: withAppeal("roads", "reopen {id} Still broken", answered), allow: []string{rLeader, rDispatcher, rAdmin},
+			deny: merge(each(fmt.Sprintf(onlyDeciders, "reopen"), rNone, rResp, rRespOther), each(unseen, rLeadOther))},
 		{name: "dept_list", private: true, setup: fixed("dept list"), allow: []string{rResp, rRespOther, rLeader, rLeadOther, rDispatcher, rAdmin},
 			deny: each(fmt.Sprintf(onlyStaff, "dept list"), rNone)},
 		{name: "dept_add", private: true, setup: func(e *env) (string, *Chat) {
@@ -321,7 +329,7 @@ func TestButtonsCheckStoredRoles(t *testing.T) {
 	// Leaders' buttons act on what they name.
 	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActRequestExtension, Extension: appeal.CalendarSpan(4 * 3600e9), Text: "parts"})
 	rep = e.press(rResp, privateChat(e.users[rResp].ID), render.ButtonData("approve", a.ID, render.PendingExtension))
-	if !rep.Alert || rep.Notice != "❌ Only leaders may use /approve." {
+	if !rep.Alert || rep.Notice != "❌ Only leaders, dispatchers and admins may use /approve." {
 		t.Errorf("responder pressing Approve: %+v", rep)
 	}
 	rep = e.press(rLeader, privateChat(e.users[rLeader].ID), render.ButtonData("approve", a.ID, render.PendingAnswer))

@@ -25,7 +25,7 @@ func TestEscalationButtonsReassign(t *testing.T) {
 	if err := render.Check(r); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(r.HTML, "answer deadline missed") || len(r.Buttons) != 1 || len(r.Buttons[0]) != 2 {
+	if !strings.Contains(r.HTML, "answer deadline missed") || len(r.Buttons) != 1 || len(r.Buttons[0]) != 3 {
 		t.Fatalf("escalation: %s %+v", r.HTML, r.Buttons)
 	}
 	reassign := r.Buttons[0][0]

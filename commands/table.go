@@ -43,7 +43,10 @@ var (
 	responders  = []appeal.Role{appeal.RoleResponder, appeal.RoleLeader}
 	leaders     = []appeal.Role{appeal.RoleLeader}
 	dispatchers = []appeal.Role{appeal.RoleDispatcher, appeal.RoleAdmin}
-	admins      = []appeal.Role{appeal.RoleAdmin}
+	// deciders decide what waits (answers, extensions, returns and
+	// transfers), assign people and reopen: leaders and dispatch.
+	deciders = []appeal.Role{appeal.RoleLeader, appeal.RoleDispatcher, appeal.RoleAdmin}
+	admins   = []appeal.Role{appeal.RoleAdmin}
 	// digestReaders may read a department's digest: its leaders and admins.
 	digestReaders = []appeal.Role{appeal.RoleLeader, appeal.RoleAdmin}
 )
@@ -68,10 +71,11 @@ func table() []row {
 		{name: "mine", usage: "/mine", help: render.MsgHelpMine, roles: anyone, run: (*call).mine},
 		{name: "overdue", usage: "/overdue", help: render.MsgHelpOverdue, roles: staff, run: (*call).overdue},
 
-		{name: "approve", usage: "/approve ID [answer|extension]", help: render.MsgHelpApprove, roles: leaders, run: (*call).approve},
-		{name: "reject", usage: "/reject ID REASON", help: render.MsgHelpReject, roles: leaders, run: (*call).reject},
+		{name: "approve", usage: "/approve ID [answer|extension|review]", help: render.MsgHelpApprove, roles: deciders, run: (*call).approve},
+		{name: "reject", usage: "/reject ID REASON", help: render.MsgHelpReject, roles: deciders, run: (*call).reject},
 
-		{name: "assign", usage: "/assign ID DEPT", help: render.MsgHelpAssign, roles: dispatchers, run: (*call).assign},
+		{name: "assign", usage: "/assign ID DEPT|@USER", help: render.MsgHelpAssign, roles: deciders, run: (*call).assign},
+		{name: "reopen", usage: "/reopen ID REASON", help: render.MsgHelpReopen, roles: deciders, run: (*call).reopen},
 
 		{name: "dept", sub: "list", menu: render.MsgMenuDept, usage: "/dept list", help: render.MsgHelpDeptList, roles: staff, run: (*call).deptList},
 		{name: "dept", sub: "add", usage: "/dept add CODE NAME…", help: render.MsgHelpDeptAdd, roles: admins, run: (*call).deptAdd},
@@ -79,7 +83,7 @@ func table() []row {
 		{name: "dept", sub: "unbind", usage: "/dept unbind CODE", help: render.MsgHelpDeptUnbind, roles: admins, run: (*call).deptUnbind},
 		{name: "dept", sub: "sla", usage: "/dept sla CODE claim=2wh answer=3wd resolve=7wd [urgent.claim=30m urgent.answer=2h urgent.resolve=24h]",
 			help: render.MsgHelpDeptSLA, roles: admins, run: (*call).deptSLA},
-		{name: "dept", sub: "set", usage: "/dept set CODE approve_answers=on|off", help: render.MsgHelpDeptSet, roles: admins, run: (*call).deptSet},
+		{name: "dept", sub: "set", usage: "/dept set CODE approve_answers=on|off direct_transfer=on|off dispatch_extensions=on|off", help: render.MsgHelpDeptSet, roles: admins, run: (*call).deptSet},
 		{name: "role", sub: "add", menu: render.MsgMenuRole,
 			usage: "/role add CODE responder|leader USER", help: render.MsgHelpRoleAdd, roles: admins, run: (*call).roleAdd},
 		{name: "role", sub: "remove", alias: []string{"rm", "del"}, usage: "/role remove CODE responder|leader USER",

@@ -51,12 +51,13 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	rep := e.do(rLeader, roadsChat, "help")
-	for _, cmd := range []string{"/approve ID [answer|extension]", "/reject ID REASON", "/claim ID", "/extend ID DURATION REASON"} {
+	for _, cmd := range []string{"/approve ID [answer|extension|review]", "/reject ID REASON", "/claim ID", "/extend ID DURATION REASON",
+		"/assign ID DEPT|@USER", "/reopen ID REASON"} {
 		if !strings.Contains(rep.HTML, "<code>"+render.Esc(cmd)+"</code>") {
 			t.Errorf("leader help lacks %s", cmd)
 		}
 	}
-	if strings.Contains(rep.HTML, "/assign") || strings.Contains(rep.HTML, "/dept add") {
+	if strings.Contains(rep.HTML, "/dept add") || strings.Contains(rep.HTML, "/dispatch bind") {
 		t.Errorf("leader help lists dispatcher or admin commands:\n%s", rep.HTML)
 	}
 }
@@ -93,7 +94,7 @@ func TestCommands(t *testing.T) {
 	if c := get("help"); c.Roles != nil {
 		t.Errorf("help roles: %v", c.Roles)
 	}
-	if c := get("approve"); !slices.Equal(c.Roles, []appeal.Role{appeal.RoleLeader}) {
+	if c := get("approve"); !slices.Equal(c.Roles, []appeal.Role{appeal.RoleLeader, appeal.RoleDispatcher, appeal.RoleAdmin}) {
 		t.Errorf("approve roles: %v", c.Roles)
 	}
 }

@@ -217,7 +217,8 @@ func (w *world) history(rt *rapid.T) {
 	for i := range rapid.IntRange(1, 3).Draw(rt, "departments") {
 		code := fmt.Sprintf("h%d-%c", w.histories, 'a'+i)
 		if _, err := h.svc.SaveDepartment(h.ctx, appeal.Department{Code: code, Name: "部门 " + code, Timezone: "Asia/Shanghai",
-			SLA: rapid.SampledFrom(slas).Draw(rt, "sla"), ApproveAnswers: rapid.Bool().Draw(rt, "approve_answers")}); err != nil {
+			SLA: rapid.SampledFrom(slas).Draw(rt, "sla"), ApproveAnswers: rapid.Bool().Draw(rt, "approve_answers"),
+			DispatchExtensions: rapid.Bool().Draw(rt, "dispatch_extensions")}); err != nil {
 			rt.Fatal(err)
 		}
 		h.depts = append(h.depts, code)
@@ -234,6 +235,8 @@ func (w *world) history(rt *rapid.T) {
 		"approve_answer":  h.simple(appeal.ActApproveAnswer, appeal.StatusPendingApproval),
 		"reject_answer":   h.simple(appeal.ActRejectAnswer, appeal.StatusPendingApproval),
 		"return":          h.simple(appeal.ActReturn, appeal.StatusAssigned, appeal.StatusClaimed),
+		"review":          h.review,
+		"assign_member":   h.assignMember,
 		"transfer":        h.transfer,
 		"extend":          h.simple(appeal.ActRequestExtension, appeal.StatusAssigned, appeal.StatusClaimed),
 		"decide_extend":   h.decideExtension,
@@ -351,7 +354,8 @@ func (h *history) act(rt *rapid.T, id appeal.ID, cmd appeal.Command) {
 	delete(h.seen, id)
 	_, err := h.svc.Act(h.ctx, id, cmd)
 	for _, ok := range []error{appeal.ErrIllegalTransition, appeal.ErrSameDepartment, appeal.ErrAlreadyClaimed,
-		appeal.ErrNotAssignee, appeal.ErrExtensionPending, appeal.ErrNoExtensionPending} {
+		appeal.ErrNotAssignee, appeal.ErrExtensionPending, appeal.ErrNoExtensionPending, appeal.ErrReviewPending,
+		appeal.ErrNoReviewPending, appeal.ErrExtensionCap, appeal.ErrLeaderFirst, appeal.ErrAwaitsDispatch, appeal.ErrAlreadyAssignee} {
 		if errors.Is(err, ok) {
 			h.w.refused++
 			err = nil
@@ -388,7 +392,25 @@ func (h *history) assign(rt *rapid.T) {
 func (h *history) transfer(rt *rapid.T) {
 	a := h.pick(rt, appeal.StatusAssigned, appeal.StatusClaimed)
 	h.act(rt, a.ID, appeal.Command{Action: appeal.ActTransfer, Actor: 9, Force: true, Text: "转办",
-		Department: rapid.SampledFrom(h.depts).Draw(rt, "transfer_to")})
+		Department: rapid.SampledFrom(h.depts).Draw(rt, "transfer_to"), Review: rapid.Bool().Draw(rt, "transfer_review")})
+}
+
+// review decides a return or transfer waiting for review: approved (it
+// moves on) or rejected (it stays, its clock running).
+func (h *history) review(rt *rapid.T) {
+	a := h.pick(rt, appeal.StatusAssigned, appeal.StatusClaimed)
+	act := appeal.ActRejectReview
+	if rapid.Bool().Draw(rt, "approve_review") {
+		act = appeal.ActApproveReview
+	}
+	h.act(rt, a.ID, appeal.Command{Action: act, Actor: 1, Text: "审定"})
+}
+
+// assignMember gives an appeal to a person of its department.
+func (h *history) assignMember(rt *rapid.T) {
+	a := h.pick(rt, appeal.StatusAssigned, appeal.StatusClaimed)
+	h.act(rt, a.ID, appeal.Command{Action: appeal.ActAssignMember, Actor: 9,
+		Member: appeal.MemberID(rapid.IntRange(100, 102).Draw(rt, "member"))})
 }
 
 // simple is an action on an appeal in one of statuses, by its assignee or
@@ -397,6 +419,9 @@ func (h *history) simple(act appeal.Action, statuses ...appeal.Status) func(*rap
 	return func(rt *rapid.T) {
 		a := h.pick(rt, statuses...)
 		cmd := appeal.Command{Action: act, Actor: a.Assignee, Text: "理由", Force: rapid.Bool().Draw(rt, "force")}
+		if act == appeal.ActReturn {
+			cmd.Review = rapid.Bool().Draw(rt, "return_review")
+		}
 		if cmd.Actor == 0 {
 			cmd.Actor = appeal.MemberID(rapid.IntRange(100, 102).Draw(rt, "actor"))
 		}
@@ -418,7 +443,9 @@ func (h *history) decideExtension(rt *rapid.T) {
 	if rapid.Bool().Draw(rt, "approve") {
 		act = appeal.ActApproveExtension
 	}
-	h.act(rt, a.ID, appeal.Command{Action: act, Actor: 9, Text: "决定"})
+	// A leader's approval may be followed by dispatch's; whichever step
+	// it is, the step that applies decides.
+	h.act(rt, a.ID, appeal.Command{Action: act, Actor: 9, Text: "决定", ByDispatch: a.Extension.AwaitsDispatch()})
 }
 
 func (h *history) unsatisfied(rt *rapid.T) {
@@ -479,6 +506,9 @@ func (h *history) retire() {
 			switch a.Status {
 			case appeal.StatusAssigned, appeal.StatusClaimed:
 				cmd.Action = appeal.ActAnswer
+				if a.Review != nil {
+					cmd.Action = appeal.ActRejectReview
+				}
 			case appeal.StatusPendingApproval:
 				cmd.Action = appeal.ActApproveAnswer
 			default:
@@ -625,7 +655,8 @@ func (h *history) check(rt *rapid.T) {
 				}
 				ds = append(ds, deadline{"answer", a.Deadlines.AnswerBy, answerStart, []appeal.Stage{appeal.StageAnswerOverdue, appeal.StageSupervision}})
 				if !a.AskedAt.IsZero() {
-					ds = append(ds, deadline{"decision", a.Deadlines.DecideBy, a.AskedAt, []appeal.Stage{appeal.StageDecisionOverdue, appeal.StageDecisionSupervision}})
+					ds = append(ds, deadline{"decision", a.Deadlines.DecideBy, a.AskedAt, []appeal.Stage{appeal.StageDecisionOverdue, appeal.StageDecisionSupervision,
+						appeal.StageReviewOverdue, appeal.StageReviewSupervision}})
 				}
 			}
 			for _, d := range ds {

@@ -3,6 +3,7 @@ package render
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/appealbot/appealbot/appeal"
 )
@@ -11,7 +12,7 @@ import (
 // or ":e" (extension) for approve and reject: compact, well inside 64
 // bytes, and nothing in it is trusted beyond naming what to do. Who may do
 // it is decided from stored roles when it is pressed.
-var buttonPattern = regexp.MustCompile(`^c:(claim|reassign|return|answer|appeal|approve|reject):([1-9][0-9]{0,17})(?::([ae]))?$`)
+var buttonPattern = regexp.MustCompile(`^c:(claim|reassign|return|answer|appeal|approve|reject|assign):([1-9][0-9]{0,17})(?::([aer]|m[1-9][0-9]{0,17}))?$`)
 
 // Kinds of pending item that approve and reject act on.
 const (
@@ -28,9 +29,20 @@ func ButtonData(cmd string, id appeal.ID, kind string) string {
 		d += ":a"
 	case PendingExtension:
 		d += ":e"
+	case PendingReview:
+		d += ":r"
 	}
 	return d
 }
+
+// AssignButtonData is the data of a button that assigns appeal id to
+// member m (an id of appealbot's, not the network's).
+func AssignButtonData(id appeal.ID, m appeal.MemberID) string {
+	return ButtonData("assign", id, "") + ":m" + strconv.FormatInt(int64(m), 10)
+}
+
+// MemberArg is how a button names a member among a command's arguments.
+const MemberArg = "member:"
 
 // ParseButton maps button data back to a command and its arguments; ok is
 // false for anything this version did not make.
@@ -40,10 +52,18 @@ func ParseButton(data string) (command, args string, ok bool) {
 		return "", "", false
 	}
 	cmd, id, kind := m[1], m[2], m[3]
+	if strings.HasPrefix(kind, "m") {
+		if cmd != "assign" {
+			return "", "", false
+		}
+		return cmd, id + " " + MemberArg + kind[1:], true
+	}
 	if kind != "" && cmd != "approve" && cmd != "reject" {
 		return "", "", false
 	}
 	switch kind {
+	case "r":
+		return cmd, id + " " + PendingReview, true
 	case "a":
 		return cmd, id + " " + PendingAnswer, true
 	case "e":

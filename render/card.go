@@ -91,6 +91,7 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 			} else {
 				lines = append(lines, "↩️ "+Text(lang, msgCardReturnedBy, Args{"dept": r.DeptName(ctx, a.Department)}))
 			}
+			lines = append(lines, r.processLines(ctx, a, v, lang, false)...)
 			if mark := overdueMark(a, lang, now); mark != "" {
 				lines = append(lines, "<b>"+mark+"</b>")
 			}
@@ -115,13 +116,18 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 		status += " · " + Esc(cutName(r.NameOf(ctx, a.Assignee)))
 	}
 	lines = append(lines, status)
+	lines = append(lines, r.processLines(ctx, a, v, lang, false)...)
 	if mark := overdueMark(a, lang, now); mark != "" {
 		lines = append(lines, "<b>"+mark+"</b>")
 	}
 	lines = append(lines, r.deadlineLines(ctx, a, lang, now)...)
 	if x := a.Extension; x != nil {
-		lines = append(lines, "⏳ "+Text(lang, msgCardExtension, Args{"dur": Span(lang, x.Span),
-			"name": cutName(r.NameOf(ctx, x.By)), "reason": HTML(EscCut(OneLine(x.Reason), 100))}))
+		line := "⏳ " + Text(lang, msgCardExtension, Args{"dur": Span(lang, x.Span),
+			"name": cutName(r.NameOf(ctx, x.By)), "reason": HTML(EscCut(OneLine(x.Reason), 100))})
+		if x.AwaitsDispatch() {
+			line += Text(lang, msgCardExtDispatch, Args{"name": cutName(r.NameOf(ctx, x.LeaderBy))})
+		}
+		lines = append(lines, line)
 	}
 	if a.Status == appeal.StatusPendingApproval {
 		lines = append(lines, "📝 "+Text(lang, msgCardPendingApproval, nil))
@@ -130,6 +136,12 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 		lines = append(lines, fb)
 	}
 	out := Rendered{HTML: strings.Join(lines, "\n")}
+	switch {
+	case a.Review != nil:
+		// Nothing to do here until the review is decided.
+		out.Buttons = [][]Button{details}
+		return out
+	}
 	switch a.Status {
 	case appeal.StatusAssigned:
 		out.Buttons = [][]Button{{

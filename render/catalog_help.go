@@ -84,16 +84,16 @@ var helpTexts = map[Key]text{
 		zh: "答复诉求（或直接回复其卡片）",
 	},
 	MsgHelpReturn: {
-		en: "Send a misrouted appeal back to dispatch",
-		zh: "将不属于本部门的诉求退回调度",
+		en: "Ask to send a misrouted appeal back to dispatch (dispatch reviews it)",
+		zh: "申请将不属于本部门的诉求退回调度（由调度审定）",
 	},
 	MsgHelpTransfer: {
-		en: "Transfer an appeal to another department",
-		zh: "将诉求转办至其他部门",
+		en: "Ask to transfer an appeal to another department (dispatch reviews it unless the department is trusted)",
+		zh: "申请将诉求转办至其他部门（除免审定部门外由调度审定）",
 	},
 	MsgHelpExtend: {
-		en: "Ask the leaders for more time, e.g. 2d or 4h",
-		zh: "向负责人申请延期，例如 2d 或 4h",
+		en: "Ask the leaders for more time, e.g. 2d or 4h (up to the cap set for all extensions of an appeal)",
+		zh: "向负责人申请延期，例如 2d 或 4h（累计不超过延期上限）",
 	},
 	MsgHelpClose: {
 		en: "Close an answered appeal, as resolved unless you say unresolved (dispatchers: unassigned or returned ones)",
@@ -116,16 +116,16 @@ var helpTexts = map[Key]text{
 		zh: "列出超时诉求（在调度群中为所有部门）",
 	},
 	MsgHelpApprove: {
-		en: "Approve a pending answer or extension request",
-		zh: "批准待审核的答复或延期申请",
+		en: "Approve a pending answer, extension, return or transfer",
+		zh: "批准待审核的答复、延期、退回或转办申请",
 	},
 	MsgHelpReject: {
-		en: "Reject a pending answer or extension request",
-		zh: "驳回待审核的答复或延期申请",
+		en: "Reject a pending answer, extension, return or transfer",
+		zh: "驳回待审核的答复、延期、退回或转办申请",
 	},
 	MsgHelpAssign: {
-		en: "Assign an appeal to a department",
-		zh: "将诉求分派给部门",
+		en: "Assign an appeal to a department (dispatch), or to a person of its department (leaders, dispatch; without USER: a list to pick from)",
+		zh: "将诉求分派给部门（调度），或指派给部门的承办人（负责人、调度；不写用户则列出可选人员）",
 	},
 	MsgHelpDeptList: {
 		en: "List the departments",

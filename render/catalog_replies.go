@@ -316,8 +316,8 @@ var replyTexts = map[Key]text{
 		zh: "请提供设置项，例如 approve_answers=on。",
 	},
 	MsgBadSetting: {
-		en: "“{arg}” is not a setting; use approve_answers=on or approve_answers=off.",
-		zh: "“{arg}”不是有效的设置；请使用 approve_answers=on 或 approve_answers=off。",
+		en: "“{arg}” is not a setting; use approve_answers, direct_transfer or dispatch_extensions, each =on or =off.",
+		zh: "“{arg}”不是有效的设置；请使用 approve_answers、direct_transfer 或 dispatch_extensions，值为 on 或 off。",
 	},
 	MsgNeedRole: {
 		en: "Give the role: responder or leader.",

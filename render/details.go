@@ -55,6 +55,8 @@ func (r *Renderer) Details(ctx context.Context, a appeal.Appeal, events []appeal
 		head = append(head, "⏳ "+Text(lang, msgCardExtension, Args{"dur": Span(lang, x.Span),
 			"name": cutName(r.NameOf(ctx, x.By)), "reason": HTML(EscCut(OneLine(x.Reason), 300))}))
 	}
+	// Where it came from and why, whoever reads it.
+	head = append(head, r.processLines(ctx, a, ownerView(a), lang, true)...)
 
 	answerLines := func(n, max int) []string {
 		as := a.Answers

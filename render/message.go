@@ -59,6 +59,18 @@ func (r *Renderer) RenderMessage(ctx context.Context, m appeal.Message, lang str
 		out = r.answerDecision(a, m.Args, lang)
 	case appeal.MsgUrge:
 		out = r.urge(ctx, a, m.Args, lang, now)
+	case appeal.MsgReviewRequest:
+		out = r.reviewRequest(ctx, a, lang)
+	case appeal.MsgReviewDecision:
+		out = r.reviewDecision(ctx, a, m.Args, lang)
+	case appeal.MsgPromptDecided:
+		out = r.promptDecided(ctx, a, m, lang)
+	case appeal.MsgAssignedYou:
+		out = r.assignedYou(ctx, a, m.Args, lang)
+	case appeal.MsgReopenedYou:
+		out = r.reopenedYou(a, m.Args, lang)
+	case appeal.MsgExtensionGranted:
+		out = r.extensionGranted(ctx, a, m.Args, lang)
 	default:
 		return Rendered{}, fmt.Errorf("render: unknown message kind %q", m.Kind)
 	}
@@ -124,6 +136,9 @@ func (r *Renderer) extensionRequest(ctx context.Context, a appeal.Appeal, lang s
 		"name": cutName(r.NameOf(ctx, x.By)), "dur": Span(lang, x.Span), "appeal": HTML(titleLine(a)),
 		"dept": r.DeptName(ctx, a.Department), "reason": HTML(EscCut(x.Reason, 1000)),
 	})
+	if x.AwaitsDispatch() {
+		s += Text(lang, msgCardExtDispatch, Args{"name": cutName(r.NameOf(ctx, x.LeaderBy))})
+	}
 	if !a.Deadlines.AnswerBy.IsZero() {
 		s += "\n" + Text(lang, msgExtensionDue, Args{
 			"due": Time(a.Deadlines.AnswerBy, loc), "left": timeLeft(lang, a.Deadlines.AnswerBy, now),

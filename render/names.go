@@ -98,6 +98,10 @@ func actionKey(a appeal.Action) Key {
 		return msgActExtend
 	case appeal.ActClose:
 		return msgActClose
+	case appeal.ActApproveReview, appeal.ActRejectReview:
+		return msgActReview
+	case appeal.ActAssignMember:
+		return msgActAssignMember
 	}
 	return msgActReopen
 }
@@ -146,6 +150,14 @@ func eventKey(k appeal.EventKind) Key {
 		return msgEvFeedback
 	case appeal.EventUrged:
 		return msgEvUrged
+	case appeal.EventReviewRequested:
+		return msgEvReviewRequested
+	case appeal.EventReviewRejected:
+		return msgEvReviewRejected
+	case appeal.EventExtensionEndorsed:
+		return msgEvExtensionEndorsed
+	case appeal.EventMemberAssigned:
+		return msgEvMemberAssigned
 	}
 	if k := reminderEventKey(k); k != "" {
 		return k

@@ -25,6 +25,8 @@ var stageKeys = map[appeal.Stage]Key{
 	appeal.StageSupervision:         msgStageSupervision,
 	appeal.StageDecisionOverdue:     msgStageDecisionLate,
 	appeal.StageDecisionSupervision: msgStageDecisionSuper,
+	appeal.StageReviewOverdue:       msgStageReviewLate,
+	appeal.StageReviewSupervision:   msgStageReviewSuper,
 	appeal.StageResolveNudge:        msgStageResolveNudge,
 	appeal.StageResolveOverdue:      msgStageResolveLate,
 	appeal.StageResolveSupervision:  msgStageResolveSuper,
@@ -135,6 +137,10 @@ func (r *Renderer) renderReminder(ctx context.Context, m appeal.Message, lang st
 		size += 1 + runes(line)
 		if m.Kind == appeal.MsgEscalation && len(buttons) < maxReminderButtons {
 			row := []Button{{Label: Text(lang, msgBtnDetails, nil) + " #" + fmt.Sprint(a.ID), Data: ButtonData("appeal", a.ID, "")}}
+			if a.Status == appeal.StatusAssigned || a.Status == appeal.StatusClaimed {
+				// A leader who hears of it gives it to a person at once.
+				row = append([]Button{{Label: Text(lang, msgBtnAssign, nil) + " #" + fmt.Sprint(a.ID), Data: ButtonData("assign", a.ID, "")}}, row...)
+			}
 			if a.Status == appeal.StatusClaimed {
 				row = append([]Button{{Label: Text(lang, msgBtnReassign, Args{"id": a.ID}), Data: ButtonData("reassign", a.ID, "")}}, row...)
 			}

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,7 +20,8 @@ const appealColumns = `id, source, external_id, title, body, category, priority,
 	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
-	callback_events, urges, urged_at`
+	callback_events, urges, urged_at,
+	review, handoff, bounces, reopens, extended_s, ext_cost_s, ext_leader_by, ext_leader_at`
 
 // appealRow is an appeals row, for scanning and for named parameters.
 type appealRow struct {
@@ -60,9 +62,61 @@ type appealRow struct {
 	DecideBy     dbTime         `db:"decide_by"`
 	ExtendedAt   dbTime         `db:"extended_at"`
 	// CallbackEvents is the comma-separated list of appeal.CallbackEvents.
-	CallbackEvents string `db:"callback_events"`
-	Urges          int64  `db:"urges"`
-	UrgedAt        dbTime `db:"urged_at"`
+	CallbackEvents string         `db:"callback_events"`
+	Urges          int64          `db:"urges"`
+	UrgedAt        dbTime         `db:"urged_at"`
+	Review         sql.NullString `db:"review"`
+	Handoff        sql.NullString `db:"handoff"`
+	Bounces        int            `db:"bounces"`
+	Reopens        int            `db:"reopens"`
+	ExtendedS      int64          `db:"extended_s"`
+	ExtCostS       int64          `db:"ext_cost_s"`
+	ExtLeaderBy    sql.NullInt64  `db:"ext_leader_by"`
+	ExtLeaderAt    dbTime         `db:"ext_leader_at"`
+}
+
+// handoffJSON is a return or transfer as stored (appeals.review and
+// appeals.handoff).
+type handoffJSON struct {
+	Kind        string    `json:"kind"`
+	By          int64     `json:"by,omitempty"`
+	From        string    `json:"from,omitempty"`
+	To          string    `json:"to,omitempty"`
+	Reason      string    `json:"reason"`
+	At          time.Time `json:"at"`
+	Supervision bool      `json:"supervision,omitempty"`
+	DecidedBy   int64     `json:"decided_by,omitempty"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+}
+
+func handoffText(h *appeal.Handoff) sql.NullString {
+	if h == nil {
+		return sql.NullString{}
+	}
+	b, err := json.Marshal(handoffJSON{Kind: string(h.Kind), By: int64(h.By), From: h.From, To: h.To, Reason: h.Reason,
+		At: h.At.UTC(), Supervision: h.Supervision, DecidedBy: int64(h.DecidedBy), DecidedAt: h.DecidedAt.UTC()})
+	if err != nil {
+		panic(err) // plain strings, numbers and times always marshal
+	}
+	return sql.NullString{String: string(b), Valid: true}
+}
+
+// readHandoff reads a stored handoff; nil for NULL, and for a value that
+// does not parse (nothing writes one).
+func readHandoff(s sql.NullString) *appeal.Handoff {
+	if !s.Valid {
+		return nil
+	}
+	var j handoffJSON
+	if err := json.Unmarshal([]byte(s.String), &j); err != nil {
+		return nil
+	}
+	h := &appeal.Handoff{Kind: appeal.HandoffKind(j.Kind), By: appeal.MemberID(j.By), From: j.From, To: j.To,
+		Reason: j.Reason, At: j.At.UTC(), Supervision: j.Supervision, DecidedBy: appeal.MemberID(j.DecidedBy)}
+	if !j.DecidedAt.IsZero() {
+		h.DecidedAt = j.DecidedAt.UTC()
+	}
+	return h
 }
 
 func toAppealRow(a appeal.Appeal) appealRow {
@@ -79,8 +133,13 @@ func toAppealRow(a appeal.Appeal) appealRow {
 		DispatchedAt: tm(a.DispatchedAt), DispatchBy: tm(a.Deadlines.DispatchBy),
 		AskedAt: tm(a.AskedAt), DecideBy: tm(a.Deadlines.DecideBy), ExtendedAt: tm(a.ExtendedAt),
 		CallbackEvents: strings.Join(a.CallbackEvents, ","), Urges: int64(a.Urges), UrgedAt: tm(a.UrgedAt),
+		Review: handoffText(a.Review), Handoff: handoffText(a.Handoff), Bounces: a.Bounces, Reopens: a.Reopens,
+		ExtendedS: int64(a.ExtendedWork / time.Second),
 	}
 	if x := a.Extension; x != nil {
+		r.ExtCostS = int64(x.Cost / time.Second)
+		r.ExtLeaderBy = nullID(x.LeaderBy)
+		r.ExtLeaderAt = tm(x.LeaderAt)
 		r.ExtBy = nullID(x.By)
 		// A non-NULL duration is what marks an extension as pending; it
 		// holds the length of a span in hours (0 for working days), the
@@ -110,6 +169,8 @@ func (r appealRow) appeal() appeal.Appeal {
 		ClosedAt: r.ClosedAt.Time, NextActionAt: r.NextActionAt.Time,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 		Urges: int(r.Urges), UrgedAt: r.UrgedAt.Time,
+		Review: readHandoff(r.Review), Handoff: readHandoff(r.Handoff), Bounces: r.Bounces, Reopens: r.Reopens,
+		ExtendedWork: time.Duration(r.ExtendedS) * time.Second,
 	}
 	if r.CallbackEvents != "" {
 		a.CallbackEvents = strings.Split(r.CallbackEvents, ",")
@@ -123,10 +184,13 @@ func (r appealRow) appeal() appeal.Appeal {
 			}
 		}
 		a.Extension = &appeal.Extension{
-			By:     appeal.MemberID(r.ExtBy.Int64),
-			Span:   span,
-			Reason: r.ExtReason.String,
-			At:     r.ExtAt.Time,
+			By:       appeal.MemberID(r.ExtBy.Int64),
+			Span:     span,
+			Reason:   r.ExtReason.String,
+			At:       r.ExtAt.Time,
+			Cost:     time.Duration(r.ExtCostS) * time.Second,
+			LeaderBy: appeal.MemberID(r.ExtLeaderBy.Int64),
+			LeaderAt: r.ExtLeaderAt.Time,
 		}
 	}
 	return a
@@ -185,14 +249,16 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
 			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
-			callback_events, urges, urged_at)
+			callback_events, urges, urged_at,
+			review, handoff, bounces, reopens, extended_s, ext_cost_s, ext_leader_by, ext_leader_at)
 		VALUES (:id, :source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
 			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at,
-			:callback_events, :urges, :urged_at)`, row)
+			:callback_events, :urges, :urged_at,
+			:review, :handoff, :bounces, :reopens, :extended_s, :ext_cost_s, :ext_leader_by, :ext_leader_at)`, row)
 		if err != nil {
 			return err
 		}
@@ -294,7 +360,9 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at,
 			dispatched_at = :dispatched_at, dispatch_by = :dispatch_by, asked_at = :asked_at,
 			decide_by = :decide_by, extended_at = :extended_at,
-			callback_events = :callback_events, urges = :urges, urged_at = :urged_at
+			callback_events = :callback_events, urges = :urges, urged_at = :urged_at,
+			review = :review, handoff = :handoff, bounces = :bounces, reopens = :reopens,
+			extended_s = :extended_s, ext_cost_s = :ext_cost_s, ext_leader_by = :ext_leader_by, ext_leader_at = :ext_leader_at
 		WHERE id = :id`, row)
 		if err != nil {
 			return err

@@ -279,25 +279,32 @@ func (s *Store) MarkDelivered(ctx context.Context, d appeal.Delivery) error {
 // Deliveries returns the chats outbox message outboxID has reached, in the
 // order it reached them.
 func (s *Store) Deliveries(ctx context.Context, outboxID int64) ([]appeal.Delivery, error) {
-	var rows []struct {
-		OutboxID    int64  `db:"outbox_id"`
-		Network     string `db:"network"`
-		ChatID      string `db:"chat_id"`
-		TopicID     string `db:"topic_id"`
-		MessageID   string `db:"message_id"`
-		DeliveredAt dbTime `db:"delivered_at"`
-	}
+	var rows []deliveryRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT outbox_id, network, chat_id, topic_id,
 		message_id, delivered_at FROM outbox_deliveries WHERE outbox_id = ?
 		ORDER BY delivered_at, network, chat_id, topic_id`), outboxID); err != nil {
 		return nil, fail(fmt.Sprintf("deliveries of outbox %d", outboxID), err)
 	}
+	return deliveries(rows), nil
+}
+
+// deliveryRow is an outbox_deliveries row.
+type deliveryRow struct {
+	OutboxID    int64  `db:"outbox_id"`
+	Network     string `db:"network"`
+	ChatID      string `db:"chat_id"`
+	TopicID     string `db:"topic_id"`
+	MessageID   string `db:"message_id"`
+	DeliveredAt dbTime `db:"delivered_at"`
+}
+
+func deliveries(rows []deliveryRow) []appeal.Delivery {
 	out := make([]appeal.Delivery, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, appeal.Delivery{OutboxID: r.OutboxID, Network: r.Network, ChatID: r.ChatID,
 			TopicID: r.TopicID, MessageID: r.MessageID, At: r.DeliveredAt.Time})
 	}
-	return out, nil
+	return out
 }
 
 // ReleaseClaims ends every claim on pending rows of kinds, so that they can
@@ -392,4 +399,23 @@ func qualified(table, columns string) string {
 		cols[i] = table + "." + strings.TrimSpace(c)
 	}
 	return strings.Join(cols, ", ")
+}
+
+// PromptCopies returns where the prompts of kind (an extension request, an
+// answer approval, a review request) of appeal id were delivered before
+// outbox row before, and since the last decision that closed such prompts
+// (a MsgPromptDecided row for kind before before): the copies that a
+// decision made now must close. Refusals (no message) are left out.
+func (s *Store) PromptCopies(ctx context.Context, id appeal.ID, kind appeal.MessageKind, before int64) ([]appeal.Delivery, error) {
+	var rows []deliveryRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT d.outbox_id, d.network, d.chat_id, d.topic_id,
+		d.message_id, d.delivered_at FROM outbox_deliveries d JOIN outbox o ON o.id = d.outbox_id
+		WHERE o.appeal_id = ? AND o.kind = ? AND o.id < ? AND d.message_id <> ''
+			AND o.id > COALESCE((SELECT MAX(p.id) FROM outbox p WHERE p.appeal_id = ? AND p.kind = ?
+				AND p.recipient_ref = ? AND p.id < ?), 0)
+		ORDER BY d.outbox_id, d.network, d.chat_id, d.topic_id`),
+		int64(id), string(kind), before, int64(id), string(appeal.MsgPromptDecided), string(kind), before); err != nil {
+		return nil, fail(fmt.Sprintf("prompts of appeal %d", id), err)
+	}
+	return deliveries(rows), nil
 }

@@ -806,3 +806,54 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// PromptCopies finds where the prompts a decision closes were delivered:
+// those of its kind and appeal before it, since the decision before it,
+// with a message (not refusals).
+func TestPromptCopies(t *testing.T) {
+	each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		dept := saveDept(t, s, "roads", false)
+		a := create(t, s, intake("prompts"), &dept)
+		leaders := appeal.Recipient{Kind: appeal.ToLeaders, Ref: "roads"}
+		closing := appeal.Recipient{Kind: appeal.ToPrompts, Ref: string(appeal.MsgExtensionRequest)}
+		enqueue := func(kind appeal.MessageKind, to appeal.Recipient) int64 {
+			t.Helper()
+			if err := s.EnqueueMessages(ctx, t0, []appeal.Message{{Kind: kind, To: to, AppealID: a.ID}}); err != nil {
+				t.Fatal(err)
+			}
+			ms := outboxFor(t, s, a.ID, to.Kind)
+			return ms[len(ms)-1].ID
+		}
+		mark := func(d appeal.Delivery) {
+			t.Helper()
+			if err := s.MarkDelivered(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := enqueue(appeal.MsgExtensionRequest, leaders)
+		lee := appeal.Delivery{OutboxID: first, Network: "telegram", ChatID: "300", MessageID: "5", At: t0}
+		liz := appeal.Delivery{OutboxID: first, Network: "telegram", ChatID: "301", MessageID: "7", At: t0}
+		mark(lee)
+		mark(liz)
+		mark(appeal.Delivery{OutboxID: first, Network: "telegram", ChatID: "302", At: t0}) // refused
+		other := enqueue(appeal.MsgAnswerApproval, leaders)
+		mark(appeal.Delivery{OutboxID: other, Network: "telegram", ChatID: "300", MessageID: "6", At: t0})
+		decided := enqueue(appeal.MsgPromptDecided, closing)
+		second := enqueue(appeal.MsgExtensionRequest, leaders)
+		again := appeal.Delivery{OutboxID: second, Network: "telegram", ChatID: "300", MessageID: "9", At: t0}
+		mark(again)
+		decidedAgain := enqueue(appeal.MsgPromptDecided, closing)
+
+		got, err := s.PromptCopies(ctx, a.ID, appeal.MsgExtensionRequest, decided)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "copies the first decision closes", got, []appeal.Delivery{lee, liz})
+		got, err = s.PromptCopies(ctx, a.ID, appeal.MsgExtensionRequest, decidedAgain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, "copies the second decision closes", got, []appeal.Delivery{again})
+	})
+}

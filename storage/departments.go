@@ -9,7 +9,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 )
 
-const departmentColumns = `code, name, timezone, sla, approve_answers, created_at`
+const departmentColumns = `code, name, timezone, sla, approve_answers, created_at, direct_transfer, dispatch_extensions`
 
 type departmentRow struct {
 	Code           string `db:"code"`
@@ -18,6 +18,8 @@ type departmentRow struct {
 	SLA            string `db:"sla"`
 	ApproveAnswers bool   `db:"approve_answers"`
 	CreatedAt      dbTime `db:"created_at"`
+	DirectTransfer bool   `db:"direct_transfer"`
+	DispatchExt    bool   `db:"dispatch_extensions"`
 }
 
 // slaJSON is a policy as stored: spans as ParseSpan reads them ("2wh",
@@ -75,6 +77,7 @@ func (r departmentRow) department() (appeal.Department, error) {
 		Code: r.Code, Name: r.Name, Timezone: r.Timezone,
 		SLA:            appeal.Policy{Normal: p.Normal.tier(), Urgent: p.Urgent.tier()},
 		ApproveAnswers: r.ApproveAnswers, CreatedAt: r.CreatedAt.Time,
+		DirectTransfer: r.DirectTransfer, DispatchExtensions: r.DispatchExt,
 	}, nil
 }
 
@@ -117,12 +120,14 @@ func (s *Store) SaveDepartment(ctx context.Context, d appeal.Department) (appeal
 		return appeal.Department{}, fail("save department", err)
 	}
 	var r departmentRow
-	err = s.db.GetContext(ctx, &r, s.db.Rebind(`INSERT INTO departments (code, name, timezone, sla, approve_answers, created_at)
-		VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`))
+	err = s.db.GetContext(ctx, &r, s.db.Rebind(`INSERT INTO departments (code, name, timezone, sla, approve_answers, created_at,
+			direct_transfer, dispatch_extensions)
+		VALUES (?, ?, ?, ?, ?, COALESCE(?, `+s.nowSQL+`), ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, timezone = excluded.timezone,
-			sla = excluded.sla, approve_answers = excluded.approve_answers
+			sla = excluded.sla, approve_answers = excluded.approve_answers,
+			direct_transfer = excluded.direct_transfer, dispatch_extensions = excluded.dispatch_extensions
 		RETURNING `+departmentColumns),
-		d.Code, d.Name, d.Timezone, string(sla), d.ApproveAnswers, tm(d.CreatedAt))
+		d.Code, d.Name, d.Timezone, string(sla), d.ApproveAnswers, tm(d.CreatedAt), d.DirectTransfer, d.DispatchExtensions)
 	if err != nil {
 		return appeal.Department{}, fail(fmt.Sprintf("save department %q", d.Code), err)
 	}

@@ -348,3 +348,23 @@ func (s *Store) MigrateChat(ctx context.Context, network, oldChatID, newChatID s
 	}
 	return nil
 }
+
+// OpenByAssignee counts, for department code, the appeals each member
+// holds and has not answered yet (claimed, or waiting for approval of the
+// answer): what a leader weighs when giving someone another.
+func (s *Store) OpenByAssignee(ctx context.Context, code string) (map[appeal.MemberID]int, error) {
+	var rows []struct {
+		Member int64 `db:"assignee_id"`
+		N      int   `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT assignee_id, COUNT(*) AS n FROM appeals
+		WHERE department_code = ? AND assignee_id IS NOT NULL AND status IN (?, ?)
+		GROUP BY assignee_id`), code, string(appeal.StatusClaimed), string(appeal.StatusPendingApproval)); err != nil {
+		return nil, fail(fmt.Sprintf("open appeals by assignee of %q", code), err)
+	}
+	out := map[appeal.MemberID]int{}
+	for _, r := range rows {
+		out[appeal.MemberID(r.Member)] = r.N
+	}
+	return out, nil
+}

@@ -1122,3 +1122,55 @@ func TestOpenPostgresUnreachable(t *testing.T) {
 		t.Errorf("Open of an unreachable server: %v", err)
 	}
 }
+
+// The 12345 loop's fields survive a round trip on both stores: a review
+// waiting, the last handoff, the counts and an extension's cost and
+// leader's approval.
+func TestProcessFieldsRoundTrip(t *testing.T) {
+	each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+		if _, err := s.SaveDepartment(ctx, appeal.Department{Code: "roads", Name: "Roads", Timezone: "UTC", SLA: appeal.DefaultPolicy,
+			DirectTransfer: true, DispatchExtensions: true}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Department(ctx, "roads")
+		if err != nil || !d.DirectTransfer || !d.DispatchExtensions {
+			t.Fatalf("department settings not stored: %+v %v", d, err)
+		}
+		stored, _, err := s.CreateAppeal(ctx, appeal.Appeal{Source: "t", ExternalID: "1", Title: "x", Priority: appeal.PriorityNormal,
+			Status: appeal.StatusAssigned, Department: "roads", ReceivedAt: now, CreatedAt: now, UpdatedAt: now}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		review := &appeal.Handoff{Kind: appeal.HandoffTransfer, By: 7, From: "roads", To: "water", Reason: "一条主管道", At: now, Supervision: true}
+		done := &appeal.Handoff{Kind: appeal.HandoffReturn, By: 8, From: "water", Reason: "not ours", At: now.Add(-time.Hour),
+			DecidedBy: 9, DecidedAt: now.Add(-time.Minute)}
+		x := &appeal.Extension{By: 7, Span: appeal.WorkingDaysSpan(2), Reason: "r", At: now, Cost: 15 * time.Hour,
+			LeaderBy: 9, LeaderAt: now.Add(time.Minute)}
+		got, err := s.UpdateAppeal(ctx, stored.ID, func(a appeal.Appeal, _ *appeal.Answer) (appeal.Change, error) {
+			a.Review, a.Handoff, a.Bounces, a.Reopens, a.ExtendedWork, a.Extension = review, done, 2, 1, 30*time.Hour, x
+			return appeal.Change{Appeal: a}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Review == nil || *got.Review != *review || got.Handoff == nil || *got.Handoff != *done {
+			t.Errorf("handoffs: review %+v, done %+v", got.Review, got.Handoff)
+		}
+		if got.Bounces != 2 || got.Reopens != 1 || got.ExtendedWork != 30*time.Hour {
+			t.Errorf("counts %d %d %v", got.Bounces, got.Reopens, got.ExtendedWork)
+		}
+		if got.Extension == nil || *got.Extension != *x {
+			t.Errorf("extension %+v, want %+v", got.Extension, x)
+		}
+		// Cleared, they read back as nothing.
+		got, err = s.UpdateAppeal(ctx, stored.ID, func(a appeal.Appeal, _ *appeal.Answer) (appeal.Change, error) {
+			a.Review, a.Extension = nil, nil
+			return appeal.Change{Appeal: a}, nil
+		})
+		if err != nil || got.Review != nil || got.Extension != nil || got.Handoff == nil {
+			t.Errorf("after clearing: %+v %v", got, err)
+		}
+	})
+}

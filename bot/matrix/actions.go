@@ -21,6 +21,7 @@ var commandEmoji = map[string]string{
 	"reject":   "❌",
 	"reassign": "🔁",
 	"unclaim":  "🔓",
+	"assign":   "📌",
 }
 
 var numberEmoji = []string{"1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟"}

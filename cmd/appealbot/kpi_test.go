@@ -110,9 +110,10 @@ func TestTelegramFeedbackAndStats(t *testing.T) {
 	if st, m := postJSON(t, base+"/api/v1/appeals/1/feedback", "", `{"result":"unsatisfied","comment":"Still <dry> & dusty"}`); st != 201 || m["reopened"] != true {
 		t.Fatalf("feedback: %d %v", st, m)
 	}
+	// The reopened appeal gets a card of its own, below the old one.
 	tg.WaitFor(t, func(s *botapitest.Server) bool {
-		m := message(s, group, card.MessageID)
-		return strings.Contains(m.Plain, "Citizen unsatisfied, reopened: “Still <dry> & dusty”") && strings.Contains(m.Plain, "Status: assigned")
+		m, ok := lastIn(s, group, "Citizen unsatisfied, reopened: “Still <dry> & dusty”")
+		return ok && m.MessageID != card.MessageID && strings.Contains(m.Plain, "Status: assigned") && strings.Contains(m.Plain, "Reopened 1 time")
 	}, 10*time.Second)
 
 	command(t, tg, group, alice, "/stats", "Figures: Water Company (water)")

@@ -624,3 +624,64 @@ func TestMatrixRoomUpgradeKeepsBinding(t *testing.T) {
 		t.Fatalf("serve: %v", err)
 	}
 }
+
+// TestMatrixDecidedPromptLosesReactions: on Matrix a return waits for
+// review as a prompt in the dispatch room with reactions for buttons; once
+// approved by reacting ✅, the prompt is edited to show who decided, and it
+// offers no reaction any more.
+func TestMatrixDecidedPromptLosesReactions(t *testing.T) {
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	env, botU, cs := mxSetup(t, hs, "alice")
+	boss, alice := cs["boss"], cs["alice"]
+	base, log, _ := startServe(t, env)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", log)
+		}
+	})
+	water := mxRoomWithBot(t, boss, botU.ID, alice)
+	dispatch := mxRoomWithBot(t, boss, botU.ID)
+	mxCommand(t, water, boss, "!dept add water Water Company", "water")
+	mxCommand(t, water, boss, "!dept bind water", "water")
+	mxCommand(t, water, boss, "!role add water responder @alice:localhost", "alice")
+	mxCommand(t, dispatch, boss, "!dispatch bind", "ispatch")
+	if st, m := postJSON(t, base+"/api/v1/appeals", "", `{"source":"12345","external_id":"MR-1","title":"Leak","body":"Drip.","department":"water"}`); st != 201 {
+		t.Fatalf("intake: %d %v", st, m)
+	}
+	waitMx(t, "card #1", func() bool { return water.card(t, 1) != nil })
+	mxCommand(t, water, alice, "!return 1 not a water matter", "until dispatch's review decides")
+	var prompt *mxMsg
+	waitMx(t, "the review prompt", func() bool {
+		for _, m := range dispatch.botMessages(t) {
+			if strings.Contains(m.Body, "asks to return") {
+				prompt = m
+				return true
+			}
+		}
+		return false
+	})
+	approve := ""
+	for e, data := range prompt.Actions {
+		if c, args, ok := render.ParseButton(data); ok && c == "approve" && strings.HasSuffix(args, render.PendingReview) {
+			approve = e
+		}
+	}
+	if approve == "" {
+		t.Fatalf("prompt actions %v, want one to approve", prompt.Actions)
+	}
+	if _, err := boss.SendReaction(context.Background(), dispatch.room, id.EventID(prompt.ID), approve); err != nil {
+		t.Fatal(err)
+	}
+	waitMx(t, "the prompt closed", func() bool {
+		for _, m := range dispatch.botMessages(t) {
+			if m.ID == prompt.ID {
+				return m.Edits > 0 && strings.Contains(m.Body, "Approved by") && len(m.Actions) == 0
+			}
+		}
+		return false
+	})
+	_, g := getJSON(t, base+"/api/v1/appeals/1", "")
+	if g["status"] != "returned" {
+		t.Fatalf("after the approval: %v", g["status"])
+	}
+}

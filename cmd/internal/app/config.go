@@ -94,6 +94,8 @@ var settings = []setting{
 	{flag: "supervision-after", def: "24h", usage: "how long past the answer, decision and resolve deadlines an appeal is escalated to the supervision chat"},
 	{flag: "dispatch-sla", def: "2wh", usage: "time dispatch has to give an unassigned or returned appeal to a department, a span in the default calendar (30m, 2wh, 1wd)"},
 	{flag: "decision-sla", def: "1wd", usage: "time a leader has to decide on an answer awaiting approval or a request for more time, a span in the department's calendar"},
+	{flag: "bounce-limit", def: "2", usage: "how many returns and transfers an appeal may have before the next one waits for supervision's ruling; 0 for no limit"},
+	{flag: "extension-cap", def: "10wd", usage: "most time extensions may add to one appeal in all, a span in its department's calendar (10wd, 40wh); 0 for no cap"},
 	{flag: "repeat-schedule", def: "workdays", usage: "when an appeal past the last stage of its status is chased again: workdays (each working day at the start of working hours), workdays HH:MM, or a span such as 4h or 2wh"},
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
@@ -148,6 +150,9 @@ type Config struct {
 
 	ScanSchedule string
 	Reminders    appeal.ReminderPolicy
+	// Process are the limits of the 12345 loop: bounces before
+	// supervision rules, extensions in all.
+	Process      appeal.Process
 	DigestDaily  string
 	DigestWeekly string
 	ChartFont    string
@@ -281,6 +286,18 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 			errs = append(errs, fmt.Errorf("%s: %q is not a span such as 30m, 2wh or 1wd: %w", sp.env, get[sp.flag], err))
 		} else {
 			*sp.dst = v
+		}
+	}
+	if n, err := strconv.Atoi(get["bounce-limit"]); err != nil || n < 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_BOUNCE_LIMIT: %q is not a whole number of 0 or more such as 2", get["bounce-limit"]))
+	} else {
+		c.Process.BounceLimit = n
+	}
+	if v := get["extension-cap"]; v != "0" {
+		if sp, err := appeal.ParseSpan(v); err != nil {
+			errs = append(errs, fmt.Errorf("APPEALBOT_EXTENSION_CAP: %q is not a span such as 10wd or 40wh, or 0: %w", v, err))
+		} else {
+			c.Process.ExtensionCap = sp
 		}
 	}
 	if r, err := appeal.ParseRepeat(get["repeat-schedule"]); err != nil {

@@ -86,6 +86,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithCallbackEvents(cfg.CallbackEvents),
 		appeal.WithUrgeInterval(cfg.UrgeInterval))
 	svc.SetReminders(cfg.Reminders)
+	svc.SetProcess(cfg.Process)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
 		Calendars: appeal.Calendars{Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store}, Timezone: cfg.Timezone}, time.Now, log)
