@@ -365,7 +365,7 @@ func (h *history) checkDelivery(rt *rapid.T) {
 	posts := map[string]sent{}
 	for _, s := range took {
 		if !s.edit {
-			posts[s.id] = s
+			posts[s.chat+"/"+s.id] = s
 		}
 	}
 	accounted := map[string]bool{}
@@ -382,7 +382,7 @@ func (h *history) checkDelivery(rt *rapid.T) {
 					rt.Fatal(err)
 				}
 				for _, d := range ds {
-					accounted[d.MessageID] = true
+					accounted[d.ChatID+"/"+d.MessageID] = true
 				}
 			}
 			continue
@@ -470,13 +470,13 @@ func (h *history) checkDelivery(rt *rapid.T) {
 			} else if len(versions) != 1 || versions[0].edit {
 				rt.Fatalf("%s: message %s in %s was sent as %+v, want one new message", what, d.MessageID, d.ChatID, versions)
 			}
-			if o, ok := owners[d.MessageID]; ok && o != owner {
+			if o, ok := owners[d.ChatID+"/"+d.MessageID]; ok && o != owner {
 				rt.Fatalf("%s: message %s is the delivery of %s too", what, d.MessageID, o)
 			} else if ok && m.Kind != appeal.MsgCard {
 				rt.Fatalf("%s: message %s delivers it twice", what, d.MessageID)
 			}
-			owners[d.MessageID] = owner
-			accounted[d.MessageID] = true
+			owners[d.ChatID+"/"+d.MessageID] = owner
+			accounted[d.ChatID+"/"+d.MessageID] = true
 			var wrong []string
 			for _, v := range versions {
 				if why := fits(v); why != "" {
@@ -496,9 +496,9 @@ func (h *history) checkDelivery(rt *rapid.T) {
 			rt.Fatalf("%s delivered to %v, want %v (who can receive: %+v)", what, got, chats, *h.reach)
 		}
 	}
-	for id, s := range posts {
-		if !accounted[id] {
-			rt.Fatalf("the network took message %s in %s that no delivery records:\n%s", id, s.chat, s.text)
+	for k, s := range posts {
+		if !accounted[k] {
+			rt.Fatalf("the network took message %s in %s that no delivery records:\n%s", s.id, s.chat, s.text)
 		}
 	}
 	n, err := h.w.store.UndeliverableCount(h.ctx)

@@ -28,7 +28,7 @@ const Network = "console"
 const Help = `console controls:
   :as USER [USERNAME] [in CHAT]   speak as USER (a number) in group CHAT, or privately to the bot
   :press N                        press button N of the last message with buttons in this chat
-  :reply MESSAGE TEXT             reply to the bot's message number MESSAGE with TEXT
+  :reply MESSAGE TEXT             reply to the bot's message number MESSAGE of this chat with TEXT
   :who                            who and where you are
   :help                           this text
   /command args                   a command, e.g. /help, /dept add water 供水公司, /claim 12
@@ -40,17 +40,23 @@ type message struct {
 	buttons []bot.Button
 }
 
+// msgKey names a message: its chat and its number there.
+type msgKey struct{ chat, id string }
+
 // Console is a bot.Transport on a reader and a writer.
 type Console struct {
 	in  io.Reader
 	out io.Writer
 
-	mu       sync.Mutex
-	user     bot.User
-	chat     string // "" is the private chat with the bot
-	nextID   int
-	messages map[string]message // by message id
-	lastBtn  map[string]string  // chat → id of its last message with buttons
+	mu   sync.Mutex
+	user bot.User
+	chat string // "" is the private chat with the bot
+	// Messages are numbered in each chat on its own, as chat networks do,
+	// so that a chat's numbers do not depend on what other chats were
+	// shown meanwhile.
+	nextID   map[string]int     // chat → the number of its last message
+	messages map[msgKey]message // by chat and message number
+	lastBtn  map[string]string  // chat → number of its last message with buttons
 	seq      int
 	start    int64
 }
@@ -61,8 +67,8 @@ type Console struct {
 func New(in io.Reader, out io.Writer, now func() time.Time) *Console {
 	return &Console{
 		in: in, out: out,
-		user:     bot.User{ID: "1", Username: "u1", DisplayName: "user 1"},
-		messages: map[string]message{}, lastBtn: map[string]string{},
+		user:   bot.User{ID: "1", Username: "u1", DisplayName: "user 1"},
+		nextID: map[string]int{}, messages: map[msgKey]message{}, lastBtn: map[string]string{},
 		start: now().UnixNano(),
 	}
 }
@@ -74,8 +80,8 @@ func (c *Console) Network() string { return Network }
 func (c *Console) Send(_ context.Context, m bot.Outgoing) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.nextID++
-	id := strconv.Itoa(c.nextID)
+	c.nextID[m.Chat.ChatID]++
+	id := strconv.Itoa(c.nextID[m.Chat.ChatID])
 	c.print(m, id, "")
 	return id, nil
 }
@@ -84,7 +90,7 @@ func (c *Console) Send(_ context.Context, m bot.Outgoing) (string, error) {
 func (c *Console) Edit(_ context.Context, chat bot.ChatRef, messageID string, m bot.Outgoing) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.messages[messageID]; !ok {
+	if _, ok := c.messages[msgKey{chat.ChatID, messageID}]; !ok {
 		return &bot.Error{Kind: bot.Permanent, Reason: "message to edit not found"}
 	}
 	m.Chat = chat
@@ -129,7 +135,7 @@ func (c *Console) print(m bot.Outgoing, id, note string) {
 		fmt.Fprintln(c.out, strings.Join(labels, "  "))
 		c.lastBtn[m.Chat.ChatID] = id
 	}
-	c.messages[id] = message{chat: m.Chat.ChatID, buttons: all}
+	c.messages[msgKey{m.Chat.ChatID, id}] = message{chat: m.Chat.ChatID, buttons: all}
 }
 
 var (
@@ -210,7 +216,7 @@ func (c *Console) parse(line string) (bot.Update, bool) {
 	case strings.HasPrefix(line, ":press"):
 		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, ":press")))
 		msgID := c.lastBtn[c.chatID()]
-		msg := c.messages[msgID]
+		msg := c.messages[msgKey{c.chatID(), msgID}]
 		if err != nil || n < 1 || n > len(msg.buttons) {
 			say("usage: :press N, where N numbers a button of the last message with buttons in this chat")
 			return bot.Update{}, false
@@ -220,7 +226,9 @@ func (c *Console) parse(line string) (bot.Update, bool) {
 		return u, true
 	case strings.HasPrefix(line, ":reply"):
 		f := strings.SplitN(strings.TrimSpace(strings.TrimPrefix(line, ":reply")), " ", 2)
-		if len(f) < 2 || c.messages[f[0]].chat == "" && f[0] == "" {
+		// A number this run has not shown may be a message of an earlier
+		// run: the bot decides what it was.
+		if len(f) < 2 || f[0] == "" {
 			say("usage: :reply MESSAGE TEXT")
 			return bot.Update{}, false
 		}

@@ -147,3 +147,51 @@ func TestConsoleIDsCarryItsStart(t *testing.T) {
 		t.Fatalf("update ids: %q", ids)
 	}
 }
+
+// TestConsoleNumbersEachChatApart: a chat's message numbers do not depend
+// on what other chats were shown meanwhile (delivery to different chats
+// runs side by side), so "message 5 of water" is the same whatever order
+// the chats' messages came in; a press and an edit find the message of
+// their own chat.
+func TestConsoleNumbersEachChatApart(t *testing.T) {
+	r, w := io.Pipe()
+	out := &buftest.Buffer{}
+	c := New(r, out, clock)
+	f := start(t, c, r)
+	f.w = w
+	send := func(chat, html string, buttons ...bot.Button) string {
+		t.Helper()
+		var rows [][]bot.Button
+		if len(buttons) > 0 {
+			rows = [][]bot.Button{buttons}
+		}
+		id, err := c.Send(t.Context(), bot.Outgoing{Chat: bot.ChatRef{ChatID: chat}, HTML: html, Buttons: rows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	w1 := send("water", "w1", bot.Button{Label: "认领", Data: "c:claim:1"})
+	d1 := send("dispatch", "d1", bot.Button{Label: "详情", Data: "c:details:1"})
+	d2 := send("dispatch", "d2")
+	w2 := send("water", "w2")
+	if w1 != "1" || d1 != "1" || d2 != "2" || w2 != "2" {
+		t.Fatalf("numbers water %s %s, dispatch %s %s; want 1 2 in each", w1, w2, d1, d2)
+	}
+	f.line(t, ":as 2 in water")
+	f.line(t, ":press 1")
+	if p := f.next(t); p.Data != "c:claim:1" || p.MessageID != "1" || p.Chat.ChatID != "water" {
+		t.Fatalf("a press in water: %+v", p)
+	}
+	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "dispatch"}, "2", bot.Outgoing{HTML: "d2 edited"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Edit(t.Context(), bot.ChatRef{ChatID: "water"}, "3", bot.Outgoing{HTML: "x"}); err == nil {
+		t.Fatal("water has no message 3: the edit must fail")
+	}
+	for _, want := range []string{"── water · message 2 ──\nw2", "── dispatch · message 2 (edited) ──\nd2 edited"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
