@@ -66,6 +66,13 @@ func TestReadmeWalkthrough(t *testing.T) {
 			w.shell(strings.ReplaceAll(cmd, "localhost:8080", addr))
 			continue
 		}
+		// As a person sees an effect before typing on: the press comes
+		// after the dispatch took effect, and the press and the reply are
+		// followed until the appeal shows theirs.
+		if line == ":press 1" {
+			w.untilStatus("assigned")
+			w.settle("the dispatch")
+		}
 		if rest, ok := strings.CutPrefix(line, ":reply "); ok {
 			// The message replied to is the appeal's card in this chat.
 			id, text, _ := strings.Cut(rest, " ")
@@ -73,10 +80,12 @@ func TestReadmeWalkthrough(t *testing.T) {
 			lastReply = text
 		}
 		w.console(line)
-		if line == ":press 1" {
-			if st := w.appeal()["status"]; st != "claimed" {
-				t.Fatalf(":press 1 should claim the appeal, it is %v\n%s", st, out)
-			}
+		switch {
+		case line == ":press 1":
+			w.untilStatus("claimed")
+		case strings.HasPrefix(line, ":reply "):
+			w.untilStatus("answered")
+			w.settle(line)
 		}
 	}
 
@@ -319,13 +328,20 @@ func (w *walker) shell(cmd string) {
 	w.settle(cmd)
 }
 
-// expectCard checks that message id in the transcript is appeal 1's card.
+// expectCard checks that message id of the chat the card went to is appeal
+// 1's card.
 func (w *walker) expectCard(id string) {
 	w.t.Helper()
 	m := regexp.MustCompile(`── (\S+) · message ` + regexp.QuoteMeta(id) + ` ──\n([^\n]*)`).FindStringSubmatch(w.out.String())
 	if m == nil || !strings.Contains(m[2], "#1") {
 		w.t.Fatalf("message %s should be the card of appeal #1, it is %q\n%s", id, m, w.out)
 	}
+}
+
+// untilStatus waits until appeal 1 has the status.
+func (w *walker) untilStatus(status string) {
+	w.t.Helper()
+	w.until("appeal 1 to be "+status, func() bool { return w.appeal()["status"] == status })
 }
 
 // appeal reads appeal 1 from the API.
