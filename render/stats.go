@@ -67,7 +67,7 @@ func rateLines(lang string, f kpi.Figures, w kpi.Weights) []string {
 // report computes the figures of p as of now: of department dept alone,
 // or of all ("").
 func (r *Renderer) report(ctx context.Context, p kpi.Period, now time.Time, dept string) (kpi.Report, error) {
-	return kpi.Load(ctx, r.store, r.cals, p.From.UTC(), p.To.UTC(), now.UTC(), r.weights(), dept)
+	return kpi.Load(ctx, r.store, p.From.UTC(), p.To.UTC(), now.UTC(), r.weights(), dept)
 }
 
 func periodLine(lang string, key Key, p kpi.Period, loc *time.Location) string {

@@ -114,7 +114,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 			Services: open311.Departments{List: store, Settings: cfg.Open311Services}})
 	}
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
-		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
+		Feedback: svc, Stats: &api.Stats{Source: store, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
 		Setup: setup, Waiting: store})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

@@ -1,0 +1,747 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
+)
+
+// FiguresConfig says how the figures are kept: the zone of the days and
+// months they are summed by, and the working week of the calendars the
+// working times are measured in (as appeal.Calendars; the holidays and
+// make-up days are read from the store).
+type FiguresConfig struct {
+	// Zone is the deployment's time zone; nil is UTC. Periods of whole
+	// days and months in this zone read only the sums; other periods read
+	// the facts of their partial days as well.
+	Zone     *time.Location
+	Hours    []appeal.Interval
+	Weekdays [7]bool
+	// MaxReaders is how many figures requests read at once; 0 is 4. A
+	// request waits up to a second for its turn, then fails with
+	// kpi.ErrBusy.
+	MaxReaders int
+}
+
+// The grains of kpi_sums.
+const (
+	grainDay   = 1
+	grainMonth = 2
+)
+
+// sumColumns are kpi_sums' columns of counts: the facts by kind, then the
+// four duration histograms by bucket.
+var sumColumns = func() []string {
+	var out []string
+	for k := range kpi.NumFactKinds {
+		out = append(out, fmt.Sprintf("k%02d", k))
+	}
+	for _, h := range []string{"cw", "ck", "aw", "ak"} {
+		for i := range kpi.NumBuckets {
+			out = append(out, fmt.Sprintf("%s%02d", h, i))
+		}
+	}
+	return out
+}()
+
+// Column indexes of the histograms in sumColumns.
+var (
+	colClaimWall  = int(kpi.NumFactKinds)
+	colClaimWork  = colClaimWall + kpi.NumBuckets
+	colAnswerWall = colClaimWork + kpi.NumBuckets
+	colAnswerWork = colAnswerWall + kpi.NumBuckets
+)
+
+// factKey is a row of kpi_facts without its appeal and count.
+type factKey struct {
+	dept     string
+	kind     kpi.FactKind
+	at       time.Time
+	wall, wk int
+}
+
+func factKeys(fs []kpi.Fact) map[factKey]int {
+	out := make(map[factKey]int, len(fs))
+	for _, f := range fs {
+		k := factKey{dept: f.Dept, kind: f.Kind, at: f.At.UTC().Truncate(time.Microsecond)}
+		if f.Kind.Timed() {
+			k.wall, k.wk = kpi.Bucket(f.Wall), kpi.Bucket(f.Work)
+		}
+		out[k]++
+	}
+	return out
+}
+
+// columns are the kpi_sums columns (by index in sumColumns) a fact adds 1
+// to.
+func (k factKey) columns() []int {
+	cols := []int{int(k.kind)}
+	switch k.kind {
+	case kpi.FactToClaim:
+		cols = append(cols, colClaimWall+k.wall, colClaimWork+k.wk)
+	case kpi.FactToAnswer:
+		cols = append(cols, colAnswerWall+k.wall, colAnswerWork+k.wk)
+	}
+	return cols
+}
+
+// dayNum is the number of t's day in loc since 1970-01-01; monthNum is
+// year*12 + month - 1.
+func dayNum(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func monthNum(t time.Time, loc *time.Location) int {
+	y, m, _ := t.In(loc).Date()
+	return y*12 + int(m) - 1
+}
+
+func dayStart(n int, loc *time.Location) time.Time {
+	u := time.Unix(int64(n)*86400, 0).UTC()
+	return time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, loc)
+}
+
+func monthStart(n int, loc *time.Location) time.Time {
+	return time.Date(n/12, time.Month(n%12+1), 1, 0, 0, 0, 0, loc)
+}
+
+// sumKey is a row of kpi_sums.
+type sumKey struct {
+	grain, period int
+	dept          string
+}
+
+// sumDelta is what to add to rows of kpi_sums, by column index.
+type sumDelta map[sumKey]map[int]int64
+
+func (d sumDelta) add(k factKey, n int, loc *time.Location) {
+	for _, key := range []sumKey{{grainDay, dayNum(k.at, loc), k.dept}, {grainMonth, monthNum(k.at, loc), k.dept}} {
+		row := d[key]
+		if row == nil {
+			row = map[int]int64{}
+			d[key] = row
+		}
+		for _, c := range k.columns() {
+			row[c] += int64(n)
+		}
+	}
+}
+
+// apply adds d to kpi_sums in statements of up to 50 rows, rows in key
+// order (so concurrent writers lock them in the same order) and only the
+// columns some row changes.
+func (d sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
+	keys := make([]sumKey, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b sumKey) int {
+		if a.grain != b.grain {
+			return a.grain - b.grain
+		}
+		if a.period != b.period {
+			return a.period - b.period
+		}
+		return strings.Compare(a.dept, b.dept)
+	})
+	for len(keys) > 0 {
+		n := min(len(keys), 50)
+		chunk := keys[:n]
+		keys = keys[n:]
+		var cols []int
+		for _, k := range chunk {
+			for c, v := range d[k] {
+				if v != 0 && !slices.Contains(cols, c) {
+					cols = append(cols, c)
+				}
+			}
+		}
+		if len(cols) == 0 {
+			continue
+		}
+		slices.Sort(cols)
+		var b strings.Builder
+		b.WriteString("INSERT INTO kpi_sums (grain, period, department_code")
+		for _, c := range cols {
+			b.WriteString(", " + sumColumns[c])
+		}
+		b.WriteString(") VALUES ")
+		args := make([]any, 0, len(chunk)*(3+len(cols)))
+		row := "(?, ?, ?" + repeatParams(len(cols)) + ")"
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			args = append(args, k.grain, k.period, k.dept)
+			for _, c := range cols {
+				args = append(args, d[k][c])
+			}
+		}
+		b.WriteString(" ON CONFLICT (grain, period, department_code) DO UPDATE SET ")
+		for i, c := range cols {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			name := sumColumns[c]
+			b.WriteString(name + " = kpi_sums." + name + " + excluded." + name)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+			return fmt.Errorf("kpi sums: %w", err)
+		}
+	}
+	return nil
+}
+
+// txEnv is kpi.Env read through a transaction, each department and the
+// calendar days once; the first error is kept in err.
+type txEnv struct {
+	ctx   context.Context
+	tx    *sqlx.Tx
+	cfg   FiguresConfig
+	depts map[string]*appeal.Department
+	days  *appeal.Calendars
+	err   error
+}
+
+func (e *txEnv) Department(code string) (appeal.Department, bool) {
+	if d, ok := e.depts[code]; ok {
+		if d == nil {
+			return appeal.Department{}, false
+		}
+		return *d, true
+	}
+	if e.depts == nil {
+		e.depts = map[string]*appeal.Department{}
+	}
+	var r departmentRow
+	err := e.tx.GetContext(e.ctx, &r, e.tx.Rebind(`SELECT `+departmentColumns+` FROM departments WHERE code = ?`), code)
+	if err == sql.ErrNoRows {
+		e.depts[code] = nil
+		return appeal.Department{}, false
+	}
+	if err == nil {
+		var d appeal.Department
+		if d, err = r.department(); err == nil {
+			e.depts[code] = &d
+			return d, true
+		}
+	}
+	if e.err == nil {
+		e.err = err
+	}
+	return appeal.Department{}, false
+}
+
+func (e *txEnv) Calendar(code string) appeal.Calendar {
+	if e.days == nil {
+		hs, ws, err := calendarDays(e.ctx, e.tx)
+		if err != nil && e.err == nil {
+			e.err = err
+		}
+		e.days = &appeal.Calendars{Hours: e.cfg.Hours, Weekdays: e.cfg.Weekdays, Days: fixedCalendarDays{hs, ws}}
+	}
+	d, _ := e.Department(code)
+	if d.Code == "" {
+		d.Code = code
+	}
+	c, err := e.days.Calendar(e.ctx, d)
+	if err != nil {
+		// An unknown zone computes in UTC, as kpi.Compute does.
+		d.Timezone = ""
+		c, _ = e.days.Calendar(e.ctx, d)
+	}
+	return c
+}
+
+type fixedCalendarDays struct {
+	hs []appeal.Holiday
+	ws []appeal.Workday
+}
+
+func (f fixedCalendarDays) CalendarDays(context.Context) ([]appeal.Holiday, []appeal.Workday, error) {
+	return f.hs, f.ws, nil
+}
+
+// kpiRelevant reports whether the figures of an appeal can differ between
+// states a and b with the same log.
+func kpiRelevant(a, b appeal.Appeal) bool {
+	return a.Department != b.Department || a.Status != b.Status || !a.AssignedAt.Equal(b.AssignedAt) ||
+		a.Priority != b.Priority || !a.Deadlines.ClaimBy.Equal(b.Deadlines.ClaimBy) ||
+		!a.Deadlines.AnswerBy.Equal(b.Deadlines.AnswerBy)
+}
+
+// keepFacts brings the kept facts of appeal after up to date within the
+// transaction that changed it: before is the appeal as it was (nil when
+// new), added the number of events the change appended to its log. It
+// works out the appeal's facts before and after, and writes only the
+// difference to kpi_facts and kpi_sums. Until the one-time build is done
+// it writes nothing: the build reads every appeal as it is then.
+func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appeal, after appeal.Appeal, added int) error {
+	if !s.figReady.Load() {
+		return nil
+	}
+	if before != nil && added == 0 && !kpiRelevant(*before, after) {
+		return nil
+	}
+	var rows []eventRow
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+eventColumns+`
+		FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(after.ID)); err != nil {
+		return fmt.Errorf("kpi facts: %w", err)
+	}
+	events := make([]appeal.Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.event()
+	}
+	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
+	var old map[factKey]int
+	if before != nil {
+		old = factKeys(kpi.Facts(*before, events[:max(len(events)-added, 0)], env))
+	}
+	cur := factKeys(kpi.Facts(after, events, env))
+	if env.err != nil {
+		return fmt.Errorf("kpi facts: %w", env.err)
+	}
+	return s.writeFactDelta(ctx, tx, int64(after.ID), old, cur)
+}
+
+// writeFactDelta writes the change from facts old to cur of appeal id.
+func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, cur map[factKey]int) error {
+	delta := sumDelta{}
+	var inserts [][]any
+	for k, n := range cur {
+		o := old[k]
+		switch {
+		case n == o:
+			continue
+		case o == 0:
+			inserts = append(inserts, []any{id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk, n})
+		default:
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE kpi_facts SET n = ? WHERE appeal_id = ?
+				AND department_code = ? AND kind = ? AND at = ? AND wall_bucket = ? AND work_bucket = ?`),
+				n, id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk); err != nil {
+				return fmt.Errorf("kpi facts: %w", err)
+			}
+		}
+		delta.add(k, n-o, s.figZone())
+	}
+	for k, o := range old {
+		if _, ok := cur[k]; ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM kpi_facts WHERE appeal_id = ?
+			AND department_code = ? AND kind = ? AND at = ? AND wall_bucket = ? AND work_bucket = ?`),
+			id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk); err != nil {
+			return fmt.Errorf("kpi facts: %w", err)
+		}
+		delta.add(k, -o, s.figZone())
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO kpi_facts
+		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, inserts); err != nil {
+		return fmt.Errorf("kpi facts: %w", err)
+	}
+	return delta.apply(ctx, tx)
+}
+
+func (s *Store) figZone() *time.Location {
+	if s.fig.Zone == nil {
+		return time.UTC
+	}
+	return s.fig.Zone
+}
+
+// FactSums implements kpi.Source: the sums of whole months and days of
+// the period in the deployment's zone, and the facts of its partial days.
+// It reads at most a few rows per department and grain, whatever the
+// period and the history; at most FiguresConfig.MaxReaders requests read
+// at once.
+func (s *Store) FactSums(ctx context.Context, from, to, now time.Time, dept string) ([]kpi.Sums, error) {
+	if err := s.figAcquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.figSem }()
+	acc := map[string]*kpi.Sums{}
+	if err := s.rangeSums(ctx, acc, from, to, dept, false, 1); err != nil {
+		return nil, fail("figures", err)
+	}
+	// Decisions whose instant has not come yet (deadlines still ahead)
+	// count for nothing: take them out again.
+	cut := now.UTC().Truncate(time.Microsecond).Add(time.Microsecond)
+	if cut.Before(from) {
+		cut = from
+	}
+	if cut.Before(to) {
+		if err := s.rangeSums(ctx, acc, cut, to, dept, true, -1); err != nil {
+			return nil, fail("figures", err)
+		}
+	}
+	out := make([]kpi.Sums, 0, len(acc))
+	for _, v := range acc {
+		out = append(out, *v)
+	}
+	slices.SortFunc(out, func(a, b kpi.Sums) int { return strings.Compare(a.Dept, b.Dept) })
+	return out, nil
+}
+
+func (s *Store) figAcquire(ctx context.Context) error {
+	select {
+	case s.figSem <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case s.figSem <- struct{}{}:
+		return nil
+	case <-t.C:
+		return kpi.ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// rangeSums adds sign × the facts of [a, b) (only decisions with
+// decisions set) to acc.
+func (s *Store) rangeSums(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string, decisions bool, sign int64) error {
+	if !a.Before(b) {
+		return nil
+	}
+	loc := s.figZone()
+	d0 := dayNum(a, loc)
+	if dayStart(d0, loc).Before(a) {
+		d0++
+	}
+	d1 := dayNum(b, loc)
+	if !dayStart(d0, loc).Before(dayStart(d1, loc)) {
+		return s.factRange(ctx, acc, a, b, dept, decisions, sign)
+	}
+	if err := s.factRange(ctx, acc, a, dayStart(d0, loc), dept, decisions, sign); err != nil {
+		return err
+	}
+	if err := s.factRange(ctx, acc, dayStart(d1, loc), b, dept, decisions, sign); err != nil {
+		return err
+	}
+	start, end := dayStart(d0, loc), dayStart(d1, loc)
+	m0 := monthNum(start, loc)
+	if monthStart(m0, loc).Before(start) {
+		m0++
+	}
+	m1 := monthNum(end, loc)
+	if m0 >= m1 {
+		return s.sumRange(ctx, acc, grainDay, d0, d1, dept, decisions, sign)
+	}
+	if err := s.sumRange(ctx, acc, grainDay, d0, dayNum(monthStart(m0, loc), loc), dept, decisions, sign); err != nil {
+		return err
+	}
+	if err := s.sumRange(ctx, acc, grainMonth, m0, m1, dept, decisions, sign); err != nil {
+		return err
+	}
+	return s.sumRange(ctx, acc, grainDay, dayNum(monthStart(m1, loc), loc), d1, dept, decisions, sign)
+}
+
+func sumsOf(acc map[string]*kpi.Sums, dept string) *kpi.Sums {
+	if acc[dept] == nil {
+		acc[dept] = &kpi.Sums{Dept: dept}
+	}
+	return acc[dept]
+}
+
+// sumRange adds the rows of kpi_sums of grain with p0 <= period < p1.
+func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p0, p1 int, dept string, decisions bool, sign int64) error {
+	if p0 >= p1 {
+		return nil
+	}
+	var cols []int
+	for i := range sumColumns {
+		if !decisions || i < int(kpi.NumFactKinds) && kpi.FactKind(i).Decision() {
+			cols = append(cols, i)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("SELECT department_code")
+	for _, c := range cols {
+		b.WriteString(", SUM(" + sumColumns[c] + ")")
+	}
+	b.WriteString(" FROM kpi_sums WHERE grain = ? AND period >= ? AND period < ?")
+	args := []any{grain, p0, p1}
+	if dept != "" {
+		b.WriteString(" AND department_code = ?")
+		args = append(args, dept)
+	}
+	b.WriteString(" GROUP BY department_code")
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(b.String()), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	vals := make([]sql.NullInt64, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	var code string
+	ptrs[0] = &code
+	for i := range vals {
+		ptrs[i+1] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		x := sumsOf(acc, code)
+		for i, c := range cols {
+			addColumn(x, c, sign*vals[i].Int64)
+		}
+	}
+	return rows.Err()
+}
+
+// addColumn adds v to the count of column c (by index in sumColumns).
+func addColumn(x *kpi.Sums, c int, v int64) {
+	switch {
+	case c < colClaimWall:
+		x.N[c] += v
+	case c < colClaimWork:
+		x.ClaimWall[c-colClaimWall] += v
+	case c < colAnswerWall:
+		x.ClaimWork[c-colClaimWork] += v
+	case c < colAnswerWork:
+		x.AnswerWall[c-colAnswerWall] += v
+	default:
+		x.AnswerWork[c-colAnswerWork] += v
+	}
+}
+
+// factRange adds the facts of [a, b) from kpi_facts, counted per
+// department, kind and bucket in SQL.
+func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string, decisions bool, sign int64) error {
+	if !a.Before(b) {
+		return nil
+	}
+	where := " FROM kpi_facts WHERE at >= ? AND at < ?"
+	args := []any{tm(a), tm(b)}
+	if dept != "" {
+		where += " AND department_code = ?"
+		args = append(args, dept)
+	}
+	if decisions {
+		where += " AND kind IN (?, ?, ?, ?, ?, ?)"
+		for k := kpi.FactClaimOnTime; k <= kpi.FactAnswerPending; k++ {
+			args = append(args, int(k))
+		}
+	}
+	read := func(q string, fn func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64)) error {
+		rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var code string
+			var kind, bucket int
+			var n int64
+			if err := rows.Scan(&code, &kind, &bucket, &n); err != nil {
+				return err
+			}
+			if kind < 0 || kind >= int(kpi.NumFactKinds) || bucket < 0 || bucket >= kpi.NumBuckets {
+				return fmt.Errorf("kpi facts: kind %d bucket %d out of range", kind, bucket)
+			}
+			fn(sumsOf(acc, code), kpi.FactKind(kind), bucket, sign*n)
+		}
+		return rows.Err()
+	}
+	if err := read(`SELECT department_code, kind, wall_bucket, SUM(n)`+where+` GROUP BY department_code, kind, wall_bucket`,
+		func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64) {
+			x.N[kind] += n
+			switch kind {
+			case kpi.FactToClaim:
+				x.ClaimWall[bucket] += n
+			case kpi.FactToAnswer:
+				x.AnswerWall[bucket] += n
+			}
+		}); err != nil {
+		return err
+	}
+	if decisions {
+		return nil
+	}
+	where += " AND kind IN (?, ?)"
+	args = append(args, int(kpi.FactToClaim), int(kpi.FactToAnswer))
+	return read(`SELECT department_code, kind, work_bucket, SUM(n)`+where+` GROUP BY department_code, kind, work_bucket`,
+		func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64) {
+			if kind == kpi.FactToClaim {
+				x.ClaimWork[bucket] += n
+			} else {
+				x.AnswerWork[bucket] += n
+			}
+		})
+}
+
+// OpenNow implements kpi.Source: the appeals a department works on now
+// and those past their next deadline, through the index on status.
+func (s *Store) OpenNow(ctx context.Context, now time.Time, dept string) ([]kpi.OpenCount, error) {
+	t := tm(now)
+	q := `SELECT department_code, COUNT(*),
+		SUM(CASE WHEN (status = 'assigned' AND claim_by < ?)
+			OR (status IN ('claimed', 'pending_approval') AND answer_by < ?)
+			OR (status = 'answered' AND resolve_by < ?) THEN 1 ELSE 0 END)
+		FROM appeals WHERE status IN ('assigned', 'claimed', 'pending_approval', 'answered')
+		AND department_code IS NOT NULL AND department_code <> ''`
+	args := []any{t, t, t}
+	if dept != "" {
+		q += ` AND department_code = ?`
+		args = append(args, dept)
+	}
+	q += ` GROUP BY department_code ORDER BY department_code`
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return nil, fail("open now", err)
+	}
+	defer rows.Close()
+	var out []kpi.OpenCount
+	for rows.Next() {
+		var c kpi.OpenCount
+		if err := rows.Scan(&c.Dept, &c.Open, &c.Overdue); err != nil {
+			return nil, fail("open now", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("open now", err)
+	}
+	return out, nil
+}
+
+var _ kpi.Source = (*Store)(nil)
+
+// buildBatch is how many appeals one step of the build reads.
+const buildBatch = 2000
+
+// BuildFigures builds kpi_facts and kpi_sums from the existing log once
+// (Migrate calls it after the SQL migrations), in steps of buildBatch
+// appeals, each its own transaction recording how far it got, so that a
+// build cut short goes on where it stopped. When the deployment's zone
+// differs from the one the sums were kept in, it starts over. Progress is
+// logged. Until it is done the store keeps no facts on writes (the build
+// reads each appeal as it is when it gets there).
+func (s *Store) BuildFigures(ctx context.Context) error {
+	zone := s.figZone().String()
+	started := time.Now()
+	var total int64
+	if err := s.db.GetContext(ctx, &total, `SELECT COUNT(*) FROM appeals`); err != nil {
+		return fail("build figures", err)
+	}
+	logged := time.Time{}
+	for {
+		var done bool
+		var progress int64
+		var n int
+		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+			var st struct {
+				Zone     string `db:"zone"`
+				Progress int64  `db:"progress"`
+				Done     int    `db:"done"`
+			}
+			q := `SELECT zone, progress, done FROM kpi_build WHERE id = 1`
+			if s.driver == Postgres {
+				q += ` FOR UPDATE`
+			}
+			if err := tx.GetContext(ctx, &st, q); err != nil {
+				return err
+			}
+			if st.Zone != zone && (st.Progress > 0 || st.Done != 0) {
+				s.log.Warn("figures: the time zone changed, building them again", "was", st.Zone, "zone", zone)
+				for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`} {
+					if _, err := tx.ExecContext(ctx, q); err != nil {
+						return err
+					}
+				}
+				st.Progress, st.Done = 0, 0
+			}
+			progress = st.Progress
+			if st.Done != 0 {
+				done = true
+				return nil
+			}
+			var err error
+			n, progress, err = s.buildStep(ctx, tx, progress)
+			if err != nil {
+				return err
+			}
+			done = n == 0
+			d := 0
+			if done {
+				d = 1
+			}
+			_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE kpi_build SET zone = ?, progress = ?, done = ? WHERE id = 1`), zone, progress, d)
+			return err
+		})
+		if err != nil {
+			return fail("build figures", err)
+		}
+		if done {
+			if !logged.IsZero() {
+				s.log.Info("figures built", "appeals", total, "took", time.Since(started).Round(time.Millisecond))
+			}
+			s.figReady.Store(true)
+			return nil
+		}
+		if time.Since(logged) > 5*time.Second {
+			s.log.Info("building figures from the log", "up_to_appeal", progress, "appeals", total)
+			logged = time.Now()
+		}
+	}
+}
+
+// buildStep computes the facts of the next appeals after id after and
+// writes them; it returns how many appeals it read and the last id.
+func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, int64, error) {
+	var as []appealRow
+	if err := tx.SelectContext(ctx, &as, tx.Rebind(`SELECT `+appealColumns+` FROM appeals
+		WHERE id > ? ORDER BY id LIMIT ?`), after, buildBatch); err != nil {
+		return 0, after, err
+	}
+	if len(as) == 0 {
+		return 0, after, nil
+	}
+	last := as[len(as)-1].ID
+	var es []eventRow
+	if err := tx.SelectContext(ctx, &es, tx.Rebind(`SELECT `+eventColumns+` FROM appeal_events
+		WHERE appeal_id > ? AND appeal_id <= ? ORDER BY appeal_id, id`), after, last); err != nil {
+		return 0, after, err
+	}
+	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
+	delta := sumDelta{}
+	var inserts [][]any
+	j := 0
+	for _, r := range as {
+		k := j
+		for k < len(es) && es[k].AppealID == r.ID {
+			k++
+		}
+		events := make([]appeal.Event, 0, k-j)
+		for _, e := range es[j:k] {
+			events = append(events, e.event())
+		}
+		j = k
+		for key, n := range factKeys(kpi.Facts(r.appeal(), events, env)) {
+			inserts = append(inserts, []any{r.ID, key.dept, int(key.kind), tm(key.at), key.wall, key.wk, n})
+			delta.add(key, n, s.figZone())
+		}
+	}
+	if env.err != nil {
+		return 0, after, env.err
+	}
+	if err := insertRows(ctx, tx, `INSERT INTO kpi_facts
+		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, inserts); err != nil {
+		return 0, after, err
+	}
+	return len(as), last, delta.apply(ctx, tx)
+}

@@ -1,0 +1,256 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
+	"github.com/appealbot/appealbot/storage"
+	"github.com/appealbot/appealbot/storage/storagetest"
+)
+
+// figureZones are the deployment zones the figures are kept in under test:
+// a half-hour offset and one with summer time, so that the days of the
+// sums are not UTC's and not all 24 hours long.
+var figureZones = []string{"Asia/Kolkata", "America/New_York"}
+
+// deptZones are the departments' own zones, for their working time.
+var deptZones = []string{"Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata"}
+
+// openFigures opens a migrated store keeping figures by zone.
+func openFigures(t *testing.T, backend, zone string) *storage.Store {
+	t.Helper()
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := storagetest.Config(t, backend)
+	cfg.Figures = storage.FiguresConfig{Zone: loc}
+	s, err := storage.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// history plays a random history through the service: intake into
+// departments (some asking for approval of answers, in several zones, with
+// short SLAs so that deadlines pass), every transition, feedback,
+// transfers, reopens and extensions, the clock jumping by minutes to weeks
+// across days, months and summer time. It returns the clock at the end.
+func history(t *rapid.T, s *storage.Store, tag string) time.Time {
+	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rapid.Int64Range(0, 300*24).Draw(t, "start_h")) * time.Hour)
+	clock := start
+	svc := appeal.NewService(s, func() time.Time { return clock }, "Asia/Shanghai",
+		appeal.WithCalendars(appeal.Calendars{Days: s}))
+	ndept := rapid.IntRange(1, 3).Draw(t, "departments")
+	var codes []string
+	for i := range ndept {
+		code := fmt.Sprintf("%s%d", tag, i)
+		policy := appeal.DefaultPolicy
+		if rapid.Bool().Draw(t, "short_sla") {
+			policy.Normal = appeal.Tier{Claim: appeal.CalendarSpan(30 * time.Minute), Answer: appeal.CalendarSpan(5 * time.Hour), Resolve: appeal.CalendarSpan(48 * time.Hour)}
+		}
+		if _, err := s.SaveDepartment(ctx, appeal.Department{Code: code, Name: code, SLA: policy,
+			Timezone:       rapid.SampledFrom(deptZones).Draw(t, "zone"),
+			ApproveAnswers: rapid.Bool().Draw(t, "approve")}); err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, code)
+	}
+	var ids []appeal.ID
+	check := func(err error) {
+		if err == nil || !strings.Contains(err.Error(), "storage:") ||
+			errors.Is(err, appeal.ErrConflict) || errors.Is(err, appeal.ErrNotFound) {
+			return // refused by the domain: part of a random history
+		}
+		t.Fatalf("store: %v", err)
+	}
+	steps := rapid.IntRange(5, 60).Draw(t, "steps")
+	for i := range steps {
+		switch rapid.IntRange(0, 3).Draw(t, "jump") {
+		case 0:
+			clock = clock.Add(time.Duration(rapid.Int64Range(1, 90).Draw(t, "min")) * time.Minute)
+		case 1:
+			clock = clock.Add(time.Duration(rapid.Int64Range(1, 30).Draw(t, "hours")) * time.Hour)
+		case 2:
+			clock = clock.Add(time.Duration(rapid.Int64Range(1, 40).Draw(t, "days")) * 24 * time.Hour)
+		}
+		if len(ids) == 0 || rapid.IntRange(0, 4).Draw(t, "new") == 0 {
+			in := appeal.Intake{Source: "prop", ExternalID: fmt.Sprintf("%s-%d", tag, i), Title: "路灯", Body: "不亮",
+				ReceivedAt: clock}
+			if rapid.IntRange(0, 5).Draw(t, "unassigned") > 0 {
+				in.Department = rapid.SampledFrom(codes).Draw(t, "dept")
+			}
+			if rapid.IntRange(0, 4).Draw(t, "urgent") == 0 {
+				in.Priority = appeal.PriorityUrgent
+			}
+			a, _, err := svc.Intake(ctx, in)
+			check(err)
+			if err == nil {
+				ids = append(ids, a.ID)
+			}
+			continue
+		}
+		id := rapid.SampledFrom(ids).Draw(t, "appeal")
+		action := rapid.SampledFrom([]appeal.Action{appeal.ActAssign, appeal.ActClaim, appeal.ActUnclaim, appeal.ActAnswer,
+			appeal.ActApproveAnswer, appeal.ActRejectAnswer, appeal.ActReturn, appeal.ActTransfer,
+			appeal.ActRequestExtension, appeal.ActApproveExtension, appeal.ActRejectExtension,
+			appeal.ActClose, appeal.ActReopen, appeal.ActFeedback}).Draw(t, "action")
+		if action == appeal.ActFeedback {
+			_, err := svc.Feedback(ctx, id, appeal.Feedback{ExternalID: fmt.Sprintf("%s-fb-%d", tag, i),
+				Result: rapid.SampledFrom([]appeal.FeedbackResult{appeal.FeedbackSatisfied, appeal.FeedbackUnsatisfied,
+					appeal.FeedbackNoAnswer}).Draw(t, "verdict"), Comment: "回访"})
+			check(err)
+			continue
+		}
+		cmd := appeal.Command{Action: action, Actor: 1, Force: true, Text: "处理",
+			Department: rapid.SampledFrom(codes).Draw(t, "to"), Extension: appeal.WorkingDaysSpan(1)}
+		if action == appeal.ActClose && rapid.Bool().Draw(t, "unresolved") {
+			cmd.Resolution = appeal.Unresolved
+		}
+		_, err := svc.Act(ctx, id, cmd)
+		check(err)
+	}
+	return clock
+}
+
+// sameFigures checks figures from the kept sums against those computed
+// exactly from the log: every count and rate equal, every median and
+// 90th percentile within kpi.MaxEstimateError.
+func sameFigures(t *rapid.T, what string, got, want kpi.Figures) {
+	dur := func(name string, g, w kpi.Durations) {
+		if g.N != w.N {
+			t.Errorf("%s: %s samples %d, want %d", what, name, g.N, w.N)
+		}
+		for _, p := range [][3]any{{"median", g.Median, w.Median}, {"p90", g.P90, w.P90},
+			{"working median", g.WorkMedian, w.WorkMedian}, {"working p90", g.WorkP90, w.WorkP90}} {
+			gd, wd := p[1].(time.Duration), p[2].(time.Duration)
+			if diff := (gd - wd).Abs(); diff > kpi.MaxEstimateError(wd) && wd < kpi.BucketValue(kpi.NumBuckets-1) {
+				t.Errorf("%s: %s %s %v, exact %v: off by more than %v", what, name, p[0], gd, wd, kpi.MaxEstimateError(wd))
+			}
+		}
+	}
+	dur("to claim", got.ToClaim, want.ToClaim)
+	dur("to answer", got.ToAnswer, want.ToAnswer)
+	got.ToClaim, got.ToAnswer, want.ToClaim, want.ToAnswer = kpi.Durations{}, kpi.Durations{}, kpi.Durations{}, kpi.Durations{}
+	if g, w := fmt.Sprintf("%+v", deref(got)), fmt.Sprintf("%+v", deref(want)); g != w {
+		t.Errorf("%s:\n from sums %s\n from log  %s", what, g, w)
+	}
+}
+
+// deref shows a figures' rates as numbers, not pointers.
+func deref(f kpi.Figures) string {
+	r := func(p *float64) string {
+		if p == nil {
+			return "nil"
+		}
+		return fmt.Sprintf("%.12f", *p)
+	}
+	rates := fmt.Sprintf("claim=%s answer=%s response=%s resolution=%s satisfaction=%s score=%s",
+		r(f.OnTimeClaim), r(f.OnTimeAnswer), r(f.Response), r(f.Resolution), r(f.Satisfaction), r(f.Score))
+	f.OnTimeClaim, f.OnTimeAnswer, f.Response, f.Resolution, f.Satisfaction, f.Score = nil, nil, nil, nil, nil, nil
+	return fmt.Sprintf("%+v %s", f, rates)
+}
+
+// randomPeriod is a period around [lo, hi]: whole days or months of the
+// zone (read from the sums alone), or any instants (partial days read from
+// the facts).
+func randomPeriod(t *rapid.T, lo, hi time.Time, loc *time.Location) (time.Time, time.Time) {
+	span := hi.Sub(lo) + 48*time.Hour
+	at := func(label string) time.Time {
+		return lo.Add(-24 * time.Hour).Add(time.Duration(rapid.Int64Range(0, int64(span/time.Minute)).Draw(t, label)) * time.Minute)
+	}
+	a, b := at("from"), at("to")
+	if b.Before(a) {
+		a, b = b, a
+	}
+	switch rapid.IntRange(0, 2).Draw(t, "align") {
+	case 0:
+		y, m, d := a.In(loc).Date()
+		a = time.Date(y, m, d, 0, 0, 0, 0, loc)
+		y, m, d = b.In(loc).Date()
+		b = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	case 1:
+		y, m, _ := a.In(loc).Date()
+		a = time.Date(y, m, 1, 0, 0, 0, 0, loc)
+		y, m, _ = b.In(loc).Date()
+		b = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+	}
+	if !a.Before(b) {
+		b = a.Add(time.Minute)
+	}
+	return a, b
+}
+
+// TestFiguresFromSumsMatchLog is the property the kept sums stand on:
+// after any history, the figures read from them (kpi.Load) equal those
+// computed from the whole event log (kpi.Compute), for any period, all
+// departments and each, as of any moment.
+func TestFiguresFromSumsMatchLog(t *testing.T) {
+	for _, backend := range storagetest.Backends {
+		for _, zone := range figureZones {
+			t.Run(backend+"/"+zone, func(t *testing.T) {
+				t.Parallel()
+				s := openFigures(t, backend, zone)
+				loc, _ := time.LoadLocation(zone)
+				cals := appeal.Calendars{Days: s}
+				var n atomic.Int64
+				rapid.Check(t, func(t *rapid.T) {
+					ctx := context.Background()
+					tag := fmt.Sprintf("p%d", n.Add(1))
+					first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+					end := history(t, s, tag)
+					for range 4 {
+						from, to := randomPeriod(t, first, end, loc)
+						now := end.Add(time.Duration(rapid.Int64Range(-72, 72).Draw(t, "now_h")) * time.Hour)
+						comparePeriod(t, ctx, s, cals, from, to, now)
+					}
+				})
+			})
+		}
+	}
+}
+
+func comparePeriod(t *rapid.T, ctx context.Context, s *storage.Store, cals appeal.CalendarSource, from, to, now time.Time) {
+	want, err := kpi.LoadFromLog(ctx, s, cals, from, to, now, kpi.DefaultWeights, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := kpi.Load(ctx, s, from, to, now, kpi.DefaultWeights, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	what := fmt.Sprintf("[%s, %s) at %s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	sameFigures(t, what+" overall", got.Overall, want.Overall)
+	if len(got.Departments) != len(want.Departments) {
+		t.Fatalf("%s: %d departments from sums, %d from log", what, len(got.Departments), len(want.Departments))
+	}
+	for i := range want.Departments {
+		sameFigures(t, what+" "+want.Departments[i].Department, got.Departments[i], want.Departments[i])
+	}
+	if len(want.Departments) == 0 {
+		return
+	}
+	code := rapid.SampledFrom(want.Departments).Draw(t, "one").Department
+	one, err := kpi.Load(ctx, s, from, to, now, kpi.DefaultWeights, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := want.Department(code)
+	sameFigures(t, what+" "+code+" alone", one.Departments[0], w)
+}
