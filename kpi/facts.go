@@ -60,6 +60,10 @@ const (
 	// at the claim and the answer.
 	FactToClaim
 	FactToAnswer
+	// FactIntake is an appeal handed in (department ""), whether or not
+	// it named a department: no figure of a department, the total of
+	// appeals taken in.
+	FactIntake
 
 	NumFactKinds
 )
@@ -113,6 +117,8 @@ func Facts(a appeal.Appeal, events []appeal.Event, env Env) []Fact {
 			rounds = append(rounds, cur)
 		}
 		switch e.Kind {
+		case appeal.EventReceived:
+			emit("", FactIntake, e.At)
 		case appeal.EventAssigned:
 			end(true)
 			begin(true)

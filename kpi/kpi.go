@@ -283,7 +283,7 @@ func Compute(in Input) Report {
 		}
 		if a := byID[events[i].AppealID]; a != nil {
 			for _, f := range Facts(*a, events[i:j], env) {
-				if !Counts(f, in.From, in.To, in.Now) {
+				if f.Kind == FactIntake || !Counts(f, in.From, in.To, in.Now) {
 					continue
 				}
 				x := get(f.Dept)
@@ -511,7 +511,8 @@ func FromSums(from, to, now time.Time, w Weights, depts []appeal.Department, sum
 		}
 	}
 	for i := range sums {
-		if dept == "" || sums[i].Dept == dept {
+		// Intake (department "") is no department's figure.
+		if sums[i].Dept != "" && (dept == "" || sums[i].Dept == dept) {
 			get(sums[i].Dept).Merge(&sums[i])
 		}
 	}

@@ -3,12 +3,10 @@ package reminders_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -58,29 +56,13 @@ func TestLadderProperty(t *testing.T) {
 			continue
 		}
 		t.Run(b, func(t *testing.T) {
-			defaultChecks(t, checks)
+			storagetest.DefaultChecks(t, checks)
 			w := newWorld(t, b)
 			rapid.Check(t, w.history)
 			t.Logf("%d histories, %d steps (%d refused by the state machine), %d scans, %d appeals; %d stages said, %d skipped by catch-ups, %d scans held by quiet hours; said: %v",
 				w.histories, w.steps, w.refused, w.scans, w.appeals, w.sent, w.skipped, w.held, w.said)
 		})
 	}
-}
-
-// defaultChecks makes rapid run n histories unless -rapid.checks or
-// RAPID_CHECKS says otherwise.
-func defaultChecks(t *testing.T, n int) {
-	set := os.Getenv("RAPID_CHECKS") != ""
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-	f := flag.Lookup("rapid.checks")
-	if set || f == nil {
-		return
-	}
-	old := f.Value.String()
-	if err := f.Value.Set(strconv.Itoa(n)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = f.Value.Set(old) })
 }
 
 // world is the store every history of a run shares, and what they did.

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -624,6 +625,13 @@ var _ kpi.Source = (*Store)(nil)
 // buildBatch is how many appeals one step of the build reads.
 const buildBatch = 2000
 
+// buildHooks let tests make the build's steps small and stop it midway.
+type buildHooks struct {
+	batch int
+	// stepped is called after each step commits, with how far it got.
+	stepped func(progress int64)
+}
+
 // BuildFigures builds kpi_facts and kpi_sums from the existing log once
 // (Migrate calls it after the SQL migrations), in steps of buildBatch
 // appeals, each its own transaction recording how far it got, so that a
@@ -686,6 +694,9 @@ func (s *Store) BuildFigures(ctx context.Context) error {
 		if err != nil {
 			return fail("build figures", err)
 		}
+		if s.figHooks.stepped != nil && !done {
+			s.figHooks.stepped(progress)
+		}
 		if done {
 			if !logged.IsZero() {
 				s.log.Info("figures built", "appeals", total, "took", time.Since(started).Round(time.Millisecond))
@@ -705,7 +716,7 @@ func (s *Store) BuildFigures(ctx context.Context) error {
 func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, int64, error) {
 	var as []appealRow
 	if err := tx.SelectContext(ctx, &as, tx.Rebind(`SELECT `+appealColumns+` FROM appeals
-		WHERE id > ? ORDER BY id LIMIT ?`), after, buildBatch); err != nil {
+		WHERE id > ? ORDER BY id LIMIT ?`), after, cmp.Or(s.figHooks.batch, buildBatch)); err != nil {
 		return 0, after, err
 	}
 	if len(as) == 0 {
@@ -744,4 +755,64 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 		return 0, after, err
 	}
 	return len(as), last, delta.apply(ctx, tx)
+}
+
+// FactTotals returns, per department, the facts of the given kinds kept
+// since the first appeal (only N is filled in), from the month sums: its
+// cost follows the number of departments and months, not the history.
+func (s *Store) FactTotals(ctx context.Context, kinds []kpi.FactKind) ([]kpi.Sums, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	b.WriteString("SELECT department_code")
+	for _, k := range kinds {
+		b.WriteString(", SUM(" + sumColumns[k] + ")")
+	}
+	b.WriteString(" FROM kpi_sums WHERE grain = ? GROUP BY department_code ORDER BY department_code")
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(b.String()), grainMonth)
+	if err != nil {
+		return nil, fail("fact totals", err)
+	}
+	defer rows.Close()
+	var out []kpi.Sums
+	vals := make([]sql.NullInt64, len(kinds))
+	ptrs := make([]any, len(kinds)+1)
+	for i := range vals {
+		ptrs[i+1] = &vals[i]
+	}
+	for rows.Next() {
+		var x kpi.Sums
+		ptrs[0] = &x.Dept
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fail("fact totals", err)
+		}
+		for i, k := range kinds {
+			x.N[k] = vals[i].Int64
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("fact totals", err)
+	}
+	return out, nil
+}
+
+// RebuildFigures drops the kept facts and sums and builds them again from
+// the log (see BuildFigures): for a store whose appeals were loaded
+// behind the store's back, or to repair what a check found wrong.
+func (s *Store) RebuildFigures(ctx context.Context) error {
+	s.figReady.Store(false)
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `UPDATE kpi_build SET progress = 0, done = 0`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail("rebuild figures", err)
+	}
+	return s.BuildFigures(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -201,28 +202,43 @@ func randomPeriod(t *rapid.T, lo, hi time.Time, loc *time.Location) (time.Time, 
 // after any history, the figures read from them (kpi.Load) equal those
 // computed from the whole event log (kpi.Compute), for any period, all
 // departments and each, as of any moment.
+//
+// Histories run on SQLite in both zones and, with
+// APPEALBOT_TEST_DATABASE_URL set, on PostgreSQL in the zone with summer
+// time; -rapid.checks overrides how many (the defaults keep the test
+// within a minute or two on two busy cores; under the race detector a few).
 func TestFiguresFromSumsMatchLog(t *testing.T) {
-	for _, backend := range storagetest.Backends {
-		for _, zone := range figureZones {
-			t.Run(backend+"/"+zone, func(t *testing.T) {
-				t.Parallel()
-				s := openFigures(t, backend, zone)
-				loc, _ := time.LoadLocation(zone)
-				cals := appeal.Calendars{Days: s}
-				var n atomic.Int64
-				rapid.Check(t, func(t *rapid.T) {
-					ctx := context.Background()
-					tag := fmt.Sprintf("p%d", n.Add(1))
-					first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-					end := history(t, s, tag)
-					for range 4 {
-						from, to := randomPeriod(t, first, end, loc)
-						now := end.Add(time.Duration(rapid.Int64Range(-72, 72).Draw(t, "now_h")) * time.Hour)
-						comparePeriod(t, ctx, s, cals, from, to, now)
-					}
-				})
+	type run struct {
+		backend, zone string
+		checks        int
+	}
+	runs := []run{{storage.SQLite, figureZones[0], 60}, {storage.SQLite, figureZones[1], 60}}
+	if os.Getenv("APPEALBOT_TEST_DATABASE_URL") != "" {
+		runs = append(runs, run{storage.Postgres, figureZones[1], 20})
+	}
+	for _, r := range runs {
+		t.Run(r.backend+"/"+r.zone, func(t *testing.T) {
+			checks := r.checks
+			if raceDetector {
+				checks = 3
+			}
+			storagetest.DefaultChecks(t, checks)
+			s := openFigures(t, r.backend, r.zone)
+			loc, _ := time.LoadLocation(r.zone)
+			cals := appeal.Calendars{Days: s}
+			var n atomic.Int64
+			rapid.Check(t, func(t *rapid.T) {
+				ctx := context.Background()
+				tag := fmt.Sprintf("p%d", n.Add(1))
+				first := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+				end := history(t, s, tag)
+				for range 4 {
+					from, to := randomPeriod(t, first, end, loc)
+					now := end.Add(time.Duration(rapid.Int64Range(-72, 72).Draw(t, "now_h")) * time.Hour)
+					comparePeriod(t, ctx, s, cals, from, to, now)
+				}
 			})
-		}
+		})
 	}
 }
 
@@ -253,4 +269,64 @@ func comparePeriod(t *rapid.T, ctx context.Context, s *storage.Store, cals appea
 	}
 	w, _ := want.Department(code)
 	sameFigures(t, what+" "+code+" alone", one.Departments[0], w)
+}
+
+// TestFiguresBuiltFromExistingHistory: a store with history from before
+// the figures were kept (as migration 0013 finds one: no facts, no sums,
+// the build not begun) gets them from the build, the same as the log
+// says, and a build cut short goes on where it stopped.
+func TestFiguresBuiltFromExistingHistory(t *testing.T) {
+	for _, backend := range storagetest.Backends {
+		if backend == storage.Postgres && os.Getenv("APPEALBOT_TEST_DATABASE_URL") == "" {
+			continue
+		}
+		t.Run(backend, func(t *testing.T) {
+			storagetest.DefaultChecks(t, 3)
+			var n atomic.Int64
+			rapid.Check(t, func(rt *rapid.T) {
+				ctx := context.Background()
+				loc, _ := time.LoadLocation(figureZones[1])
+				cfg := storagetest.Config(t, backend)
+				cfg.Figures = storage.FiguresConfig{Zone: loc}
+				s, err := storage.Open(ctx, cfg, slog.New(slog.DiscardHandler))
+				if err != nil {
+					rt.Fatal(err)
+				}
+				defer s.Close()
+				if err := s.Migrate(ctx); err != nil {
+					rt.Fatal(err)
+				}
+				if err := s.ForgetFigures(ctx); err != nil {
+					rt.Fatal(err)
+				}
+				end := history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
+
+				// The build stops after two steps of three appeals (a
+				// restart midway), then goes on.
+				stop, cancel := context.WithCancel(ctx)
+				steps := 0
+				s.SetBuildHooks(3, func(int64) {
+					if steps++; steps == 2 {
+						cancel()
+					}
+				})
+				if err := s.Migrate(stop); err == nil && count(t, s, "appeals") > 6 {
+					rt.Fatal("the build went on after its context was cancelled")
+				}
+				s.SetBuildHooks(3, nil)
+				if err := s.Migrate(ctx); err != nil {
+					rt.Fatal(err)
+				}
+				cals := appeal.Calendars{Days: s}
+				for range 4 {
+					from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
+					comparePeriod(rt, ctx, s, cals, from, to, end)
+				}
+				// And the store keeps them from then on.
+				end = history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
+				from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
+				comparePeriod(rt, ctx, s, cals, from, to, end)
+			})
+		})
+	}
 }

@@ -108,6 +108,7 @@ type Store struct {
 	fig      FiguresConfig
 	figReady atomic.Bool
 	figSem   chan struct{}
+	figHooks buildHooks
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
