@@ -130,44 +130,6 @@ func history(t *rapid.T, s *storage.Store, tag string) time.Time {
 	return clock
 }
 
-// sameFigures checks figures from the kept sums against those computed
-// exactly from the log: every count and rate equal, every median and
-// 90th percentile within kpi.MaxEstimateError.
-func sameFigures(t *rapid.T, what string, got, want kpi.Figures) {
-	dur := func(name string, g, w kpi.Durations) {
-		if g.N != w.N {
-			t.Errorf("%s: %s samples %d, want %d", what, name, g.N, w.N)
-		}
-		for _, p := range [][3]any{{"median", g.Median, w.Median}, {"p90", g.P90, w.P90},
-			{"working median", g.WorkMedian, w.WorkMedian}, {"working p90", g.WorkP90, w.WorkP90}} {
-			gd, wd := p[1].(time.Duration), p[2].(time.Duration)
-			if diff := (gd - wd).Abs(); diff > kpi.MaxEstimateError(wd) && wd < kpi.BucketValue(kpi.NumBuckets-1) {
-				t.Errorf("%s: %s %s %v, exact %v: off by more than %v", what, name, p[0], gd, wd, kpi.MaxEstimateError(wd))
-			}
-		}
-	}
-	dur("to claim", got.ToClaim, want.ToClaim)
-	dur("to answer", got.ToAnswer, want.ToAnswer)
-	got.ToClaim, got.ToAnswer, want.ToClaim, want.ToAnswer = kpi.Durations{}, kpi.Durations{}, kpi.Durations{}, kpi.Durations{}
-	if g, w := fmt.Sprintf("%+v", deref(got)), fmt.Sprintf("%+v", deref(want)); g != w {
-		t.Errorf("%s:\n from sums %s\n from log  %s", what, g, w)
-	}
-}
-
-// deref shows a figures' rates as numbers, not pointers.
-func deref(f kpi.Figures) string {
-	r := func(p *float64) string {
-		if p == nil {
-			return "nil"
-		}
-		return fmt.Sprintf("%.12f", *p)
-	}
-	rates := fmt.Sprintf("claim=%s answer=%s response=%s resolution=%s satisfaction=%s score=%s",
-		r(f.OnTimeClaim), r(f.OnTimeAnswer), r(f.Response), r(f.Resolution), r(f.Satisfaction), r(f.Score))
-	f.OnTimeClaim, f.OnTimeAnswer, f.Response, f.Resolution, f.Satisfaction, f.Score = nil, nil, nil, nil, nil, nil
-	return fmt.Sprintf("%+v %s", f, rates)
-}
-
 // randomPeriod is a period around [lo, hi]: whole days or months of the
 // zone (read from the sums alone), or any instants (partial days read from
 // the facts).
@@ -252,12 +214,8 @@ func comparePeriod(t *rapid.T, ctx context.Context, s *storage.Store, cals appea
 		t.Fatal(err)
 	}
 	what := fmt.Sprintf("[%s, %s) at %s", from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	sameFigures(t, what+" overall", got.Overall, want.Overall)
-	if len(got.Departments) != len(want.Departments) {
-		t.Fatalf("%s: %d departments from sums, %d from log", what, len(got.Departments), len(want.Departments))
-	}
-	for i := range want.Departments {
-		sameFigures(t, what+" "+want.Departments[i].Department, got.Departments[i], want.Departments[i])
+	if d := kpi.Differences(got, want); len(d) > 0 {
+		t.Fatalf("%s: the sums and the log differ:\n%s", what, strings.Join(d, "\n"))
 	}
 	if len(want.Departments) == 0 {
 		return
@@ -268,7 +226,9 @@ func comparePeriod(t *rapid.T, ctx context.Context, s *storage.Store, cals appea
 		t.Fatal(err)
 	}
 	w, _ := want.Department(code)
-	sameFigures(t, what+" "+code+" alone", one.Departments[0], w)
+	if d := kpi.Differences(one, kpi.Report{Departments: []kpi.Figures{w}}); len(d) > 0 {
+		t.Fatalf("%s, %s alone: the sums and the log differ:\n%s", what, code, strings.Join(d, "\n"))
+	}
 }
 
 // TestFiguresBuiltFromExistingHistory: a store with history from before

@@ -266,7 +266,9 @@ func (p *delivery) lead(ctx, lctx, life context.Context) error {
 // openStore opens the database and applies the migrations; onOutbox, when
 // set, hears of every commit that wrote outbox rows.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger, onOutbox func()) (*storage.Store, error) {
-	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, OnOutbox: onOutbox}, log)
+	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, OnOutbox: onOutbox,
+		Figures: storage.FiguresConfig{Zone: cfg.Location, Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays,
+			MaxReaders: cfg.FiguresMaxReaders}}, log)
 	if err != nil {
 		return nil, err
 	}
