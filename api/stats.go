@@ -68,6 +68,13 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no department with code "+strconv.Quote(code), "department")
 		return
 	}
+	if errors.Is(err, kpi.ErrBusy) {
+		// Too many figures requests at once: ask the client to come back
+		// rather than queue work (and memory) without bound.
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, "busy", "too many figures requests at once; try again in a few seconds", "")
+		return
+	}
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -265,4 +266,33 @@ func TestStatsAPI(t *testing.T) {
 			t.Errorf("unknown department: %d %v, want 404 not_found on department", st, m)
 		}
 	})
+}
+
+// busySource is a store whose figures readers are all taken.
+type busySource struct{ kpi.Source }
+
+func (busySource) FactSums(context.Context, time.Time, time.Time, time.Time, string) ([]kpi.Sums, error) {
+	return nil, kpi.ErrBusy
+}
+
+// TestStatsBusy: when too many figures requests are being answered, the
+// API says so with 503 and Retry-After instead of queueing without bound.
+func TestStatsBusy(t *testing.T) {
+	store := storagetest.Open(t, "sqlite")
+	svc := appeal.NewService(store, time.Now, "Asia/Shanghai")
+	srv := httptest.NewServer(api.New(svc, store, api.Options{
+		Stats: &api.Stats{Source: busySource{store}, Weights: kpi.DefaultWeights}}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Error struct{ Code string } `json:"error"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || body.Error.Code != "busy" {
+		t.Errorf("busy: %d, Retry-After %q, %+v", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
 }

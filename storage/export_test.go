@@ -39,3 +39,16 @@ func (s *Store) ForgetFigures(ctx context.Context) error {
 	}
 	return nil
 }
+
+// HoldFigureReaders takes n of the figures readers' turns, as n requests
+// being answered would, until release is called.
+func (s *Store) HoldFigureReaders(n int) (release func()) {
+	for range n {
+		s.figSem <- struct{}{}
+	}
+	return func() {
+		for range n {
+			<-s.figSem
+		}
+	}
+}

@@ -290,3 +290,30 @@ func TestFiguresBuiltFromExistingHistory(t *testing.T) {
 		})
 	}
 }
+
+// TestFiguresReadersBounded: at most MaxReaders figures requests read at
+// once; one more waits its turn for up to a second, then is told to come
+// back (kpi.ErrBusy) instead of adding to the load.
+func TestFiguresReadersBounded(t *testing.T) {
+	cfg := storagetest.Config(t, storage.SQLite)
+	cfg.Figures.MaxReaders = 2
+	s, err := storage.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	from, to := t0.Add(-24*time.Hour), t0
+	release := s.HoldFigureReaders(2)
+	if _, err := s.FactSums(ctx, from, to, to, ""); !errors.Is(err, kpi.ErrBusy) {
+		t.Fatalf("a third reader: %v, want kpi.ErrBusy", err)
+	}
+	// A turn that comes within the second is waited for.
+	go func() { time.Sleep(100 * time.Millisecond); release() }()
+	if _, err := s.FactSums(ctx, from, to, to, ""); err != nil {
+		t.Fatalf("after a turn came free: %v", err)
+	}
+}
