@@ -750,8 +750,8 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 	if env.err != nil {
 		return 0, after, env.err
 	}
-	if err := insertRows(ctx, tx, `INSERT INTO kpi_facts
-		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, inserts); err != nil {
+	if err := s.bulkInsert(ctx, tx, "kpi_facts", []string{"appeal_id", "department_code", "kind", "at",
+		"wall_bucket", "work_bucket", "n"}, inserts); err != nil {
 		return 0, after, err
 	}
 	return len(as), last, delta.apply(ctx, tx)
