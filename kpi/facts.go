@@ -60,9 +60,9 @@ const (
 	// at the claim and the answer.
 	FactToClaim
 	FactToAnswer
-	// FactIntake is an appeal handed in (department ""), whether or not
-	// it named a department: no figure of a department, the total of
-	// appeals taken in.
+	// FactIntake is an appeal handed in, for the department it named
+	// ("" for none): no figure of a department, the total of appeals
+	// taken in.
 	FactIntake
 
 	NumFactKinds
@@ -100,7 +100,7 @@ func Facts(a appeal.Appeal, events []appeal.Event, env Env) []Fact {
 	// answeredBy is the department whose answer a verdict judges: the
 	// last to answer, until the appeal reaches a department again.
 	var answeredBy string
-	for _, e := range events {
+	for i, e := range events {
 		switch e.Kind {
 		case appeal.EventAssigned, appeal.EventTransferred, appeal.EventReopened:
 			answeredBy = ""
@@ -118,7 +118,13 @@ func Facts(a appeal.Appeal, events []appeal.Event, env Env) []Fact {
 		}
 		switch e.Kind {
 		case appeal.EventReceived:
-			emit("", FactIntake, e.At)
+			// Counted for the department it was handed in for, if any, so
+			// that intakes for different departments touch different sums.
+			dept := ""
+			if i+1 < len(events) && events[i+1].Kind == appeal.EventAssigned && events[i+1].At.Equal(e.At) {
+				dept = events[i+1].Department
+			}
+			emit(dept, FactIntake, e.At)
 		case appeal.EventAssigned:
 			end(true)
 			begin(true)

@@ -177,7 +177,7 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			return err
 		}
 		created = true
-		return s.keepFacts(ctx, tx, nil, stored, len(events))
+		return s.keepFacts(ctx, tx, nil, stored, len(events), events)
 	})
 	if err != nil {
 		return appeal.Appeal{}, false, fail("create appeal", err)
@@ -261,7 +261,7 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 		if err != nil {
 			return err
 		}
-		return s.keepFacts(ctx, tx, &cur, stored, len(change.Events))
+		return s.keepFacts(ctx, tx, &cur, stored, len(change.Events), nil)
 	})
 	if fnErr != nil {
 		return appeal.Appeal{}, fnErr

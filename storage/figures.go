@@ -38,27 +38,26 @@ const (
 	grainMonth = 2
 )
 
-// sumColumns are kpi_sums' columns of counts: the facts by kind, then the
-// four duration histograms by bucket.
-var sumColumns = func() []string {
-	var out []string
-	for k := range kpi.NumFactKinds {
-		out = append(out, fmt.Sprintf("k%02d", k))
-	}
-	for _, h := range []string{"cw", "ck", "aw", "ak"} {
-		for i := range kpi.NumBuckets {
-			out = append(out, fmt.Sprintf("%s%02d", h, i))
-		}
+// sumColumns are kpi_sums' columns: the facts by kind.
+var sumColumns = columnNames("k", int(kpi.NumFactKinds))
+
+// histColumns are kpi_hist's columns: the durations by bucket.
+var histColumns = columnNames("b", kpi.NumBuckets)
+
+func columnNames(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%02d", prefix, i)
 	}
 	return out
-}()
+}
 
-// Column indexes of the histograms in sumColumns.
-var (
-	colClaimWall  = int(kpi.NumFactKinds)
-	colClaimWork  = colClaimWall + kpi.NumBuckets
-	colAnswerWall = colClaimWork + kpi.NumBuckets
-	colAnswerWork = colAnswerWall + kpi.NumBuckets
+// The histograms of kpi_hist.
+const (
+	histClaimWall = iota
+	histClaimWork
+	histAnswerWall
+	histAnswerWork
 )
 
 // factKey is a row of kpi_facts without its appeal and count.
@@ -79,19 +78,6 @@ func factKeys(fs []kpi.Fact) map[factKey]int {
 		out[k]++
 	}
 	return out
-}
-
-// columns are the kpi_sums columns (by index in sumColumns) a fact adds 1
-// to.
-func (k factKey) columns() []int {
-	cols := []int{int(k.kind)}
-	switch k.kind {
-	case kpi.FactToClaim:
-		cols = append(cols, colClaimWall+k.wall, colClaimWork+k.wk)
-	case kpi.FactToAnswer:
-		cols = append(cols, colAnswerWall+k.wall, colAnswerWork+k.wk)
-	}
-	return cols
 }
 
 // dayNum is the number of t's day in loc since 1970-01-01; monthNum is
@@ -115,32 +101,62 @@ func monthStart(n int, loc *time.Location) time.Time {
 	return time.Date(n/12, time.Month(n%12+1), 1, 0, 0, 0, 0, loc)
 }
 
-// sumKey is a row of kpi_sums.
+// sumKey is a row of kpi_sums, and with hist one of kpi_hist.
 type sumKey struct {
 	grain, period int
 	dept          string
+	hist          int
 }
 
-// sumDelta is what to add to rows of kpi_sums, by column index.
-type sumDelta map[sumKey]map[int]int64
+// sumDelta is what to add to rows of kpi_sums and kpi_hist, by column
+// index (in sumColumns and histColumns).
+type sumDelta struct {
+	sums, hists map[sumKey]map[int]int64
+}
 
-func (d sumDelta) add(k factKey, n int, loc *time.Location) {
-	for _, key := range []sumKey{{grainDay, dayNum(k.at, loc), k.dept}, {grainMonth, monthNum(k.at, loc), k.dept}} {
-		row := d[key]
-		if row == nil {
-			row = map[int]int64{}
-			d[key] = row
+func newSumDelta() *sumDelta {
+	return &sumDelta{sums: map[sumKey]map[int]int64{}, hists: map[sumKey]map[int]int64{}}
+}
+
+func addTo(m map[sumKey]map[int]int64, k sumKey, col int, n int64) {
+	row := m[k]
+	if row == nil {
+		row = map[int]int64{}
+		m[k] = row
+	}
+	row[col] += n
+}
+
+func (d *sumDelta) add(k factKey, n int, loc *time.Location) {
+	for _, key := range []sumKey{{grainDay, dayNum(k.at, loc), k.dept, 0}, {grainMonth, monthNum(k.at, loc), k.dept, 0}} {
+		addTo(d.sums, key, int(k.kind), int64(n))
+		wall, work := histClaimWall, histClaimWork
+		switch k.kind {
+		case kpi.FactToAnswer:
+			wall, work = histAnswerWall, histAnswerWork
+		case kpi.FactToClaim:
+		default:
+			continue
 		}
-		for _, c := range k.columns() {
-			row[c] += int64(n)
-		}
+		key.hist = wall
+		addTo(d.hists, key, k.wall, int64(n))
+		key.hist = work
+		addTo(d.hists, key, k.wk, int64(n))
 	}
 }
 
-// apply adds d to kpi_sums in statements of up to 50 rows, rows in key
+func (d *sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
+	if err := upsertAdd(ctx, tx, "kpi_sums", false, sumColumns, d.sums); err != nil {
+		return err
+	}
+	return upsertAdd(ctx, tx, "kpi_hist", true, histColumns, d.hists)
+}
+
+// upsertAdd adds rows to table (keyed by grain, period, department and,
+// with hist, the histogram) in statements of up to 50 rows, rows in key
 // order (so concurrent writers lock them in the same order) and only the
 // columns some row changes.
-func (d sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
+func upsertAdd(ctx context.Context, tx *sqlx.Tx, table string, hist bool, names []string, d map[sumKey]map[int]int64) error {
 	keys := make([]sumKey, 0, len(d))
 	for k := range d {
 		keys = append(keys, k)
@@ -152,8 +168,15 @@ func (d sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
 		if a.period != b.period {
 			return a.period - b.period
 		}
-		return strings.Compare(a.dept, b.dept)
+		if c := strings.Compare(a.dept, b.dept); c != 0 {
+			return c
+		}
+		return a.hist - b.hist
 	})
+	keyCols, nk := "grain, period, department_code", 3
+	if hist {
+		keyCols, nk = keyCols+", hist", 4
+	}
 	for len(keys) > 0 {
 		n := min(len(keys), 50)
 		chunk := keys[:n]
@@ -171,33 +194,35 @@ func (d sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
 		}
 		slices.Sort(cols)
 		var b strings.Builder
-		b.WriteString("INSERT INTO kpi_sums (grain, period, department_code")
+		b.WriteString("INSERT INTO " + table + " (" + keyCols)
 		for _, c := range cols {
-			b.WriteString(", " + sumColumns[c])
+			b.WriteString(", " + names[c])
 		}
 		b.WriteString(") VALUES ")
-		args := make([]any, 0, len(chunk)*(3+len(cols)))
-		row := "(?, ?, ?" + repeatParams(len(cols)) + ")"
+		args := make([]any, 0, len(chunk)*(nk+len(cols)))
+		row := "(?" + repeatParams(nk-1+len(cols)) + ")"
 		for i, k := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(row)
 			args = append(args, k.grain, k.period, k.dept)
+			if hist {
+				args = append(args, k.hist)
+			}
 			for _, c := range cols {
 				args = append(args, d[k][c])
 			}
 		}
-		b.WriteString(" ON CONFLICT (grain, period, department_code) DO UPDATE SET ")
+		b.WriteString(" ON CONFLICT (" + keyCols + ") DO UPDATE SET ")
 		for i, c := range cols {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			name := sumColumns[c]
-			b.WriteString(name + " = kpi_sums." + name + " + excluded." + name)
+			b.WriteString(names[c] + " = " + table + "." + names[c] + " + excluded." + names[c])
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
-			return fmt.Errorf("kpi sums: %w", err)
+			return fmt.Errorf("%s: %w", table, err)
 		}
 	}
 	return nil
@@ -287,21 +312,34 @@ func kpiRelevant(a, b appeal.Appeal) bool {
 // works out the appeal's facts before and after, and writes only the
 // difference to kpi_facts and kpi_sums. Until the one-time build is done
 // it writes nothing: the build reads every appeal as it is then.
-func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appeal, after appeal.Appeal, added int) error {
+//
+// For a new appeal, log is its whole log as just written (no read then);
+// otherwise nil, and the log is read.
+func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appeal, after appeal.Appeal, added int, log []appeal.Event) error {
 	if !s.figReady.Load() {
 		return nil
 	}
 	if before != nil && added == 0 && !kpiRelevant(*before, after) {
 		return nil
 	}
-	var rows []eventRow
-	if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+eventColumns+`
-		FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(after.ID)); err != nil {
-		return fmt.Errorf("kpi facts: %w", err)
-	}
-	events := make([]appeal.Event, len(rows))
-	for i, r := range rows {
-		events[i] = r.event()
+	var events []appeal.Event
+	if before == nil {
+		// As stored: times in UTC to the microsecond, so that the facts
+		// are those a later read of the log gives.
+		for _, e := range log {
+			e.AppealID, e.At = after.ID, e.At.UTC().Truncate(time.Microsecond)
+			events = append(events, e)
+		}
+	} else {
+		var rows []eventRow
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+eventColumns+`
+			FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(after.ID)); err != nil {
+			return fmt.Errorf("kpi facts: %w", err)
+		}
+		events = make([]appeal.Event, len(rows))
+		for i, r := range rows {
+			events[i] = r.event()
+		}
 	}
 	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
 	var old map[factKey]int
@@ -317,7 +355,7 @@ func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appea
 
 // writeFactDelta writes the change from facts old to cur of appeal id.
 func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, cur map[factKey]int) error {
-	delta := sumDelta{}
+	delta := newSumDelta()
 	var inserts [][]any
 	for k, n := range cur {
 		o := old[k]
@@ -370,6 +408,10 @@ func (s *Store) FactSums(ctx context.Context, from, to, now time.Time, dept stri
 		return nil, err
 	}
 	defer func() { <-s.figSem }()
+	// Facts are kept to the microsecond: compare with bounds rounded up
+	// to one, so that a bound between two microseconds cuts where the
+	// exact one does.
+	from, to = ceilMicro(from), ceilMicro(to)
 	acc := map[string]*kpi.Sums{}
 	if err := s.rangeSums(ctx, acc, from, to, dept, false, 1); err != nil {
 		return nil, fail("figures", err)
@@ -391,6 +433,13 @@ func (s *Store) FactSums(ctx context.Context, from, to, now time.Time, dept stri
 	}
 	slices.SortFunc(out, func(a, b kpi.Sums) int { return strings.Compare(a.Dept, b.Dept) })
 	return out, nil
+}
+
+func ceilMicro(t time.Time) time.Time {
+	if u := t.Truncate(time.Microsecond); u.Before(t) {
+		return u.Add(time.Microsecond)
+	}
+	return t
 }
 
 func (s *Store) figAcquire(ctx context.Context) error {
@@ -457,67 +506,99 @@ func sumsOf(acc map[string]*kpi.Sums, dept string) *kpi.Sums {
 	return acc[dept]
 }
 
-// sumRange adds the rows of kpi_sums of grain with p0 <= period < p1.
+// sumRange adds the rows of kpi_sums (and, unless decisions, kpi_hist)
+// of grain with p0 <= period < p1.
 func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p0, p1 int, dept string, decisions bool, sign int64) error {
 	if p0 >= p1 {
 		return nil
 	}
 	var cols []int
-	for i := range sumColumns {
-		if !decisions || i < int(kpi.NumFactKinds) && kpi.FactKind(i).Decision() {
-			cols = append(cols, i)
+	for k := range kpi.NumFactKinds {
+		if !decisions || k.Decision() {
+			cols = append(cols, int(k))
 		}
+	}
+	if err := s.sumRows(ctx, acc, "kpi_sums", false, sumColumns, cols, grain, p0, p1, dept, func(x *kpi.Sums, _ int, vals []int64) {
+		for i, c := range cols {
+			x.N[c] += sign * vals[i]
+		}
+	}); err != nil || decisions {
+		return err
+	}
+	all := make([]int, kpi.NumBuckets)
+	for i := range all {
+		all[i] = i
+	}
+	return s.sumRows(ctx, acc, "kpi_hist", true, histColumns, all, grain, p0, p1, dept, func(x *kpi.Sums, hist int, vals []int64) {
+		var h *kpi.Hist
+		switch hist {
+		case histClaimWall:
+			h = &x.ClaimWall
+		case histClaimWork:
+			h = &x.ClaimWork
+		case histAnswerWall:
+			h = &x.AnswerWall
+		case histAnswerWork:
+			h = &x.AnswerWork
+		default:
+			return
+		}
+		for i := range vals {
+			h[i] += sign * vals[i]
+		}
+	})
+}
+
+// sumRows sums columns cols of table's rows of grain with p0 <= period
+// < p1, per department (and histogram, with hist), and hands each sum to
+// fn.
+func (s *Store) sumRows(ctx context.Context, acc map[string]*kpi.Sums, table string, hist bool, names []string, cols []int,
+	grain, p0, p1 int, dept string, fn func(x *kpi.Sums, hist int, vals []int64)) error {
+	group := "department_code"
+	if hist {
+		group += ", hist"
 	}
 	var b strings.Builder
 	b.WriteString("SELECT department_code")
-	for _, c := range cols {
-		b.WriteString(", SUM(" + sumColumns[c] + ")")
+	if hist {
+		b.WriteString(", hist")
+	} else {
+		b.WriteString(", 0")
 	}
-	b.WriteString(" FROM kpi_sums WHERE grain = ? AND period >= ? AND period < ?")
+	for _, c := range cols {
+		b.WriteString(", SUM(" + names[c] + ")")
+	}
+	b.WriteString(" FROM " + table + " WHERE grain = ? AND period >= ? AND period < ?")
 	args := []any{grain, p0, p1}
 	if dept != "" {
 		b.WriteString(" AND department_code = ?")
 		args = append(args, dept)
 	}
-	b.WriteString(" GROUP BY department_code")
+	b.WriteString(" GROUP BY " + group)
 	rows, err := s.db.QueryContext(ctx, s.db.Rebind(b.String()), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	vals := make([]sql.NullInt64, len(cols))
-	ptrs := make([]any, len(cols)+1)
+	out := make([]int64, len(cols))
+	ptrs := make([]any, len(cols)+2)
 	var code string
-	ptrs[0] = &code
+	var h int
+	ptrs[0], ptrs[1] = &code, &h
 	for i := range vals {
-		ptrs[i+1] = &vals[i]
+		ptrs[i+2] = &vals[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		x := sumsOf(acc, code)
-		for i, c := range cols {
-			addColumn(x, c, sign*vals[i].Int64)
+		for i := range vals {
+			out[i] = vals[i].Int64
 		}
+		fn(sumsOf(acc, code), h, out)
 	}
 	return rows.Err()
-}
-
-// addColumn adds v to the count of column c (by index in sumColumns).
-func addColumn(x *kpi.Sums, c int, v int64) {
-	switch {
-	case c < colClaimWall:
-		x.N[c] += v
-	case c < colClaimWork:
-		x.ClaimWall[c-colClaimWall] += v
-	case c < colAnswerWall:
-		x.ClaimWork[c-colClaimWork] += v
-	case c < colAnswerWork:
-		x.AnswerWall[c-colAnswerWall] += v
-	default:
-		x.AnswerWork[c-colAnswerWork] += v
-	}
 }
 
 // factRange adds the facts of [a, b) from kpi_facts, counted per
@@ -666,7 +747,7 @@ func (s *Store) BuildFigures(ctx context.Context) error {
 			}
 			if st.Zone != zone && (st.Progress > 0 || st.Done != 0) {
 				s.log.Warn("figures: the time zone changed, building them again", "was", st.Zone, "zone", zone)
-				for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`} {
+				for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`} {
 					if _, err := tx.ExecContext(ctx, q); err != nil {
 						return err
 					}
@@ -729,7 +810,7 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 		return 0, after, err
 	}
 	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
-	delta := sumDelta{}
+	delta := newSumDelta()
 	var inserts [][]any
 	j := 0
 	for _, r := range as {
@@ -804,7 +885,7 @@ func (s *Store) FactTotals(ctx context.Context, kinds []kpi.FactKind) ([]kpi.Sum
 func (s *Store) RebuildFigures(ctx context.Context) error {
 	s.figReady.Store(false)
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `UPDATE kpi_build SET progress = 0, done = 0`} {
+		for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`, `UPDATE kpi_build SET progress = 0, done = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

@@ -154,6 +154,12 @@ func randomPeriod(t *rapid.T, lo, hi time.Time, loc *time.Location) (time.Time, 
 		y, m, _ = b.In(loc).Date()
 		b = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
 	}
+	if rapid.IntRange(0, 3).Draw(t, "odd_bounds") == 0 {
+		// Bounds between microseconds, like "7d" up to a now in
+		// nanoseconds, and on a fact's very microsecond.
+		a = a.Add(time.Duration(rapid.IntRange(-1500, 1500).Draw(t, "from_ns")))
+		b = b.Add(time.Duration(rapid.IntRange(-1500, 1500).Draw(t, "to_ns")))
+	}
 	if !a.Before(b) {
 		b = a.Add(time.Minute)
 	}
