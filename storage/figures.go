@@ -52,6 +52,12 @@ func columnNames(prefix string, n int) []string {
 	return out
 }
 
+// pending reports whether facts of kind k are kept in kpi_facts alone:
+// the deadlines of stays still open, counted from there (through a partial
+// index, bounded by the open appeals) rather than in the sums, so that an
+// intake touches no sums but those of its own day and month.
+func pending(k kpi.FactKind) bool { return k == kpi.FactClaimPending || k == kpi.FactAnswerPending }
+
 // The histograms of kpi_hist.
 const (
 	histClaimWall = iota
@@ -128,6 +134,9 @@ func addTo(m map[sumKey]map[int]int64, k sumKey, col int, n int64) {
 }
 
 func (d *sumDelta) add(k factKey, n int, loc *time.Location) {
+	if pending(k.kind) {
+		return // counted from kpi_facts, see pendingRange
+	}
 	for _, key := range []sumKey{{grainDay, dayNum(k.at, loc), k.dept, 0}, {grainMonth, monthNum(k.at, loc), k.dept, 0}} {
 		addTo(d.sums, key, int(k.kind), int64(n))
 		wall, work := histClaimWall, histClaimWork
@@ -427,6 +436,13 @@ func (s *Store) FactSums(ctx context.Context, from, to, now time.Time, dept stri
 			return nil, fail("figures", err)
 		}
 	}
+	pendingTo := to
+	if cut.Before(to) {
+		pendingTo = cut
+	}
+	if err := s.pendingRange(ctx, acc, from, pendingTo, dept); err != nil {
+		return nil, fail("figures", err)
+	}
 	out := make([]kpi.Sums, 0, len(acc))
 	for _, v := range acc {
 		out = append(out, *v)
@@ -514,7 +530,7 @@ func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p
 	}
 	var cols []int
 	for k := range kpi.NumFactKinds {
-		if !decisions || k.Decision() {
+		if !pending(k) && (!decisions || k.Decision()) {
 			cols = append(cols, int(k))
 		}
 	}
@@ -601,21 +617,57 @@ func (s *Store) sumRows(ctx context.Context, acc map[string]*kpi.Sums, table str
 	return rows.Err()
 }
 
+// pendingRange adds the pending facts of [a, b) (deadlines of stays still
+// open that have come) from kpi_facts, through the partial index
+// kpi_facts_pending: as many rows as open stays with a deadline in the
+// period.
+func (s *Store) pendingRange(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string) error {
+	if !a.Before(b) {
+		return nil
+	}
+	// The kinds are literals: the planner matches them to the index's.
+	q := fmt.Sprintf(`SELECT department_code, kind, SUM(n) FROM kpi_facts
+		WHERE kind IN (%d, %d) AND at >= ? AND at < ?`, kpi.FactClaimPending, kpi.FactAnswerPending)
+	args := []any{tm(a), tm(b)}
+	if dept != "" {
+		q += ` AND department_code = ?`
+		args = append(args, dept)
+	}
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q+` GROUP BY department_code, kind`), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var kind int
+		var n int64
+		if err := rows.Scan(&code, &kind, &n); err != nil {
+			return err
+		}
+		if !pending(kpi.FactKind(kind)) {
+			return fmt.Errorf("kpi facts: kind %d is not pending", kind)
+		}
+		sumsOf(acc, code).N[kind] += n
+	}
+	return rows.Err()
+}
+
 // factRange adds the facts of [a, b) from kpi_facts, counted per
 // department, kind and bucket in SQL.
 func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string, decisions bool, sign int64) error {
 	if !a.Before(b) {
 		return nil
 	}
-	where := " FROM kpi_facts WHERE at >= ? AND at < ?"
+	where := fmt.Sprintf(" FROM kpi_facts WHERE at >= ? AND at < ? AND kind NOT IN (%d, %d)", kpi.FactClaimPending, kpi.FactAnswerPending)
 	args := []any{tm(a), tm(b)}
 	if dept != "" {
 		where += " AND department_code = ?"
 		args = append(args, dept)
 	}
 	if decisions {
-		where += " AND kind IN (?, ?, ?, ?, ?, ?)"
-		for k := kpi.FactClaimOnTime; k <= kpi.FactAnswerPending; k++ {
+		where += " AND kind IN (?, ?, ?, ?)"
+		for _, k := range []kpi.FactKind{kpi.FactClaimOnTime, kpi.FactClaimLate, kpi.FactAnswerOnTime, kpi.FactAnswerLate} {
 			args = append(args, int(k))
 		}
 	}

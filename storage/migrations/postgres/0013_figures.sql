@@ -26,6 +26,11 @@ CREATE TABLE kpi_facts (
 
 CREATE INDEX kpi_facts_at ON kpi_facts (at);
 
+-- The deadlines of stays still open (kinds 15 and 18, kpi.FactClaimPending
+-- and kpi.FactAnswerPending) are counted from kpi_facts alone, not summed:
+-- this index keeps that count to the open stays.
+CREATE INDEX kpi_facts_pending ON kpi_facts (at) WHERE kind IN (15, 18);
+
 CREATE TABLE kpi_sums (
     grain           SMALLINT NOT NULL,
     period          INTEGER NOT NULL,
