@@ -417,7 +417,11 @@ type benchEnv struct {
 // server's URL, its scratch database; close removes both.
 func benchStart(ctx context.Context, name, databaseURL string, stderr io.Writer) (*benchEnv, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	// Progress comes from the benchmark and its tickers at once.
+	var mu sync.Mutex
 	e := &benchEnv{ctx: ctx, progress: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
 		fmt.Fprintf(stderr, name+": "+format+"\n", args...)
 	}}
 	dir, err := os.MkdirTemp("", "appealbot-"+name+"-")
