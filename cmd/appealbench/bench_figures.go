@@ -45,6 +45,7 @@ type benchFiguresResult struct {
 	BuildS       float64            `json:"build_s"`
 	Requests     []benchFiguresCall `json:"requests"`
 	FirstScrape  float64            `json:"first_metrics_scrape_ms"`
+	LaterScrape  float64            `json:"best_later_scrape_ms"`
 	RSSResetable bool               `json:"rss_reset"`
 }
 
@@ -244,12 +245,20 @@ func runBenchFigures(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 
 	m := metrics.New(store, time.Now, nil)
-	t0 := time.Now()
-	if _, err := m.Registry().Gather(); err != nil {
-		return fmt.Errorf("bench-figures: metrics: %w", err)
+	res.LaterScrape = math.Inf(1)
+	for i := range o.runs + 1 {
+		t0 := time.Now()
+		if _, err := m.Registry().Gather(); err != nil {
+			return fmt.Errorf("bench-figures: metrics: %w", err)
+		}
+		ms := benchRound(float64(time.Since(t0).Microseconds()) / 1000)
+		if i == 0 {
+			res.FirstScrape = ms
+		} else {
+			res.LaterScrape = math.Min(res.LaterScrape, ms)
+		}
 	}
-	res.FirstScrape = benchRound(float64(time.Since(t0).Microseconds()) / 1000)
-	progress("first /metrics scrape: %.1f ms", res.FirstScrape)
+	progress("first /metrics scrape: %.1f ms, best later one: %.1f ms", res.FirstScrape, res.LaterScrape)
 	b, err := json.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("bench-figures: %w", err)
