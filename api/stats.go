@@ -13,9 +13,8 @@ import (
 
 // Stats serves GET /api/v1/stats: the figures (KPIs) of a period.
 type Stats struct {
-	Source    kpi.Source
-	Calendars appeal.CalendarSource
-	Weights   kpi.Weights
+	Source  kpi.Source
+	Weights kpi.Weights
 	// Location reads dates without a time (YYYY-MM-DD) as local midnight;
 	// nil is UTC.
 	Location *time.Location
@@ -64,9 +63,16 @@ func (s *server) getStats(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid", "department must be a department code: 1–32 letters, digits, '_' or '-'", "department")
 		return
 	}
-	rep, err := kpi.Load(r.Context(), st.Source, st.Calendars, from.UTC(), to.UTC(), now.UTC(), st.Weights, code)
+	rep, err := kpi.Load(r.Context(), st.Source, from.UTC(), to.UTC(), now.UTC(), st.Weights, code)
 	if dept != "" && errors.Is(err, appeal.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "not_found", "no department with code "+strconv.Quote(code), "department")
+		return
+	}
+	if errors.Is(err, kpi.ErrBusy) {
+		// Too many figures requests at once: ask the client to come back
+		// rather than queue work (and memory) without bound.
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, "busy", "too many figures requests at once; try again in a few seconds", "")
 		return
 	}
 	if err != nil {

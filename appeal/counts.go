@@ -16,13 +16,6 @@ type MetricCounts struct {
 	Undeliverable int64
 }
 
-// EventCount is the number of events of one kind for one department.
-type EventCount struct {
-	Kind       EventKind
-	Department string
-	N          int64
-}
-
 // OpenCount is the number of open appeals of one department in one status.
 type OpenCount struct {
 	Department string

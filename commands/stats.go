@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -55,6 +56,9 @@ func (c *call) stats(ctx context.Context) (Reply, error) {
 			return Reply{}, err
 		}
 		text, err := c.h.render.DeptStats(ctx, c.lang, dept, p, loc, c.now)
+		if errors.Is(err, kpi.ErrBusy) {
+			return Reply{}, c.refuse(render.MsgStatsBusy, nil)
+		}
 		if err != nil {
 			return Reply{}, err
 		}
@@ -86,6 +90,9 @@ func (c *call) stats(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	text, err := c.h.render.Ranking(ctx, c.lang, p, loc, c.now)
+	if errors.Is(err, kpi.ErrBusy) {
+		return Reply{}, c.refuse(render.MsgStatsBusy, nil)
+	}
 	if err != nil {
 		return Reply{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/appealbot/appealbot/api"
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/render"
+	"github.com/appealbot/appealbot/render/chart"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -60,8 +63,9 @@ func TestStatsDepartment(t *testing.T) {
 		"In the period: 2 received · 1 claimed · 1 answered · 0 closed (0 resolved)",
 		"Returned 0 · transferred 0 · extended 0 · reopened 0",
 		"Now: 2 open · <b>1 overdue</b>",
-		"Time to claim: median 30m, p90 30m; in working time 30m, p90 30m (1 case)",
-		"Time to answer: median 2h, p90 2h; in working time 2h, p90 2h (1 case)",
+		// Medians and p90s are estimates from buckets: 30m and 2h exactly.
+		"Time to claim: median ≈29m, p90 ≈29m; in working time ≈29m, p90 ≈29m (1 case)",
+		"Time to answer: median ≈1h 57m, p90 ≈1h 57m; in working time ≈1h 57m, p90 ≈1h 57m (1 case)",
 		// A claimed on time, B late; A answered on time.
 		"On time: claims 50% (1 of 2) · answers 100% (1 of 1)",
 		// A answered, B not: 1 of 2; no closes; A satisfied.
@@ -86,7 +90,7 @@ func TestStatsDepartment(t *testing.T) {
 	for _, want := range []string{
 		"考核指标：Water (water)", "统计期间：11-23 00:00 至 11-24 00:00（Asia/Shanghai）",
 		"期间：受理 1 · 认领 1 · 答复 1 · 办结 1（已解决 0）", "当前：在办 0 · <b>超期 0</b>",
-		"答复用时：中位数 30分，P90 30分；按工作时间 30分，P90 30分（1 件）",
+		"答复用时：中位数 ≈29分，P90 ≈29分；按工作时间 ≈29分，P90 ≈29分（1 件）",
 		"响应率 100% · 解决率 0% · 满意率 无", "综合得分：<b>46.2</b>（权重 响应/解决/满意 30/35/35）",
 	} {
 		if !strings.Contains(zh.HTML, want) {
@@ -251,5 +255,24 @@ func TestCloseResolutionInChat(t *testing.T) {
 		if last.Kind != appeal.EventClosed || last.Outcome != want || strings.HasPrefix(strings.ToLower(last.Note), "unresolved") || strings.HasPrefix(last.Note, "未解决") {
 			t.Errorf("/%s: %s %q outcome %q, want %q", text, last.Kind, last.Note, last.Outcome, want)
 		}
+	}
+}
+
+// busyStore is the store with every figures reader's turn taken.
+type busyStore struct{ *storage.Store }
+
+func (busyStore) FactSums(context.Context, time.Time, time.Time, time.Time, string) ([]kpi.Sums, error) {
+	return nil, kpi.ErrBusy
+}
+
+// TestStatsBusy: /stats while too many figures requests are being
+// answered says to ask again shortly, in the chat's language.
+func TestStatsBusy(t *testing.T) {
+	e := statsWorld(t, storage.SQLite)
+	e.r = render.New(busyStore{e.store}, e.svc, render.Config{DefaultLang: "en", Charter: chart.New("", nil)}, nil)
+	e.h = New(e.svc, e.store, e.r, Config{Admins: []string{"9007"}, BotName: "TestBot"}, slog.New(slog.DiscardHandler))
+	rep := e.do(rLeader, roadsChat, "stats")
+	if text := html.UnescapeString(rep.HTML); !strings.Contains(text, "Too many figures are being worked out right now") {
+		t.Errorf("/stats while busy: %s", text)
 	}
 }

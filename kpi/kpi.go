@@ -202,13 +202,51 @@ func Overdue(a appeal.Appeal, now time.Time) bool {
 
 type acc struct {
 	f                        Figures
+	n                        [NumFactKinds]int64
 	claim, claimW, ans, ansW []time.Duration
 }
 
-// Compute works out the figures of in.From to in.To.
+// computeEnv is the Env of Compute's input.
+type computeEnv struct {
+	depts map[string]appeal.Department
+	cals  map[string]appeal.Calendar
+}
+
+func (e computeEnv) Department(code string) (appeal.Department, bool) {
+	d, ok := e.depts[code]
+	return d, ok
+}
+
+func (e computeEnv) Calendar(code string) appeal.Calendar {
+	if c, ok := e.cals[code]; ok {
+		return c
+	}
+	return DefaultCalendarOf(e.depts[code])
+}
+
+// DefaultCalendarOf is the calendar of a department no calendar is given
+// for: the default office week in its timezone, or UTC.
+func DefaultCalendarOf(d appeal.Department) appeal.Calendar {
+	loc := time.UTC
+	if d.Timezone != "" {
+		if l, err := appeal.Zone(d.Timezone); err == nil {
+			loc = l
+		}
+	}
+	return appeal.DefaultCalendar(loc)
+}
+
+// Counts reports whether fact f counts in the figures of [from, to) asked
+// at now: its instant is in the period, and a decision's has come.
+func Counts(f Fact, from, to, now time.Time) bool {
+	return !f.At.Before(from) && f.At.Before(to) && !(f.Kind.Decision() && f.At.After(now))
+}
+
+// Compute works out the figures of in.From to in.To from the log, exactly:
+// the facts of every appeal (see Facts) whose instant falls in the period.
 func Compute(in Input) Report {
 	rep := Report{From: in.From, To: in.To, Now: in.Now, Weights: in.Weights}
-	depts := map[string]appeal.Department{}
+	env := computeEnv{depts: map[string]appeal.Department{}, cals: in.Calendars}
 	accs := map[string]*acc{}
 	get := func(code string) *acc {
 		if accs[code] == nil {
@@ -217,22 +255,9 @@ func Compute(in Input) Report {
 		return accs[code]
 	}
 	for _, d := range in.Departments {
-		depts[d.Code] = d
+		env.depts[d.Code] = d
 		get(d.Code)
 	}
-	cal := func(code string) appeal.Calendar {
-		if c, ok := in.Calendars[code]; ok {
-			return c
-		}
-		loc := time.UTC
-		if d, ok := depts[code]; ok && d.Timezone != "" {
-			if l, err := appeal.Zone(d.Timezone); err == nil {
-				loc = l
-			}
-		}
-		return appeal.DefaultCalendar(loc)
-	}
-	inPeriod := func(t time.Time) bool { return !t.IsZero() && !t.Before(in.From) && t.Before(in.To) }
 
 	byID := map[appeal.ID]*appeal.Appeal{}
 	for i := range in.Appeals {
@@ -253,160 +278,27 @@ func Compute(in Input) Report {
 		}
 		return events[i].ID < events[j].ID
 	})
-
-	var rounds []*round
-	var cur *round
-	var last appeal.ID
-	// answeredBy is the department whose answer a verdict judges: the
-	// last to answer, until the appeal reaches a department again.
-	var answeredBy string
-	for _, e := range events {
-		a := byID[e.AppealID]
-		if a == nil {
-			continue
+	for i := 0; i < len(events); {
+		j := i + 1
+		for j < len(events) && events[j].AppealID == events[i].AppealID {
+			j++
 		}
-		if e.AppealID != last {
-			cur, last, answeredBy = nil, e.AppealID, ""
-		}
-		switch e.Kind {
-		case appeal.EventAssigned, appeal.EventTransferred, appeal.EventReopened:
-			answeredBy = ""
-		case appeal.EventAnswered:
-			answeredBy = e.Department
-		}
-		end := func(left bool) {
-			if cur != nil && cur.ended.IsZero() {
-				cur.ended, cur.left = e.At, left
-			}
-		}
-		begin := func(arrival bool) {
-			cur = &round{a: a, dept: e.Department, start: e.At, arrival: arrival}
-			rounds = append(rounds, cur)
-		}
-		count := inPeriod(e.At)
-		switch e.Kind {
-		case appeal.EventAssigned:
-			end(true)
-			begin(true)
-			if count {
-				get(e.Department).f.Received++
-			}
-		case appeal.EventTransferred:
-			if cur != nil && count {
-				get(cur.dept).f.TransferredOut++
-			}
-			end(true)
-			begin(true)
-			if count {
-				get(e.Department).f.Received++
-			}
-		case appeal.EventReopened:
-			end(false)
-			cur = nil
-			// A reopen of an appeal dispatch closed goes back to
-			// dispatch: it is no department's.
-			if e.ToStatus == appeal.StatusAssigned {
-				begin(false)
-				if count {
-					get(e.Department).f.Reopened++
+		if a := byID[events[i].AppealID]; a != nil {
+			for _, f := range Facts(*a, events[i:j], env) {
+				if f.Kind == FactIntake || !Counts(f, in.From, in.To, in.Now) {
+					continue
 				}
-			}
-		case appeal.EventClaimed:
-			if cur != nil && cur.claimed.IsZero() {
-				cur.claimed = e.At
-			}
-			if count && e.Department != "" {
-				get(e.Department).f.Claimed++
-			}
-		case appeal.EventAnswered:
-			if cur != nil && cur.answer.IsZero() {
-				cur.answer = e.At
-			}
-			if count && e.Department != "" {
-				get(e.Department).f.Answered++
-			}
-		case appeal.EventReturned:
-			end(true)
-			cur = nil
-			if count && e.Department != "" {
-				get(e.Department).f.Returned++
-			}
-		case appeal.EventUrged:
-			if count && e.Department != "" {
-				get(e.Department).f.Urged++
-			}
-		case appeal.EventExtensionApproved:
-			if cur != nil {
-				if sp, err := appeal.ParseSpan(e.Note); err == nil {
-					cur.extensions = append(cur.extensions, sp)
-				}
-			}
-			if count && e.Department != "" {
-				get(e.Department).f.Extended++
-			}
-		case appeal.EventClosed:
-			end(false)
-			cur = nil
-			if count && e.FromStatus == appeal.StatusAnswered && e.Department != "" {
-				x := get(e.Department)
-				x.f.Closed++
-				switch appeal.Resolution(e.Outcome) {
-				case appeal.Resolved:
-					x.f.Resolved++
-				case appeal.Unresolved:
-					x.f.Unresolved++
-				}
-			}
-		case appeal.EventFeedback:
-			// A verdict on an appeal nobody answered (closed by
-			// dispatch) is no department's.
-			if count && answeredBy != "" {
-				x := get(answeredBy)
-				switch appeal.FeedbackResult(e.Outcome) {
-				case appeal.FeedbackSatisfied:
-					x.f.Satisfied++
-				case appeal.FeedbackUnsatisfied:
-					x.f.Unsatisfied++
-				case appeal.FeedbackNoAnswer:
-					x.f.NoAnswer++
+				x := get(f.Dept)
+				x.n[f.Kind]++
+				switch f.Kind {
+				case FactToClaim:
+					x.claim, x.claimW = append(x.claim, f.Wall), append(x.claimW, f.Work)
+				case FactToAnswer:
+					x.ans, x.ansW = append(x.ans, f.Wall), append(x.ansW, f.Work)
 				}
 			}
 		}
-	}
-
-	for _, r := range rounds {
-		x := get(r.dept)
-		c := cal(r.dept)
-		dl := deadlines(r, depts, c)
-		if inPeriod(r.claimed) {
-			x.claim = append(x.claim, r.claimed.Sub(r.start))
-			x.claimW = append(x.claimW, c.WorkingDuration(r.start, r.claimed))
-		}
-		if inPeriod(r.answer) {
-			x.ans = append(x.ans, r.answer.Sub(r.start))
-			x.ansW = append(x.ansW, c.WorkingDuration(r.start, r.answer))
-		}
-		if at, onTime, ok := decided(r.claimed, dl.ClaimBy, r.ended); ok && inPeriod(at) && !at.After(in.Now) {
-			x.f.ClaimsDue++
-			if onTime {
-				x.f.ClaimsOnTime++
-			}
-		}
-		if at, onTime, ok := decided(r.answer, dl.AnswerBy, r.ended); ok && inPeriod(at) && !at.After(in.Now) {
-			x.f.AnswersDue++
-			if onTime {
-				x.f.AnswersOnTime++
-			}
-		}
-		if r.arrival && inPeriod(r.start) {
-			switch {
-			case !r.answer.IsZero():
-				x.f.Kept++
-				x.f.Responded++
-			case !r.left:
-				x.f.Kept++
-			}
-		}
+		i = j
 	}
 
 	all := &acc{}
@@ -417,7 +309,11 @@ func Compute(in Input) Report {
 	sort.Strings(codes)
 	for _, code := range codes {
 		x := accs[code]
-		add(&all.f, x.f)
+		for k := range x.n {
+			all.n[k] += x.n[k]
+		}
+		all.f.Open += x.f.Open
+		all.f.Overdue += x.f.Overdue
 		all.claim, all.claimW = append(all.claim, x.claim...), append(all.claimW, x.claimW...)
 		all.ans, all.ansW = append(all.ans, x.ans...), append(all.ansW, x.ansW...)
 		rep.Departments = append(rep.Departments, x.finish(in.Weights))
@@ -426,83 +322,12 @@ func Compute(in Input) Report {
 	return rep
 }
 
-// deadlines are those in force for round r: the appeal's own for its
-// current round (they carry every approved extension), otherwise the
-// department's policy from the round's start plus the extensions
-// approved in it.
-func deadlines(r *round, depts map[string]appeal.Department, cal appeal.Calendar) appeal.Deadlines {
-	a := r.a
-	if a.Department == r.dept && a.AssignedAt.Equal(r.start) && a.Status != appeal.StatusReturned && a.Status != appeal.StatusUnassigned {
-		return a.Deadlines
-	}
-	d, ok := depts[r.dept]
-	if !ok {
-		return appeal.Deadlines{}
-	}
-	policy := d.SLA
-	if policy == (appeal.Policy{}) {
-		policy = appeal.DefaultPolicy
-	}
-	// Only the claim and answer deadlines are judged.
-	t := policy.Tier(a.Priority)
-	dl := appeal.Deadlines{ClaimBy: cal.Add(r.start, t.Claim), AnswerBy: cal.Add(r.start, t.Answer)}
-	for _, sp := range r.extensions {
-		dl.AnswerBy = cal.Add(dl.AnswerBy, sp)
-	}
-	return dl
-}
-
-// decided says when a step due by deadline was decided and whether in
-// time: at the step when it was done by the deadline, else at the
-// deadline. A round that ended before its deadline without the step (the
-// appeal was returned, transferred or reopened in time) decides nothing.
-func decided(done, deadline, ended time.Time) (at time.Time, onTime, ok bool) {
-	switch {
-	case deadline.IsZero():
-		return time.Time{}, false, false
-	case !done.IsZero() && !done.After(deadline):
-		return done, true, true
-	case done.IsZero() && !ended.IsZero() && !ended.After(deadline):
-		return time.Time{}, false, false
-	}
-	return deadline, false, true
-}
-
-func add(to *Figures, f Figures) {
-	to.Received += f.Received
-	to.Claimed += f.Claimed
-	to.Answered += f.Answered
-	to.Closed += f.Closed
-	to.Resolved += f.Resolved
-	to.Unresolved += f.Unresolved
-	to.Returned += f.Returned
-	to.TransferredOut += f.TransferredOut
-	to.Extended += f.Extended
-	to.Reopened += f.Reopened
-	to.Urged += f.Urged
-	to.Satisfied += f.Satisfied
-	to.Unsatisfied += f.Unsatisfied
-	to.NoAnswer += f.NoAnswer
-	to.Open += f.Open
-	to.Overdue += f.Overdue
-	to.ClaimsDue += f.ClaimsDue
-	to.ClaimsOnTime += f.ClaimsOnTime
-	to.AnswersDue += f.AnswersDue
-	to.AnswersOnTime += f.AnswersOnTime
-	to.Kept += f.Kept
-	to.Responded += f.Responded
-}
-
 func (x *acc) finish(w Weights) Figures {
-	f := x.f
+	f := counts(x.n)
+	f.Department, f.Open, f.Overdue = x.f.Department, x.f.Open, x.f.Overdue
 	f.ToClaim = summarise(x.claim, x.claimW)
 	f.ToAnswer = summarise(x.ans, x.ansW)
-	f.OnTimeClaim = ratio(f.ClaimsOnTime, f.ClaimsDue)
-	f.OnTimeAnswer = ratio(f.AnswersOnTime, f.AnswersDue)
-	f.Response = ratio(f.Responded, f.Kept)
-	f.Resolution = ratio(f.Resolved, f.Resolved+f.Unresolved)
-	f.Satisfaction = ratio(f.Satisfied, f.Satisfied+f.Unsatisfied)
-	f.Score = score(w, f.Response, f.Resolution, f.Satisfaction)
+	rates(&f, w)
 	return f
 }
 
@@ -565,8 +390,8 @@ func P90(ds []time.Duration) time.Duration {
 	return s[max(k, 0)]
 }
 
-// Source is what Load reads from storage.
-type Source interface {
+// LogSource is what LoadFromLog reads from storage.
+type LogSource interface {
 	// KPIEvents returns the appeals with an event at or after since or
 	// open now, and their whole logs; with dept set, at least those that
 	// department's figures need.
@@ -574,11 +399,13 @@ type Source interface {
 	Departments(ctx context.Context) ([]appeal.Department, error)
 }
 
-// Load reads what the figures of [from, to) need and computes them as of
-// now, with each department's calendar from cals. With dept set it reads
-// and reports that department alone (Departments holds only it, Overall
-// is empty); an unknown dept is appeal.ErrNotFound.
-func Load(ctx context.Context, src Source, cals appeal.CalendarSource, from, to, now time.Time, w Weights, dept string) (Report, error) {
+// LoadFromLog computes the figures of [from, to) as of now from the event
+// log, exactly, with each department's calendar from cals: its cost
+// follows the history since from, so it serves to check the kept sums
+// (see Load), not to answer people. With dept set it reads and reports
+// that department alone (Departments holds only it, Overall is empty); an
+// unknown dept is appeal.ErrNotFound.
+func LoadFromLog(ctx context.Context, src LogSource, cals appeal.CalendarSource, from, to, now time.Time, w Weights, dept string) (Report, error) {
 	if !from.Before(to) {
 		return Report{}, errors.New("kpi: the period must end after it starts")
 	}
@@ -612,4 +439,107 @@ func Load(ctx context.Context, src Source, cals appeal.CalendarSource, from, to,
 		rep.Departments, rep.Overall = []Figures{f}, Figures{}
 	}
 	return rep, nil
+}
+
+// ErrBusy is the error of a figures request when too many are being
+// answered at once: ask again in a few seconds.
+var ErrBusy = errors.New("kpi: too many figures requests at once")
+
+// Source is what Load reads from storage: the facts kept summed per
+// department (see Facts), the "now" gauges, the departments.
+type Source interface {
+	// FactSums returns the facts of [from, to) summed per department
+	// (only dept's with dept set): all facts with their instant in the
+	// period, the decisions only up to now (see Counts). Durations are
+	// counted in buckets (see Hist).
+	FactSums(ctx context.Context, from, to, now time.Time, dept string) ([]Sums, error)
+	// OpenNow counts the appeals open now per department (see IsOpen) and
+	// those of them overdue (see Overdue).
+	OpenNow(ctx context.Context, now time.Time, dept string) ([]OpenCount, error)
+	Departments(ctx context.Context) ([]appeal.Department, error)
+}
+
+// OpenCount is a department's open and overdue appeals now.
+type OpenCount struct {
+	Dept          string
+	Open, Overdue int
+}
+
+// Load returns the figures of [from, to) as of now from the sums storage
+// keeps, so that its cost follows the period and the number of
+// departments, not the history. Counts and rates are exact (the same as
+// Compute over the log); medians and 90th percentiles are estimates from
+// buckets, within MaxEstimateError. With dept set it reports that
+// department alone (Departments holds only it, Overall is empty); an
+// unknown dept is appeal.ErrNotFound.
+func Load(ctx context.Context, src Source, from, to, now time.Time, w Weights, dept string) (Report, error) {
+	if !from.Before(to) {
+		return Report{}, errors.New("kpi: the period must end after it starts")
+	}
+	depts, err := src.Departments(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("kpi: %w", err)
+	}
+	if dept != "" && !slices.ContainsFunc(depts, func(d appeal.Department) bool { return d.Code == dept }) {
+		return Report{}, fmt.Errorf("kpi: department %q: %w", dept, appeal.ErrNotFound)
+	}
+	sums, err := src.FactSums(ctx, from, to, now, dept)
+	if err != nil {
+		return Report{}, fmt.Errorf("kpi: %w", err)
+	}
+	open, err := src.OpenNow(ctx, now, dept)
+	if err != nil {
+		return Report{}, fmt.Errorf("kpi: %w", err)
+	}
+	return FromSums(from, to, now, w, depts, sums, open, dept), nil
+}
+
+// FromSums is the report of the sums and gauges of a period: a department
+// for each of depts and each code with something counted (only dept with
+// dept set), and all together.
+func FromSums(from, to, now time.Time, w Weights, depts []appeal.Department, sums []Sums, open []OpenCount, dept string) Report {
+	rep := Report{From: from, To: to, Now: now, Weights: w}
+	by := map[string]*Sums{}
+	gauges := map[string]OpenCount{}
+	get := func(code string) *Sums {
+		if by[code] == nil {
+			by[code] = &Sums{Dept: code}
+		}
+		return by[code]
+	}
+	for _, d := range depts {
+		if dept == "" || d.Code == dept {
+			get(d.Code)
+		}
+	}
+	for i := range sums {
+		// Intake (department "") is no department's figure.
+		if sums[i].Dept != "" && (dept == "" || sums[i].Dept == dept) {
+			get(sums[i].Dept).Merge(&sums[i])
+		}
+	}
+	for _, o := range open {
+		if dept == "" || o.Dept == dept {
+			get(o.Dept)
+			gauges[o.Dept] = o
+		}
+	}
+	codes := make([]string, 0, len(by))
+	for code := range by {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	all := Sums{}
+	var allOpen, allOverdue int
+	for _, code := range codes {
+		g := gauges[code]
+		rep.Departments = append(rep.Departments, by[code].figures(g.Open, g.Overdue, w))
+		all.Merge(by[code])
+		allOpen += g.Open
+		allOverdue += g.Overdue
+	}
+	if dept == "" {
+		rep.Overall = all.figures(allOpen, allOverdue, w)
+	}
+	return rep
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,28 +19,20 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
+	"github.com/appealbot/appealbot/kpi"
 )
 
 // Store is what the scrape reads.
 type Store interface {
 	MetricCounts(ctx context.Context, now time.Time) (appeal.MetricCounts, error)
-	EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]appeal.EventCount, error)
-	SettledEventID(ctx context.Context, after int64, before time.Time) (int64, error)
+	// FactTotals are the kept facts of the kinds, per department, since
+	// the first appeal (storage keeps them summed per month).
+	FactTotals(ctx context.Context, kinds []kpi.FactKind) ([]kpi.Sums, error)
 }
 
 // ScrapeTimeout bounds the database reads of one scrape; a scrape that
 // runs out reports appealbot_store_scrape_ok 0 and no store metrics.
-// The first scrape of a process counts the whole event log and may take
-// FirstScrapeTimeout.
-const (
-	ScrapeTimeout      = 5 * time.Second
-	FirstScrapeTimeout = time.Minute
-)
-
-// SettleAfter is how old an event must be before the scrape counts it
-// once and for all: no transaction that logs events stays open this long,
-// so no event with a smaller id can still appear.
-const SettleAfter = 5 * time.Minute
+const ScrapeTimeout = 5 * time.Second
 
 // Metrics holds the registry and the process's own counters.
 type Metrics struct {
@@ -132,18 +123,26 @@ func (m *Metrics) Request(method, route string, status int, took time.Duration) 
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Observe(took.Seconds())
 }
 
-// eventMetrics are the appeal log's event kinds the scrape counts, and the
-// counter each goes to. An appeal reaches a department by assignment
-// (at intake or by dispatch) or by transfer.
-var eventMetrics = []struct {
-	kind appeal.EventKind
+// factMetrics are the kept facts the scrape counts, and the counter each
+// goes to. An appeal reaches a department by assignment (at intake or by
+// dispatch) or by transfer.
+var factMetrics = []struct {
+	kind kpi.FactKind
 	desc *prometheus.Desc
 }{
-	{appeal.EventAssigned, descReceived},
-	{appeal.EventTransferred, descReceived},
-	{appeal.EventClaimed, descClaimed},
-	{appeal.EventAnswered, descAnswered},
+	{kpi.FactIntake, descIntake},
+	{kpi.FactReceived, descReceived},
+	{kpi.FactClaimed, descClaimed},
+	{kpi.FactAnswered, descAnswered},
 }
+
+var factKinds = func() []kpi.FactKind {
+	var ks []kpi.FactKind
+	for _, m := range factMetrics {
+		ks = append(ks, m.kind)
+	}
+	return ks
+}()
 
 var (
 	descIntake = prometheus.NewDesc("appealbot_appeals_intake_total",
@@ -170,71 +169,19 @@ var (
 		"How long reading the store's counts took in this scrape.", nil, nil)
 )
 
-// storeCollector reads the database at every scrape. The event counts
-// would take a scan of the whole log each time, so the collector keeps the
-// counts of the settled part of the log (ids up to settled) and reads only
-// what came after at each scrape: after the first scrape, the cost follows
-// the events of the last minutes, not all events ever logged.
+// storeCollector reads the database at every scrape: the counters from
+// the sums storage keeps per department and month (their cost follows the
+// departments and months, not the events ever logged, so the first scrape
+// costs what any other does), the gauges from the open appeals and the
+// pending outbox.
 type storeCollector struct {
 	store Store
 	now   func() time.Time
 	log   *slog.Logger
-
-	mu      sync.Mutex // one scrape at a time updates the cache
-	loaded  bool
-	settled int64
-	counts  map[eventKey]int64
-}
-
-type eventKey struct {
-	kind appeal.EventKind
-	dept string
 }
 
 func newStoreCollector(store Store, now func() time.Time, log *slog.Logger) *storeCollector {
-	return &storeCollector{store: store, now: now, log: log, counts: map[eventKey]int64{}}
-}
-
-// eventKinds are the kinds the scrape counts.
-var eventKinds = func() []appeal.EventKind {
-	ks := []appeal.EventKind{appeal.EventReceived}
-	for _, e := range eventMetrics {
-		ks = append(ks, e.kind)
-	}
-	return ks
-}()
-
-// eventCounts returns the counts of the whole log as of now.
-func (c *storeCollector) eventCounts(ctx context.Context, now time.Time) (map[eventKey]int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	upTo, err := c.store.SettledEventID(ctx, c.settled, now.Add(-SettleAfter))
-	if err != nil {
-		return nil, err
-	}
-	if upTo > c.settled {
-		add, err := c.store.EventCounts(ctx, eventKinds, c.settled, upTo)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range add {
-			c.counts[eventKey{e.Kind, e.Department}] += e.N
-		}
-		c.settled = upTo
-	}
-	c.loaded = true
-	recent, err := c.store.EventCounts(ctx, eventKinds, c.settled, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[eventKey]int64, len(c.counts)+len(recent))
-	for k, n := range c.counts {
-		out[k] = n
-	}
-	for _, e := range recent {
-		out[eventKey{e.Kind, e.Department}] += e.N
-	}
-	return out, nil
+	return &storeCollector{store: store, now: now, log: log}
 }
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -245,16 +192,10 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
-	timeout := ScrapeTimeout
-	c.mu.Lock()
-	if !c.loaded {
-		timeout = FirstScrapeTimeout
-	}
-	c.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), ScrapeTimeout)
 	defer cancel()
 	now := c.now()
-	events, err := c.eventCounts(ctx, now)
+	totals, err := c.store.FactTotals(ctx, factKinds)
 	var counts appeal.MetricCounts
 	if err == nil {
 		counts, err = c.store.MetricCounts(ctx, now)
@@ -267,29 +208,17 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descScrapeOK, prometheus.GaugeValue, 1)
 
-	// Several kinds go to one counter, and a department must appear once
-	// per counter.
-	type key struct {
-		desc *prometheus.Desc
-		dept string
-	}
-	sums := map[key]int64{}
 	var intake int64
-	for e, n := range events {
-		if e.kind == appeal.EventReceived {
-			intake += n
-			continue
-		}
-		for _, m := range eventMetrics {
-			if m.kind == e.kind {
-				sums[key{m.desc, e.dept}] += n
+	for _, t := range totals {
+		intake += t.N[kpi.FactIntake]
+		for _, m := range factMetrics {
+			// A department has a series once it has something to count.
+			if n := t.N[m.kind]; m.kind != kpi.FactIntake && t.Dept != "" && n > 0 {
+				ch <- prometheus.MustNewConstMetric(m.desc, prometheus.CounterValue, float64(n), t.Dept)
 			}
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(descIntake, prometheus.CounterValue, float64(intake))
-	for k, n := range sums {
-		ch <- prometheus.MustNewConstMetric(k.desc, prometheus.CounterValue, float64(n), k.dept)
-	}
 
 	overdue := map[string]int64{}
 	var depts []string

@@ -3,12 +3,10 @@ package reminders_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -63,7 +61,7 @@ func TestLadderProperty(t *testing.T) {
 			continue
 		}
 		t.Run(b, func(t *testing.T) {
-			defaultChecks(t, checks)
+			storagetest.DefaultChecks(t, checks)
 			w := newWorld(t, b)
 			rapid.Check(t, w.history)
 			t.Logf("%d histories, %d steps (%d refused by the state machine), %d scans, %d appeals; %d stages said, %d skipped by catch-ups, %d scans held by quiet hours; said: %v",
@@ -72,22 +70,6 @@ func TestLadderProperty(t *testing.T) {
 				w.reconfigured, w.kicks, w.deliveredBy, w.detours, w.waitSteps, w.waitedMax, w.leftWaiting, w.rounds)
 		})
 	}
-}
-
-// defaultChecks makes rapid run n histories unless -rapid.checks or
-// RAPID_CHECKS says otherwise.
-func defaultChecks(t *testing.T, n int) {
-	set := os.Getenv("RAPID_CHECKS") != ""
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-	f := flag.Lookup("rapid.checks")
-	if set || f == nil {
-		return
-	}
-	old := f.Value.String()
-	if err := f.Value.Set(strconv.Itoa(n)); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = f.Value.Set(old) })
 }
 
 // world is the store every history of a run shares, and what they did.

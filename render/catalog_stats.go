@@ -4,6 +4,7 @@ package render
 const (
 	MsgHelpStats        Key = "help_stats"
 	MsgStatsBadPeriod   Key = "stats_bad_period"
+	MsgStatsBusy        Key = "stats_busy"
 	msgStatsDeptTitle   Key = "stats_dept_title"
 	msgStatsRankTitle   Key = "stats_rank_title"
 	msgStatsPeriod      Key = "stats_period"
@@ -40,6 +41,8 @@ var statsTexts = map[Key]text{
 		zh: "本部门的考核指标（部门群中）或各部门排名（调度群或督办群中）；默认最近 7 天"},
 	MsgStatsBadPeriod: {en: "“{arg}” is not a period: use today, 7d, 30d (1 to 366 days up to now) or a month such as 2026-10.",
 		zh: "“{arg}”不是有效的统计期间：请使用 today、7d、30d（截至现在的 1 至 366 天）或月份，如 2026-10。"},
+	MsgStatsBusy: {en: "Too many figures are being worked out right now. Please ask again in a few seconds.",
+		zh: "当前统计请求过多，请几秒后再试。"},
 	msgStatsDeptTitle: {en: "<b>Figures: {dept}</b>", zh: "<b>考核指标：{dept}</b>"},
 	msgStatsRankTitle: {en: "<b>Department ranking by score</b> (weights response/resolution/satisfaction {weights})",
 		zh: "<b>各部门综合得分排名</b>（权重 响应/解决/满意 {weights}）"},

@@ -83,7 +83,7 @@ func (r *Renderer) renderDigest(ctx context.Context, m appeal.Message, lang stri
 		if d.N == 0 {
 			return Text(lang, msgDigestNoSample, nil)
 		}
-		return fmtDur(lang, d.Median)
+		return estimate(lang, d.Median)
 	}
 	lines = append(lines, "⏱ "+Text(lang, msgDigestMedians, Args{"claim": med(k.ToClaim), "answer": med(k.ToAnswer)}))
 	if k.OnTimeAnswer != nil {

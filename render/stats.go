@@ -39,13 +39,17 @@ func scoreText(lang string, s *float64) string {
 
 func weightsText(w kpi.Weights) string { return strings.ReplaceAll(w.String(), ",", "/") }
 
+// estimate is a median or 90th percentile read from the kept figures'
+// buckets (within kpi.MaxEstimateError of the exact one), marked "≈".
+func estimate(lang string, d time.Duration) string { return "≈" + fmtDur(lang, d) }
+
 // durLine is one line of times to claim or to answer.
 func durLine(lang string, what Key, d kpi.Durations) string {
 	f := func(x time.Duration) string {
 		if d.N == 0 {
 			return Text(lang, msgStatsNA, nil)
 		}
-		return fmtDur(lang, x)
+		return estimate(lang, x)
 	}
 	return "⏱ " + Text(lang, msgStatsDurations, Args{"what": Text(lang, what, nil), "median": f(d.Median), "p90": f(d.P90),
 		"wmedian": f(d.WorkMedian), "wp90": f(d.WorkP90), "n": d.N})
@@ -67,7 +71,7 @@ func rateLines(lang string, f kpi.Figures, w kpi.Weights) []string {
 // report computes the figures of p as of now: of department dept alone,
 // or of all ("").
 func (r *Renderer) report(ctx context.Context, p kpi.Period, now time.Time, dept string) (kpi.Report, error) {
-	return kpi.Load(ctx, r.store, r.cals, p.From.UTC(), p.To.UTC(), now.UTC(), r.weights(), dept)
+	return kpi.Load(ctx, r.store, p.From.UTC(), p.To.UTC(), now.UTC(), r.weights(), dept)
 }
 
 func periodLine(lang string, key Key, p kpi.Period, loc *time.Location) string {

@@ -282,8 +282,11 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 			return err
 		}
 		stored, err = s.appeal(ctx, tx, aid, false)
+		if err != nil {
+			return err
+		}
 		created = true
-		return err
+		return s.keepFacts(ctx, tx, nil, stored, len(events), events)
 	})
 	if err != nil {
 		return appeal.Appeal{}, false, fail("create appeal", err)
@@ -371,7 +374,10 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			return err
 		}
 		stored, err = s.appeal(ctx, tx, id, false)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.keepFacts(ctx, tx, &cur, stored, len(change.Events), nil)
 	})
 	if fnErr != nil {
 		return appeal.Appeal{}, fnErr

@@ -25,16 +25,25 @@ type calendarDayRow struct {
 // with one name, and every make-up working day, each in date order. It
 // implements appeal.CalendarDays.
 func (s *Store) CalendarDays(ctx context.Context) ([]appeal.Holiday, []appeal.Workday, error) {
-	var rows []calendarDayRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT day, kind, name FROM calendar_days ORDER BY day`); err != nil {
+	hs, ws, err := calendarDays(ctx, s.db)
+	if err != nil {
 		return nil, nil, fail("calendar days", err)
+	}
+	return hs, ws, nil
+}
+
+// calendarDays is CalendarDays read through q.
+func calendarDays(ctx context.Context, q sqlx.QueryerContext) ([]appeal.Holiday, []appeal.Workday, error) {
+	var rows []calendarDayRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT day, kind, name FROM calendar_days ORDER BY day`); err != nil {
+		return nil, nil, err
 	}
 	var hs []appeal.Holiday
 	var ws []appeal.Workday
 	for _, r := range rows {
 		d, err := appeal.ParseDate(r.Day)
 		if err != nil {
-			return nil, nil, fail("calendar days", fmt.Errorf("stored day %q: %w", r.Day, err))
+			return nil, nil, fmt.Errorf("stored day %q: %w", r.Day, err)
 		}
 		if r.Kind == dayWorkday {
 			ws = append(ws, appeal.Workday{Date: d, Name: r.Name})

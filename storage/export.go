@@ -112,67 +112,105 @@ func bulkValues(a appeal.Appeal) []any {
 		r.CreatedAt, r.UpdatedAt}
 }
 
-// sqliteBulkRows is how many appeals one INSERT statement carries on
-// SQLite: 24 values each stays well below its limit of 32766 parameters.
-const sqliteBulkRows = 500
-
 // InsertAppeals loads appeals as they are, in one transaction, without
 // events, messages or the duplicate check of CreateAppeal: it is the fast
 // path for loading history and benchmark fixtures, not for intake. Ids are
 // assigned by the database; extensions and answers are not written. On
 // PostgreSQL it uses COPY; on SQLite multi-row INSERTs.
 func (s *Store) InsertAppeals(ctx context.Context, as []appeal.Appeal) error {
-	if len(as) == 0 {
-		return nil
+	rows := make([][]any, len(as))
+	for i, a := range as {
+		rows[i] = bulkValues(a)
+	}
+	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.bulkInsert(ctx, tx, "appeals", bulkColumns, rows) }); err != nil {
+		return fail("insert "+strconv.Itoa(len(as))+" appeals", err)
+	}
+	return nil
+}
+
+// InsertHistories loads appeals with the ids they carry and their events,
+// in one transaction, the bulk way of InsertAppeals: for loading history
+// and benchmark fixtures. The kept figures do not see them: call
+// RebuildFigures once loading is done.
+func (s *Store) InsertHistories(ctx context.Context, as []appeal.Appeal, events []appeal.Event) error {
+	rows := make([][]any, len(as))
+	for i, a := range as {
+		rows[i] = append([]any{int64(a.ID)}, bulkValues(a)...)
+	}
+	evs := make([][]any, len(events))
+	for i, e := range events {
+		evs[i] = []any{int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome}
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if s.driver == Postgres {
-			stmt, err := tx.PrepareContext(ctx, pq.CopyIn("appeals", bulkColumns...))
-			if err != nil {
-				return err
-			}
-			for _, a := range as {
-				vals := bulkValues(a)
-				for i, v := range vals {
-					// COPY takes driver values; dbTime and the Null types
-					// are converted here rather than by database/sql.
-					vals[i], err = driverValue(v)
-					if err != nil {
-						return err
-					}
-				}
-				if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-					stmt.Close()
-					return err
-				}
-			}
-			if _, err := stmt.ExecContext(ctx); err != nil {
-				stmt.Close()
-				return err
-			}
-			return stmt.Close()
+		if err := s.bulkInsert(ctx, tx, "appeals", append([]string{"id"}, bulkColumns...), rows); err != nil {
+			return err
 		}
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(bulkColumns)), ", ") + ")"
-		for start := 0; start < len(as); start += sqliteBulkRows {
-			part := as[start:min(start+sqliteBulkRows, len(as))]
-			var b strings.Builder
-			b.WriteString("INSERT INTO appeals (" + strings.Join(bulkColumns, ", ") + ") VALUES ")
-			args := make([]any, 0, len(part)*len(bulkColumns))
-			for i, a := range part {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(row)
-				args = append(args, bulkValues(a)...)
-			}
-			if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-				return err
-			}
+		if err := s.bulkInsert(ctx, tx, "appeal_events", []string{"appeal_id", "at", "kind", "actor_id",
+			"from_status", "to_status", "department_code", "note", "outcome"}, evs); err != nil {
+			return err
+		}
+		if s.driver == Postgres {
+			_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('appeals', 'id'), (SELECT MAX(id) FROM appeals))`)
+			return err
 		}
 		return nil
 	})
 	if err != nil {
-		return fail("insert "+strconv.Itoa(len(as))+" appeals", err)
+		return fail("insert "+strconv.Itoa(len(as))+" histories", err)
+	}
+	return nil
+}
+
+// bulkInsert writes rows into table's columns: COPY on PostgreSQL,
+// INSERTs of many rows each on SQLite (below its limit of 32766
+// parameters).
+func (s *Store) bulkInsert(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if s.driver == Postgres {
+		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+		if err != nil {
+			return err
+		}
+		for _, vals := range rows {
+			for i, v := range vals {
+				// COPY takes driver values; dbTime and the Null types
+				// are converted here rather than by database/sql.
+				if vals[i], err = driverValue(v); err != nil {
+					stmt.Close()
+					return err
+				}
+			}
+			if _, err := stmt.ExecContext(ctx, vals...); err != nil {
+				stmt.Close()
+				return err
+			}
+		}
+		if _, err := stmt.ExecContext(ctx); err != nil {
+			stmt.Close()
+			return err
+		}
+		return stmt.Close()
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")"
+	per := 30000 / len(columns)
+	for start := 0; start < len(rows); start += per {
+		part := rows[start:min(start+per, len(rows))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, len(part)*len(columns))
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(row)
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -247,13 +247,13 @@ func TestKPILoadOneDepartment(t *testing.T) {
 			t.Fatal(err)
 		}
 		step(time.Hour)
-		cals := appeal.Calendars{}
-		all, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, "")
+
+		all, err := kpi.Load(ctx, s, t0, clock, clock, kpi.DefaultWeights, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, code := range []string{"water", "roads"} {
-			one, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, code)
+			one, err := kpi.Load(ctx, s, t0, clock, clock, kpi.DefaultWeights, code)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestKPILoadOneDepartment(t *testing.T) {
 				t.Errorf("%s received nothing: the scenario is wrong", code)
 			}
 		}
-		if _, err := kpi.Load(ctx, s, cals, t0, clock, clock, kpi.DefaultWeights, "parks"); !errors.Is(err, appeal.ErrNotFound) {
+		if _, err := kpi.Load(ctx, s, t0, clock, clock, kpi.DefaultWeights, "parks"); !errors.Is(err, appeal.ErrNotFound) {
 			t.Errorf("unknown department: %v", err)
 		}
 	})

@@ -2,66 +2,10 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/appealbot/appealbot/appeal"
 )
-
-// EventCounts counts the appeal log's events of the given kinds with
-// after < id <= upTo (no upper bound when upTo <= 0), by kind and the
-// department that owned the appeal after each. The log is append-only and
-// ids grow, so counts over disjoint id ranges add up: a caller can count
-// the whole log once and then only what is new.
-func (s *Store) EventCounts(ctx context.Context, kinds []appeal.EventKind, after, upTo int64) ([]appeal.EventCount, error) {
-	if len(kinds) == 0 {
-		return nil, nil
-	}
-	q := `SELECT kind, department_code, COUNT(*) FROM appeal_events WHERE id > ?`
-	args := []any{after}
-	if upTo > 0 {
-		q += ` AND id <= ?`
-		args = append(args, upTo)
-	}
-	q += ` AND kind IN (?` + repeatParams(len(kinds)-1) + `) GROUP BY kind, department_code ORDER BY kind, department_code`
-	for _, k := range kinds {
-		args = append(args, string(k))
-	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
-	if err != nil {
-		return nil, fail("event counts", err)
-	}
-	defer rows.Close()
-	var out []appeal.EventCount
-	for rows.Next() {
-		var c appeal.EventCount
-		if err := rows.Scan(&c.Kind, &c.Department, &c.N); err != nil {
-			return nil, fail("event counts", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fail("event counts", err)
-	}
-	return out, nil
-}
-
-// SettledEventID is the largest event id above after of an event logged
-// before before; after itself when there is none. Every transaction that
-// writes events is short, so when before is minutes ago no event with a
-// smaller id can still be uncommitted (on PostgreSQL ids are taken at
-// insert, not at commit): counts up to this id are final.
-func (s *Store) SettledEventID(ctx context.Context, after int64, before time.Time) (int64, error) {
-	var id sql.NullInt64
-	if err := s.db.GetContext(ctx, &id, s.db.Rebind(`SELECT MAX(id) FROM appeal_events WHERE id > ? AND at < ?`),
-		after, tm(before)); err != nil {
-		return 0, fail("settled event id", err)
-	}
-	if !id.Valid {
-		return after, nil
-	}
-	return id.Int64, nil
-}
 
 // MetricCounts reads the open appeals and the outbox backlog as of now,
 // with the messages no one could receive. It reads only appeals that are

@@ -62,7 +62,14 @@ func migrations(driverName string) ([]migration, error) {
 // start at the same time; on SQLite every transaction takes the write lock
 // at its start, and a migration is skipped when another process recorded
 // it first. Running Migrate on an up-to-date database changes nothing.
-func (s *Store) Migrate(ctx context.Context) error { return s.migrate(ctx, 0) }
+//
+// It then builds the figures from the existing log once (BuildFigures).
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.migrate(ctx, 0); err != nil {
+		return err
+	}
+	return s.BuildFigures(ctx)
+}
 
 // migrate is Migrate up to version upTo; 0 is the last.
 func (s *Store) migrate(ctx context.Context, upTo int) error {

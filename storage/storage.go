@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -68,6 +70,8 @@ type Config struct {
 	// OnOutbox, when set, is called after every commit that wrote outbox
 	// rows, like a hook added with the OnOutbox method.
 	OnOutbox func()
+	// Figures says how the figures are kept (see FiguresConfig).
+	Figures FiguresConfig
 }
 
 // Store is appealbot's database. It is safe for concurrent use.
@@ -98,6 +102,13 @@ type Store struct {
 	// dirLock keeps other processes off the SQLite data directory; nil
 	// on PostgreSQL.
 	dirLock *dirLock
+
+	// fig is how figures are kept; figReady says the one-time build is
+	// done, so writes keep the facts; figSem admits figures reads.
+	fig      FiguresConfig
+	figReady atomic.Bool
+	figSem   chan struct{}
+	figHooks buildHooks
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
@@ -137,7 +148,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{log: log}
+	s := &Store{log: log, fig: cfg.Figures}
+	s.figSem = make(chan struct{}, cmp.Or(max(cfg.Figures.MaxReaders, 0), 4))
 	if cfg.OnOutbox != nil {
 		s.onOutbox = []func(){cfg.OnOutbox}
 	}

@@ -89,7 +89,7 @@ func BenchmarkPages(b *testing.B) {
 			if err := store.Analyze(ctx); err != nil {
 				b.Fatal(err)
 			}
-			srv, err := web.New(store, web.Options{Calendars: svc, Location: time.UTC, Now: clock})
+			srv, err := web.New(store, web.Options{Location: time.UTC, Now: clock})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -114,7 +114,7 @@ func (s *Server) names(ctx context.Context) (map[string]string, []appeal.Departm
 // load reads the figures of p through kpi.Load, as /stats does.
 func (s *Server) load(ctx context.Context, from, to time.Time, dept string) (kpi.Report, error) {
 	now := s.opt.Now()
-	return kpi.Load(ctx, s.store, s.opt.Calendars, from.UTC(), to.UTC(), now.UTC(), s.opt.Weights, dept)
+	return kpi.Load(ctx, s.store, from.UTC(), to.UTC(), now.UTC(), s.opt.Weights, dept)
 }
 
 // chart is what static/charts.js draws: categories along the x axis and

@@ -64,10 +64,8 @@ type Options struct {
 	Public bool
 	// Admins are the bootstrap admins of the configuration (user ids, or
 	// network:id), as the chat commands count them.
-	Admins []string
-	// Calendars are the departments' working-time calendars.
-	Calendars appeal.CalendarSource
-	Weights   kpi.Weights
+	Admins  []string
+	Weights kpi.Weights
 	// Location is the timezone of periods, days and times shown; nil is
 	// UTC.
 	Location *time.Location

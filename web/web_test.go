@@ -117,7 +117,7 @@ func newWorld(t *testing.T, backend string, opt web.Options) *world {
 	if opt.URL == "" {
 		opt.URL = "http://web.example"
 	}
-	opt.Calendars, opt.Location, opt.Lang, opt.Now = w.w.Svc, shanghai, "en", w.clock
+	opt.Location, opt.Lang, opt.Now = shanghai, "en", w.clock
 	opt.Admins = []string{"9007"}
 	w.opt = opt
 	srv, err := web.New(w.w.Store, opt)

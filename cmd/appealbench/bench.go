@@ -834,7 +834,13 @@ func benchPercentile(ds []time.Duration, p float64) float64 {
 
 // benchPeakRSS is this process's peak resident set in MB (VmHWM), 0 where
 // /proc is missing.
-func benchPeakRSS() float64 {
+func benchPeakRSS() float64 { return benchProcStatus("VmHWM:") }
+
+// benchRSS is this process's resident set now in MB (VmRSS).
+func benchRSS() float64 { return benchProcStatus("VmRSS:") }
+
+// benchProcStatus is the field of /proc/self/status in MB.
+func benchProcStatus(field string) float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -842,7 +848,7 @@ func benchPeakRSS() float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
 			if err != nil {
 				return 0

@@ -1,6 +1,7 @@
 // Command appealbench load-tests appealbot: `bench` runs the real serve in
 // this process against a Telegram-like test server and measures delivery,
-// `bench-export` measures the CSV export of a million appeals. It is kept
+// `bench-export` measures the CSV export of a million appeals,
+// `bench-figures` the figures of a year of a city's appeals. It is kept
 // apart from the deployed binary, which links no test server. See
 // BENCHMARKS.md for the figures.
 package main
@@ -29,6 +30,9 @@ commands:
   bench     load-test the whole bot in-process against a Telegram-like server
   bench-export
             measure the CSV export of a million appeals (time and memory)
+  bench-figures
+            bulk-load realistic histories and time the figures (GET
+            /api/v1/stats) and the first /metrics scrape
 
 Run "appealbench bench -h" for a command's flags.
 `
@@ -45,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBench(ctx, args, stdout, stderr)
 	case "bench-export":
 		return runBenchExport(ctx, args, stdout, stderr)
+	case "bench-figures":
+		return runBenchFigures(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

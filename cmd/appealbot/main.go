@@ -24,7 +24,11 @@ const usage = `usage: appealbot [command] [flags]
 
 commands:
   serve     run the bot and its HTTP API (default)
-  migrate   apply database migrations and exit
+  migrate   apply database migrations (and build the kept figures) and exit
+  figures-check [-from YYYY-MM-DD] [-to YYYY-MM-DD] [-rebuild]
+            compare the kept figures of the period (default the last 30
+            days) with a recomputation from the event log; -rebuild builds
+            them again from the log first
   version   print the version
 
 Run "appealbot serve -h" for the settings. The load tests are a separate
@@ -46,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "serve", "migrate":
+	case "serve", "migrate", "figures-check":
 		return app.Run(ctx, cmd, version, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // departments name IANA zones; containers may have none
 )
 
@@ -39,11 +40,20 @@ func ExitCode(program string, err error, stderr io.Writer) int {
 	return 1
 }
 
-// Run is `appealbot serve` or `appealbot migrate` (command) with the
+// Run is `appealbot serve`, `appealbot migrate` or `appealbot
+// figures-check` (command) with the
 // command line args and the environment getenv: it parses the settings,
 // opens and migrates the store, and for serve runs until ctx ends or
 // SIGINT or SIGTERM arrives.
 func Run(ctx context.Context, command, version string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var from, to string
+	var rebuild bool
+	if command == "figures-check" {
+		var err error
+		if from, to, rebuild, args, err = splitCheckFlags(args); err != nil {
+			return UsageError{err}
+		}
+	}
 	cfg, err := ParseConfig(command, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err
@@ -55,8 +65,16 @@ func Run(ctx context.Context, command, version string, args []string, getenv fun
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if command == "migrate" {
+	switch command {
+	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "figures-check":
+		c, err := parseCheckPeriod(from, to, time.Now(), cfg.Location)
+		if err != nil {
+			return UsageError{err}
+		}
+		c.Rebuild = rebuild
+		return checkFigures(ctx, cfg, c, stdout, log)
 	}
 	return serve(ctx, cfg, version, stdout, log)
 }

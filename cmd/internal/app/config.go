@@ -100,6 +100,7 @@ var settings = []setting{
 	{flag: "digest-schedule", def: digest.DefaultDaily, usage: "when leaders get the daily digest of departments that set no schedule: a cron spec (minute hour day month weekday) in the department's timezone"},
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
+	{flag: "figures-max-readers", def: "4", usage: "how many figures requests (GET /api/v1/stats, /stats, digests) read the database at once; more wait up to a second, then get 503 with Retry-After (API) or a busy message (chat)"},
 	{flag: "open311-keys", secret: true, usage: "API keys of Open311 GeoReport clients, comma-separated NAME=KEY pairs (keys of 16 characters or more); empty serves no Open311"},
 	{flag: "open311-services", usage: "JSON file of what Open311 services add to their departments: description, keywords, group, category and extra questions (attributes)"},
 	{flag: "web-addr", usage: "address the leaders' web view listens on (behind the TLS proxy that serves the web URL); empty serves no web view"},
@@ -157,6 +158,8 @@ type Config struct {
 	DigestWeekly string
 	ChartFont    string
 	KPIWeights   kpi.Weights
+	// FiguresMaxReaders bounds concurrent figures requests.
+	FiguresMaxReaders int
 	// Location is Timezone loaded: the zone of periods and dates that
 	// belong to no department (/stats rankings, GET /api/v1/stats).
 	Location *time.Location
@@ -362,6 +365,11 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.KPIWeights = w
 	}
+	if n, err := strconv.Atoi(get["figures-max-readers"]); err != nil || n < 1 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_FIGURES_MAX_READERS: %q is not a number of at least 1", get["figures-max-readers"]))
+	} else {
+		c.FiguresMaxReaders = n
+	}
 	if k, err := open311.ParseKeys(get["open311-keys"]); err != nil {
 		errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_KEYS: %w", err))
 	} else {
@@ -547,6 +555,7 @@ func (c Config) logValue() slog.Value {
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
 		slog.String("kpi_weights", c.KPIWeights.String()),
+		slog.Int("figures_max_readers", c.FiguresMaxReaders),
 		slog.String("scan_schedule", c.ScanSchedule),
 		slog.String("dispatch_sla", c.Reminders.DispatchSLA.String()),
 		slog.String("decision_sla", c.Reminders.DecisionSLA.String()),

@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 			Services: open311.Departments{List: store, Settings: cfg.Open311Services}})
 	}
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
-		Feedback: svc, Urges: svc, Members: store, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
+		Feedback: svc, Urges: svc, Members: store, Stats: &api.Stats{Source: store, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
 		Setup: setup, Waiting: store})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -132,7 +132,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	log.Info("http: listening", "addr", ln.Addr().String())
 	intakeParts := []part{{"http", intake.Run}}
 	if cfg.WebAddr != "" {
-		view, err := web.New(store, web.Options{URL: cfg.WebURL, Public: cfg.WebPublic, Admins: cfg.Admins, Calendars: svc,
+		view, err := web.New(store, web.Options{URL: cfg.WebURL, Public: cfg.WebPublic, Admins: cfg.Admins,
 			Weights: cfg.KPIWeights, Location: cfg.Location, Lang: cfg.Language, Now: time.Now, Log: log})
 		if err != nil {
 			return errors.Join(err, ln.Close())
@@ -280,7 +280,9 @@ func (p *delivery) lead(ctx, lctx, life context.Context) error {
 // openStore opens the database and applies the migrations; onOutbox, when
 // set, hears of every commit that wrote outbox rows.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger, onOutbox func()) (*storage.Store, error) {
-	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, OnOutbox: onOutbox}, log)
+	store, err := storage.Open(ctx, storage.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, OnOutbox: onOutbox,
+		Figures: storage.FiguresConfig{Zone: cfg.Location, Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays,
+			MaxReaders: cfg.FiguresMaxReaders}}, log)
 	if err != nil {
 		return nil, err
 	}
