@@ -72,14 +72,15 @@ func TestLadderEndToEnd(t *testing.T) {
 		name   string
 		dept   string
 		chat   int64
-		acts   []string // commands in chat, %d the appeal
+		acts   []string // commands in chat by alice (or, after "dispatch:", by the admin in dispatch), %d the appeal
 		status string
 		id     int64
 		start  time.Time
 	}
 	cases := []*left{
 		{name: "unassigned", status: "unassigned"},
-		{name: "returned", dept: "roads", chat: roadsChat, acts: []string{"/return %d not ours"}, status: "returned"},
+		{name: "returned", dept: "roads", chat: roadsChat, acts: []string{"/return %d not ours", "dispatch:/approve %d"}, status: "returned"},
+		{name: "return waiting for review", dept: "roads", chat: roadsChat, acts: []string{"/return %d not ours"}, status: "assigned"},
 		{name: "assigned", dept: "roads", status: "assigned"},
 		{name: "assigned, no chat, no leader", dept: "parks", status: "assigned"},
 		{name: "claimed", dept: "roads", chat: roadsChat, acts: []string{"/claim %d"}, status: "claimed"},
@@ -102,10 +103,14 @@ func TestLadderEndToEnd(t *testing.T) {
 		}
 		c.id = int64(m["id"].(float64))
 		for _, act := range c.acts {
-			before := len(tg.Messages(c.chat))
-			tg.SendCommand(c.chat, "group", alice, fmt.Sprintf(act, c.id))
+			chat, who := c.chat, alice
+			if a, ok := strings.CutPrefix(act, "dispatch:"); ok {
+				chat, who, act = dispatch, admin, a
+			}
+			before := len(tg.Messages(chat))
+			tg.SendCommand(chat, "group", who, fmt.Sprintf(act, c.id))
 			// The reply, and the state it reports, before the next step.
-			tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(c.chat)) > before }, 10*time.Second)
+			tg.WaitFor(t, func(s *botapitest.Server) bool { return len(s.Messages(chat)) > before }, 10*time.Second)
 		}
 	}
 	for _, c := range cases {
@@ -121,6 +126,7 @@ func TestLadderEndToEnd(t *testing.T) {
 	want := map[string][]appeal.Stage{
 		"unassigned":                   {appeal.StageDispatchNudge, appeal.StageDispatchOverdue},
 		"returned":                     {appeal.StageDispatchNudge, appeal.StageDispatchOverdue},
+		"return waiting for review":    {appeal.StageReviewOverdue, appeal.StageReviewSupervision},
 		"assigned":                     {appeal.StageClaimNudge, appeal.StageClaimOverdue, appeal.StageAnswerOverdue, appeal.StageSupervision},
 		"assigned, no chat, no leader": {appeal.StageClaimNudge, appeal.StageClaimOverdue, appeal.StageAnswerOverdue, appeal.StageSupervision},
 		"claimed":                      {appeal.StageAnswer50, appeal.StageAnswer80, appeal.StageAnswerOverdue, appeal.StageSupervision},
