@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/appealbot/appealbot/cmd/internal/app"
+	"github.com/appealbot/appealbot/routing/eval"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -23,9 +25,11 @@ func exitCode(err error, stderr io.Writer) int { return app.ExitCode("appealbot"
 const usage = `usage: appealbot [command] [flags]
 
 commands:
-  serve     run the bot and its HTTP API (default)
-  migrate   apply database migrations and exit
-  version   print the version
+  serve       run the bot and its HTTP API (default)
+  migrate     apply database migrations and exit
+  route-eval  measure the department router on a labelled CSV of past
+              appeals and print one JSON object ("appealbot route-eval -h")
+  version     print the version
 
 Run "appealbot serve -h" for the settings. The load tests are a separate
 program, appealbench.
@@ -46,6 +50,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "route-eval":
+		// It reads a file and prints one JSON object: no settings, no store.
+		return eval.Main(args, stdout, stderr, time.Now)
 	case "serve", "migrate":
 		return app.Run(ctx, cmd, version, args, getenv, stdout, stderr)
 	default:
