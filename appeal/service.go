@@ -52,6 +52,12 @@ type Store interface {
 	// StagesDone returns what the reminder scan recorded of appeal id's
 	// stages (see Done).
 	StagesDone(ctx context.Context, id ID) (Done, error)
+	// Routes returns the routing catalogue in order.
+	Routes(ctx context.Context) ([]Rule, error)
+	// UpdateRoutes reads the catalogue, calls fn with it and stores what
+	// fn returns in its place, in one transaction no other change of the
+	// catalogue interleaves with; fn must not use the store.
+	UpdateRoutes(ctx context.Context, fn func([]Rule) ([]Rule, error)) error
 }
 
 // Service carries out what people and upstream systems ask of appeals.
@@ -141,6 +147,16 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 			return Appeal{}, false, fmt.Errorf("intake: %w", err)
 		}
 	}
+	via := ""
+	if dept == nil {
+		d, rule, err := s.routeByRule(ctx, in)
+		if err != nil {
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+		if d != nil {
+			dept, via = d, RuleActor(rule)
+		}
+	}
 	var clocks Clocks
 	var err error
 	if dept != nil {
@@ -156,6 +172,11 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		startDispatch(&a, s.reminders.DispatchBy(now, clocks.Dispatch), now)
 	}
 	a.NextActionAt = NextAction(a, Done{}, s.reminders, clocks)
+	for i := range events {
+		if events[i].Kind == EventAssigned {
+			events[i].Via = via
+		}
+	}
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)

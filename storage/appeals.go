@@ -381,10 +381,10 @@ func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer)
 
 func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) error {
 	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO appeal_events
-		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome)
+		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via)
 	return err
 }
 
@@ -399,15 +399,17 @@ type eventRow struct {
 	Department string        `db:"department_code"`
 	Note       string        `db:"note"`
 	Outcome    string        `db:"outcome"`
+	Via        string        `db:"via"`
 }
 
-const eventColumns = `id, appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome`
+const eventColumns = `id, appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via`
 
 func (r eventRow) event() appeal.Event {
 	return appeal.Event{
 		ID: r.ID, AppealID: appeal.ID(r.AppealID), At: r.At.Time, Kind: appeal.EventKind(r.Kind),
 		Actor: appeal.MemberID(r.Actor.Int64), FromStatus: appeal.Status(r.FromStatus),
 		ToStatus: appeal.Status(r.ToStatus), Department: r.Department, Note: r.Note, Outcome: r.Outcome,
+		Via: r.Via,
 	}
 }
 
