@@ -87,6 +87,8 @@ type Options struct {
 
 	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
 	Feedback FeedbackTaker
+	// Routes, when set, serves GET and PUT /api/v1/routes.
+	Routes Routes
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
 	// Open311, when set, serves everything under /open311/v2/ (the
@@ -111,6 +113,7 @@ type server struct {
 	stats     *Stats
 	setup     func(ctx context.Context) (appeal.Setup, error)
 	waiting   Waiting
+	routes    Routes
 }
 
 // New returns the API's HTTP handler.
@@ -124,7 +127,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 		s.now = time.Now
 	}
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
-	s.setup, s.waiting = opts.Setup, opts.Waiting
+	s.setup, s.waiting, s.routes = opts.Setup, opts.Waiting, opts.Routes
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -147,6 +150,10 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
+	if s.routes != nil {
+		mux.Handle("GET /api/v1/routes", s.auth(s.getRoutes))
+		mux.Handle("PUT /api/v1/routes", s.auth(s.putRoutes))
 	}
 	if s.export != nil {
 		mux.Handle("GET /api/v1/export/appeals.csv", s.auth(s.exportAppeals))
