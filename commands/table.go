@@ -115,6 +115,16 @@ func table() []row {
 		{name: "supervision", sub: "unbind", usage: "/supervision unbind",
 			help: render.MsgHelpSupervisionUnb, roles: admins, run: (*call).supervisionUnbind},
 
+		{name: "route", sub: "add", menu: render.MsgMenuRoute,
+			usage: "/route add DEPT [category=…] [keywords=A,B] [location=*PATTERN*] [name=NAME] [at=N]",
+			help:  render.MsgHelpRouteAdd, roles: admins, run: (*call).routeAdd},
+		{name: "route", sub: "remove", alias: []string{"rm", "del"}, usage: "/route remove NAME|N",
+			help: render.MsgHelpRouteRemove, roles: admins, run: (*call).routeRemove},
+		{name: "route", sub: "list", alias: []string{"ls"}, usage: "/route list",
+			help: render.MsgHelpRouteList, roles: dispatchers, run: (*call).routeList},
+		{name: "route", sub: "test", usage: "/route test [category=…] [location=…] TEXT…",
+			help: render.MsgHelpRouteTest, roles: dispatchers, run: (*call).routeTest},
+
 		{name: "stats", usage: "/stats [today|7d|30d|YYYY-MM]", help: render.MsgHelpStats, roles: staff, run: (*call).stats},
 	}
 }
