@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -321,4 +322,146 @@ func (s *Service) routeByRule(ctx context.Context, in Intake) (*Department, stri
 		}
 	}
 	return nil, "", nil
+}
+
+// RoutingExample is an appeal's text with the department that handled it:
+// what the learned router is trained on.
+type RoutingExample struct {
+	Title, Body, Category, Location string
+	Department                      string
+}
+
+// RouterModel is a trained router as stored: every instance uses the
+// newest version.
+type RouterModel struct {
+	Version int64
+	// Data is the model (routing.Model.Marshal).
+	Data []byte
+	// Examples is how many examples it learned from; Mark the figure of
+	// the training data then (see the store's RoutingMark).
+	Examples  int
+	Mark      int64
+	CreatedAt time.Time
+}
+
+// Suggestion is a department the learned router proposes, with its
+// calibrated confidence (0–1).
+type Suggestion struct {
+	Department string
+	Confidence float64
+}
+
+// Suggester proposes departments for an appeal's texts, most likely
+// first; nil or empty when it cannot (no model yet). It must answer at
+// once: intake calls it.
+type Suggester interface {
+	Suggest(title, body, category, location string) []Suggestion
+}
+
+// RoutingLabel is the department that handled an appeal, read from its
+// event log: the department that answered it and did not return or
+// transfer it afterwards. A department that returned or transferred the
+// appeal before another answered is never its label. "" when no
+// department qualifies (never answered, or the answering department gave it
+// up after a reopen).
+func RoutingLabel(events []Event) string {
+	label, owner := "", ""
+	for _, e := range events {
+		switch e.Kind {
+		case EventAnswered:
+			label = e.Department
+			if label == "" {
+				label = owner
+			}
+		case EventReturned, EventTransferred:
+			if owner == label {
+				label = ""
+			}
+		}
+		if e.Department != "" || e.Kind == EventReturned {
+			owner = e.Department
+		}
+	}
+	return label
+}
+
+// WithSuggester gives the service the learned router: the dispatch card's
+// suggestions come from it, and with WithAutoroute so do assignments at
+// intake.
+func WithSuggester(sg Suggester) Option {
+	return func(s *Service) { s.suggester = sg }
+}
+
+// WithAutoroute makes intake assign an appeal that no rule took to the
+// router's top department when its confidence is at least min (0 < min ≤
+// 1); the assigned event's Via is RouterActor and its Note the
+// confidence. Zero leaves automatic dispatch off.
+func WithAutoroute(min float64) Option {
+	return func(s *Service) { s.autoroute = min }
+}
+
+// MaxSuggestions is how many departments the dispatch card proposes.
+const MaxSuggestions = 3
+
+// Suggestions returns the departments the router proposes for appeal a,
+// most likely first, at most MaxSuggestions: only departments that exist,
+// and not the one that returned it. None without a router or a model.
+func (s *Service) Suggestions(ctx context.Context, a Appeal) ([]Suggestion, error) {
+	if s.suggester == nil {
+		return nil, nil
+	}
+	all := s.suggester.Suggest(a.Title, a.Body, a.Category, a.Location)
+	var out []Suggestion
+	for _, sg := range all {
+		if len(out) == MaxSuggestions {
+			break
+		}
+		if a.Status == StatusReturned && sg.Department == a.Department {
+			continue
+		}
+		if _, err := s.store.Department(ctx, sg.Department); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, sg)
+	}
+	return out, nil
+}
+
+// autorouteNote is the note of an assignment the router made: its
+// confidence in whole percent, as cards show it.
+func autorouteNote(confidence float64) string {
+	return fmt.Sprintf("%d%%", int(confidence*100))
+}
+
+// AutorouteConfidence reads the confidence back from the note of an
+// assignment the router made (0–100); ok is false for other events.
+func AutorouteConfidence(e Event) (percent int, ok bool) {
+	if e.Kind != EventAssigned || e.Via != RouterActor {
+		return 0, false
+	}
+	_, err := fmt.Sscanf(e.Note, "%d%%", &percent)
+	return percent, err == nil
+}
+
+// routeByModel is the router's department for an intake when automatic
+// dispatch is on and its top suggestion reaches the threshold.
+func (s *Service) routeByModel(ctx context.Context, in Intake) (*Department, string, error) {
+	if s.suggester == nil || s.autoroute <= 0 {
+		return nil, "", nil
+	}
+	sg := s.suggester.Suggest(in.Title, in.Body, in.Category, in.Location)
+	if len(sg) == 0 || sg[0].Confidence < s.autoroute {
+		return nil, "", nil
+	}
+	d, err := s.store.Department(ctx, sg[0].Department)
+	if errors.Is(err, ErrNotFound) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return &d, autorouteNote(sg[0].Confidence), nil
 }

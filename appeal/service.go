@@ -70,6 +70,10 @@ type Service struct {
 	// checkCallback judges where a callback URL leads; nil takes any
 	// URL that Validate accepts.
 	checkCallback func(url string) error
+	// suggester is the learned router (nil: none); autoroute the
+	// confidence from which intake assigns by it (0: never).
+	suggester Suggester
+	autoroute float64
 }
 
 // Option configures a Service.
@@ -157,6 +161,16 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 			dept, via = d, RuleActor(rule)
 		}
 	}
+	note := ""
+	if dept == nil {
+		d, pct, err := s.routeByModel(ctx, in)
+		if err != nil {
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+		if d != nil {
+			dept, via, note = d, RouterActor, pct
+		}
+	}
 	var clocks Clocks
 	var err error
 	if dept != nil {
@@ -175,6 +189,9 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 	for i := range events {
 		if events[i].Kind == EventAssigned {
 			events[i].Via = via
+			if note != "" {
+				events[i].Note = note
+			}
 		}
 	}
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)

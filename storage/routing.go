@@ -2,7 +2,12 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -99,4 +104,141 @@ func (s *Store) UpdateRoutes(ctx context.Context, fn func([]appeal.Rule) ([]appe
 		return fail("replace routes", err)
 	}
 	return nil
+}
+
+// RoutingMark is a figure of the router's training data that grows as it
+// grows: the answers, returns and transfers recorded and the examples
+// imported. The trainer retrains when it has grown enough.
+func (s *Store) RoutingMark(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.GetContext(ctx, &n, `SELECT
+		(SELECT COUNT(*) FROM appeal_events WHERE kind IN ('answered', 'returned', 'transferred')) +
+		(SELECT COUNT(*) FROM routing_examples)`)
+	if err != nil {
+		return 0, fail("routing mark", err)
+	}
+	return n, nil
+}
+
+// RoutingHistory returns the texts of the newest limit appeals that were
+// answered, each labelled with appeal.RoutingLabel of its event log;
+// appeals without a label are left out.
+func (s *Store) RoutingHistory(ctx context.Context, limit int) ([]appeal.RoutingExample, error) {
+	type row struct {
+		ID         int64  `db:"id"`
+		Title      string `db:"title"`
+		Body       string `db:"body"`
+		Category   string `db:"category"`
+		Location   string `db:"location"`
+		Kind       string `db:"kind"`
+		Department string `db:"department_code"`
+	}
+	var rows []row
+	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT a.id, a.title, a.body, a.category, a.location,
+			e.kind, e.department_code
+		FROM (SELECT DISTINCT appeal_id FROM appeal_events WHERE kind = 'answered'
+			ORDER BY appeal_id DESC LIMIT ?) l
+		JOIN appeals a ON a.id = l.appeal_id
+		JOIN appeal_events e ON e.appeal_id = a.id
+		ORDER BY a.id, e.id`), limit)
+	if err != nil {
+		return nil, fail("routing history", err)
+	}
+	var out []appeal.RoutingExample
+	for i := 0; i < len(rows); {
+		j := i
+		var events []appeal.Event
+		for ; j < len(rows) && rows[j].ID == rows[i].ID; j++ {
+			events = append(events, appeal.Event{Kind: appeal.EventKind(rows[j].Kind), Department: rows[j].Department})
+		}
+		if label := appeal.RoutingLabel(events); label != "" {
+			r := rows[i]
+			out = append(out, appeal.RoutingExample{Title: r.Title, Body: r.Body, Category: r.Category,
+				Location: r.Location, Department: label})
+		}
+		i = j
+	}
+	return out, nil
+}
+
+// AddRoutingExamples stores examples for the router in one transaction.
+func (s *Store) AddRoutingExamples(ctx context.Context, ex []appeal.RoutingExample, at time.Time) error {
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, e := range ex {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO routing_examples
+				(title, body, category, location, department_code, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+				e.Title, e.Body, e.Category, e.Location, e.Department, tm(at)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fail("add routing examples", err)
+	}
+	return nil
+}
+
+// RoutingExamples returns the newest limit imported examples.
+func (s *Store) RoutingExamples(ctx context.Context, limit int) ([]appeal.RoutingExample, error) {
+	var rows []struct {
+		Title      string `db:"title"`
+		Body       string `db:"body"`
+		Category   string `db:"category"`
+		Location   string `db:"location"`
+		Department string `db:"department_code"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT title, body, category, location, department_code
+		FROM routing_examples ORDER BY id DESC LIMIT ?`), limit); err != nil {
+		return nil, fail("routing examples", err)
+	}
+	out := make([]appeal.RoutingExample, len(rows))
+	for i, r := range rows {
+		out[i] = appeal.RoutingExample{Title: r.Title, Body: r.Body, Category: r.Category, Location: r.Location, Department: r.Department}
+	}
+	return out, nil
+}
+
+// keepModels is how many versions of the router are kept: the newest, and
+// a few before it for an instance still loading one.
+const keepModels = 3
+
+// SaveRouterModel stores a trained router as the newest version, drops
+// all but the newest few, and returns its version.
+func (s *Store) SaveRouterModel(ctx context.Context, m appeal.RouterModel) (int64, error) {
+	var version int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &version, tx.Rebind(`INSERT INTO routing_models (model, examples, mark, created_at)
+			VALUES (?, ?, ?, ?) RETURNING version`), m.Data, m.Examples, fmt.Sprint(m.Mark), tm(m.CreatedAt)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM routing_models WHERE version <= ?`), version-keepModels)
+		return err
+	})
+	if err != nil {
+		return 0, fail("save router model", err)
+	}
+	return version, nil
+}
+
+// LatestRouterModel returns the newest router if its version is above
+// after; ok is false when there is none newer.
+func (s *Store) LatestRouterModel(ctx context.Context, after int64) (m appeal.RouterModel, ok bool, err error) {
+	var r struct {
+		Version   int64  `db:"version"`
+		Data      []byte `db:"model"`
+		Examples  int    `db:"examples"`
+		Mark      string `db:"mark"`
+		CreatedAt dbTime `db:"created_at"`
+	}
+	err = s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT version, model, examples, mark, created_at
+		FROM routing_models WHERE version > ? ORDER BY version DESC LIMIT 1`), after)
+	if errors.Is(err, sql.ErrNoRows) {
+		return appeal.RouterModel{}, false, nil
+	}
+	if err != nil {
+		return appeal.RouterModel{}, false, fail("latest router model", err)
+	}
+	mark, _ := strconv.ParseInt(r.Mark, 10, 64)
+	return appeal.RouterModel{Version: r.Version, Data: r.Data, Examples: r.Examples, Mark: mark, CreatedAt: r.CreatedAt.Time}, true, nil
 }
