@@ -157,7 +157,9 @@ func TestReturnedAppealsFirstDepartmentIsNotLearned(t *testing.T) {
 // TestRoutingLabelFromEvents: the label is the department that answered
 // and did not give the appeal up afterwards.
 func TestRoutingLabelFromEvents(t *testing.T) {
-	ev := func(kind appeal.EventKind, dept string) appeal.Event { return appeal.Event{Kind: kind, Department: dept} }
+	ev := func(kind appeal.EventKind, dept string) appeal.Event {
+		return appeal.Event{Kind: kind, Department: dept}
+	}
 	for _, tc := range []struct {
 		name   string
 		events []appeal.Event
