@@ -89,6 +89,8 @@ type Options struct {
 	Feedback FeedbackTaker
 	// Routes, when set, serves GET and PUT /api/v1/routes.
 	Routes Routes
+	// Examples, when set, serves POST /api/v1/routing/examples.
+	Examples Examples
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
 	// Open311, when set, serves everything under /open311/v2/ (the
@@ -114,6 +116,7 @@ type server struct {
 	setup     func(ctx context.Context) (appeal.Setup, error)
 	waiting   Waiting
 	routes    Routes
+	examples  Examples
 }
 
 // New returns the API's HTTP handler.
@@ -127,7 +130,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 		s.now = time.Now
 	}
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
-	s.setup, s.waiting, s.routes = opts.Setup, opts.Waiting, opts.Routes
+	s.setup, s.waiting, s.routes, s.examples = opts.Setup, opts.Waiting, opts.Routes, opts.Examples
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -154,6 +157,9 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.routes != nil {
 		mux.Handle("GET /api/v1/routes", s.auth(s.getRoutes))
 		mux.Handle("PUT /api/v1/routes", s.auth(s.putRoutes))
+	}
+	if s.examples != nil {
+		mux.Handle("POST /api/v1/routing/examples", s.auth(s.postExamples))
 	}
 	if s.export != nil {
 		mux.Handle("GET /api/v1/export/appeals.csv", s.auth(s.exportAppeals))

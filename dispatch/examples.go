@@ -189,3 +189,12 @@ func (r *Router) Import(ctx context.Context, depts Departments, ex []appeal.Rout
 	r.Wake()
 	return len(ex), nil
 }
+
+// Code is a stable machine-readable reason for the API: "unknown" for a
+// department that does not exist, "invalid" otherwise.
+func (e *ExampleError) Code() string {
+	if strings.HasSuffix(e.Msg, "create it first") {
+		return "unknown"
+	}
+	return "invalid"
+}

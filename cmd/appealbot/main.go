@@ -29,6 +29,9 @@ commands:
   migrate     apply database migrations and exit
   route-eval  measure the department router on a labelled CSV of past
               appeals and print one JSON object ("appealbot route-eval -h")
+  routing-import --csv FILE
+              store past appeals (title, body, department) for the router
+              to learn from before the centre has a history of its own
   version     print the version
 
 Run "appealbot serve -h" for the settings. The load tests are a separate
@@ -53,7 +56,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "route-eval":
 		// It reads a file and prints one JSON object: no settings, no store.
 		return eval.Main(args, stdout, stderr, time.Now)
-	case "serve", "migrate":
+	case "serve", "migrate", "routing-import":
 		return app.Run(ctx, cmd, version, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)

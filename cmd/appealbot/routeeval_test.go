@@ -3,8 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/storage"
 )
 
 // TestRouteEvalPrintsItsReport: `appealbot route-eval` cross-validates a small
@@ -104,5 +110,58 @@ func TestRouteEvalRefusesBadFlags(t *testing.T) {
 		if stdout.Len() != 0 {
 			t.Errorf("%q printed %s", tc.args, stdout.String())
 		}
+	}
+}
+
+// TestRoutingImport: `appealbot routing-import --csv FILE` stores a CSV of
+// past appeals as the router's examples in the configured store, and
+// refuses a file naming a department that does not exist, storing nothing.
+func TestRoutingImport(t *testing.T) {
+	dir := t.TempDir()
+	env := envFunc(map[string]string{"APPEALBOT_DATA_DIR": dir})
+	var stdout, stderr bytes.Buffer
+	args := []string{"routing-import", "--csv", "testdata/route-eval.csv"}
+	// The fixture's columns are not the import's: its header must name
+	// title, body and department (or label).
+	err := run(t.Context(), args, env, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "no department (or label) column") {
+		t.Fatalf("a file without a department column: %v", err)
+	}
+	csvPath := filepath.Join(dir, "past.csv")
+	if err := os.WriteFile(csvPath, []byte("title,body,label\n水管漏水,楼道水管漏水,water\n路灯不亮,长安街路灯坏了,roads\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = run(t.Context(), []string{"routing-import", "--csv", csvPath}, env, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), `"water"`) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("unknown departments: %v", err)
+	}
+	ctx := t.Context()
+	store, err := storage.Open(ctx, storage.Config{DataDir: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"water", "roads"} {
+		if _, err := store.SaveDepartment(ctx, appeal.Department{Code: d, Name: d, Timezone: "Asia/Shanghai", SLA: appeal.DefaultPolicy, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if err := run(t.Context(), []string{"routing-import", "--csv=" + csvPath}, env, &stdout, &stderr); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "imported 2 examples") {
+		t.Errorf("stdout: %s", stdout.String())
+	}
+	store, err = storage.Open(ctx, storage.Config{DataDir: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ex, err := store.RoutingExamples(ctx, 10)
+	if err != nil || len(ex) != 2 || ex[1].Department != "water" {
+		t.Errorf("stored examples %+v %v", ex, err)
 	}
 }

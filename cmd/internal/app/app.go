@@ -39,11 +39,15 @@ func ExitCode(program string, err error, stderr io.Writer) int {
 	return 1
 }
 
-// Run is `appealbot serve` or `appealbot migrate` (command) with the
+// Run is `appealbot serve`, `appealbot migrate` or `appealbot
+// routing-import` (command) with the
 // command line args and the environment getenv: it parses the settings,
 // opens and migrates the store, and for serve runs until ctx ends or
 // SIGINT or SIGTERM arrives.
 func Run(ctx context.Context, command, version string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if command == "routing-import" {
+		return routingImport(ctx, args, getenv, stdout, stderr)
+	}
 	cfg, err := ParseConfig(command, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err

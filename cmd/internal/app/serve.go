@@ -17,6 +17,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/dispatch"
 	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
@@ -80,9 +81,15 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		log.Info("delivery: messages that no one could receive are tried again at start", "count", n)
 	}
 
+	router := dispatch.New(store, dispatch.Config{Interval: cfg.RouterInterval, RetrainAfter: cfg.RouterRetrainAfter}, time.Now, log)
+	// The model stored last is in use before the first appeal comes in;
+	// one that cannot be read now is loaded by the loader later.
+	if err := router.Load(ctx); err != nil {
+		log.Warn("router: cannot load the stored model at start", "err", err)
+	}
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
-	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL))
+	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
@@ -116,7 +123,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
 		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
-		Setup: setup, Waiting: store, Routes: svc})
+		Setup: setup, Waiting: store, Routes: svc, Examples: &examples{router: router, depts: store}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -165,6 +172,9 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		// table's unique key stops a period going out twice even when
 		// leadership changes hands mid-run.
 		stage{"schedules", []part{
+			// One instance trains; every instance loads what it stored.
+			{"router-train", (&leader{store: store, name: "router-train", log: log, run: router.RunTrainer}).Run},
+			{"router-load", router.RunLoader},
 			{"reminders", (&leader{store: store, name: "reminders", log: log, run: scanner.Run}).Run},
 			{"digests", (&leader{store: store, name: "digests", log: log, run: digests.Run}).Run},
 		}},
