@@ -1,13 +1,17 @@
 package appeal
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/appealbot/appealbot/routing"
 )
 
 // Rule is one entry of the routing catalogue (派单目录): an appeal that
@@ -464,4 +468,109 @@ func (s *Service) routeByModel(ctx context.Context, in Intake) (*Department, str
 		return nil, "", err
 	}
 	return &d, autorouteNote(sg[0].Confidence), nil
+}
+
+// Hints is what dispatch assistance adds to an appeal's card.
+type Hints struct {
+	// Rule is the catalogue's first rule the appeal meets (nil: none),
+	// RulePos its position from 1; for an appeal waiting for dispatch.
+	Rule    *Rule
+	RulePos int
+	// Suggestions are the router's departments, for an appeal waiting for
+	// dispatch (see Suggestions).
+	Suggestions []Suggestion
+	// Similar are open appeals of the last SimilarWindow that nearly
+	// repeat this one, most similar first, at most MaxSimilar.
+	Similar []ID
+	// Autorouted is the router's confidence in percent when the router
+	// assigned the appeal to the department that has it; 0 otherwise.
+	Autorouted int
+}
+
+// Bounds of the search for similar appeals: the open appeals created in
+// SimilarWindow before the appeal (or since), the newest SimilarScan of
+// them, so that a card costs one bounded range read and at most
+// SimilarScan comparisons of bigram sets however large the store grows.
+const (
+	SimilarWindow = 30 * 24 * time.Hour
+	SimilarScan   = 2000
+	MaxSimilar    = 5
+)
+
+// Hints returns what dispatch assistance says about appeal a.
+func (s *Service) Hints(ctx context.Context, a Appeal) (Hints, error) {
+	var h Hints
+	switch a.Status {
+	case StatusUnassigned, StatusReturned:
+		rules, err := s.store.Routes(ctx)
+		if err != nil {
+			return h, err
+		}
+		for i, r := range rules {
+			if r.Matches(a.Title, a.Body, a.Category, a.Location) {
+				h.Rule, h.RulePos = &r, i+1
+				break
+			}
+		}
+		if h.Suggestions, err = s.Suggestions(ctx, a); err != nil {
+			return h, err
+		}
+	case StatusClosed:
+		return h, nil
+	default:
+		events, err := s.store.Events(ctx, a.ID)
+		if err != nil {
+			return h, err
+		}
+		for i := len(events) - 1; i >= 0; i-- {
+			if events[i].Kind == EventAssigned || events[i].Kind == EventTransferred {
+				if pct, ok := AutorouteConfidence(events[i]); ok && events[i].Department == a.Department {
+					h.Autorouted = pct
+				}
+				break
+			}
+		}
+	}
+	var err error
+	h.Similar, err = s.Similar(ctx, a)
+	return h, err
+}
+
+// Similar returns the open appeals of SimilarWindow around a's creation
+// whose text (and location, when both have one) nearly repeats a's
+// (routing.DuplicateThreshold), most similar first, at most MaxSimilar.
+func (s *Service) Similar(ctx context.Context, a Appeal) ([]ID, error) {
+	at := a.CreatedAt
+	if at.IsZero() {
+		at = s.Now()
+	}
+	recent, err := s.store.RecentOpen(ctx, at.Add(-SimilarWindow), SimilarScan)
+	if err != nil {
+		return nil, err
+	}
+	fp := routing.NewFingerprint(a.Title, a.Body, a.Location)
+	type match struct {
+		id  ID
+		sim float64
+	}
+	var ms []match
+	for _, b := range recent {
+		if b.ID == a.ID {
+			continue
+		}
+		if sim := routing.Similarity(fp, routing.NewFingerprint(b.Title, b.Body, b.Location)); sim >= routing.DuplicateThreshold {
+			ms = append(ms, match{b.ID, sim})
+		}
+	}
+	slices.SortFunc(ms, func(x, y match) int {
+		if c := cmp.Compare(y.sim, x.sim); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.id, y.id)
+	})
+	var out []ID
+	for i := 0; i < len(ms) && i < MaxSimilar; i++ {
+		out = append(out, ms[i].id)
+	}
+	return out, nil
 }

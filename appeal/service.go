@@ -58,6 +58,9 @@ type Store interface {
 	// fn returns in its place, in one transaction no other change of the
 	// catalogue interleaves with; fn must not use the store.
 	UpdateRoutes(ctx context.Context, fn func([]Rule) ([]Rule, error)) error
+	// RecentOpen returns the texts of the newest limit appeals created
+	// at or after since that are not closed.
+	RecentOpen(ctx context.Context, since time.Time, limit int) ([]Appeal, error)
 }
 
 // Service carries out what people and upstream systems ask of appeals.

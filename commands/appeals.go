@@ -342,6 +342,9 @@ func (c *call) assign(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	if c.args.empty() && !c.r.Button {
+		return c.assignSuggested(ctx, a)
+	}
 	d, err := c.department(ctx)
 	if err != nil {
 		return Reply{}, err
@@ -350,6 +353,24 @@ func (c *call) assign(ctx context.Context) (Reply, error) {
 		return Reply{}, err
 	}
 	return reply("📨 " + tr(c.lang, render.MsgAssigned, kv{"id": a.ID, "dept": d.Name + " (" + d.Code + ")"})), nil
+}
+
+// assignSuggested is /assign ID without a department: it proposes the
+// router's top department with a button that assigns it, so that nothing
+// is assigned on a guess without a person confirming it.
+func (c *call) assignSuggested(ctx context.Context, a appeal.Appeal) (Reply, error) {
+	sg, err := c.h.svc.Suggestions(ctx, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(sg) == 0 {
+		return Reply{}, c.bad(render.MsgAssignNoSuggestion, kv{"id": a.ID})
+	}
+	top := sg[0]
+	name := c.h.render.DeptName(ctx, top.Department)
+	rep := reply("💡 " + tr(c.lang, render.MsgAssignConfirm, kv{"id": a.ID, "dept": name, "pct": render.Percent(top.Confidence)}))
+	rep.Buttons = [][]Button{{{Label: tr(c.lang, render.MsgBtnAssignTo, kv{"dept": name}), Data: render.AssignButton(a.ID, top.Department)}}}
+	return rep, nil
 }
 
 // leader checks that a leader's decision on a came from a private chat or

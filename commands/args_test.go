@@ -112,7 +112,7 @@ func TestBadArguments(t *testing.T) {
 		{rDispatcher, dispatchChat, "assign", "Give the appeal number."},
 		{rDispatcher, dispatchChat, "assign zz roads", "“zz” is not an appeal number."},
 		{rDispatcher, dispatchChat, "assign 99999 roads", "There is no appeal #99999 that you may see."},
-		{rDispatcher, dispatchChat, "assign {u}", "Give the department code."},
+		{rDispatcher, dispatchChat, "assign {u}", "There is no suggestion for #"},
 		{rDispatcher, dispatchChat, "assign {u} sewers", "There is no department sewers; /dept list shows them."},
 		{rDispatcher, roadsChat, "assign {u} water", "This is not the dispatch chat; use this there or in a private chat with me."},
 		{rResp, roadsChat, "open now", "Too many arguments."},

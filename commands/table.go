@@ -71,7 +71,7 @@ func table() []row {
 		{name: "approve", usage: "/approve ID [answer|extension]", help: render.MsgHelpApprove, roles: leaders, run: (*call).approve},
 		{name: "reject", usage: "/reject ID REASON", help: render.MsgHelpReject, roles: leaders, run: (*call).reject},
 
-		{name: "assign", usage: "/assign ID DEPT", help: render.MsgHelpAssign, roles: dispatchers, run: (*call).assign},
+		{name: "assign", usage: "/assign ID [DEPT]", help: render.MsgHelpAssign, roles: dispatchers, run: (*call).assign},
 
 		{name: "dept", sub: "list", menu: render.MsgMenuDept, usage: "/dept list", help: render.MsgHelpDeptList, roles: staff, run: (*call).deptList},
 		{name: "dept", sub: "add", usage: "/dept add CODE NAME…", help: render.MsgHelpDeptAdd, roles: admins, run: (*call).deptAdd},

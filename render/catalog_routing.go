@@ -33,6 +33,13 @@ const (
 	MsgRouteCategory      Key = "route_category"
 	MsgRouteKeywords      Key = "route_keywords"
 	MsgRouteLocation      Key = "route_location"
+	MsgCardRule           Key = "card_rule"
+	MsgCardSuggested      Key = "card_suggested"
+	MsgCardSimilar        Key = "card_similar"
+	MsgCardAutorouted     Key = "card_autorouted"
+	MsgAssignConfirm      Key = "assign_confirm"
+	MsgAssignNoSuggestion Key = "assign_no_suggestion"
+	MsgBtnAssignTo        Key = "btn_assign_to"
 )
 
 var routingTexts = map[Key]text{
@@ -123,6 +130,34 @@ var routingTexts = map[Key]text{
 	MsgRouteCategory: {en: "category", zh: "类别"},
 	MsgRouteKeywords: {en: "keywords", zh: "关键词"},
 	MsgRouteLocation: {en: "location", zh: "地点"},
+	MsgCardRule: {
+		en: "Catalogue rule {pos}: {rule}",
+		zh: "派单目录第 {pos} 条：{rule}",
+	},
+	MsgCardSuggested: {
+		en: "Suggested (tap to assign):",
+		zh: "建议派往（点按即派单）：",
+	},
+	MsgCardSimilar: {
+		en: "Possible duplicates: {ids}",
+		zh: "可能重复：{ids}",
+	},
+	MsgCardAutorouted: {
+		en: "Auto-routed {pct}%",
+		zh: "自动分拨 {pct}%",
+	},
+	MsgAssignConfirm: {
+		en: "Assign #{id} to {dept} ({pct}% confident)? Tap to confirm, or give a department: /assign {id} DEPT.",
+		zh: "将 #{id} 派往 {dept}（置信度 {pct}%）？点按钮确认，或指定部门：/assign {id} 部门代码。",
+	},
+	MsgAssignNoSuggestion: {
+		en: "There is no suggestion for #{id} yet; give the department.",
+		zh: "#{id} 暂无派单建议；请指定部门。",
+	},
+	MsgBtnAssignTo: {
+		en: "✅ Assign to {dept}",
+		zh: "✅ 派往 {dept}",
+	},
 }
 
 // Rule renders one rule of the catalogue on one line: its name, its

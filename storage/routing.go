@@ -242,3 +242,29 @@ func (s *Store) LatestRouterModel(ctx context.Context, after int64) (m appeal.Ro
 	mark, _ := strconv.ParseInt(r.Mark, 10, 64)
 	return appeal.RouterModel{Version: r.Version, Data: r.Data, Examples: r.Examples, Mark: mark, CreatedAt: r.CreatedAt.Time}, true, nil
 }
+
+// RecentOpen returns the texts (id, title, body, location, status,
+// creation time) of the newest limit appeals created at or after since
+// that are not closed, newest first; an index on created_at of the open
+// appeals (migration 0020) keeps it a range read.
+func (s *Store) RecentOpen(ctx context.Context, since time.Time, limit int) ([]appeal.Appeal, error) {
+	var rows []struct {
+		ID        int64  `db:"id"`
+		Title     string `db:"title"`
+		Body      string `db:"body"`
+		Location  string `db:"location"`
+		Status    string `db:"status"`
+		CreatedAt dbTime `db:"created_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, title, body, location, status, created_at
+		FROM appeals WHERE created_at >= ? AND status <> 'closed' ORDER BY created_at DESC, id DESC LIMIT ?`),
+		tm(since), limit); err != nil {
+		return nil, fail("recent open appeals", err)
+	}
+	out := make([]appeal.Appeal, len(rows))
+	for i, r := range rows {
+		out[i] = appeal.Appeal{ID: appeal.ID(r.ID), Title: r.Title, Body: r.Body, Location: r.Location,
+			Status: appeal.Status(r.Status), CreatedAt: r.CreatedAt.Time}
+	}
+	return out, nil
+}

@@ -98,7 +98,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		return err
 	}
 	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
-		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location}, log)
+		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location, Hints: svc.Hints}, log)
 	cmds := commands.New(svc, store, rnd, commands.Config{Admins: cfg.Admins,
 		Digests: commands.DigestConfig{Daily: cfg.DigestDaily, Weekly: cfg.DigestWeekly},
 		Stats:   commands.StatsConfig{Location: cfg.Location}}, log)

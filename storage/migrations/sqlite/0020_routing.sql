@@ -39,3 +39,7 @@ CREATE TABLE routing_models (
     mark       TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+
+-- Similar appeals are looked for among the open appeals of the last 30
+-- days: a range of this index, however many closed appeals there are.
+CREATE INDEX appeals_open_created ON appeals (created_at) WHERE status <> 'closed';
