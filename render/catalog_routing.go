@@ -40,6 +40,7 @@ const (
 	MsgAssignConfirm      Key = "assign_confirm"
 	MsgAssignNoSuggestion Key = "assign_no_suggestion"
 	MsgBtnAssignTo        Key = "btn_assign_to"
+	MsgStatsAutorouted    Key = "stats_autorouted"
 )
 
 var routingTexts = map[Key]text{
@@ -153,6 +154,10 @@ var routingTexts = map[Key]text{
 	MsgAssignNoSuggestion: {
 		en: "There is no suggestion for #{id} yet; give the department.",
 		zh: "#{id} 暂无派单建议；请指定部门。",
+	},
+	MsgStatsAutorouted: {
+		en: "Auto-routed: {n}, of which {returned} came back as returns ({kept}% kept).",
+		zh: "自动分拨 {n} 件，其中被退回 {returned} 件（留用率 {kept}%）。",
 	},
 	MsgBtnAssignTo: {
 		en: "✅ Assign to {dept}",

@@ -268,3 +268,20 @@ func (s *Store) RecentOpen(ctx context.Context, since time.Time, limit int) ([]a
 	}
 	return out, nil
 }
+
+// AutorouteCounts counts the assignments the learned router made in
+// [from, to) and how many of them the department returned afterwards.
+func (s *Store) AutorouteCounts(ctx context.Context, from, to time.Time) (routed, returned int, err error) {
+	var r struct {
+		Routed   int `db:"routed"`
+		Returned int `db:"returned"`
+	}
+	err = s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT COUNT(*) AS routed,
+			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM appeal_events b WHERE b.appeal_id = e.appeal_id
+				AND b.id > e.id AND b.kind = 'returned' AND b.department_code = e.department_code) THEN 1 ELSE 0 END), 0) AS returned
+		FROM appeal_events e WHERE e.via = 'router' AND e.kind = 'assigned' AND e.at >= ? AND e.at < ?`), tm(from), tm(to))
+	if err != nil {
+		return 0, 0, fail("autoroute counts", err)
+	}
+	return r.Routed, r.Returned, nil
+}

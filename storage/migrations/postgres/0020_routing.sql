@@ -43,3 +43,6 @@ CREATE TABLE routing_models (
 -- Similar appeals are looked for among the open appeals of the last 30
 -- days: a range of this index, however many closed appeals there are.
 CREATE INDEX appeals_open_created ON appeals (created_at) WHERE status <> 'closed';
+
+-- /stats counts the router's assignments of a period and their returns.
+CREATE INDEX appeal_events_router ON appeal_events (at) WHERE via = 'router';
