@@ -119,3 +119,50 @@ func TestAutorouteAboveAndBelowTheThreshold(t *testing.T) {
 		})
 	}
 }
+
+// TestCardListsSimilarOpenAppeals: the card of a new appeal lists the open
+// appeals of the last 30 days that nearly repeat it, most similar first;
+// not a closed one, not an older one, not an unrelated one.
+func TestCardListsSimilarOpenAppeals(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := context.Background()
+	rnd := render.New(e.store, e.svc, render.Config{DefaultLang: "zh", Hints: e.svc.Hints}, nil)
+	at := func(d time.Duration) {
+		e.mu.Lock()
+		e.now = t0.Add(d)
+		e.mu.Unlock()
+	}
+	leak := func(title, body string) func(*appeal.Intake) {
+		return func(in *appeal.Intake) { in.Title, in.Body, in.Location, in.Category = title, body, "人民路 3 号", "" }
+	}
+	at(-40 * 24 * time.Hour)
+	old := e.intake("", leak("人民路3号水管爆裂", "人民路3号楼道水管爆裂，水漫进家里"))
+	at(-3 * 24 * time.Hour)
+	closed := e.intake("", leak("人民路3号水管爆裂", "人民路3号楼道水管爆裂，水漫进家里了"))
+	e.act(closed.ID, rDispatcher, appeal.Command{Action: appeal.ActClose, Text: "重复"})
+	first := e.intake("", leak("人民路3号水管爆裂", "人民路3号楼道水管爆裂，水漫进家里，请快来"))
+	other := e.intake("", leak("路灯不亮", "解放街路灯坏了"))
+	at(-24 * time.Hour)
+	second := e.intake("roads", leak("水管爆裂", "人民路3号楼道水管爆裂，水漫进家里"))
+	at(0)
+	a := e.intake("", leak("人民路3号水管爆裂", "人民路3号楼道水管爆裂，水漫进家里"))
+	card, err := rnd.Card(ctx, a, "zh", e.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("👯 可能重复：#%d #%d", first.ID, second.ID)
+	if !strings.Contains(card.HTML, want) && !strings.Contains(card.HTML, fmt.Sprintf("👯 可能重复：#%d #%d", second.ID, first.ID)) {
+		t.Fatalf("card:\n%s\nwant %q", card.HTML, want)
+	}
+	for _, id := range []appeal.ID{old.ID, closed.ID, other.ID} {
+		if strings.Contains(card.HTML, fmt.Sprintf("#%d ", id)) || strings.HasSuffix(strings.Split(card.HTML, "可能重复：")[1], fmt.Sprintf("#%d", id)) {
+			t.Errorf("card lists #%d:\n%s", id, card.HTML)
+		}
+	}
+	// The department's card of the similar appeal lists the new one too.
+	dc, _ := rnd.Card(ctx, e.appeal(second.ID), "en", e.clock())
+	if !strings.Contains(dc.HTML, fmt.Sprintf("Possible duplicates: #%d #%d", a.ID, first.ID)) &&
+		!strings.Contains(dc.HTML, fmt.Sprintf("Possible duplicates: #%d #%d", first.ID, a.ID)) {
+		t.Errorf("department card:\n%s", dc.HTML)
+	}
+}

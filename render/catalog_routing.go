@@ -41,6 +41,15 @@ const (
 	MsgAssignNoSuggestion Key = "assign_no_suggestion"
 	MsgBtnAssignTo        Key = "btn_assign_to"
 	MsgStatsAutorouted    Key = "stats_autorouted"
+	MsgDigestHotSpots     Key = "digest_hot_spots"
+	MsgDigestHotSpot      Key = "digest_hot_spot"
+)
+
+// A digest lists at most maxHotSpots hot spots, each with at most
+// maxHotSpotIDs appeal numbers.
+const (
+	maxHotSpots   = 5
+	maxHotSpotIDs = 8
 )
 
 var routingTexts = map[Key]text{
@@ -154,6 +163,14 @@ var routingTexts = map[Key]text{
 	MsgAssignNoSuggestion: {
 		en: "There is no suggestion for #{id} yet; give the department.",
 		zh: "#{id} 暂无派单建议；请指定部门。",
+	},
+	MsgDigestHotSpots: {
+		en: "Hot spots: {n} {n:group|groups} of {min} or more similar appeals",
+		zh: "热点：{n} 组相似诉求（每组 {min} 件以上）",
+	},
+	MsgDigestHotSpot: {
+		en: "· {n} {n:appeal|appeals} like “{title}”: {ids}",
+		zh: "· {n} 件，如“{title}”：{ids}",
 	},
 	MsgStatsAutorouted: {
 		en: "Auto-routed: {n}, of which {returned} came back as returns ({kept}% kept).",
