@@ -133,7 +133,9 @@ func TestCardListsSimilarOpenAppeals(t *testing.T) {
 		e.mu.Unlock()
 	}
 	leak := func(title, body string) func(*appeal.Intake) {
-		return func(in *appeal.Intake) { in.Title, in.Body, in.Location, in.Category = title, body, "人民路 3 号", "" }
+		return func(in *appeal.Intake) {
+			in.Title, in.Body, in.Location, in.Category = title, body, "人民路 3 号", ""
+		}
 	}
 	at(-40 * 24 * time.Hour)
 	old := e.intake("", leak("人民路3号水管爆裂", "人民路3号楼道水管爆裂，水漫进家里"))
