@@ -80,7 +80,7 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 		for i, id := range hints.Similar {
 			ids[i] = fmt.Sprintf("#%d", id)
 		}
-		lines = append(lines, "👯 "+Text(lang, MsgCardSimilar, Args{"ids": strings.Join(ids, " ")}))
+		lines = append(lines, SimilarMark+" "+Text(lang, MsgCardSimilar, Args{"ids": strings.Join(ids, " ")}))
 	}
 	details := []Button{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}
 	only := func(state string) Rendered {
@@ -273,3 +273,22 @@ func (r *Renderer) suggestionButtons(ctx context.Context, id appeal.ID, sg []app
 // Percent is a confidence in whole percent, rounded down so that a
 // confidence just under a threshold never shows as reaching it.
 func Percent(confidence float64) int { return int(confidence * 100) }
+
+// SimilarMark starts every line that mentions other appeals as similar to
+// the one a message is about: a card's possible duplicates, a digest's hot
+// spots.
+const SimilarMark = "👯"
+
+// WithoutMentions is a message's text without the lines that start with
+// SimilarMark, so that the appeal numbers left are those of the appeals
+// it shows.
+func WithoutMentions(text string) string {
+	lines := strings.Split(text, "\n")
+	keep := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, SimilarMark) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}

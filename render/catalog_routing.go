@@ -169,8 +169,8 @@ var routingTexts = map[Key]text{
 		zh: "热点：{n} 组相似诉求（每组 {min} 件以上）",
 	},
 	MsgDigestHotSpot: {
-		en: "· {n} {n:appeal|appeals} like “{title}”: {ids}",
-		zh: "· {n} 件，如“{title}”：{ids}",
+		en: "{n} {n:appeal|appeals} like “{title}”: {ids}",
+		zh: "{n} 件，如“{title}”：{ids}",
 	},
 	MsgStatsAutorouted: {
 		en: "Auto-routed: {n}, of which {returned} came back as returns ({kept}% kept).",

@@ -51,7 +51,7 @@ func TestDigestHotSpots(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := html.UnescapeString(r.HTML)
-	want := fmt.Sprintf("🔥 Hot spots: 1 group of 3 or more similar appeals\n· 4 appeals like “人民路路灯坏了”: #%d #%d #%d #%d",
+	want := fmt.Sprintf("🔥 Hot spots: 1 group of 3 or more similar appeals\n👯 4 appeals like “人民路路灯坏了”: #%d #%d #%d #%d",
 		lamp[0], lamp[1], lamp[2], lamp[3])
 	if !strings.Contains(text, want) || strings.Contains(text, fmt.Sprintf("#%d", old)) {
 		t.Fatalf("digest:\n%s\nwant it to hold\n%s", text, want)
@@ -60,7 +60,7 @@ func TestDigestHotSpots(t *testing.T) {
 		t.Fatal(err)
 	}
 	zh, err := e.r.RenderMessage(ctx, m, "zh", to)
-	if err != nil || !strings.Contains(html.UnescapeString(zh.HTML), "🔥 热点：1 组相似诉求（每组 3 件以上）\n· 4 件，如“人民路路灯坏了”") {
+	if err != nil || !strings.Contains(html.UnescapeString(zh.HTML), "🔥 热点：1 组相似诉求（每组 3 件以上）\n👯 4 件，如“人民路路灯坏了”") {
 		t.Fatalf("zh digest %v:\n%s", err, zh.HTML)
 	}
 }

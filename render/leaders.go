@@ -135,7 +135,7 @@ func (r *Renderer) renderDigest(ctx context.Context, m appeal.Message, lang stri
 				}
 				ids = append(ids, fmt.Sprintf("#%d", id))
 			}
-			lines = append(lines, Text(lang, MsgDigestHotSpot, Args{"n": len(c.IDs),
+			lines = append(lines, SimilarMark+" "+Text(lang, MsgDigestHotSpot, Args{"n": len(c.IDs),
 				"title": HTML(EscCut(OneLine(c.Title), 60)), "ids": strings.Join(ids, " ")}))
 		}
 	}

@@ -36,6 +36,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/cmd/internal/app"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -417,7 +418,11 @@ type benchEnv struct {
 // server's URL, its scratch database; close removes both.
 func benchStart(ctx context.Context, name, databaseURL string, stderr io.Writer) (*benchEnv, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	// The burst's ticker reports from its own goroutine.
+	var mu sync.Mutex
 	e := &benchEnv{ctx: ctx, progress: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
 		fmt.Fprintf(stderr, name+": "+format+"\n", args...)
 	}}
 	dir, err := os.MkdirTemp("", "appealbot-"+name+"-")
@@ -650,7 +655,7 @@ func (t *benchTracker) observe(m botapitest.Message) {
 		at = time.Now()
 	}
 	ids := map[int64]bool{}
-	for _, sm := range benchIDPattern.FindAllStringSubmatch(m.Plain, -1) {
+	for _, sm := range benchIDPattern.FindAllStringSubmatch(render.WithoutMentions(m.Plain), -1) {
 		if id, err := strconv.ParseInt(sm[1], 10, 64); err == nil {
 			ids[id] = true
 		}
