@@ -495,6 +495,9 @@ const (
 	SimilarWindow = 30 * 24 * time.Hour
 	SimilarScan   = 2000
 	MaxSimilar    = 5
+	// SimilarBody is how much of each body is compared (characters):
+	// enough to tell appeals apart, and it bounds what one card reads.
+	SimilarBody = 1000
 )
 
 // Hints returns what dispatch assistance says about appeal a.
@@ -548,7 +551,11 @@ func (s *Service) Similar(ctx context.Context, a Appeal) ([]ID, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := routing.NewFingerprint(a.Title, a.Body, a.Location)
+	body := a.Body
+	if r := []rune(body); len(r) > SimilarBody {
+		body = string(r[:SimilarBody])
+	}
+	fp := routing.NewFingerprint(a.Title, body, a.Location)
 	type match struct {
 		id  ID
 		sim float64

@@ -59,7 +59,7 @@ type Store interface {
 	// catalogue interleaves with; fn must not use the store.
 	UpdateRoutes(ctx context.Context, fn func([]Rule) ([]Rule, error)) error
 	// RecentOpen returns the texts of the newest limit appeals created
-	// at or after since that are not closed.
+	// at or after since that are not closed, bodies cut to SimilarBody.
 	RecentOpen(ctx context.Context, since time.Time, limit int) ([]Appeal, error)
 }
 

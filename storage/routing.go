@@ -243,8 +243,9 @@ func (s *Store) LatestRouterModel(ctx context.Context, after int64) (m appeal.Ro
 	return appeal.RouterModel{Version: r.Version, Data: r.Data, Examples: r.Examples, Mark: mark, CreatedAt: r.CreatedAt.Time}, true, nil
 }
 
-// RecentOpen returns the texts (id, title, body, location, status,
-// creation time) of the newest limit appeals created at or after since
+// RecentOpen returns the texts (id, title, the first appeal.SimilarBody
+// characters of the body, location, status, creation time) of the newest
+// limit appeals created at or after since
 // that are not closed, newest first; an index on created_at of the open
 // appeals (migration 0020) keeps it a range read.
 func (s *Store) RecentOpen(ctx context.Context, since time.Time, limit int) ([]appeal.Appeal, error) {
@@ -256,9 +257,9 @@ func (s *Store) RecentOpen(ctx context.Context, since time.Time, limit int) ([]a
 		Status    string `db:"status"`
 		CreatedAt dbTime `db:"created_at"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, title, body, location, status, created_at
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, title, SUBSTR(body, 1, ?) AS body, location, status, created_at
 		FROM appeals WHERE created_at >= ? AND status <> 'closed' ORDER BY created_at DESC, id DESC LIMIT ?`),
-		tm(since), limit); err != nil {
+		appeal.SimilarBody, tm(since), limit); err != nil {
 		return nil, fail("recent open appeals", err)
 	}
 	out := make([]appeal.Appeal, len(rows))

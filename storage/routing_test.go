@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,6 +125,31 @@ func TestRoutingCatalogueEdits(t *testing.T) {
 		rules, _ = svc.Routes(ctx)
 		if len(rules) != 3 {
 			t.Errorf("left %+v", rules)
+		}
+	})
+}
+
+// TestRecentOpen: the open appeals created since a time, newest first,
+// bodies cut, closed ones left out.
+func TestRecentOpen(t *testing.T) {
+	each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		long := intake("O-1")
+		long.Body = strings.Repeat("长", appeal.SimilarBody+50)
+		a := create(t, s, long, nil)
+		b := create(t, s, intake("O-2"), nil)
+		got, err := s.RecentOpen(ctx, t0.Add(-time.Hour), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].ID != b.ID || got[1].ID != a.ID || len([]rune(got[1].Body)) != appeal.SimilarBody {
+			t.Fatalf("recent open: %+v", got)
+		}
+		if got, _ := s.RecentOpen(ctx, t0.Add(time.Hour), 10); len(got) != 0 {
+			t.Errorf("since after both: %+v", got)
+		}
+		if got, _ := s.RecentOpen(ctx, t0.Add(-time.Hour), 1); len(got) != 1 {
+			t.Errorf("limit 1: %+v", got)
 		}
 	})
 }
