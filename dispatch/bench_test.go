@@ -106,7 +106,9 @@ func BenchmarkSimilar(b *testing.B) {
 					in.ExternalID, in.Title, in.Body = fmt.Sprint("s", i), e.Title, e.Body
 				})
 			}
-			a := w.Intake("", func(in *appeal.Intake) { in.Title, in.Body = "人民路路灯坏了", "人民路3号门口路灯坏了好几天" })
+			a := w.Intake("", func(in *appeal.Intake) {
+				in.Title, in.Body = "人民路路灯坏了", "人民路3号门口路灯坏了好几天"
+			})
 			b.ResetTimer()
 			for range b.N {
 				if _, err := w.Svc.Similar(ctx, a); err != nil {

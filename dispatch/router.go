@@ -89,6 +89,9 @@ type Router struct {
 	mu sync.Mutex
 	// wake makes the trainer look at once (after an import).
 	wake chan struct{}
+	// idleMark is the mark at which there was nothing to learn (-1:
+	// none): the history is not read again until it moves.
+	idleMark int64
 }
 
 // New returns a router over store; now is the clock.
@@ -97,7 +100,7 @@ func New(store Store, cfg Config, now func() time.Time, log *slog.Logger) *Route
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Router{store: store, cfg: cfg.withDefaults(), now: now, log: log, train: routing.Train,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), idleMark: -1}
 }
 
 // Wake makes the trainer look for new labels now rather than at its next
@@ -182,7 +185,7 @@ func (r *Router) TrainOnce(ctx context.Context) (trained bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if cur := r.cur.Load(); cur != nil && mark-cur.mark < r.cfg.RetrainAfter {
+	if cur := r.cur.Load(); cur != nil && mark-cur.mark < r.cfg.RetrainAfter || mark == r.idleMark {
 		return false, nil
 	}
 	ex, err := r.examples(ctx)
@@ -192,6 +195,7 @@ func (r *Router) TrainOnce(ctx context.Context) (trained bool, err error) {
 	start := r.now()
 	model, err := r.train(ex, routing.Options{Seed: r.cfg.Seed, Workers: r.cfg.Workers})
 	if errors.Is(err, routing.ErrTooFewLabels) {
+		r.idleMark = mark
 		return false, ErrNothingToLearn
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package dispatch_test
 
 import (
 	"bytes"
+	"errors"
 	"context"
 	"fmt"
 	"log/slog"
@@ -282,5 +283,40 @@ func TestTwoInstancesAgree(t *testing.T) {
 		if fmt.Sprint(sa) != fmt.Sprint(sb) {
 			t.Errorf("%s: %v and %v", text, sa, sb)
 		}
+	}
+}
+
+// TestNothingToLearnUntilTwoDepartments: one department's examples make no
+// model; a second department's do.
+func TestNothingToLearnUntilTwoDepartments(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, storage.SQLite)
+	r := dispatch.New(w.Store, dispatch.Config{}, clock, nil)
+	var water, roads []appeal.RoutingExample
+	for _, e := range separable() {
+		switch e.Department {
+		case "water":
+			water = append(water, e)
+		case "roads":
+			roads = append(roads, e)
+		}
+	}
+	if _, err := r.Import(ctx, w.Store, water); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.TrainOnce(ctx); !errors.Is(err, dispatch.ErrNothingToLearn) {
+		t.Fatalf("one department: %v", err)
+	}
+	if s := r.Suggest("停水", "", "", ""); s != nil {
+		t.Errorf("suggestions without a model: %+v", s)
+	}
+	if trained, err := r.TrainOnce(ctx); trained || err != nil {
+		t.Errorf("nothing new: %v %v", trained, err)
+	}
+	if _, err := r.Import(ctx, w.Store, roads); err != nil {
+		t.Fatal(err)
+	}
+	if trained, err := r.TrainOnce(ctx); !trained || err != nil {
+		t.Fatalf("two departments: %v %v", trained, err)
 	}
 }
