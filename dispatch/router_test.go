@@ -2,8 +2,8 @@ package dispatch_test
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"testing"
