@@ -99,6 +99,13 @@ func TestAutorouteAboveAndBelowTheThreshold(t *testing.T) {
 				!strings.Contains(card.Buttons[0][0].Label, fmt.Sprintf("Water %d%%", pct)) || strings.Contains(card.HTML, "Auto-routed") {
 				t.Errorf("dispatch card below the threshold:\n%s\n%+v", card.HTML, card.Buttons)
 			}
+			// /route test shows what the router would suggest.
+			h0 := New(below, e.store, rnd, Config{Admins: []string{"9007"}}, slog.New(slog.DiscardHandler))
+			rep0 := h0.Handle(ctx, Request{Network: worldtest.Network, Chat: dispatchChat, From: e.users[rDispatcher],
+				Command: "route", Args: "test 楼道水管漏水 停水三天", Now: e.clock()})
+			if !strings.Contains(rep0.HTML, "没有规则命中。\n💡 学习模型建议：Water (water) ") {
+				t.Errorf("/route test:\n%s", rep0.HTML)
+			}
 			// Off: never.
 			off, _, _ := svcAt(0).Intake(ctx, in("A-3"))
 			if off.Status != appeal.StatusUnassigned {

@@ -167,11 +167,25 @@ func (c *call) routeTest(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	line := "🧭 " + tr(c.lang, render.MsgRouteTestNone, nil)
 	for i, r := range rules {
 		if r.Matches(text, "", category, location) {
-			return reply("🧭 " + tr(c.lang, render.MsgRouteTestMatch, kv{"pos": i + 1,
-				"rule": render.Rule(c.lang, r, c.h.render.DeptName(ctx, r.Department))})), nil
+			line = "🧭 " + tr(c.lang, render.MsgRouteTestMatch, kv{"pos": i + 1,
+				"rule": render.Rule(c.lang, r, c.h.render.DeptName(ctx, r.Department))})
+			break
 		}
 	}
-	return reply("🧭 " + tr(c.lang, render.MsgRouteTestNone, nil)), nil
+	// What the learned router would suggest, for comparison.
+	sg, err := c.h.svc.Suggestions(ctx, appeal.Appeal{Title: text, Category: category, Location: location})
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(sg) > 0 {
+		var parts []string
+		for _, s := range sg {
+			parts = append(parts, render.Esc(c.h.render.DeptName(ctx, s.Department))+" "+strconv.Itoa(render.Percent(s.Confidence))+"%")
+		}
+		line += "\n💡 " + tr(c.lang, render.MsgRouteTestRouter, kv{"list": render.HTML(strings.Join(parts, " · "))})
+	}
+	return reply(line), nil
 }

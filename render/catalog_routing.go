@@ -30,6 +30,7 @@ const (
 	MsgRouteNeedText      Key = "route_need_text"
 	MsgRouteTestMatch     Key = "route_test_match"
 	MsgRouteTestNone      Key = "route_test_none"
+	MsgRouteTestRouter    Key = "route_test_router"
 	MsgRouteCategory      Key = "route_category"
 	MsgRouteKeywords      Key = "route_keywords"
 	MsgRouteLocation      Key = "route_location"
@@ -134,8 +135,12 @@ var routingTexts = map[Key]text{
 		zh: "命中第 {pos} 条规则：{rule}",
 	},
 	MsgRouteTestNone: {
-		en: "No rule matches; the appeal would wait for dispatch.",
-		zh: "没有规则命中；诉求将等待人工派单。",
+		en: "No rule matches.",
+		zh: "没有规则命中。",
+	},
+	MsgRouteTestRouter: {
+		en: "The learned router suggests: {list}",
+		zh: "学习模型建议：{list}",
 	},
 	MsgRouteCategory: {en: "category", zh: "类别"},
 	MsgRouteKeywords: {en: "keywords", zh: "关键词"},
