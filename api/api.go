@@ -91,6 +91,10 @@ type Options struct {
 	Routes Routes
 	// Examples, when set, serves POST /api/v1/routing/examples.
 	Examples Examples
+	// Urges, when set, serves POST /api/v1/appeals/{id}/urge.
+	Urges Urger
+	// Members, when set, serves GET /api/v1/departments/{code}/members.
+	Members Members
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
 	// Open311, when set, serves everything under /open311/v2/ (the
@@ -117,6 +121,8 @@ type server struct {
 	waiting   Waiting
 	routes    Routes
 	examples  Examples
+	urges     Urger
+	members   Members
 }
 
 // New returns the API's HTTP handler.
@@ -130,7 +136,9 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 		s.now = time.Now
 	}
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
-	s.setup, s.waiting, s.routes, s.examples = opts.Setup, opts.Waiting, opts.Routes, opts.Examples
+	s.setup, s.waiting = opts.Setup, opts.Waiting
+	s.urges, s.members = opts.Urges, opts.Members
+	s.routes, s.examples = opts.Routes, opts.Examples
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -149,6 +157,12 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	}
 	if s.stats != nil {
 		mux.Handle("GET /api/v1/stats", s.auth(s.getStats))
+	}
+	if s.urges != nil {
+		mux.Handle("POST /api/v1/appeals/{id}/urge", s.auth(s.postUrge))
+	}
+	if s.members != nil {
+		mux.Handle("GET /api/v1/departments/{code}/members", s.auth(s.getMembers))
 	}
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))

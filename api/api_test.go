@@ -383,7 +383,8 @@ func TestGetShowsAnswersAndLifecycleEvents(t *testing.T) {
 	}
 	// The answer is queued for the callback URL; its delivery state shows.
 	cbs := g["callbacks"].([]any)
-	if len(cbs) != 1 || cbs[0].(map[string]any)["state"] != "pending" || cbs[0].(map[string]any)["attempts"] != 0.0 {
+	if len(cbs) != 1 || cbs[0].(map[string]any)["state"] != "pending" || cbs[0].(map[string]any)["attempts"] != 0.0 ||
+		cbs[0].(map[string]any)["event"] != "appeal.answered" {
 		t.Fatalf("callbacks %v", cbs)
 	}
 	var kinds []string

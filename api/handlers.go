@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/appealbot/appealbot/appeal"
 )
@@ -69,7 +71,11 @@ func (s *server) getAppeal(w http.ResponseWriter, r *http.Request) {
 		}
 		cbs := make([]callbackJSON, 0, len(rows))
 		for _, c := range rows {
-			cbs = append(cbs, callbackJSON{ID: c.ID, State: c.State, Attempts: c.Attempts, LastError: c.LastError,
+			event := c.Args[appeal.ArgEvent]
+			if event == "" {
+				event = appeal.CallbackAnswered // queued before events were told
+			}
+			cbs = append(cbs, callbackJSON{ID: c.ID, Event: "appeal." + event, State: c.State, Attempts: c.Attempts, LastError: c.LastError,
 				QueuedAt: c.CreatedAt, NextAttemptAt: timePtr(c.NextAttemptAt), SentAt: timePtr(c.SentAt)})
 		}
 		j.Callbacks = &cbs
@@ -80,7 +86,17 @@ func (s *server) getAppeal(w http.ResponseWriter, r *http.Request) {
 type pageJSON struct {
 	Appeals    []appealJSON `json:"appeals"`
 	NextCursor *string      `json:"next_cursor"`
+	// HasMore, listing by change (updated_since), says whether another
+	// page is ready now; next_cursor is then where to go on from, now or
+	// at the next poll.
+	HasMore *bool `json:"has_more,omitempty"`
 }
+
+// pollSettle is how far behind the clock listing by change stays: an
+// appeal's updated_at is taken before its transaction commits, so a change
+// made just now may commit after a later one, and a poller that had moved
+// past its time would never see it.
+const pollSettle = 5 * time.Second
 
 func (s *server) listAppeals(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -116,6 +132,31 @@ func (s *server) listAppeals(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Before = before
 	}
+	if v := q.Get("updated_since"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid", "updated_since must be an RFC 3339 time such as 2026-12-07T09:30:00+08:00", "updated_since")
+			return
+		}
+		f.UpdatedSince = t
+	}
+	if v := q.Get("after"); v != "" {
+		p, ok := decodePosition(v)
+		if !ok {
+			writeError(w, http.StatusBadRequest, "invalid", "after must be a next_cursor returned by a listing with updated_since", "after")
+			return
+		}
+		f.After = p
+	}
+	if f.Changed() {
+		if f.Before != 0 {
+			writeError(w, http.StatusBadRequest, "invalid",
+				"cursor pages the newest-first listing; with updated_since page with after instead", "cursor")
+			return
+		}
+		s.listChanged(w, r, f)
+		return
+	}
 	want := f.Limit
 	f.Limit++ // one more tells whether another page exists
 	list, err := s.svc.Appeals(r.Context(), f)
@@ -133,6 +174,57 @@ func (s *server) listAppeals(w http.ResponseWriter, r *http.Request) {
 		page.Appeals = append(page.Appeals, toAppealJSON(a))
 	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// listChanged answers a listing by change: the appeals changed since
+// f.UpdatedSince or after f.After, oldest change first, up to pollSettle
+// ago.
+func (s *server) listChanged(w http.ResponseWriter, r *http.Request, f appeal.Filter) {
+	f.UpdatedBefore = s.now().Add(-pollSettle)
+	want := f.Limit
+	f.Limit++
+	list, err := s.svc.Appeals(r.Context(), f)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	more := len(list) > want
+	if more {
+		list = list[:want]
+	}
+	page := pageJSON{Appeals: make([]appealJSON, 0, len(list)), HasMore: &more}
+	for _, a := range list {
+		page.Appeals = append(page.Appeals, toAppealJSON(a))
+	}
+	if n := len(list); n > 0 {
+		c := encodePosition(appeal.Position{At: list[n-1].UpdatedAt, ID: list[n-1].ID})
+		page.NextCursor = &c
+	} else if !f.After.At.IsZero() {
+		c := encodePosition(f.After)
+		page.NextCursor = &c
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// encodePosition is the after cursor of a listing by change: the time (in
+// microseconds, as stored) and id of the last appeal listed.
+func encodePosition(p appeal.Position) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("u" + strconv.FormatInt(p.At.UnixMicro(), 10) +
+		"." + strconv.FormatInt(int64(p.ID), 10)))
+}
+
+func decodePosition(s string) (appeal.Position, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 4 || b[0] != 'u' {
+		return appeal.Position{}, false
+	}
+	at, id, ok := strings.Cut(string(b[1:]), ".")
+	us, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || us <= 0 || n <= 0 {
+		return appeal.Position{}, false
+	}
+	return appeal.Position{At: time.UnixMicro(us).UTC(), ID: appeal.ID(n)}, true
 }
 
 func encodeCursor(id appeal.ID) string {

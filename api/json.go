@@ -72,6 +72,9 @@ type intakeJSON struct {
 	Location    string       `json:"location"`
 	ReceivedAt  string       `json:"received_at"`
 	CallbackURL string       `json:"callback_url"`
+	// CallbackEvents names the events posted to CallbackURL; left out or
+	// null, APPEALBOT_CALLBACK_EVENTS decides.
+	CallbackEvents []string `json:"callback_events"`
 }
 
 // checkContentType refuses bodies that are not declared as JSON.
@@ -301,7 +304,7 @@ func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
 	out := appeal.Intake{
 		Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
 		Category: in.Category, Department: in.Department, Priority: appeal.Priority(in.Priority),
-		Location: in.Location, CallbackURL: in.CallbackURL,
+		Location: in.Location, CallbackURL: in.CallbackURL, CallbackEvents: in.CallbackEvents,
 	}
 	if in.Citizen != nil {
 		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email}
@@ -380,38 +383,45 @@ type eventJSON struct {
 // appealJSON is an appeal as the API shows it. Answers and events appear
 // only when a single appeal is read.
 type appealJSON struct {
-	ID           int64           `json:"id"`
-	Source       string          `json:"source"`
-	ExternalID   string          `json:"external_id"`
-	Title        string          `json:"title"`
-	Body         string          `json:"body"`
-	Category     string          `json:"category"`
-	Priority     string          `json:"priority"`
-	Citizen      citizenJSON     `json:"citizen"`
-	Location     string          `json:"location"`
-	ReceivedAt   time.Time       `json:"received_at"`
-	CallbackURL  string          `json:"callback_url"`
-	Department   *string         `json:"department"`
-	Status       string          `json:"status"`
-	Assignee     *int64          `json:"assignee"`
-	Deadlines    *deadlinesJSON  `json:"deadlines"`
-	Extension    *extensionJSON  `json:"extension"`
-	AssignedAt   *time.Time      `json:"assigned_at"`
-	ClaimedAt    *time.Time      `json:"claimed_at"`
-	AnsweredAt   *time.Time      `json:"answered_at"`
-	ClosedAt     *time.Time      `json:"closed_at"`
-	NextActionAt *time.Time      `json:"next_action_at"`
-	CreatedAt    time.Time       `json:"created_at"`
-	UpdatedAt    time.Time       `json:"updated_at"`
-	Answers      *[]answerJSON   `json:"answers,omitempty"`
-	Events       *[]eventJSON    `json:"events,omitempty"`
-	Callbacks    *[]callbackJSON `json:"callbacks,omitempty"`
+	ID          int64       `json:"id"`
+	Source      string      `json:"source"`
+	ExternalID  string      `json:"external_id"`
+	Title       string      `json:"title"`
+	Body        string      `json:"body"`
+	Category    string      `json:"category"`
+	Priority    string      `json:"priority"`
+	Citizen     citizenJSON `json:"citizen"`
+	Location    string      `json:"location"`
+	ReceivedAt  time.Time   `json:"received_at"`
+	CallbackURL string      `json:"callback_url"`
+	// CallbackEvents are the events posted to CallbackURL; absent
+	// without a callback URL.
+	CallbackEvents []string       `json:"callback_events,omitempty"`
+	Department     *string        `json:"department"`
+	Status         string         `json:"status"`
+	Assignee       *int64         `json:"assignee"`
+	Deadlines      *deadlinesJSON `json:"deadlines"`
+	Extension      *extensionJSON `json:"extension"`
+	AssignedAt     *time.Time     `json:"assigned_at"`
+	ClaimedAt      *time.Time     `json:"claimed_at"`
+	AnsweredAt     *time.Time     `json:"answered_at"`
+	ClosedAt       *time.Time     `json:"closed_at"`
+	NextActionAt   *time.Time     `json:"next_action_at"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+	// Urges counts the citizen's urges (催办).
+	Urges     int             `json:"urges"`
+	Answers   *[]answerJSON   `json:"answers,omitempty"`
+	Events    *[]eventJSON    `json:"events,omitempty"`
+	Callbacks *[]callbackJSON `json:"callbacks,omitempty"`
 }
 
-// callbackJSON is the delivery state of one answer sent back upstream:
+// callbackJSON is the delivery state of one event told upstream:
 // pending (still being tried; next_attempt_at says when), sent or failed.
 type callbackJSON struct {
-	ID            int64      `json:"id"`
+	ID int64 `json:"id"`
+	// Event is what the callback tells ("appeal.answered", ...).
+	Event         string     `json:"event"`
 	State         string     `json:"state"`
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"last_error,omitempty"`
@@ -452,6 +462,13 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 		AssignedAt: timePtr(a.AssignedAt), ClaimedAt: timePtr(a.ClaimedAt),
 		AnsweredAt: timePtr(a.AnsweredAt), ClosedAt: timePtr(a.ClosedAt),
 		NextActionAt: timePtr(a.NextActionAt), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+		Urges: a.Urges,
+	}
+	if a.CallbackURL != "" {
+		j.CallbackEvents = a.CallbackEvents
+		if len(j.CallbackEvents) == 0 {
+			j.CallbackEvents = []string{appeal.CallbackAnswered}
+		}
 	}
 	if d := a.Deadlines; d != (appeal.Deadlines{}) {
 		j.Deadlines = &deadlinesJSON{ClaimBy: timePtr(d.ClaimBy), AnswerBy: timePtr(d.AnswerBy), ResolveBy: timePtr(d.ResolveBy),

@@ -122,6 +122,7 @@ type figuresJSON struct {
 	Transferred   int           `json:"transferred"`
 	Extended      int           `json:"extended"`
 	Reopened      int           `json:"reopened"`
+	Urges         int           `json:"urges"`
 	Open          int           `json:"open"`
 	Overdue       int           `json:"overdue"`
 	Satisfied     int           `json:"satisfied"`
@@ -161,7 +162,7 @@ func toFiguresJSON(f kpi.Figures) figuresJSON {
 		Department: strPtr(f.Department),
 		Received:   f.Received, Claimed: f.Claimed, Answered: f.Answered, Closed: f.Closed,
 		Resolved: f.Resolved, Unresolved: f.Unresolved, Returned: f.Returned, Transferred: f.TransferredOut,
-		Extended: f.Extended, Reopened: f.Reopened, Open: f.Open, Overdue: f.Overdue,
+		Extended: f.Extended, Reopened: f.Reopened, Urges: f.Urged, Open: f.Open, Overdue: f.Overdue,
 		Satisfied: f.Satisfied, Unsatisfied: f.Unsatisfied, NoAnswer: f.NoAnswer,
 		TimeToClaim: toDurationsJSON(f.ToClaim), TimeToAnswer: toDurationsJSON(f.ToAnswer),
 		ClaimsDue: f.ClaimsDue, ClaimsOnTime: f.ClaimsOnTime, AnswersDue: f.AnswersDue, AnswersOnTime: f.AnswersOnTime,
@@ -192,19 +193,9 @@ type feedbackOutJSON struct {
 }
 
 func (s *server) postFeedback(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "invalid", "the appeal id must be a positive whole number", "id")
-		return
-	}
-	if rerr := checkContentType(r); rerr != nil {
-		rerr.write(w)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	var in feedbackJSON
-	if rerr := decodeJSON(r.Body, &in); rerr != nil {
-		rerr.write(w)
+	id, ok := decodeAppealPost(w, r, &in)
+	if !ok {
 		return
 	}
 	res, err := s.feedback.Feedback(r.Context(), appeal.ID(id), appeal.Feedback{

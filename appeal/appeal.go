@@ -144,6 +144,13 @@ type Appeal struct {
 
 	// Answers are filled in when an appeal is read with its answers.
 	Answers []Answer
+
+	// CallbackEvents names the events the callback URL is told of (see
+	// WantsCallback); empty names only "answered".
+	CallbackEvents []string
+	// Urges counts the citizen's urges (催办), UrgedAt is the last one.
+	Urges   int
+	UrgedAt time.Time
 }
 
 // AnswerState says whether an answer still needs a leader's approval.

@@ -22,6 +22,9 @@ type Intake struct {
 	Location    string
 	ReceivedAt  time.Time
 	CallbackURL string
+	// CallbackEvents names the events to post to CallbackURL (see
+	// ParseCallbackEvents); nil leaves the choice to the service.
+	CallbackEvents []string
 }
 
 // FieldError says which input field is wrong and why. Code is a stable
@@ -73,6 +76,11 @@ func (in Intake) Normalize(now time.Time) Intake {
 	}
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = now
+	}
+	if in.CallbackEvents != nil {
+		if evs, err := ParseCallbackEvents(in.CallbackEvents); err == nil {
+			in.CallbackEvents = evs
+		}
 	}
 	return in
 }
@@ -131,6 +139,14 @@ func (in Intake) Validate(now time.Time) error {
 			return &FieldError{"callback_url", "invalid", "must not carry a user name or password"}
 		}
 	}
+	if in.CallbackEvents != nil {
+		if in.CallbackURL == "" {
+			return &FieldError{"callback_events", "invalid", "needs a callback_url to post the events to"}
+		}
+		if _, err := ParseCallbackEvents(in.CallbackEvents); err != nil {
+			return &FieldError{"callback_events", "invalid", err.Error()}
+		}
+	}
 	return nil
 }
 
@@ -157,7 +173,7 @@ func NewAppeal(in Intake, dept *Department, requested string, cal Calendar, now 
 	a := Appeal{
 		Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
 		Category: in.Category, Priority: in.Priority, Citizen: in.Citizen, Location: in.Location,
-		ReceivedAt: in.ReceivedAt, CallbackURL: in.CallbackURL,
+		ReceivedAt: in.ReceivedAt, CallbackURL: in.CallbackURL, CallbackEvents: in.CallbackEvents,
 		Status: StatusUnassigned, CreatedAt: now, UpdatedAt: now,
 	}
 	note := ""

@@ -63,7 +63,9 @@ const (
 	MsgAnswerApproval MessageKind = "answer_approval"
 	// MsgAnswerDecision tells the author what the leader decided.
 	MsgAnswerDecision MessageKind = "answer_decision"
-	// MsgCallback posts the accepted answer to the appeal's callback URL.
+	// MsgCallback tells the appeal's callback URL of an event of its log
+	// (see CallbackMessage); rows queued before events were told carry
+	// no args and stand for "answered".
 	MsgCallback MessageKind = "callback"
 	// MsgReply is a reply to a command, rendered already (ToChat).
 	MsgReply MessageKind = "reply"

@@ -19,13 +19,33 @@ var (
 	ErrUnavailable = errors.New("store unavailable")
 )
 
-// Filter selects appeals for a listing, newest first.
+// Filter selects appeals for a listing, newest first, or, with
+// UpdatedSince or After set, by the time of their last change, oldest
+// first.
 type Filter struct {
 	Status     Status
 	Department string
 	// Before is the keyset cursor: only appeals with a smaller ID.
 	Before ID
 	Limit  int
+
+	// UpdatedSince lists the appeals changed at or after it.
+	UpdatedSince time.Time
+	// After is the keyset cursor of that listing: only appeals changed
+	// after it (a later time, or the same time and a larger ID).
+	After Position
+	// UpdatedBefore, when set, leaves out appeals changed at or after it.
+	UpdatedBefore time.Time
+}
+
+// Changed reports whether f lists by the time of the last change.
+func (f Filter) Changed() bool { return !f.UpdatedSince.IsZero() || !f.After.At.IsZero() }
+
+// Position is a place in the listing of appeals by the time of their last
+// change: the appeal's UpdatedAt and ID.
+type Position struct {
+	At time.Time
+	ID ID
 }
 
 // Store is what the service needs from storage. Every write of an appeal is
@@ -77,6 +97,11 @@ type Service struct {
 	// confidence from which intake assigns by it (0: never).
 	suggester Suggester
 	autoroute float64
+	// callbackEvents are the events posted to the callback URL of an
+	// intake that names none; nil: "answered" only.
+	callbackEvents []string
+	// urgeInterval is the least time between two urges of one appeal.
+	urgeInterval time.Duration
 }
 
 // Option configures a Service.
@@ -98,6 +123,20 @@ func WithCallbackCheck(check func(url string) error) Option {
 	return func(s *Service) { s.checkCallback = check }
 }
 
+// WithCallbackEvents sets the events posted to the callback URL of an
+// appeal whose intake names none (see ParseCallbackEvents); without it,
+// only "answered". The list is stored with each appeal, so an appeal keeps
+// what it was promised when the setting changes.
+func WithCallbackEvents(names []string) Option {
+	return func(s *Service) { s.callbackEvents = names }
+}
+
+// WithUrgeInterval sets the least time between two urges of one appeal
+// (DefaultUrgeInterval without it; 0 allows every urge).
+func WithUrgeInterval(d time.Duration) Option {
+	return func(s *Service) { s.urgeInterval = d }
+}
+
 // SetReminders sets the reminder policy from which transitions compute an
 // appeal's next_action_at and its dispatch and decision deadlines
 // (DefaultReminders until called). Call it before the service is used.
@@ -112,7 +151,8 @@ func (s *Service) DispatchCalendar(ctx context.Context) (Calendar, error) {
 // NewService returns a service over store. now is the clock; defaultTimezone
 // is given to departments created without one.
 func NewService(store Store, now func() time.Time, defaultTimezone string, opts ...Option) *Service {
-	s := &Service{store: store, now: now, defaultTimezone: defaultTimezone, calendars: Calendars{}}
+	s := &Service{store: store, now: now, defaultTimezone: defaultTimezone, calendars: Calendars{},
+		urgeInterval: DefaultUrgeInterval}
 	for _, o := range opts {
 		o(s)
 	}
@@ -144,6 +184,9 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		}
 	}
 	in.ReceivedAt = in.ReceivedAt.UTC().Truncate(time.Microsecond)
+	if in.CallbackURL != "" && in.CallbackEvents == nil {
+		in.CallbackEvents = s.callbackEvents
+	}
 	var dept *Department
 	if code, ok := NormalizeCode(in.Department); ok {
 		d, err := s.store.Department(ctx, code)
@@ -202,6 +245,15 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)
 	}
 	return stored, created, nil
+}
+
+// Urge records a citizen's urge (催办) of appeal id with their note (see
+// Urge for what it does and refuses).
+func (s *Service) Urge(ctx context.Context, id ID, note string) (Appeal, error) {
+	now := s.Now()
+	return s.store.UpdateAppeal(ctx, id, func(a Appeal, _ *Answer) (Change, error) {
+		return Urge(a, note, now, s.urgeInterval)
+	})
 }
 
 // Appeal returns an appeal with its answers and its event log.

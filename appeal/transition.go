@@ -167,12 +167,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 	member := func(id MemberID) Recipient {
 		return Recipient{Kind: ToMember, Ref: strconv.FormatInt(int64(id), 10)}
 	}
-	// callback sends an accepted answer back to the upstream system.
-	callback := func() {
-		if a.CallbackURL != "" {
-			msg(MsgCallback, Recipient{Kind: ToUpstream}, nil)
-		}
-	}
 	illegal := func() (Change, error) { return Change{}, &TransitionError{Action: cmd.Action, From: from} }
 	text := strings.TrimSpace(cmd.Text)
 
@@ -263,7 +257,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.Status = StatusAnswered
 			n.AnsweredAt = now
 			ev(EventAnswered, text)
-			callback()
 		}
 		msg(MsgCard, dept(n.Department), nil)
 
@@ -285,7 +278,6 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			n.AnsweredAt = now
 			ev(EventAnswered, ans.Text)
 			msg(MsgAnswerDecision, member(ans.Author), map[string]string{"decision": "approved"})
-			callback()
 		} else {
 			if text == "" {
 				return Change{}, ErrTextRequired

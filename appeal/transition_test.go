@@ -969,10 +969,11 @@ func TestTransitionSendsAcceptedAnswersUpstream(t *testing.T) {
 		a.CallbackURL = "https://hotline.example/cb"
 		return a
 	}
+	// The store queues a callback for each event CallbackMessage takes.
 	upstream := func(c Change) int {
 		n := 0
-		for _, m := range c.Messages {
-			if m.Kind == MsgCallback && m.To.Kind == ToUpstream {
+		for _, e := range c.Events {
+			if m, ok := CallbackMessage(c.Appeal, e); ok && m.Kind == MsgCallback && m.To.Kind == ToUpstream {
 				n++
 			}
 		}

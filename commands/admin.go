@@ -369,6 +369,26 @@ func (c *call) roleRemove(ctx context.Context) (Reply, error) {
 	return c.revoke(ctx, appeal.Grant{Role: role, Department: d.Code}, c.h.render.DeptName(ctx, d.Code))
 }
 
+// roleList shows who holds the department roles of a department.
+func (c *call) roleList(ctx context.Context) (Reply, error) {
+	d, err := c.department(ctx)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := c.done(); err != nil {
+		return Reply{}, err
+	}
+	leaders, err := c.h.store.DepartmentMembers(ctx, d.Code, appeal.RoleLeader)
+	if err != nil {
+		return Reply{}, err
+	}
+	responders, err := c.h.store.DepartmentMembers(ctx, d.Code, appeal.RoleResponder)
+	if err != nil {
+		return Reply{}, err
+	}
+	return reply(render.RoleList(c.lang, c.h.render.DeptName(ctx, d.Code), leaders, responders)), nil
+}
+
 func (c *call) dispatcherAdd(ctx context.Context) (Reply, error) {
 	return c.grant(ctx, appeal.Grant{Role: appeal.RoleDispatcher}, "")
 }

@@ -39,6 +39,7 @@ type Store interface {
 	Grant(ctx context.Context, g appeal.Grant) error
 	Revoke(ctx context.Context, g appeal.Grant) error
 	Grants(ctx context.Context, member appeal.MemberID) ([]appeal.Grant, error)
+	DepartmentMembers(ctx context.Context, code string, role appeal.Role) ([]appeal.Member, error)
 
 	BindChat(ctx context.Context, b appeal.ChatBinding) error
 	UnbindChat(ctx context.Context, b appeal.ChatBinding) error

@@ -84,6 +84,8 @@ func table() []row {
 			usage: "/role add CODE responder|leader USER", help: render.MsgHelpRoleAdd, roles: admins, run: (*call).roleAdd},
 		{name: "role", sub: "remove", alias: []string{"rm", "del"}, usage: "/role remove CODE responder|leader USER",
 			help: render.MsgHelpRoleRemove, roles: admins, run: (*call).roleRemove},
+		{name: "role", sub: "list", alias: []string{"ls"}, usage: "/role list CODE",
+			help: render.MsgHelpRoleList, roles: staff, run: (*call).roleList},
 		{name: "dispatcher", sub: "add", menu: render.MsgMenuDispatcher,
 			usage: "/dispatcher add USER", help: render.MsgHelpDispatcherAdd, roles: admins, run: (*call).dispatcherAdd},
 		{name: "dispatcher", sub: "remove", alias: []string{"rm", "del"}, usage: "/dispatcher remove USER",

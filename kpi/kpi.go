@@ -73,6 +73,8 @@ type Figures struct {
 	Received, Claimed, Answered, Closed, Resolved, Unresolved int
 	Returned, TransferredOut, Extended, Reopened              int
 	Satisfied, Unsatisfied, NoAnswer                          int
+	// Urged counts citizens' urges (催办) of the department's appeals.
+	Urged int
 
 	// As of now: appeals the department works on, and those of them past
 	// the deadline they must meet next.
@@ -329,6 +331,10 @@ func Compute(in Input) Report {
 			if count && e.Department != "" {
 				get(e.Department).f.Returned++
 			}
+		case appeal.EventUrged:
+			if count && e.Department != "" {
+				get(e.Department).f.Urged++
+			}
 		case appeal.EventExtensionApproved:
 			if cur != nil {
 				if sp, err := appeal.ParseSpan(e.Note); err == nil {
@@ -473,6 +479,7 @@ func add(to *Figures, f Figures) {
 	to.TransferredOut += f.TransferredOut
 	to.Extended += f.Extended
 	to.Reopened += f.Reopened
+	to.Urged += f.Urged
 	to.Satisfied += f.Satisfied
 	to.Unsatisfied += f.Unsatisfied
 	to.NoAnswer += f.NoAnswer

@@ -393,3 +393,25 @@ func TestParsePeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestUrgesCount: urges in the period count for the department that held
+// the appeal; those before the period or while dispatch held it do not.
+func TestUrgesCount(t *testing.T) {
+	in := fixture()
+	var l log
+	l.add(1, sh(9, 30, 17, 0), appeal.EventAssigned, un, as, "water", "", "")
+	l.add(1, sh(9, 30, 18, 0), appeal.EventUrged, as, as, "water", "", "") // before the period
+	l.add(1, sh(10, 9, 9, 0), appeal.EventUrged, as, as, "water", "快点", "")
+	l.add(1, sh(10, 10, 9, 0), appeal.EventUrged, as, as, "water", "", "")
+	l.add(2, sh(10, 10, 9, 0), appeal.EventUrged, un, un, "", "", "")
+	in.Events = l.events
+	in.Appeals = []appeal.Appeal{{ID: 1, Department: "water", Status: as, AssignedAt: sh(9, 30, 17, 0).UTC()},
+		{ID: 2, Status: un}}
+	rep := Compute(in)
+	if w, _ := rep.Department("water"); w.Urged != 2 {
+		t.Errorf("water urged %d, want 2", w.Urged)
+	}
+	if rep.Overall.Urged != 2 {
+		t.Errorf("overall urged %d, want 2", rep.Overall.Urged)
+	}
+}

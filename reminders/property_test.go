@@ -15,6 +15,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/appealbot/appealbot/appeal"
+	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
@@ -29,16 +30,20 @@ import (
 //   - every deadline of its status that passed was escalated (or chased
 //     by a repeat) since, quiet hours aside;
 //   - each stage said is one event and one line of one message to the
-//     recipient of its rung, and nothing is said twice.
+//     recipient of its rung, and nothing is said twice;
+//   - every message is delivered where someone can read it, or waits
+//     counted as undeliverable until someone can (see
+//     delivery_property_test.go for what is bound, granted or refusing).
 //
-// The histories run the real appeal.Service and the real scan against a
-// real store: SQLite always, PostgreSQL too when
-// APPEALBOT_TEST_DATABASE_URL is set. rapid prints the seed of a failure;
-// -rapid.checks sets how many histories run (the defaults below keep the
-// test within a minute on two idle cores). Under the race detector it runs
-// two on each store: the histories are sequential, and the detector makes
-// the pure-Go SQLite some 25 times slower; scripts/test.sh runs it once
-// more without it.
+// The histories run the real appeal.Service, the real scan and the real
+// delivery worker (through the console transport) against a real store:
+// SQLite always, PostgreSQL too when APPEALBOT_TEST_DATABASE_URL is set.
+// rapid prints the seed of a failure; -rapid.checks sets how many
+// histories run (the defaults below keep the test within about a minute
+// and a half on two cores). Under the race detector it runs two on each
+// store: the histories are sequential, and the detector makes the pure-Go
+// SQLite some 25 times slower; scripts/test.sh runs it once more without
+// it.
 func TestLadderProperty(t *testing.T) {
 	// Histories per run: a PostgreSQL one costs ten times a SQLite one
 	// (its round trips). (rapid's number of checks is one global flag, so
@@ -63,6 +68,8 @@ func TestLadderProperty(t *testing.T) {
 			rapid.Check(t, w.history)
 			t.Logf("%d histories, %d steps (%d refused by the state machine), %d scans, %d appeals; %d stages said, %d skipped by catch-ups, %d scans held by quiet hours; said: %v",
 				w.histories, w.steps, w.refused, w.scans, w.appeals, w.sent, w.skipped, w.held, w.said)
+			t.Logf("delivery: %d reconfigurations (%d of them the bot removed from a chat or let back); deliveries by kind %v, %d of them down a fallback chain; messages waited for someone after %d steps (at most %d at once, %d still waiting when their history ended); at most %d rounds of delivery in one step",
+				w.reconfigured, w.kicks, w.deliveredBy, w.detours, w.waitSteps, w.waitedMax, w.leftWaiting, w.rounds)
 		})
 	}
 }
@@ -94,6 +101,17 @@ type world struct {
 	histories, steps, refused, scans, appeals int
 	sent, skipped, held                       int
 	said                                      map[appeal.Stage]int
+
+	// console is the transport every history delivers through.
+	console *recording
+	// What delivery did: reconfigure actions, deliveries by kind, those
+	// that went down a fallback chain, steps after which messages waited
+	// for someone, the most that waited at once, and those still waiting
+	// when their history ended.
+	reconfigured, kicks, detours, waitSteps, waitedMax, leftWaiting int
+	// rounds is the most rounds of the delivery worker one step took.
+	rounds      int
+	deliveredBy map[appeal.MessageKind]int
 }
 
 func newWorld(t *testing.T, backend string) *world {
@@ -137,7 +155,8 @@ func newWorld(t *testing.T, backend string) *world {
 	if err := s.AddWorkday(ctx, appeal.Workday{Date: appeal.Date{Year: 2026, Month: 11, Day: 14}, Name: "补班"}); err != nil {
 		t.Fatal(err)
 	}
-	return &world{t: t, store: s, shanghai: shanghai(t), said: map[appeal.Stage]int{}}
+	return &world{t: t, store: s, shanghai: shanghai(t), said: map[appeal.Stage]int{},
+		deliveredBy: map[appeal.MessageKind]int{}}
 }
 
 // history is one random history: its departments, appeals, clock and
@@ -154,13 +173,23 @@ type history struct {
 	// seen is each appeal as the last check read it; a closed one is read
 	// again only after an action on it.
 	seen map[appeal.ID]appeal.Appeal
-	// msgs are the messages queued since the history began.
+	// msgs are the messages queued since the history began, as the last
+	// look found them.
 	msgs []appeal.OutboxMessage
+
+	// reach is who can receive messages; deliverer delivers through rec,
+	// of which recSeen entries were checked; delivered are the messages
+	// whose deliveries were checked.
+	reach     *reach
+	deliverer *bot.Deliverer
+	rec       *recording
+	recSeen   int
+	delivered map[int64]bool
 }
 
 func (w *world) history(rt *rapid.T) {
 	w.histories++
-	h := &history{w: w, ctx: context.Background(), seen: map[appeal.ID]appeal.Appeal{}}
+	h := &history{w: w, ctx: context.Background(), seen: map[appeal.ID]appeal.Appeal{}, delivered: map[int64]bool{}}
 	start := time.Date(2026, 11, 2, 0, 0, 0, 0, w.shanghai).
 		Add(time.Duration(rapid.IntRange(0, 7*24*60-1).Draw(rt, "start_minute")) * time.Minute)
 	h.clock = &clock{t: start.UTC()}
@@ -191,26 +220,10 @@ func (w *world) history(rt *rapid.T) {
 			SLA: rapid.SampledFrom(slas).Draw(rt, "sla"), ApproveAnswers: rapid.Bool().Draw(rt, "approve_answers")}); err != nil {
 			rt.Fatal(err)
 		}
-		// With or without a bound chat and a leader: who can be reached
-		// decides where a message lands, not whether it is said.
-		if rapid.Bool().Draw(rt, "bound") {
-			if err := w.store.BindChat(h.ctx, appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: code,
-				Network: "console", ChatID: code}); err != nil {
-				rt.Fatal(err)
-			}
-		}
-		if rapid.Bool().Draw(rt, "leader") {
-			m, err := w.store.SaveMember(h.ctx, appeal.Member{Network: "console", ExternalID: "leader-" + code})
-			if err != nil {
-				rt.Fatal(err)
-			}
-			if err := w.store.Grant(h.ctx, appeal.Grant{Member: m.ID, Role: appeal.RoleLeader, Department: code}); err != nil {
-				rt.Fatal(err)
-			}
-		}
 		h.depts = append(h.depts, code)
 	}
 	defer h.retire()
+	h.setUp(rt)
 	rt.Repeat(h.timed(map[string]func(*rapid.T){
 		"":                h.check,
 		"intake":          h.intake,
@@ -230,6 +243,7 @@ func (w *world) history(rt *rapid.T) {
 		"wait":            h.wait,
 		"wait_for_a_time": h.waitFor,
 		"restart":         h.restartAction,
+		"reconfigure":     h.reconfigure,
 	}))
 }
 
@@ -264,6 +278,7 @@ func (h *history) restart(rt *rapid.T) {
 
 func (h *history) restartAction(rt *rapid.T) {
 	h.restart(rt)
+	h.newDeliverer()
 	h.step(rt)
 }
 
@@ -274,10 +289,11 @@ func (h *history) step(rt *rapid.T) {
 	if _, err := h.scanner.Scan(h.ctx, h.clock.Now()); err != nil {
 		rt.Fatalf("scan at %v: %v", h.clock.Now(), err)
 	}
+	h.deliver(rt)
 }
 
-// lastOutboxID reads the messages queued since the last look and returns
-// the last id.
+// lastOutboxID reads the messages queued since the history began, as they
+// are now, and returns the last id.
 func (h *history) lastOutboxID(rt *rapid.T) int64 {
 	id, err := h.readOutbox()
 	if err != nil {
@@ -288,15 +304,17 @@ func (h *history) lastOutboxID(rt *rapid.T) int64 {
 
 func (h *history) readOutbox() (int64, error) {
 	after := h.w.outboxEnd
-	if n := len(h.msgs); n > 0 {
-		after = h.msgs[n-1].ID
-	}
+	var all []appeal.OutboxMessage
 	for {
 		ms, err := h.w.store.OutboxAfter(h.ctx, after, 500)
-		if err != nil || len(ms) == 0 {
+		if err != nil {
 			return after, err
 		}
-		h.msgs = append(h.msgs, ms...)
+		if len(ms) == 0 {
+			h.msgs = all
+			return after, nil
+		}
+		all = append(all, ms...)
 		after = ms[len(ms)-1].ID
 	}
 }
@@ -469,7 +487,9 @@ func (h *history) retire() {
 			_, _ = h.svc.Act(h.ctx, id, cmd)
 		}
 	}
+	h.tearDown()
 	if end, err := h.readOutbox(); err == nil {
+		h.settleLeftovers()
 		h.w.outboxEnd = end
 	}
 }
@@ -674,4 +694,5 @@ func (h *history) check(rt *rapid.T) {
 			}
 		}
 	}
+	h.checkDelivery(rt)
 }

@@ -82,6 +82,9 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 		}
 		lines = append(lines, SimilarMark+" "+Text(lang, MsgCardSimilar, Args{"ids": strings.Join(ids, " ")}))
 	}
+	if a.Urges > 0 {
+		lines = append(lines, "📣 "+Text(lang, msgCardUrge, Args{"n": a.Urges}))
+	}
 	details := []Button{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}
 	only := func(state string) Rendered {
 		lines = append(lines, state)

@@ -112,7 +112,8 @@ const (
 // catalog holds every message in every language. Texts are HTML in the
 // supported subset with {name} placeholders; TestCatalog checks that each
 // key has every language, the same placeholders in each, and valid HTML.
-var catalog = merge(coreTexts, replyTexts, helpTexts, reminderTexts, statsTexts, digestTexts, calendarTexts, setupTexts, routingTexts)
+var catalog = merge(coreTexts, replyTexts, helpTexts, reminderTexts, statsTexts, digestTexts, calendarTexts, setupTexts,
+	upstreamTexts, routingTexts)
 
 // merge joins parts of the catalogue, each key once.
 func merge(parts ...map[Key]text) map[Key]text {

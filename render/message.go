@@ -57,6 +57,8 @@ func (r *Renderer) RenderMessage(ctx context.Context, m appeal.Message, lang str
 		out = r.answerApproval(ctx, a, lang)
 	case appeal.MsgAnswerDecision:
 		out = r.answerDecision(a, m.Args, lang)
+	case appeal.MsgUrge:
+		out = r.urge(ctx, a, m.Args, lang, now)
 	default:
 		return Rendered{}, fmt.Errorf("render: unknown message kind %q", m.Kind)
 	}
@@ -78,6 +80,21 @@ func (r *Renderer) returned(ctx context.Context, a appeal.Appeal, args map[strin
 		"reason": HTML(EscCut(args["reason"], 1000))})
 	s += "\n👉 " + Text(lang, msgAssignHint, Args{"id": a.ID})
 	return Rendered{HTML: s, Buttons: [][]Button{{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}}}
+}
+
+// urge tells whoever holds a that the citizen urged an answer: who urged
+// how often, what they said, and the deadlines it is up against.
+func (r *Renderer) urge(ctx context.Context, a appeal.Appeal, args map[string]string, lang string, now time.Time) Rendered {
+	lines := []string{"📣 " + Text(lang, msgUrgeMsg, Args{"appeal": HTML(titleLine(a)), "n": max(a.Urges, 1)})}
+	if note := OneLine(args["note"]); note != "" {
+		lines = append(lines, Text(lang, msgUrgeNote, Args{"note": HTML(EscCut(note, appeal.MaxUrgeNoteLen))}))
+	}
+	if mark := overdueMark(a, lang, now); mark != "" {
+		lines = append(lines, "<b>"+mark+"</b>")
+	}
+	lines = append(lines, r.deadlineLines(ctx, a, lang, now)...)
+	return Rendered{HTML: strings.Join(lines, "\n"),
+		Buttons: [][]Button{{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}}}
 }
 
 func (r *Renderer) contact(ctx context.Context, a appeal.Appeal, lang string) Rendered {

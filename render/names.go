@@ -144,6 +144,8 @@ func eventKey(k appeal.EventKind) Key {
 		return msgEvReopened
 	case appeal.EventFeedback:
 		return msgEvFeedback
+	case appeal.EventUrged:
+		return msgEvUrged
 	}
 	if k := reminderEventKey(k); k != "" {
 		return k

@@ -88,7 +88,7 @@ func (r *Renderer) DeptStats(ctx context.Context, lang, dept string, p kpi.Perio
 		"📥 " + Text(lang, msgStatsCounts, Args{"received": f.Received, "claimed": f.Claimed, "answered": f.Answered,
 			"closed": f.Closed, "resolved": f.Resolved}),
 		"↔️ " + Text(lang, msgStatsMoves, Args{"returned": f.Returned, "transferred": f.TransferredOut,
-			"extended": f.Extended, "reopened": f.Reopened}),
+			"extended": f.Extended, "reopened": f.Reopened, "urged": f.Urged}),
 		"📌 " + Text(lang, msgStatsNow, Args{"open": f.Open, "overdue": f.Overdue}),
 		durLine(lang, msgStatsToClaim, f.ToClaim),
 		durLine(lang, msgStatsToAnswer, f.ToAnswer),

@@ -238,7 +238,7 @@ status=0
 run_child go test "${race[@]}" -count=1 -v "${pkgs[@]}" >"$log" 2>&1 || status=$?
 # The ladder's property test runs two of its random histories per store under the race
 # detector, which makes the pure-Go SQLite some 25 times slower; here it runs them all,
-# without it (about a minute on two idle cores).
+# without it (about a minute and a half on two cores).
 if [[ ${#race[@]} -gt 0 ]] && printf '%s\n' "${pkgs[@]}" | grep -qxE '\./\.\.\.|\./reminders/?(\.\.\.)?'; then
 	echo "go test -count=1 -v -run '^TestLadderProperty\$' ./reminders"
 	run_child go test -count=1 -v -run '^TestLadderProperty$' ./reminders >>"$log" 2>&1 || status=$?

@@ -18,7 +18,8 @@ const appealColumns = `id, source, external_id, title, body, category, priority,
 	department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 	ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 	assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at`
+	created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
+	callback_events, urges, urged_at`
 
 // appealRow is an appeals row, for scanning and for named parameters.
 type appealRow struct {
@@ -58,6 +59,10 @@ type appealRow struct {
 	AskedAt      dbTime         `db:"asked_at"`
 	DecideBy     dbTime         `db:"decide_by"`
 	ExtendedAt   dbTime         `db:"extended_at"`
+	// CallbackEvents is the comma-separated list of appeal.CallbackEvents.
+	CallbackEvents string `db:"callback_events"`
+	Urges          int64  `db:"urges"`
+	UrgedAt        dbTime `db:"urged_at"`
 }
 
 func toAppealRow(a appeal.Appeal) appealRow {
@@ -73,6 +78,7 @@ func toAppealRow(a appeal.Appeal) appealRow {
 		CreatedAt: tm(a.CreatedAt), UpdatedAt: tm(a.UpdatedAt),
 		DispatchedAt: tm(a.DispatchedAt), DispatchBy: tm(a.Deadlines.DispatchBy),
 		AskedAt: tm(a.AskedAt), DecideBy: tm(a.Deadlines.DecideBy), ExtendedAt: tm(a.ExtendedAt),
+		CallbackEvents: strings.Join(a.CallbackEvents, ","), Urges: int64(a.Urges), UrgedAt: tm(a.UrgedAt),
 	}
 	if x := a.Extension; x != nil {
 		r.ExtBy = nullID(x.By)
@@ -103,6 +109,10 @@ func (r appealRow) appeal() appeal.Appeal {
 		AssignedAt: r.AssignedAt.Time, ClaimedAt: r.ClaimedAt.Time, AnsweredAt: r.AnsweredAt.Time,
 		ClosedAt: r.ClosedAt.Time, NextActionAt: r.NextActionAt.Time,
 		CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+		Urges: int(r.Urges), UrgedAt: r.UrgedAt.Time,
+	}
+	if r.CallbackEvents != "" {
+		a.CallbackEvents = strings.Split(r.CallbackEvents, ",")
 	}
 	if r.ExtDuration.Valid {
 		// Requests stored before spans (migration 0004) are calendar time.
@@ -126,48 +136,81 @@ func (r appealRow) appeal() appeal.Appeal {
 // When an appeal with the same source and external id exists, it returns
 // that appeal with created false and writes nothing: the unique key decides,
 // so concurrent duplicates cannot both get in.
+//
+// The new appeal's number is the highest number stored plus one, taken in
+// the transaction after the duplicate check and under numberLock, so that
+// numbers have no gaps: a duplicate, or an intake that fails and rolls
+// back, consumes none (a sequence would, since its values are never given
+// back).
 func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appeal.Event, msgs []appeal.Message) (appeal.Appeal, bool, error) {
 	var stored appeal.Appeal
-	var created bool
+	var created, queued bool
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		q, args, err := sqlx.Named(`INSERT INTO appeals (source, external_id, title, body, category, priority,
+		known := func() (bool, error) {
+			var id int64
+			err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
+				a.Source, a.ExternalID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
+			}
+			if err != nil {
+				return false, err
+			}
+			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
+			return true, err
+		}
+		// A duplicate is answered without waiting for the lock.
+		if ok, err := known(); ok || err != nil {
+			return err
+		}
+		if s.driver == Postgres {
+			// Released at commit or rollback. On SQLite the transaction
+			// holds the only write lock already.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, numberLock); err != nil {
+				return err
+			}
+			// A concurrent intake of the same appeal may have committed
+			// while this one waited; this statement sees it.
+			if ok, err := known(); ok || err != nil {
+				return err
+			}
+		}
+		row := toAppealRow(a)
+		if err := tx.GetContext(ctx, &row.ID, `SELECT COALESCE(MAX(id), 0) + 1 FROM appeals`); err != nil {
+			return err
+		}
+		q, args, err := sqlx.Named(`INSERT INTO appeals (id, source, external_id, title, body, category, priority,
 			citizen_name, citizen_phone, citizen_email, location, received_at, callback_url,
 			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
 			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
 			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at)
-		VALUES (:source, :external_id, :title, :body, :category, :priority,
+			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
+			callback_events, urges, urged_at)
+		VALUES (:id, :source, :external_id, :title, :body, :category, :priority,
 			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
 			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
 			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
 			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
-			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at)
-		ON CONFLICT (source, external_id) DO NOTHING
-		RETURNING id`, toAppealRow(a))
+			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at,
+			:callback_events, :urges, :urged_at)`, row)
 		if err != nil {
 			return err
 		}
-		var id int64
-		err = tx.QueryRowxContext(ctx, tx.Rebind(q), args...).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			// The appeal is known already. On PostgreSQL the insert waited
-			// for a concurrent one to commit, and this read sees it.
-			if err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
-				a.Source, a.ExternalID); err != nil {
-				return err
-			}
-			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
 			return err
 		}
-		if err != nil {
-			return err
-		}
-		aid := appeal.ID(id)
-		for _, e := range events {
-			e.AppealID = aid
-			if err := insertEvent(ctx, tx, e); err != nil {
+		if s.driver == Postgres {
+			// Bulk loads (InsertAppeals) still number from the column's
+			// sequence: keep it past every number given here.
+			if _, err := tx.ExecContext(ctx, `SELECT setval('appeals_id_seq',
+				GREATEST($1, (SELECT last_value FROM appeals_id_seq)))`, row.ID); err != nil {
 				return err
 			}
+		}
+		aid := appeal.ID(row.ID)
+		a.ID = aid
+		if queued, err = s.insertEvents(ctx, tx, a, events); err != nil {
+			return err
 		}
 		if err := s.insertMessages(ctx, tx, aid, msgs, a.CreatedAt); err != nil {
 			return err
@@ -179,11 +222,15 @@ func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appe
 	if err != nil {
 		return appeal.Appeal{}, false, fail("create appeal", err)
 	}
-	if created && len(msgs) > 0 {
+	if created && (len(msgs) > 0 || queued) {
 		s.outboxWritten()
 	}
 	return stored, created, nil
 }
+
+// numberLock is the PostgreSQL advisory lock key that intakes take in turn
+// to number appeals ("appealno" in ASCII).
+const numberLock int64 = 0x61707065616c6e6f
 
 // UpdateAppeal locks appeal id, calls fn with it and its pending answer, and
 // writes the change fn returns: the appeal's new state, its events, its
@@ -224,16 +271,16 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 				return err
 			}
 		}
-		for _, e := range change.Events {
-			e.AppealID = id
-			if err := insertEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		after := change.Appeal
+		after.ID = id
+		queued, err := s.insertEvents(ctx, tx, after, change.Events)
+		if err != nil {
+			return err
 		}
 		if err := s.insertMessages(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
 			return err
 		}
-		wrote = len(change.Messages) > 0
+		wrote = len(change.Messages) > 0 || queued
 		row := toAppealRow(change.Appeal)
 		row.ID = int64(id)
 		q, args, err := sqlx.Named(`UPDATE appeals SET
@@ -246,7 +293,8 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 			assigned_at = :assigned_at, claimed_at = :claimed_at, answered_at = :answered_at,
 			closed_at = :closed_at, next_action_at = :next_action_at, updated_at = :updated_at,
 			dispatched_at = :dispatched_at, dispatch_by = :dispatch_by, asked_at = :asked_at,
-			decide_by = :decide_by, extended_at = :extended_at
+			decide_by = :decide_by, extended_at = :extended_at,
+			callback_events = :callback_events, urges = :urges, urged_at = :urged_at
 		WHERE id = :id`, row)
 		if err != nil {
 			return err
@@ -301,7 +349,8 @@ func (s *Store) appeal(ctx context.Context, q sqlx.QueryerContext, id appeal.ID,
 	return a, nil
 }
 
-// Appeals lists appeals newest first, keyset-paginated by f.Before. Answers
+// Appeals lists appeals newest first, keyset-paginated by f.Before, or by
+// the time of their last change when f.Changed (see appeal.Filter). Answers
 // are not read.
 func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, error) {
 	var where []string
@@ -318,11 +367,28 @@ func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, 
 		where = append(where, "department_code = ?")
 		args = append(args, f.Department)
 	}
+	order := ` ORDER BY id DESC LIMIT ?`
+	if f.Changed() {
+		// By the index appeals_updated (updated_at, id).
+		order = ` ORDER BY updated_at, id LIMIT ?`
+		if !f.UpdatedSince.IsZero() {
+			where = append(where, "updated_at >= ?")
+			args = append(args, tm(f.UpdatedSince))
+		}
+		if p := f.After; !p.At.IsZero() {
+			where = append(where, "(updated_at > ? OR (updated_at = ? AND id > ?))")
+			args = append(args, tm(p.At), tm(p.At), int64(p.ID))
+		}
+		if !f.UpdatedBefore.IsZero() {
+			where = append(where, "updated_at < ?")
+			args = append(args, tm(f.UpdatedBefore))
+		}
+	}
 	q := `SELECT ` + appealColumns + ` FROM appeals`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
+	q += order
 	args = append(args, limit(f.Limit))
 	var rows []appealRow
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
@@ -379,13 +445,31 @@ func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer)
 	return nil
 }
 
-func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO appeal_events
-		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via)
-	return err
+// insertEvents appends events to the log of appeal a (as the change that
+// made them left it) and, for each event a's upstream is to be told of
+// (appeal.CallbackMessage), queues its callback behind it: in the same
+// transaction, so every such event is told exactly once and in the order
+// of the log.
+// It reports whether it queued any.
+func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, events []appeal.Event) (bool, error) {
+	queued := false
+	for _, e := range events {
+		e.AppealID = a.ID
+		if err := tx.GetContext(ctx, &e.ID, tx.Rebind(`INSERT INTO appeal_events
+			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via); err != nil {
+			return false, err
+		}
+		if m, ok := appeal.CallbackMessage(a, e); ok {
+			if err := s.insertMessages(ctx, tx, a.ID, []appeal.Message{m}, e.At); err != nil {
+				return false, err
+			}
+			queued = true
+		}
+	}
+	return queued, nil
 }
 
 type eventRow struct {

@@ -36,8 +36,18 @@ func (s *Store) ClaimOutbox(ctx context.Context, kinds []appeal.RecipientKind, n
 	}
 	// The literal 'pending' lets SQLite use the partial index outbox_pending.
 	sel := `SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND recipient_kind IN (?)
-		AND (claimed_until IS NULL OR claimed_until <= ?)
-		ORDER BY id LIMIT ?`
+		AND (claimed_until IS NULL OR claimed_until <= ?)`
+	if slices.Contains(kinds, appeal.ToUpstream) {
+		// A callback waits while an earlier one of its appeal is pending
+		// (claimed, or waiting for a retry), so that the upstream hears
+		// of an appeal's events in order; the row it waits for is never
+		// skipped as locked, since this reads it without locking. Chat
+		// delivery, which never claims callbacks, is spared the check.
+		sel += ` AND (recipient_kind <> 'upstream' OR NOT EXISTS (SELECT 1 FROM outbox earlier
+			WHERE earlier.state = 'pending' AND earlier.recipient_kind = 'upstream'
+			AND earlier.appeal_id = outbox.appeal_id AND earlier.id < outbox.id))`
+	}
+	sel += ` ORDER BY id LIMIT ?`
 	var rows []outboxRow
 	if s.driver == Postgres {
 		// One statement, one round trip: rows that another claimer holds

@@ -1,7 +1,9 @@
-// Package callback posts accepted answers back to the system an appeal came
-// from: a JSON body signed with HMAC-SHA256, retried with capped backoff
-// until the receiver answers 2xx. Requests are taken from the outbox, so an
-// answer accepted just before a crash is still sent after the restart.
+// Package callback tells the system an appeal came from of the events of
+// its log (assigned, claimed, answered, closed, ...): a JSON body signed
+// with HMAC-SHA256, retried with capped backoff until the receiver answers
+// 2xx, one appeal's events in the order they happened. Requests are taken
+// from the outbox, where each event's callback is written with the event,
+// so an event just before a crash is still sent after the restart.
 package callback
 
 import (
@@ -167,21 +169,38 @@ func (s *Sender) RunOnce(ctx context.Context) (int, error) {
 	return len(rows), nil
 }
 
-// Payload is the JSON body of a callback.
+// Payload is the JSON body of a callback: one event of the appeal's log.
+// Event is "appeal." and the event's name (appeal.CallbackEventNames);
+// EventID is its id in the log (GET /api/v1/appeals/{id} lists them), zero
+// for answers queued before events were told. Answer is set for
+// appeal.answered only, Deadlines where the department has some after the
+// event (a new clock after assigned, transferred and reopened, the moved
+// ones after extended).
 type Payload struct {
-	Event  string        `json:"event"`
-	Appeal PayloadAppeal `json:"appeal"`
-	Answer PayloadAnswer `json:"answer"`
-	SentAt time.Time     `json:"sent_at"`
+	Event      string            `json:"event"`
+	EventID    int64             `json:"event_id,omitempty"`
+	OccurredAt *time.Time        `json:"occurred_at,omitempty"`
+	Appeal     PayloadAppeal     `json:"appeal"`
+	Answer     *PayloadAnswer    `json:"answer,omitempty"`
+	Deadlines  *PayloadDeadlines `json:"deadlines,omitempty"`
+	// Note is what came with the event: the reason of a return, transfer
+	// or reopen, the result of a close, the citizen's words of an urge.
+	Note string `json:"note,omitempty"`
+	// Outcome is resolved or unresolved on a department's close.
+	Outcome string    `json:"outcome,omitempty"`
+	SentAt  time.Time `json:"sent_at"`
 }
 
-// PayloadAppeal identifies the appeal in the upstream's terms.
+// PayloadAppeal identifies the appeal in the upstream's terms, with its
+// status and department as the event left them.
 type PayloadAppeal struct {
 	ID         int64  `json:"id"`
 	Source     string `json:"source"`
 	ExternalID string `json:"external_id"`
 	Status     string `json:"status"`
 	Department string `json:"department"`
+	// Urges counts the citizen's urges, on appeal.urged.
+	Urges int `json:"urges,omitempty"`
 }
 
 // PayloadAnswer is the accepted answer.
@@ -189,6 +208,76 @@ type PayloadAnswer struct {
 	ID         int64     `json:"id"`
 	Text       string    `json:"text"`
 	AnsweredAt time.Time `json:"answered_at"`
+}
+
+// PayloadDeadlines are the department's deadlines after the event.
+type PayloadDeadlines struct {
+	ClaimBy   *time.Time `json:"claim_by,omitempty"`
+	AnswerBy  *time.Time `json:"answer_by,omitempty"`
+	ResolveBy *time.Time `json:"resolve_by,omitempty"`
+}
+
+// payload builds the body of callback m about a, or an error that says
+// why none can ever be built.
+func payload(a appeal.Appeal, m appeal.Message, now time.Time) (Payload, error) {
+	args := m.Args
+	p := Payload{
+		Event: "appeal." + appeal.CallbackAnswered,
+		Appeal: PayloadAppeal{ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID,
+			Status: string(a.Status), Department: a.Department},
+		Note: args[appeal.ArgNote], Outcome: args[appeal.ArgOutcome],
+		SentAt: now.UTC(),
+	}
+	name := args[appeal.ArgEvent]
+	if name != "" {
+		p.Event = "appeal." + name
+		p.EventID, _ = strconv.ParseInt(args[appeal.ArgEventID], 10, 64)
+		p.Appeal.Status, p.Appeal.Department = args[appeal.ArgStatus], args[appeal.ArgDepartment]
+		p.Appeal.Urges, _ = strconv.Atoi(args[appeal.ArgUrges])
+		p.OccurredAt = argTime(args, appeal.ArgAt)
+		d := PayloadDeadlines{ClaimBy: argTime(args, appeal.ArgClaimBy), AnswerBy: argTime(args, appeal.ArgAnswerBy),
+			ResolveBy: argTime(args, appeal.ArgResolveBy)}
+		if d != (PayloadDeadlines{}) {
+			p.Deadlines = &d
+		}
+	}
+	if name == "" || name == appeal.CallbackAnswered {
+		ans := acceptedAnswer(a, p.OccurredAt)
+		if ans == nil {
+			return Payload{}, errors.New("no accepted answer")
+		}
+		p.Answer = &PayloadAnswer{ID: ans.ID, Text: ans.Text, AnsweredAt: ans.At}
+	}
+	return p, nil
+}
+
+// acceptedAnswer is the answer an answered event accepted: the last one
+// accepted by then (at; nil for any time), since a reopened appeal may
+// have had another accepted since.
+func acceptedAnswer(a appeal.Appeal, at *time.Time) *appeal.Answer {
+	var out *appeal.Answer
+	for i := range a.Answers {
+		an := &a.Answers[i]
+		if an.State != appeal.AnswerAccepted {
+			continue
+		}
+		if at != nil && (an.At.After(*at) || an.DecidedAt.After(*at)) {
+			continue
+		}
+		out = an
+	}
+	if out == nil && at != nil {
+		return acceptedAnswer(a, nil)
+	}
+	return out
+}
+
+func argTime(args map[string]string, k string) *time.Time {
+	t, err := time.Parse(time.RFC3339Nano, args[k])
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 // Sign returns the signature header value of body under secret.
@@ -205,15 +294,16 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 		s.retry(ctx, r, "read appeal: "+err.Error(), log)
 		return
 	}
-	var ans *appeal.Answer
-	for i := range a.Answers {
-		if a.Answers[i].State == appeal.AnswerAccepted {
-			ans = &a.Answers[i]
-		}
-	}
-	if a.CallbackURL == "" || ans == nil {
+	if a.CallbackURL == "" {
 		// Nothing to send can ever appear for this row.
-		if err := s.store.MarkFailed(ctx, r.ID, s.now(), "no callback URL or no accepted answer"); err != nil {
+		if err := s.store.MarkFailed(ctx, r.ID, s.now(), "no callback URL"); err != nil {
+			log.Error("callback: mark failed", "err", err)
+		}
+		return
+	}
+	p, err := payload(a, r.Message, s.now())
+	if err != nil {
+		if err := s.store.MarkFailed(ctx, r.ID, s.now(), err.Error()); err != nil {
 			log.Error("callback: mark failed", "err", err)
 		}
 		return
@@ -224,13 +314,7 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 		s.refuse(ctx, r, err, log)
 		return
 	}
-	body, err := json.Marshal(Payload{
-		Event: "appeal.answered",
-		Appeal: PayloadAppeal{ID: int64(a.ID), Source: a.Source, ExternalID: a.ExternalID,
-			Status: string(a.Status), Department: a.Department},
-		Answer: PayloadAnswer{ID: ans.ID, Text: ans.Text, AnsweredAt: ans.At},
-		SentAt: s.now().UTC(),
-	})
+	body, err := json.Marshal(p)
 	if err != nil {
 		s.retry(ctx, r, err.Error(), log)
 		return
@@ -275,7 +359,7 @@ func (s *Sender) send(ctx context.Context, r appeal.OutboxMessage) {
 	if err := s.store.MarkSent(ctx, r.ID, s.now()); err != nil {
 		log.Error("callback: mark sent", "err", err)
 	}
-	log.Info("callback: delivered", "status", resp.StatusCode, "attempt", r.Attempts)
+	log.Info("callback: delivered", "event", p.Event, "status", resp.StatusCode, "attempt", r.Attempts)
 }
 
 // refuse ends a callback whose destination the policy refuses, for good:

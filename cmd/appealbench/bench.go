@@ -418,7 +418,8 @@ type benchEnv struct {
 // server's URL, its scratch database; close removes both.
 func benchStart(ctx context.Context, name, databaseURL string, stderr io.Writer) (*benchEnv, error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	// The burst's ticker reports from its own goroutine.
+	// The burst's ticker reports from a goroutine of its own, so lines are
+	// written one at a time.
 	var mu sync.Mutex
 	e := &benchEnv{ctx: ctx, progress: func(format string, args ...any) {
 		mu.Lock()

@@ -80,6 +80,8 @@ var settings = []setting{
 	{flag: "matrix-user-id", usage: "the bot's Matrix user id, e.g. @appealbot:gov.example"},
 	{flag: "matrix-access-token", secret: true, usage: "access token of the bot's Matrix account"},
 	{flag: "webhook-secret", secret: true, usage: "HMAC-SHA256 key that signs answers posted to appeals' callback URLs"},
+	{flag: "callback-events", def: "answered", usage: "events posted to the callback URL of an appeal whose intake names none: comma-separated names (assigned, claimed, returned, transferred, extended, answered, closed, reopened, urged) or all; kept with each appeal at intake"},
+	{flag: "urge-interval", def: "1h", usage: "least time between two urges (催办) of one appeal through POST /api/v1/appeals/{id}/urge; a sooner one gets 429"},
 	{flag: "callback-allow", usage: "where callback URLs may lead besides public addresses: comma-separated host names, domains (.gov.example or *.gov.example) and address ranges (10.20.0.0/16)"},
 	{flag: "telegram-chat-interval", def: "1s", usage: "a Telegram chat gets one message per this interval on average"},
 	{flag: "telegram-chat-tolerance", def: "100ms", usage: "how far ahead of its slot in that schedule a message to a Telegram chat may go, after one that left late (less than the interval)"},
@@ -135,6 +137,11 @@ type Config struct {
 	WebhookSecret string
 	// CallbackAllow is where callbacks may go besides public addresses.
 	CallbackAllow netguard.Policy
+	// CallbackEvents are the events posted to the callback URL of an
+	// intake that names none.
+	CallbackEvents []string
+	// UrgeInterval is the least time between two urges of one appeal.
+	UrgeInterval time.Duration
 
 	TelegramLimits bot.Limits
 	CoalesceAfter  time.Duration
@@ -315,6 +322,16 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_CALLBACK_ALLOW: %w", err))
 	} else {
 		c.CallbackAllow = p
+	}
+	if evs, err := appeal.ParseCallbackEvents(strings.Split(get["callback-events"], ",")); err != nil {
+		errs = append(errs, fmt.Errorf("APPEALBOT_CALLBACK_EVENTS: %w", err))
+	} else {
+		c.CallbackEvents = evs
+	}
+	if d, err := time.ParseDuration(get["urge-interval"]); err != nil || d < 0 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_URGE_INTERVAL: %q is not a duration such as 1h or 30m (0 allows every urge)", get["urge-interval"]))
+	} else {
+		c.UrgeInterval = d
 	}
 	if w, err := kpi.ParseWeights(get["kpi-weights"]); err != nil {
 		errs = append(errs, fmt.Errorf("APPEALBOT_KPI_WEIGHTS: %v", err))
@@ -501,6 +518,8 @@ func (c Config) logValue() slog.Value {
 		slog.String("matrix_user", c.MatrixUserID),
 		slog.Bool("callbacks_signed", c.WebhookSecret != ""),
 		slog.String("callback_allow", c.CallbackAllow.String()),
+		slog.String("callback_events", strings.Join(c.CallbackEvents, ",")),
+		slog.Duration("urge_interval", c.UrgeInterval),
 		slog.String("digest_schedule", c.DigestDaily),
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
 		slog.String("kpi_weights", c.KPIWeights.String()),

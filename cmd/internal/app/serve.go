@@ -89,7 +89,8 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	}
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
-	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin))
+	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithCallbackEvents(cfg.CallbackEvents),
+		appeal.WithUrgeInterval(cfg.UrgeInterval), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin))
 	svc.SetReminders(cfg.Reminders)
 	mx := metrics.New(store, time.Now, log)
 	scanner, err := reminders.New(store, reminders.Options{Policy: cfg.Reminders, Schedule: cfg.ScanSchedule, Observe: mx.ScanDone,
@@ -121,7 +122,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 			Services: open311.Departments{List: store, Settings: cfg.Open311Services}})
 	}
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
-		Feedback: svc, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
+		Feedback: svc, Urges: svc, Members: store, Stats: &api.Stats{Source: store, Calendars: svc, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
 		Setup: setup, Waiting: store, Routes: svc, Examples: &examples{router: router, depts: store}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
