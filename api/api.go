@@ -87,6 +87,10 @@ type Options struct {
 
 	// Feedback, when set, serves POST /api/v1/appeals/{id}/feedback.
 	Feedback FeedbackTaker
+	// Routes, when set, serves GET and PUT /api/v1/routes.
+	Routes Routes
+	// Examples, when set, serves POST /api/v1/routing/examples.
+	Examples Examples
 	// Urges, when set, serves POST /api/v1/appeals/{id}/urge.
 	Urges Urger
 	// Members, when set, serves GET /api/v1/departments/{code}/members.
@@ -115,6 +119,8 @@ type server struct {
 	stats     *Stats
 	setup     func(ctx context.Context) (appeal.Setup, error)
 	waiting   Waiting
+	routes    Routes
+	examples  Examples
 	urges     Urger
 	members   Members
 }
@@ -132,6 +138,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	s.export, s.calendars, s.loc, s.observe = opts.Export, opts.Calendars, opts.Location, opts.ObserveRequest
 	s.setup, s.waiting = opts.Setup, opts.Waiting
 	s.urges, s.members = opts.Urges, opts.Members
+	s.routes, s.examples = opts.Routes, opts.Examples
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -160,6 +167,13 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	if s.calendar != nil {
 		mux.Handle("GET /api/v1/calendar", s.auth(s.getCalendar))
 		mux.Handle("PUT /api/v1/calendar", s.auth(s.putCalendar))
+	}
+	if s.routes != nil {
+		mux.Handle("GET /api/v1/routes", s.auth(s.getRoutes))
+		mux.Handle("PUT /api/v1/routes", s.auth(s.putRoutes))
+	}
+	if s.examples != nil {
+		mux.Handle("POST /api/v1/routing/examples", s.auth(s.postExamples))
 	}
 	if s.export != nil {
 		mux.Handle("GET /api/v1/export/appeals.csv", s.auth(s.exportAppeals))

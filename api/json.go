@@ -375,6 +375,9 @@ type eventJSON struct {
 	// Outcome: resolved or unresolved on a close, the citizen's verdict
 	// on feedback.
 	Outcome string `json:"outcome,omitempty"`
+	// Via names who acted when no member did: "rule:NAME" for a rule of
+	// the routing catalogue, "router" for the learned router.
+	Via string `json:"via,omitempty"`
 }
 
 // appealJSON is an appeal as the API shows it. Answers and events appear
@@ -497,7 +500,7 @@ func toEventJSON(e appeal.Event) eventJSON {
 	return eventJSON{
 		ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: idPtr(e.Actor),
 		FromStatus: string(e.FromStatus), ToStatus: string(e.ToStatus),
-		Department: strPtr(e.Department), Note: e.Note, Outcome: e.Outcome,
+		Department: strPtr(e.Department), Note: e.Note, Outcome: e.Outcome, Via: e.Via,
 	}
 }
 

@@ -272,7 +272,10 @@ type Event struct {
 	At       time.Time
 	Kind     EventKind
 	// Actor is the member who acted; zero for the system or an upstream API.
-	Actor      MemberID
+	Actor MemberID
+	// Via names who acted when no member did: RuleActor(name) for a rule
+	// of the routing catalogue, RouterActor for the learned router.
+	Via        string
 	FromStatus Status
 	ToStatus   Status
 	// Department is the owning department after the event.

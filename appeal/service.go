@@ -72,6 +72,15 @@ type Store interface {
 	// StagesDone returns what the reminder scan recorded of appeal id's
 	// stages (see Done).
 	StagesDone(ctx context.Context, id ID) (Done, error)
+	// Routes returns the routing catalogue in order.
+	Routes(ctx context.Context) ([]Rule, error)
+	// UpdateRoutes reads the catalogue, calls fn with it and stores what
+	// fn returns in its place, in one transaction no other change of the
+	// catalogue interleaves with; fn must not use the store.
+	UpdateRoutes(ctx context.Context, fn func([]Rule) ([]Rule, error)) error
+	// RecentOpen returns the texts of the newest limit appeals created
+	// at or after since that are not closed, bodies cut to SimilarBody.
+	RecentOpen(ctx context.Context, since time.Time, limit int) ([]Appeal, error)
 }
 
 // Service carries out what people and upstream systems ask of appeals.
@@ -85,6 +94,10 @@ type Service struct {
 	// checkCallback judges where a callback URL leads; nil takes any
 	// URL that Validate accepts.
 	checkCallback func(url string) error
+	// suggester is the learned router (nil: none); autoroute the
+	// confidence from which intake assigns by it (0: never).
+	suggester Suggester
+	autoroute float64
 	// callbackEvents are the events posted to the callback URL of an
 	// intake that names none; nil: "answered" only.
 	callbackEvents []string
@@ -204,6 +217,26 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 			return Appeal{}, false, fmt.Errorf("intake: %w", err)
 		}
 	}
+	via := ""
+	if dept == nil {
+		d, rule, err := s.routeByRule(ctx, in)
+		if err != nil {
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+		if d != nil {
+			dept, via = d, RuleActor(rule)
+		}
+	}
+	note := ""
+	if dept == nil {
+		d, pct, err := s.routeByModel(ctx, in)
+		if err != nil {
+			return Appeal{}, false, fmt.Errorf("intake: %w", err)
+		}
+		if d != nil {
+			dept, via, note = d, RouterActor, pct
+		}
+	}
 	var clocks Clocks
 	var err error
 	if dept != nil {
@@ -219,6 +252,14 @@ func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 		startDispatch(&a, s.reminders.DispatchBy(now, clocks.Dispatch), now)
 	}
 	a.NextActionAt = NextAction(a, Done{}, s.reminders, clocks)
+	for i := range events {
+		if events[i].Kind == EventAssigned {
+			events[i].Via = via
+			if note != "" {
+				events[i].Note = note
+			}
+		}
+	}
 	stored, created, err := s.store.CreateAppeal(ctx, a, events, msgs)
 	if err != nil {
 		return Appeal{}, false, fmt.Errorf("intake: %w", err)

@@ -364,6 +364,24 @@ func (c *call) close(ctx context.Context) (Reply, error) {
 	return reply("✅ " + tr(c.lang, render.MsgClosed, kv{"id": a.ID})), nil
 }
 
+// assignSuggested is /assign ID without a department: it proposes the
+// router's top department with a button that assigns it, so that nothing
+// is assigned on a guess without a person confirming it.
+func (c *call) assignSuggested(ctx context.Context, a appeal.Appeal) (Reply, error) {
+	sg, err := c.h.svc.Suggestions(ctx, a)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(sg) == 0 {
+		return Reply{}, c.bad(render.MsgAssignNoSuggestion, kv{"id": a.ID})
+	}
+	top := sg[0]
+	name := c.h.render.DeptName(ctx, top.Department)
+	rep := reply("💡 " + tr(c.lang, render.MsgAssignConfirm, kv{"id": a.ID, "dept": name, "pct": render.Percent(top.Confidence)}))
+	rep.Buttons = [][]Button{{{Label: tr(c.lang, render.MsgBtnAssignTo, kv{"dept": name}), Data: render.AssignButton(a.ID, top.Department)}}}
+	return rep, nil
+}
+
 // details shows everything about one appeal. From a button it goes to the
 // presser privately, so that a group is not flooded.
 func (c *call) details(ctx context.Context) (Reply, error) {

@@ -55,6 +55,9 @@ type Store interface {
 
 	Department(ctx context.Context, code string) (appeal.Department, error)
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
+	// AutorouteCounts counts the learned router's assignments of a
+	// period and how many of them came back as returns.
+	AutorouteCounts(ctx context.Context, from, to time.Time) (routed, returned int, err error)
 
 	// Member, DepartmentMembers and OpenByAssignee are what assigning a
 	// person reads: who they are, who may be given an appeal, and how

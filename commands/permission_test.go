@@ -200,6 +200,21 @@ func permCases() []permCase {
 		{name: "dept_unbind", setup: freshChat("dept unbind roads", &appeal.ChatBinding{Purpose: appeal.ChatDepartment, Department: "roads"}),
 			allow: []string{rAdmin}, deny: adminOnly("dept unbind")},
 		{name: "dept_sla", private: true, setup: fixed("dept sla roads claim=1h urgent.claim=20m"), allow: []string{rAdmin}, deny: adminOnly("dept sla")},
+		{name: "route_add", private: true, setup: func(e *env) (string, *Chat) {
+			e.seq++
+			return fmt.Sprintf("route add water keywords=漏水%d", e.seq), nil
+		}, allow: []string{rAdmin}, deny: adminOnly("route add")},
+		{name: "route_remove", private: true, setup: func(e *env) (string, *Chat) {
+			e.seq++
+			if _, _, err := e.svc.AddRoute(context.Background(), appeal.Rule{Name: fmt.Sprint("p", e.seq), Keywords: []string{"x"}, Department: "water"}, 0); err != nil {
+				e.t.Fatal(err)
+			}
+			return fmt.Sprint("route remove p", e.seq), nil
+		}, allow: []string{rAdmin}, deny: adminOnly("route remove")},
+		{name: "route_list", private: true, setup: fixed("route list"), allow: dispAllowed,
+			deny: each(fmt.Sprintf(onlyDispatchers, "route list"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
+		{name: "route_test", private: true, setup: fixed("route test 漏水"), allow: dispAllowed,
+			deny: each(fmt.Sprintf(onlyDispatchers, "route test"), rNone, rResp, rRespOther, rLeader, rLeadOther)},
 		{name: "calendar_holiday", private: true, setup: func(e *env) (string, *Chat) {
 			e.seq++
 			return fmt.Sprintf("calendar holiday add %s Day %d", appeal.Date{Year: 2030, Month: 1, Day: 1}.AddDays(e.seq), e.seq), nil

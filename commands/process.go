@@ -302,9 +302,10 @@ func (c *call) reject(ctx context.Context) (Reply, error) {
 	return reply("↩️ " + tr(c.lang, render.MsgExtensionRejected, kv{"id": a.ID})), nil
 }
 
-// assign gives an appeal to a department (dispatch: /assign ID DEPT) or to
-// a person of its department (a leader or dispatcher: /assign ID @user, or
-// /assign ID alone for a list of its responders to pick from).
+// assign gives an appeal to a department (dispatch: /assign ID DEPT, or
+// /assign ID alone for the router's suggestion to confirm) or to a person
+// of its department (a leader or dispatcher: /assign ID @user, or /assign
+// ID alone for a list of its responders to pick from).
 func (c *call) assign(ctx context.Context) (Reply, error) {
 	// Who is named after the appeal decides which it is; a department is
 	// dispatch's business alone, checked before anything of the appeal.
@@ -326,6 +327,11 @@ func (c *call) assign(ctx context.Context) (Reply, error) {
 	}
 	if err := c.dispatch(ctx); err != nil {
 		return Reply{}, err
+	}
+	if w == "" && !c.r.Button {
+		// An appeal at dispatch and no department: the router's top
+		// suggestion, to confirm.
+		return c.assignSuggested(ctx, a)
 	}
 	d, err := c.department(ctx)
 	if err != nil {

@@ -96,5 +96,14 @@ func (c *call) stats(ctx context.Context) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	routed, returned, err := c.h.store.AutorouteCounts(ctx, p.From, p.To)
+	if err != nil {
+		return Reply{}, err
+	}
+	if routed > 0 {
+		// Its real precision: what the departments kept.
+		text += "\n\n🤖 " + tr(c.lang, render.MsgStatsAutorouted, kv{"n": routed, "returned": returned,
+			"kept": (routed - returned) * 100 / routed})
+	}
 	return reply(text), nil
 }

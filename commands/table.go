@@ -74,7 +74,7 @@ func table() []row {
 		{name: "approve", usage: "/approve ID [answer|extension|review]", help: render.MsgHelpApprove, roles: deciders, run: (*call).approve},
 		{name: "reject", usage: "/reject ID REASON", help: render.MsgHelpReject, roles: deciders, run: (*call).reject},
 
-		{name: "assign", usage: "/assign ID DEPT|@USER", help: render.MsgHelpAssign, roles: deciders, run: (*call).assign},
+		{name: "assign", usage: "/assign ID [DEPT|@USER]", help: render.MsgHelpAssign, roles: deciders, run: (*call).assign},
 		{name: "reopen", usage: "/reopen ID REASON", help: render.MsgHelpReopen, roles: deciders, run: (*call).reopen},
 
 		{name: "dept", sub: "list", menu: render.MsgMenuDept, usage: "/dept list", help: render.MsgHelpDeptList, roles: staff, run: (*call).deptList},
@@ -120,6 +120,16 @@ func table() []row {
 			help: render.MsgHelpSupervisionBind, roles: admins, run: (*call).supervisionBind},
 		{name: "supervision", sub: "unbind", usage: "/supervision unbind",
 			help: render.MsgHelpSupervisionUnb, roles: admins, run: (*call).supervisionUnbind},
+
+		{name: "route", sub: "add", menu: render.MsgMenuRoute,
+			usage: "/route add DEPT [category=…] [keywords=A,B] [location=*PATTERN*] [name=NAME] [at=N]",
+			help:  render.MsgHelpRouteAdd, roles: admins, run: (*call).routeAdd},
+		{name: "route", sub: "remove", alias: []string{"rm", "del"}, usage: "/route remove NAME|N",
+			help: render.MsgHelpRouteRemove, roles: admins, run: (*call).routeRemove},
+		{name: "route", sub: "list", alias: []string{"ls"}, usage: "/route list",
+			help: render.MsgHelpRouteList, roles: dispatchers, run: (*call).routeList},
+		{name: "route", sub: "test", usage: "/route test [category=…] [location=…] TEXT…",
+			help: render.MsgHelpRouteTest, roles: dispatchers, run: (*call).routeTest},
 
 		{name: "stats", usage: "/stats [today|7d|30d|YYYY-MM]", help: render.MsgHelpStats, roles: staff, run: (*call).stats},
 		{name: "web", usage: "/web [logout]", help: render.MsgHelpWeb, roles: webUsers, run: (*call).web},

@@ -20,6 +20,15 @@ const (
 	PendingExtension = "extension"
 )
 
+// assignPattern is the data of a suggestion's button: "c:assign:" +
+// appeal number + ":" + department code (at most 60 bytes).
+var assignPattern = regexp.MustCompile(`^c:assign:([1-9][0-9]{0,17}):([a-z0-9][a-z0-9_-]{0,31})$`)
+
+// AssignButton is the data of a button that assigns appeal id to dept.
+func AssignButton(id appeal.ID, dept string) string {
+	return "c:assign:" + strconv.FormatInt(int64(id), 10) + ":" + dept
+}
+
 // ButtonData is the data of a button that runs command cmd on appeal id;
 // kind is "", PendingAnswer or PendingExtension.
 func ButtonData(cmd string, id appeal.ID, kind string) string {
@@ -47,6 +56,9 @@ const MemberArg = "member:"
 // ParseButton maps button data back to a command and its arguments; ok is
 // false for anything this version did not make.
 func ParseButton(data string) (command, args string, ok bool) {
+	if m := assignPattern.FindStringSubmatch(data); m != nil {
+		return "assign", m[1] + " " + m[2], true
+	}
 	m := buttonPattern.FindStringSubmatch(data)
 	if m == nil {
 		return "", "", false

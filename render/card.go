@@ -74,6 +74,14 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 	if len(who) > 0 {
 		lines = append(lines, "👤 "+strings.Join(who, " · "))
 	}
+	hints := r.hints(ctx, a)
+	if len(hints.Similar) > 0 {
+		ids := make([]string, len(hints.Similar))
+		for i, id := range hints.Similar {
+			ids[i] = fmt.Sprintf("#%d", id)
+		}
+		lines = append(lines, SimilarMark+" "+Text(lang, MsgCardSimilar, Args{"ids": strings.Join(ids, " ")}))
+	}
 	if a.Urges > 0 {
 		lines = append(lines, "📣 "+Text(lang, msgCardUrge, Args{"n": a.Urges}))
 	}
@@ -96,7 +104,16 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 				lines = append(lines, "<b>"+mark+"</b>")
 			}
 			lines = append(lines, r.deadlineLines(ctx, a, lang, now)...)
-			return only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
+			if hints.Rule != nil {
+				lines = append(lines, "🧭 "+Text(lang, MsgCardRule, Args{"pos": hints.RulePos,
+					"rule": Rule(lang, *hints.Rule, r.DeptName(ctx, hints.Rule.Department))}))
+			}
+			out := only("👉 " + Text(lang, msgAssignHint, Args{"id": a.ID}))
+			if row := r.suggestionButtons(ctx, a.ID, hints.Suggestions); len(row) > 0 {
+				out.HTML += "\n💡 " + Text(lang, MsgCardSuggested, nil)
+				out.Buttons = [][]Button{row, details}
+			}
+			return out
 		case appeal.StatusClosed:
 			return only("✅ " + Text(lang, msgStatusLine, Args{"status": Text(lang, statusKey(a.Status), nil)}))
 		}
@@ -117,6 +134,9 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 	}
 	lines = append(lines, status)
 	lines = append(lines, r.processLines(ctx, a, v, lang, false)...)
+	if hints.Autorouted > 0 {
+		lines = append(lines, "🤖 "+Text(lang, MsgCardAutorouted, Args{"pct": hints.Autorouted}))
+	}
 	if mark := overdueMark(a, lang, now); mark != "" {
 		lines = append(lines, "<b>"+mark+"</b>")
 	}
@@ -234,4 +254,56 @@ func (r *Renderer) feedbackLine(ctx context.Context, a appeal.Appeal, lang strin
 		}
 	}
 	return ""
+}
+
+// hints reads dispatch assistance for a's card; none without the Hints
+// setting or when they cannot be read (the card goes out all the same).
+func (r *Renderer) hints(ctx context.Context, a appeal.Appeal) appeal.Hints {
+	if r.cfg.Hints == nil {
+		return appeal.Hints{}
+	}
+	h, err := r.cfg.Hints(ctx, a)
+	if err != nil {
+		r.log.Warn("render: dispatch hints unavailable", "appeal_id", int64(a.ID), "err", err)
+		return appeal.Hints{}
+	}
+	return h
+}
+
+// suggestionButtons are one-tap assignments to the suggested departments,
+// each labelled with the department's name and the confidence.
+func (r *Renderer) suggestionButtons(ctx context.Context, id appeal.ID, sg []appeal.Suggestion) []Button {
+	var row []Button
+	for _, s := range sg {
+		name := s.Department
+		if d, err := r.store.Department(ctx, s.Department); err == nil && d.Name != "" {
+			name = d.Name
+		}
+		label, _ := Cut(OneLine(name), 16)
+		row = append(row, Button{Label: fmt.Sprintf("%s %d%%", label, Percent(s.Confidence)), Data: AssignButton(id, s.Department)})
+	}
+	return row
+}
+
+// Percent is a confidence in whole percent, rounded down so that a
+// confidence just under a threshold never shows as reaching it.
+func Percent(confidence float64) int { return int(confidence * 100) }
+
+// SimilarMark starts every line that mentions other appeals as similar to
+// the one a message is about: a card's possible duplicates, a digest's hot
+// spots.
+const SimilarMark = "👯"
+
+// WithoutMentions is a message's text without the lines that start with
+// SimilarMark, so that the appeal numbers left are those of the appeals
+// it shows.
+func WithoutMentions(text string) string {
+	lines := strings.Split(text, "\n")
+	keep := lines[:0]
+	for _, l := range lines {
+		if !strings.HasPrefix(l, SimilarMark) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/reminders/digest"
+	"github.com/appealbot/appealbot/routing"
 )
 
 // The leaders' digests, rendered when they are delivered, in the reader's
@@ -37,17 +38,44 @@ func digestArgs(m appeal.Message) (dept string, kind appeal.DigestKind, from, to
 // department's figures (package kpi, as /stats gives them) and what the
 // digest adds (the overdue appeals, those at risk, the chart's days).
 func (r *Renderer) digestStats(ctx context.Context, dept string, from, to, now time.Time) (digest.Stats, *time.Location, error) {
+	s, loc, _, err := r.digestRead(ctx, dept, from, to, now)
+	return s, loc, err
+}
+
+// digestRead is digestStats with the hot spots of the period: groups of
+// at least MinHotSpot similar appeals that reached the department in it.
+func (r *Renderer) digestRead(ctx context.Context, dept string, from, to, now time.Time) (digest.Stats, *time.Location, []routing.Cluster, error) {
 	loc := r.Location(ctx, dept)
 	rep, err := r.report(ctx, kpi.Period{From: from, To: to}, now, dept)
 	if err != nil {
-		return digest.Stats{}, nil, err
+		return digest.Stats{}, nil, nil, err
 	}
 	f, _ := rep.Department(dept)
 	as, err := r.store.DigestAppeals(ctx, dept, digest.Since(from, to, loc))
 	if err != nil {
-		return digest.Stats{}, nil, err
+		return digest.Stats{}, nil, nil, err
 	}
-	return digest.Compute(as, f, from, to, now, loc), loc, nil
+	return digest.Compute(as, f, from, to, now, loc), loc, hotSpots(as, from, to), nil
+}
+
+// MinHotSpot is the fewest similar appeals a digest calls a hot spot.
+const MinHotSpot = 3
+
+// hotSpots groups the appeals that reached the department in [from, to)
+// by similarity (routing.HotSpotThreshold), groups of MinHotSpot or more,
+// largest first.
+func hotSpots(as []appeal.Appeal, from, to time.Time) []routing.Cluster {
+	var docs []routing.Doc
+	for _, a := range as {
+		at := a.AssignedAt
+		if at.IsZero() {
+			at = a.CreatedAt
+		}
+		if !at.Before(from) && at.Before(to) {
+			docs = append(docs, routing.Doc{ID: int64(a.ID), Title: a.Title, Body: a.Body, Location: a.Location})
+		}
+	}
+	return routing.Clusters(docs, routing.HotSpotThreshold, MinHotSpot)
 }
 
 // renderDigest renders a digest's text: the counts of the period and of
@@ -59,7 +87,7 @@ func (r *Renderer) renderDigest(ctx context.Context, m appeal.Message, lang stri
 	if err != nil {
 		return Rendered{}, err
 	}
-	s, loc, err := r.digestStats(ctx, dept, from, to, now)
+	s, loc, hot, err := r.digestRead(ctx, dept, from, to, now)
 	if err != nil {
 		return Rendered{}, fmt.Errorf("render: digest of %q: %w", dept, err)
 	}
@@ -92,6 +120,25 @@ func (r *Renderer) renderDigest(ctx context.Context, m appeal.Message, lang stri
 		lines = append(lines, "✅ "+Text(lang, msgDigestOnTimeNone, nil))
 	}
 	lines = append(lines, rateLines(lang, k, r.weights())[1:]...)
+	if len(hot) > 0 {
+		lines = append(lines, "", "🔥 "+Text(lang, MsgDigestHotSpots, Args{"n": len(hot), "min": MinHotSpot}))
+		for i, c := range hot {
+			if i == maxHotSpots {
+				lines = append(lines, Text(lang, msgAndMore, Args{"n": len(hot) - i}))
+				break
+			}
+			ids := make([]string, 0, len(c.IDs))
+			for j, id := range c.IDs {
+				if j == maxHotSpotIDs {
+					ids = append(ids, "…")
+					break
+				}
+				ids = append(ids, fmt.Sprintf("#%d", id))
+			}
+			lines = append(lines, SimilarMark+" "+Text(lang, MsgDigestHotSpot, Args{"n": len(c.IDs),
+				"title": HTML(EscCut(OneLine(c.Title), 60)), "ids": strings.Join(ids, " ")}))
+		}
+	}
 	if len(s.Late) == 0 {
 		lines = append(lines, "", "👍 "+Text(lang, msgDigestNoneLate, nil))
 		return Rendered{HTML: strings.Join(lines, "\n")}, nil

@@ -27,6 +27,12 @@ type Config struct {
 	// Location is dispatch's time zone (APPEALBOT_TIMEZONE), in which the
 	// times of an appeal without a department are shown; nil is UTC.
 	Location *time.Location
+	// Hints, when set, adds dispatch assistance to cards: the matching
+	// rule and the router's suggestions (as buttons that assign) on the
+	// dispatch card, similar open appeals, and "auto-routed" on a card
+	// the router assigned (appeal.Service.Hints). A card whose hints
+	// cannot be read is sent without them.
+	Hints func(ctx context.Context, a appeal.Appeal) (appeal.Hints, error)
 }
 
 // Store is what rendering reads from storage: every message is rendered

@@ -530,10 +530,10 @@ func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, 
 	for _, e := range events {
 		e.AppealID = a.ID
 		if err := tx.GetContext(ctx, &e.ID, tx.Rebind(`INSERT INTO appeal_events
-			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome); err != nil {
+			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via); err != nil {
 			return false, err
 		}
 		if m, ok := appeal.CallbackMessage(a, e); ok {
@@ -557,15 +557,17 @@ type eventRow struct {
 	Department string        `db:"department_code"`
 	Note       string        `db:"note"`
 	Outcome    string        `db:"outcome"`
+	Via        string        `db:"via"`
 }
 
-const eventColumns = `id, appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome`
+const eventColumns = `id, appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via`
 
 func (r eventRow) event() appeal.Event {
 	return appeal.Event{
 		ID: r.ID, AppealID: appeal.ID(r.AppealID), At: r.At.Time, Kind: appeal.EventKind(r.Kind),
 		Actor: appeal.MemberID(r.Actor.Int64), FromStatus: appeal.Status(r.FromStatus),
 		ToStatus: appeal.Status(r.ToStatus), Department: r.Department, Note: r.Note, Outcome: r.Outcome,
+		Via: r.Via,
 	}
 }
 

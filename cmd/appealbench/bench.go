@@ -36,6 +36,7 @@ import (
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/bot/botapitest"
 	"github.com/appealbot/appealbot/cmd/internal/app"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 )
 
@@ -655,7 +656,7 @@ func (t *benchTracker) observe(m botapitest.Message) {
 		at = time.Now()
 	}
 	ids := map[int64]bool{}
-	for _, sm := range benchIDPattern.FindAllStringSubmatch(m.Plain, -1) {
+	for _, sm := range benchIDPattern.FindAllStringSubmatch(render.WithoutMentions(m.Plain), -1) {
 		if id, err := strconv.ParseInt(sm[1], 10, 64); err == nil {
 			ids[id] = true
 		}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot/botapitest"
+	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -58,7 +59,7 @@ type sightings struct {
 
 func (s *sightings) record(m botapitest.Message) {
 	var ids []int64
-	for _, sm := range appealNumber.FindAllStringSubmatch(m.Plain, -1) {
+	for _, sm := range appealNumber.FindAllStringSubmatch(render.WithoutMentions(m.Plain), -1) {
 		if n, err := strconv.ParseInt(sm[1], 10, 64); err == nil {
 			ids = append(ids, n)
 		}

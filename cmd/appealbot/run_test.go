@@ -251,6 +251,14 @@ func TestConfigRules(t *testing.T) {
 		{"web url with a path", nil, map[string]string{"APPEALBOT_WEB_ADDR": "127.0.0.1:8090", "APPEALBOT_WEB_URL": "https://gov.example/figures"}, "served at the root of its host name"},
 		{"web url without addr", nil, map[string]string{"APPEALBOT_WEB_URL": "https://figures.gov.example"}, "APPEALBOT_WEB_URL: needs APPEALBOT_WEB_ADDR"},
 		{"bad web public", nil, map[string]string{"APPEALBOT_WEB_PUBLIC": "maybe"}, "APPEALBOT_WEB_PUBLIC"},
+		{"router", nil, map[string]string{"APPEALBOT_AUTOROUTE_MIN_CONFIDENCE": "0.9", "APPEALBOT_ROUTER_INTERVAL": "30s",
+			"APPEALBOT_ROUTER_RETRAIN_AFTER": "100"}, ""},
+		{"autoroute of 1", []string{"--autoroute-min-confidence", "1"}, nil, ""},
+		{"autoroute off", nil, map[string]string{"APPEALBOT_AUTOROUTE_MIN_CONFIDENCE": "OFF"}, ""},
+		{"autoroute of 0", nil, map[string]string{"APPEALBOT_AUTOROUTE_MIN_CONFIDENCE": "0"}, "APPEALBOT_AUTOROUTE_MIN_CONFIDENCE"},
+		{"autoroute in percent", nil, map[string]string{"APPEALBOT_AUTOROUTE_MIN_CONFIDENCE": "90"}, "above 0 up to 1"},
+		{"bad router interval", nil, map[string]string{"APPEALBOT_ROUTER_INTERVAL": "10ms"}, "APPEALBOT_ROUTER_INTERVAL"},
+		{"bad retrain after", nil, map[string]string{"APPEALBOT_ROUTER_RETRAIN_AFTER": "0"}, "APPEALBOT_ROUTER_RETRAIN_AFTER"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parseConfig("serve", tc.args, envFunc(tc.env), &bytes.Buffer{})
@@ -258,6 +266,13 @@ func TestConfigRules(t *testing.T) {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
 		})
+	}
+	if c, err := parseConfig("serve", nil, envFunc(map[string]string{"APPEALBOT_AUTOROUTE_MIN_CONFIDENCE": "0.93"}), &bytes.Buffer{}); err != nil ||
+		c.AutorouteMin != 0.93 || c.RouterInterval != time.Minute || c.RouterRetrainAfter != 20 {
+		t.Fatalf("router settings: %v %v %v %v", c.AutorouteMin, c.RouterInterval, c.RouterRetrainAfter, err)
+	}
+	if c, _ := parseConfig("serve", nil, envFunc(nil), &bytes.Buffer{}); c.AutorouteMin != 0 {
+		t.Fatalf("automatic dispatch is on by default: %v", c.AutorouteMin)
 	}
 	c, err := parseConfig("serve", []string{"--telegram-group-per-minute", "10", "--telegram-chat-tolerance", "250ms"}, envFunc(map[string]string{"APPEALBOT_TELEGRAM_CHAT_INTERVAL": "2s"}), &bytes.Buffer{})
 	if err != nil || c.TelegramLimits != (bot.Limits{PerChat: 2 * time.Second, PerChatTolerance: 250 * time.Millisecond, PerGroup: 10, GroupWindow: time.Minute, Global: 25}) || c.CoalesceAfter != 6*time.Second {

@@ -41,11 +41,14 @@ func ExitCode(program string, err error, stderr io.Writer) int {
 }
 
 // Run is `appealbot serve`, `appealbot migrate` or `appealbot
-// figures-check` (command) with the
+// figures-check` or `appealbot routing-import` (command) with the
 // command line args and the environment getenv: it parses the settings,
 // opens and migrates the store, and for serve runs until ctx ends or
 // SIGINT or SIGTERM arrives.
 func Run(ctx context.Context, command, version string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if command == "routing-import" {
+		return routingImport(ctx, args, getenv, stdout, stderr)
+	}
 	var from, to string
 	var rebuild bool
 	if command == "figures-check" {

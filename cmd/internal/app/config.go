@@ -106,6 +106,9 @@ var settings = []setting{
 	{flag: "web-addr", usage: "address the leaders' web view listens on (behind the TLS proxy that serves the web URL); empty serves no web view"},
 	{flag: "web-url", usage: "public URL of the web view, where /web's login links point (https makes its cookie Secure); empty is http:// and the web address"},
 	{flag: "web-public", def: "off", usage: "on publishes the monthly figures and ranking at /public without login (no appeal text, no citizen's or staff member's name)"},
+	{flag: "autoroute-min-confidence", def: "off", usage: "assign an appeal that no routing rule takes to the learned router's top department when its confidence reaches this (a number above 0 up to 1, such as 0.9); off never assigns automatically"},
+	{flag: "router-interval", def: "1m", usage: "how often the learned router checks for new labels to retrain on, and every instance for a newer model"},
+	{flag: "router-retrain-after", def: "20", usage: "how many new answers, returns, transfers and imported examples make the router train again"},
 	{flag: "chart-font", usage: "TTF/OTF/TTC font file with Chinese glyphs for the digest charts; empty searches the usual Debian paths (fonts-wqy-microhei, fonts-noto-cjk)"},
 }
 
@@ -160,6 +163,13 @@ type Config struct {
 	KPIWeights   kpi.Weights
 	// FiguresMaxReaders bounds concurrent figures requests.
 	FiguresMaxReaders int
+	// AutorouteMin is the confidence from which intake assigns by the
+	// learned router; 0 is off.
+	AutorouteMin float64
+	// RouterInterval and RouterRetrainAfter tune the learned router's
+	// training and loading (dispatch.Config).
+	RouterInterval     time.Duration
+	RouterRetrainAfter int64
 	// Location is Timezone loaded: the zone of periods and dates that
 	// belong to no department (/stats rankings, GET /api/v1/stats).
 	Location *time.Location
@@ -256,6 +266,23 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 		errs = append(errs, fmt.Errorf("APPEALBOT_TELEGRAM_GLOBAL_PER_SECOND: %q is not a whole number of at least 1", get["telegram-global-per-second"]))
 	} else {
 		c.TelegramLimits.Global = n
+	}
+	if v := strings.ToLower(strings.TrimSpace(get["autoroute-min-confidence"])); v != "off" && v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0 && f <= 1) {
+			errs = append(errs, fmt.Errorf("APPEALBOT_AUTOROUTE_MIN_CONFIDENCE: %q is not a number above 0 up to 1, such as 0.9, or off", get["autoroute-min-confidence"]))
+		}
+		c.AutorouteMin = f
+	}
+	if d, err := time.ParseDuration(get["router-interval"]); err != nil || d < time.Second {
+		errs = append(errs, fmt.Errorf("APPEALBOT_ROUTER_INTERVAL: %q is not a duration of at least 1s, such as 1m", get["router-interval"]))
+	} else {
+		c.RouterInterval = d
+	}
+	if n, err := strconv.ParseInt(get["router-retrain-after"], 10, 64); err != nil || n < 1 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_ROUTER_RETRAIN_AFTER: %q is not a whole number of at least 1", get["router-retrain-after"]))
+	} else {
+		c.RouterRetrainAfter = n
 	}
 	if d, err := time.ParseDuration(get["coalesce-after"]); err != nil || d <= 0 {
 		errs = append(errs, fmt.Errorf("APPEALBOT_COALESCE_AFTER: %q is not a positive duration such as 6s", get["coalesce-after"]))
@@ -563,5 +590,6 @@ func (c Config) logValue() slog.Value {
 		slog.String("web_addr", c.WebAddr),
 		slog.String("web_url", c.WebURL),
 		slog.Bool("web_public", c.WebPublic),
+		slog.Float64("autoroute_min_confidence", c.AutorouteMin),
 	)
 }

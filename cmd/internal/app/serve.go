@@ -17,6 +17,7 @@ import (
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/bot"
 	"github.com/appealbot/appealbot/commands"
+	"github.com/appealbot/appealbot/dispatch"
 	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/reminders"
 	"github.com/appealbot/appealbot/reminders/digest"
@@ -81,10 +82,16 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		log.Info("delivery: messages that no one could receive are tried again at start", "count", n)
 	}
 
+	router := dispatch.New(store, dispatch.Config{Interval: cfg.RouterInterval, RetrainAfter: cfg.RouterRetrainAfter}, time.Now, log)
+	// The model stored last is in use before the first appeal comes in;
+	// one that cannot be read now is loaded by the loader later.
+	if err := router.Load(ctx); err != nil {
+		log.Warn("router: cannot load the stored model at start", "err", err)
+	}
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithCallbackEvents(cfg.CallbackEvents),
-		appeal.WithUrgeInterval(cfg.UrgeInterval))
+		appeal.WithUrgeInterval(cfg.UrgeInterval), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin))
 	svc.SetReminders(cfg.Reminders)
 	svc.SetProcess(cfg.Process)
 	mx := metrics.New(store, time.Now, log)
@@ -94,7 +101,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		return err
 	}
 	rnd := render.New(store, svc, render.Config{DefaultLang: cfg.Language, Weights: cfg.KPIWeights,
-		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location}, log)
+		Charter: chart.New(cfg.ChartFont, log), Location: cfg.Location, Hints: svc.Hints}, log)
 	var webLink func(token string) string
 	if cfg.WebAddr != "" {
 		webLink = func(token string) string { return web.LinkURL(cfg.WebURL, token) }
@@ -123,7 +130,7 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
 		Feedback: svc, Urges: svc, Members: store, Stats: &api.Stats{Source: store, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
-		Setup: setup, Waiting: store})
+		Setup: setup, Waiting: store, Routes: svc, Examples: &examples{router: router, depts: store}})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -179,6 +186,9 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 		// table's unique key stops a period going out twice even when
 		// leadership changes hands mid-run.
 		stage{"schedules", []part{
+			// One instance trains; every instance loads what it stored.
+			{"router-train", (&leader{store: store, name: "router-train", log: log, run: router.RunTrainer}).Run},
+			{"router-load", router.RunLoader},
 			{"reminders", (&leader{store: store, name: "reminders", log: log, run: scanner.Run}).Run},
 			{"digests", (&leader{store: store, name: "digests", log: log, run: digests.Run}).Run},
 		}},
