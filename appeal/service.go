@@ -398,6 +398,8 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 				c.ExtensionCost = cal.WorkingDuration(by, cal.Add(by, cmd.Extension))
 				if s.process.ExtensionCap != (Span{}) {
 					c.ExtensionCap = cal.WorkingDuration(by, cal.Add(by, s.process.ExtensionCap))
+					c.CapSpan = s.process.ExtensionCap
+					c.WorkDay = cal.WorkingDuration(by, cal.Add(by, WorkingDaysSpan(1)))
 				}
 			}
 			c.DispatchExtensions = dept.DispatchExtensions

@@ -89,8 +89,13 @@ var (
 	ErrAlreadyAssignee = errors.New("the member already holds the appeal")
 )
 
-// CapError is ErrExtensionCap with the working time still allowed.
-type CapError struct{ Left, Cap time.Duration }
+// CapError is ErrExtensionCap with the working time still allowed, the
+// cap as configured and the working time of one working day.
+type CapError struct {
+	Left, Cap time.Duration
+	CapSpan   Span
+	WorkDay   time.Duration
+}
 
 func (e *CapError) Error() string {
 	return fmt.Sprintf("extension past the cap of %s working time (%s left)", e.Cap, e.Left)
@@ -176,6 +181,11 @@ type Command struct {
 	// (zero: no cap).
 	ExtensionCost time.Duration
 	ExtensionCap  time.Duration
+	// CapSpan is the cap as configured (10wd), and WorkDay the working
+	// time of one working day of the department's calendar: what a person
+	// is told the cap and what is left of it are.
+	CapSpan Span
+	WorkDay time.Duration
 	// DispatchExtensions: a leader's approval of an extension is followed
 	// by dispatch's (the department's setting); ByDispatch: the decision
 	// on an extension is dispatch's rather than a leader's.
@@ -478,7 +488,8 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 			return Change{}, ErrTextRequired
 		}
 		if cmd.ExtensionCap > 0 && a.ExtendedWork+cmd.ExtensionCost > cmd.ExtensionCap {
-			return Change{}, &CapError{Left: max(cmd.ExtensionCap-a.ExtendedWork, 0), Cap: cmd.ExtensionCap}
+			return Change{}, &CapError{Left: max(cmd.ExtensionCap-a.ExtendedWork, 0), Cap: cmd.ExtensionCap,
+				CapSpan: cmd.CapSpan, WorkDay: cmd.WorkDay}
 		}
 		n.Extension = &Extension{By: cmd.Actor, Span: cmd.Extension, Reason: text, At: now, Cost: cmd.ExtensionCost}
 		ask(&n, cmd.Deadlines.DecideBy, now)

@@ -129,7 +129,11 @@ func (c *call) act(ctx context.Context, a appeal.Appeal, cmd appeal.Command) (ap
 	case errors.Is(err, appeal.ErrExtensionCap):
 		var ce *appeal.CapError
 		errors.As(err, &ce)
-		return n, c.refuse(render.MsgExtensionCap, kv{"id": a.ID, "cap": render.WorkHours(c.lang, ce.Cap), "left": render.WorkHours(c.lang, ce.Left)})
+		capText := render.WorkTime(c.lang, ce.Cap, ce.WorkDay)
+		if ce.CapSpan != (appeal.Span{}) {
+			capText = render.Span(c.lang, ce.CapSpan)
+		}
+		return n, c.refuse(render.MsgExtensionCap, kv{"id": a.ID, "cap": capText, "left": render.WorkTime(c.lang, ce.Left, ce.WorkDay)})
 	case errors.Is(err, appeal.ErrLeaderFirst):
 		return n, c.refuse(render.MsgLeaderFirst, kv{"id": a.ID, "dept": c.h.render.DeptName(ctx, a.Department)})
 	case errors.Is(err, appeal.ErrAwaitsDispatch):

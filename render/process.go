@@ -192,3 +192,21 @@ func WorkHours(lang string, d time.Duration) string {
 	}
 	return h + " working hours"
 }
+
+// WorkTime is working time d in whole working days of day (the working
+// time of one) and working hours, as a person counts it: "3个工作日" or
+// "2 working days and 4.5 working hours". With day 0, hours alone.
+func WorkTime(lang string, d, day time.Duration) string {
+	if day <= 0 || d < day {
+		return WorkHours(lang, d)
+	}
+	days := Span(lang, appeal.WorkingDaysSpan(int(d/day)))
+	rest := d % day
+	if rest.Round(time.Minute) == 0 {
+		return days
+	}
+	if lang == LangZH {
+		return days + WorkHours(lang, rest)
+	}
+	return days + " and " + WorkHours(lang, rest)
+}

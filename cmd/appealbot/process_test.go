@@ -213,7 +213,7 @@ func TestTelegramDecidedPromptLosesButtonsEverywhere(t *testing.T) {
 	tg := w.tg
 	w.intake(1, "roads", w.roads)
 	command(t, tg, w.roads, w.alice, "/claim 1", "claimed")
-	command(t, tg, w.roads, w.alice, "/extend 1 11wd need a contractor", "may be extended by 75 working hours at most")
+	command(t, tg, w.roads, w.alice, "/extend 1 11wd need a contractor", "may be extended by 10 working days at most in all; still possible: 10 working days")
 	command(t, tg, w.roads, w.alice, "/extend 1 2wd need a contractor", "#1")
 	lee := w.wait(w.lee.ID, "asks for", "need a contractor")
 	liz := w.wait(w.liz.ID, "asks for", "need a contractor")
