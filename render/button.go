@@ -20,13 +20,15 @@ const (
 	PendingExtension = "extension"
 )
 
-// assignPattern is the data of a suggestion's button: "c:assign:" +
-// appeal number + ":" + department code (at most 60 bytes).
-var assignPattern = regexp.MustCompile(`^c:assign:([1-9][0-9]{0,17}):([a-z0-9][a-z0-9_-]{0,31})$`)
+// assignPattern is the data of a suggestion's button: "c:assignd:" +
+// appeal number + ":" + department code (at most 61 bytes). It is not
+// "c:assign:…", whose fourth part names a member ("m12"), which a
+// department's code could look like.
+var assignPattern = regexp.MustCompile(`^c:assignd:([1-9][0-9]{0,17}):([a-z0-9][a-z0-9_-]{0,31})$`)
 
 // AssignButton is the data of a button that assigns appeal id to dept.
 func AssignButton(id appeal.ID, dept string) string {
-	return "c:assign:" + strconv.FormatInt(int64(id), 10) + ":" + dept
+	return "c:assignd:" + strconv.FormatInt(int64(id), 10) + ":" + dept
 }
 
 // ButtonData is the data of a button that runs command cmd on appeal id;

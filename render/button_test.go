@@ -34,3 +34,24 @@ func TestButtons(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignButtonsApart: a suggestion's button names a department, an
+// assignment's a member, and neither reads as the other, whatever the
+// department's code (one may be called "m5").
+func TestAssignButtonsApart(t *testing.T) {
+	for _, c := range []struct {
+		data, args string
+	}{
+		{AssignButton(12, "m5"), "12 m5"},
+		{AssignButton(999999999999999999, strings.Repeat("w", 32)), "999999999999999999 " + strings.Repeat("w", 32)},
+		{AssignButtonData(12, 5), "12 " + MemberArg + "5"},
+	} {
+		if len(c.data) > 64 {
+			t.Errorf("%s: %d bytes", c.data, len(c.data))
+		}
+		cmd, args, ok := ParseButton(c.data)
+		if !ok || cmd != "assign" || args != c.args {
+			t.Errorf("ParseButton(%q) = %q, %q, %v; want assign %q", c.data, cmd, args, ok, c.args)
+		}
+	}
+}
