@@ -59,14 +59,20 @@ func (c *call) illegal(id appeal.ID, st appeal.Status, act appeal.Action) error 
 }
 
 // responder checks that the request may do a responder action on a: by
-// one of its department's responders or leaders, from its chat. Who may
-// and where come first, what the appeal is after.
+// one of its department's responders or leaders, from its chat or from
+// their private chat with the bot. Who may and where come first, what the
+// appeal is after.
 func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action) error {
 	if a.Department == "" {
 		return c.illegal(a.ID, a.Status, act)
 	}
 	if !c.roles.canRespond(a.Department) {
 		return c.refuse(render.MsgNotResponder, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
+	}
+	if c.r.Chat.Private {
+		// A private chat is the member's own: their roles are the whole
+		// check, as they are for a leader's decisions.
+		return nil
 	}
 	ok, err := c.inDeptChat(ctx, a.Department)
 	if err != nil {
