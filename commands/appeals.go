@@ -212,6 +212,18 @@ func (c *call) answer(ctx context.Context) (Reply, error) {
 	if err := c.responder(ctx, a, appeal.ActAnswer); err != nil {
 		return Reply{}, err
 	}
+	if c.r.Button && c.r.Chat.Private {
+		// In the member's own chat the press asks for the text: the
+		// client opens a reply to the prompt, and the reply is the answer.
+		if a.Status != appeal.StatusAssigned && a.Status != appeal.StatusClaimed {
+			return Reply{}, c.illegal(a.ID, a.Status, appeal.ActAnswer)
+		}
+		if a.Status == appeal.StatusClaimed && a.Assignee != c.me.ID && !c.force(a) {
+			return Reply{}, c.refuse(render.MsgClaimedBy, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, a.Assignee)})
+		}
+		return Reply{Rendered: Rendered{HTML: tr(c.lang, render.MsgAnswerPrompt, kv{"id": a.ID}), ForceReply: true},
+			Private: true, AnswerFor: a.ID, Notice: render.Plain(tr(c.nlang, render.MsgAnswerPrompt, kv{"id": a.ID}))}, nil
+	}
 	if c.r.Button {
 		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil
 	}
