@@ -148,13 +148,19 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 
 // answered finds the appeal that reply u answers: the appeal whose card it
 // replies to or, in a private chat, whose private message (the contact
-// details, "assigned to you", the prompt for an answer).
+// details, "assigned to you", the prompt for an answer). Private messages
+// are addressed to the person (their user id), which on some networks
+// (Matrix) is not the id of the room they arrive in: both are looked at.
 func (b *Bot) answered(ctx context.Context, u Update) (appeal.ID, error) {
 	card, err := b.store.CardByMessage(ctx, b.tr.Network(), u.Chat.ChatID, u.ReplyTo)
 	if err == nil || !errors.Is(err, appeal.ErrNotFound) || !u.Chat.Private {
 		return card.AppealID, err
 	}
-	return b.store.AnswerableMessage(ctx, b.tr.Network(), u.Chat.ChatID, u.ReplyTo)
+	id, err := b.store.AnswerableMessage(ctx, b.tr.Network(), u.Chat.ChatID, u.ReplyTo)
+	if errors.Is(err, appeal.ErrNotFound) && u.From.ID != "" && u.From.ID != u.Chat.ChatID {
+		id, err = b.store.AnswerableMessage(ctx, b.tr.Network(), u.From.ID, u.ReplyTo)
+	}
+	return id, err
 }
 
 func (b *Bot) request(u Update, cmd, args string, button bool) commands.Request {

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"maunium.net/go/mautrix"
+	"maunium.net/go/mautrix/id"
+
 	"github.com/appealbot/appealbot/bot/botapitest"
+	"github.com/appealbot/appealbot/bot/matrix/matrixtest"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -71,4 +77,102 @@ func hasButton(m botapitest.Message, cmd string) bool {
 		}
 	}
 	return false
+}
+
+// TestMatrixPrivateWork: the same from a Matrix direct chat. Alice opens a
+// direct chat with the bot and claims there; the contact details arrive
+// there with an Answer action; a reply to them answers the appeal, and the
+// card in the department's room shows it. The Answer action brings the
+// prompt, and a reply to the prompt answers another appeal.
+func TestMatrixPrivateWork(t *testing.T) {
+	hs := matrixtest.Start(t, matrixtest.Options{})
+	env, botU, cs := mxSetup(t, hs, "alice")
+	base, log, stop := startServe(t, env)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("log:\n%s", log)
+		}
+	})
+	alice := cs["alice"]
+	r := mxRoomWithBot(t, cs["boss"], botU.ID, alice)
+	mxCommand(t, r, cs["boss"], "!dept add water Water Company", "water")
+	mxCommand(t, r, cs["boss"], "!dept bind water", "water")
+	mxCommand(t, r, cs["boss"], "!role add water responder @alice:localhost", "alice")
+	for n := 1; n <= 2; n++ {
+		if st, m := postJSON(t, base+"/api/v1/appeals", "", fmt.Sprintf(`{"source":"12345","external_id":"DM-%d","title":"No water %d",
+			"body":"Whole building","department":"water","citizen":{"name":"Li Wei","phone":"13812345678"}}`, n, n)); st != 201 {
+			t.Fatalf("intake: %d %v", st, m)
+		}
+		waitMx(t, fmt.Sprintf("card #%d", n), func() bool { return r.card(t, n) != nil })
+	}
+
+	ctx := context.Background()
+	resp, err := alice.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
+		Invite: []id.UserID{id.UserID(botU.ID)}, IsDirect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm := mxRoom{c: alice, room: resp.RoomID, bot: id.UserID(botU.ID)}
+	waitMx(t, "the bot joins the direct chat", func() bool {
+		ms, err := alice.JoinedMembers(ctx, resp.RoomID)
+		if err != nil {
+			return false
+		}
+		_, ok := ms.Joined[id.UserID(botU.ID)]
+		return ok
+	})
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, m := range dm.botMessages(t) {
+				t.Logf("bot in the direct chat %s (reply to %s): %s %v", m.ID, m.ReplyTo, m.Body, m.Actions)
+			}
+		}
+	})
+	contactOf := func(n int) *mxMsg {
+		var found *mxMsg
+		waitMx(t, fmt.Sprintf("contact of #%d in the direct chat", n), func() bool {
+			for _, m := range dm.botMessages(t) {
+				if strings.Contains(m.Body, fmt.Sprintf("#%d", n)) && strings.Contains(m.Body, "13812345678") {
+					found = m
+					return true
+				}
+			}
+			return false
+		})
+		return found
+	}
+	mxCommand(t, dm, alice, "!claim 1", "claimed appeal #1")
+	contact := contactOf(1)
+	mxSend(t, alice, dm.room, "Water is back on.", contact.ID)
+	waitMx(t, "card #1 answered", func() bool { return strings.Contains(r.card(t, 1).Body, "Status: answered") })
+
+	mxCommand(t, dm, alice, "!claim 2", "claimed appeal #2")
+	contact = contactOf(2)
+	answer := ""
+	for e, data := range contact.Actions {
+		if c, _, ok := render.ParseButton(data); ok && c == "answer" {
+			answer = e
+		}
+	}
+	if answer == "" {
+		t.Fatalf("contact actions %v: no Answer", contact.Actions)
+	}
+	if _, err := alice.SendReaction(ctx, dm.room, id.EventID(contact.ID), answer); err != nil {
+		t.Fatal(err)
+	}
+	var prompt *mxMsg
+	waitMx(t, "the prompt for the answer", func() bool {
+		for _, m := range dm.botMessages(t) {
+			if strings.Contains(m.Body, "Reply to this message with your answer to #2") {
+				prompt = m
+				return true
+			}
+		}
+		return false
+	})
+	mxSend(t, alice, dm.room, "Pipe replaced.", prompt.ID)
+	waitMx(t, "card #2 answered", func() bool { return strings.Contains(r.card(t, 2).Body, "Status: answered") })
+	if err := stop(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
 }
