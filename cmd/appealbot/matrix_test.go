@@ -211,6 +211,27 @@ func mxRoomWithBot(t *testing.T, boss *mautrix.Client, botID string, others ...*
 	return r
 }
 
+// mxDirect has c open a direct chat with the bot and waits for the bot to
+// join it.
+func mxDirect(t *testing.T, c *mautrix.Client, botID string) mxRoom {
+	t.Helper()
+	ctx := context.Background()
+	resp, err := c.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
+		Invite: []id.UserID{id.UserID(botID)}, IsDirect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitMx(t, "the bot joins the direct chat", func() bool {
+		ms, err := c.JoinedMembers(ctx, resp.RoomID)
+		if err != nil {
+			return false
+		}
+		_, ok := ms.Joined[id.UserID(botID)]
+		return ok
+	})
+	return mxRoom{c: c, room: resp.RoomID, bot: id.UserID(botID)}
+}
+
 // TestMatrixFullFlow runs the whole program against a real Matrix
 // homeserver: the bot joins the room it is invited to, an admin sets up a
 // department there, appeals posted through the API appear as cards, one is
@@ -519,21 +540,7 @@ func TestMatrixLeaderDigestInDirectChat(t *testing.T) {
 		t.Fatalf("intake: %d %v", st, m)
 	}
 
-	ctx := context.Background()
-	resp, err := cs["lee"].CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
-		Invite: []id.UserID{id.UserID(botU.ID)}, IsDirect: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dm := mxRoom{c: cs["lee"], room: resp.RoomID, bot: id.UserID(botU.ID)}
-	waitMx(t, "the bot joins the direct chat", func() bool {
-		ms, err := cs["lee"].JoinedMembers(ctx, resp.RoomID)
-		if err != nil {
-			return false
-		}
-		_, ok := ms.Joined[id.UserID(botU.ID)]
-		return ok
-	})
+	dm := mxDirect(t, cs["lee"], botU.ID)
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, m := range dm.botMessages(t) {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/appealbot/appealbot/bot/botapitest"
@@ -107,20 +106,7 @@ func TestMatrixPrivateWork(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	resp, err := alice.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
-		Invite: []id.UserID{id.UserID(botU.ID)}, IsDirect: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dm := mxRoom{c: alice, room: resp.RoomID, bot: id.UserID(botU.ID)}
-	waitMx(t, "the bot joins the direct chat", func() bool {
-		ms, err := alice.JoinedMembers(ctx, resp.RoomID)
-		if err != nil {
-			return false
-		}
-		_, ok := ms.Joined[id.UserID(botU.ID)]
-		return ok
-	})
+	dm := mxDirect(t, alice, botU.ID)
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, m := range dm.botMessages(t) {
