@@ -123,6 +123,27 @@ func (r mxRoom) card(t *testing.T, n int) *mxMsg {
 	return nil
 }
 
+// wait waits for a message of the bot's whose text contains every one of
+// want, and returns it.
+func (r mxRoom) wait(t *testing.T, what string, want ...string) *mxMsg {
+	t.Helper()
+	var found *mxMsg
+	waitMx(t, what, func() bool {
+		for _, m := range r.botMessages(t) {
+			ok := true
+			for _, w := range want {
+				ok = ok && strings.Contains(m.Body, w)
+			}
+			if ok {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
 func waitMx(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -657,16 +678,7 @@ func TestMatrixDecidedPromptLosesReactions(t *testing.T) {
 	}
 	waitMx(t, "card #1", func() bool { return water.card(t, 1) != nil })
 	mxCommand(t, water, alice, "!return 1 not a water matter", "until dispatch's review decides")
-	var prompt *mxMsg
-	waitMx(t, "the review prompt", func() bool {
-		for _, m := range dispatch.botMessages(t) {
-			if strings.Contains(m.Body, "asks to return") {
-				prompt = m
-				return true
-			}
-		}
-		return false
-	})
+	prompt := dispatch.wait(t, "the review prompt", "asks to return")
 	approve := ""
 	for e, data := range prompt.Actions {
 		if c, args, ok := render.ParseButton(data); ok && c == "approve" && strings.HasSuffix(args, render.PendingReview) {

@@ -115,17 +115,7 @@ func TestMatrixPrivateWork(t *testing.T) {
 		}
 	})
 	contactOf := func(n int) *mxMsg {
-		var found *mxMsg
-		waitMx(t, fmt.Sprintf("contact of #%d in the direct chat", n), func() bool {
-			for _, m := range dm.botMessages(t) {
-				if strings.Contains(m.Body, fmt.Sprintf("#%d", n)) && strings.Contains(m.Body, "13812345678") {
-					found = m
-					return true
-				}
-			}
-			return false
-		})
-		return found
+		return dm.wait(t, fmt.Sprintf("contact of #%d in the direct chat", n), fmt.Sprintf("#%d", n), "13812345678")
 	}
 	mxCommand(t, dm, alice, "!claim 1", "claimed appeal #1")
 	contact := contactOf(1)
@@ -146,16 +136,7 @@ func TestMatrixPrivateWork(t *testing.T) {
 	if _, err := alice.SendReaction(ctx, dm.room, id.EventID(contact.ID), answer); err != nil {
 		t.Fatal(err)
 	}
-	var prompt *mxMsg
-	waitMx(t, "the prompt for the answer", func() bool {
-		for _, m := range dm.botMessages(t) {
-			if strings.Contains(m.Body, "Reply to this message with your answer to #2") {
-				prompt = m
-				return true
-			}
-		}
-		return false
-	})
+	prompt := dm.wait(t, "the prompt for the answer", "Reply to this message with your answer to #2")
 	mxSend(t, alice, dm.room, "Pipe replaced.", prompt.ID)
 	waitMx(t, "card #2 answered", func() bool { return strings.Contains(r.card(t, 2).Body, "Status: answered") })
 	if err := stop(); err != nil {
