@@ -39,6 +39,9 @@ const (
 	// ArgFresh on a card posts it anew rather than edit the one that
 	// stands in the chat (a reopened appeal).
 	ArgFresh = "fresh"
+	// ArgForceReply on a reply asks the reader's client to open a reply
+	// to it (a prompt for an answer's text).
+	ArgForceReply = "force_reply"
 )
 
 // Recipient is the addressee of an outbound message.

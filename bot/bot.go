@@ -22,6 +22,9 @@ type Commands interface {
 type UpdateStore interface {
 	MarkUpdate(ctx context.Context, network, updateID string, at time.Time) (bool, error)
 	CardByMessage(ctx context.Context, network, chatID, messageID string) (appeal.Card, error)
+	// AnswerableMessage finds the appeal a private message about it (the
+	// contact details, "assigned to you", a prompt for the answer) is for.
+	AnswerableMessage(ctx context.Context, network, chatID, messageID string) (appeal.ID, error)
 	MigrateChat(ctx context.Context, network, oldChatID, newChatID string) error
 	SaveMember(ctx context.Context, m appeal.Member) (appeal.Member, error)
 	PruneUpdates(ctx context.Context, before time.Time) (int64, error)
@@ -116,7 +119,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 		}
 		b.answer(ctx, u, b.cmds.Handle(ctx, b.request(u, cmd, args, true)))
 	case UpdateReply:
-		card, err := b.store.CardByMessage(ctx, net, u.Chat.ChatID, u.ReplyTo)
+		id, err := b.answered(ctx, u)
 		if errors.Is(err, appeal.ErrNotFound) {
 			return // a reply to some other message of the bot's: not an answer
 		}
@@ -124,7 +127,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 			b.log.Error("bot: find card", "update", u.ID, "err", err)
 			return
 		}
-		args := strconv.FormatInt(int64(card.AppealID), 10) + " " + u.Text
+		args := strconv.FormatInt(int64(id), 10) + " " + u.Text
 		b.reply(ctx, u, b.cmds.Handle(ctx, b.request(u, "answer", args, false)))
 	case UpdateJoined:
 		// Remember who joined, so that admins can name them by @username.
@@ -141,6 +144,23 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 		}
 		b.log.Info("bot: chat migrated, bindings kept", "from", u.Chat.ChatID, "to", u.NewChatID)
 	}
+}
+
+// answered finds the appeal that reply u answers: the appeal whose card it
+// replies to or, in a private chat, whose private message (the contact
+// details, "assigned to you", the prompt for an answer). Private messages
+// are addressed to the person (their user id), which on some networks
+// (Matrix) is not the id of the room they arrive in: both are looked at.
+func (b *Bot) answered(ctx context.Context, u Update) (appeal.ID, error) {
+	card, err := b.store.CardByMessage(ctx, b.tr.Network(), u.Chat.ChatID, u.ReplyTo)
+	if err == nil || !errors.Is(err, appeal.ErrNotFound) || !u.Chat.Private {
+		return card.AppealID, err
+	}
+	id, err := b.store.AnswerableMessage(ctx, b.tr.Network(), u.Chat.ChatID, u.ReplyTo)
+	if errors.Is(err, appeal.ErrNotFound) && u.From.ID != "" && u.From.ID != u.Chat.ChatID {
+		id, err = b.store.AnswerableMessage(ctx, b.tr.Network(), u.From.ID, u.ReplyTo)
+	}
+	return id, err
 }
 
 func (b *Bot) request(u Update, cmd, args string, button bool) commands.Request {
@@ -186,6 +206,9 @@ func (b *Bot) reply(ctx context.Context, u Update, r commands.Reply) {
 		replyTo = u.MessageID
 	}
 	m, err := render.ReplyMessage(b.tr.Network(), chat, topic, replyTo, r.Rendered)
+	// A prompt for an answer is about its appeal, so that a reply to it
+	// is found to answer that appeal (AnswerableMessage).
+	m.AppealID = r.AnswerFor
 	if err == nil {
 		err = b.store.EnqueueMessages(ctx, b.now(), []appeal.Message{m})
 	}

@@ -120,7 +120,8 @@ func (d *Deliverer) prepare(ctx context.Context, j *job) (prepared, error) {
 		return prepared{}, ownFailure("render", err)
 	}
 	out = render.WithDetour(out, lang, last.gaps)
-	p := prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo},
+	p := prepared{msg: Outgoing{Chat: chat, HTML: out.HTML, Buttons: toButtons(out.Buttons), ReplyTo: first.replyTo, Photo: out.Photo,
+		ForceReply: out.ForceReply},
 		consumed: len(j.items)}
 	if standing != nil {
 		if read.err != nil {

@@ -56,6 +56,10 @@ type Outgoing struct {
 	// Photo, when set, is a PNG image sent as a photo with HTML as its
 	// caption (at most MaxCaption characters). Edits ignore it.
 	Photo []byte
+	// ForceReply asks the client to open a reply to the message (Telegram's
+	// force_reply); it comes without Buttons. A network without it says
+	// nothing more: the text asks for a reply already.
+	ForceReply bool
 }
 
 // MaxCaption is the longest caption of a photo a network must show

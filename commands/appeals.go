@@ -59,14 +59,20 @@ func (c *call) illegal(id appeal.ID, st appeal.Status, act appeal.Action) error 
 }
 
 // responder checks that the request may do a responder action on a: by
-// one of its department's responders or leaders, from its chat. Who may
-// and where come first, what the appeal is after.
+// one of its department's responders or leaders, from its chat or from
+// their private chat with the bot. Who may and where come first, what the
+// appeal is after.
 func (c *call) responder(ctx context.Context, a appeal.Appeal, act appeal.Action) error {
 	if a.Department == "" {
 		return c.illegal(a.ID, a.Status, act)
 	}
 	if !c.roles.canRespond(a.Department) {
 		return c.refuse(render.MsgNotResponder, kv{"dept": c.h.render.DeptName(ctx, a.Department), "id": a.ID})
+	}
+	if c.r.Chat.Private {
+		// A private chat is the member's own: their roles are the whole
+		// check, as they are for a leader's decisions.
+		return nil
 	}
 	ok, err := c.inDeptChat(ctx, a.Department)
 	if err != nil {
@@ -205,6 +211,18 @@ func (c *call) answer(ctx context.Context) (Reply, error) {
 	}
 	if err := c.responder(ctx, a, appeal.ActAnswer); err != nil {
 		return Reply{}, err
+	}
+	if c.r.Button && c.r.Chat.Private {
+		// In the member's own chat the press asks for the text: the
+		// client opens a reply to the prompt, and the reply is the answer.
+		if a.Status != appeal.StatusAssigned && a.Status != appeal.StatusClaimed {
+			return Reply{}, c.illegal(a.ID, a.Status, appeal.ActAnswer)
+		}
+		if a.Status == appeal.StatusClaimed && a.Assignee != c.me.ID && !c.force(a) {
+			return Reply{}, c.refuse(render.MsgClaimedBy, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, a.Assignee)})
+		}
+		return Reply{Rendered: Rendered{HTML: tr(c.lang, render.MsgAnswerPrompt, kv{"id": a.ID}), ForceReply: true},
+			Private: true, AnswerFor: a.ID, Notice: render.Plain(tr(c.nlang, render.MsgAnswerPrompt, kv{"id": a.ID}))}, nil
 	}
 	if c.r.Button {
 		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil

@@ -44,7 +44,7 @@ func TestBadArguments(t *testing.T) {
 		{rResp, roadsChat, "claim 99999", "There is no appeal #99999 that you may see."},
 		{rResp, roadsChat, "claim 123456789012345678901", "“123456789012345678901” is not an appeal number."},
 		{rResp, waterChat, "claim {a}", "This chat is not the chat of department Roads (roads)."},
-		{rResp, privateChat("9001"), "claim {a}", "This chat is not the chat of department Roads (roads)."},
+		{rResp, privateChat("9001"), "answer {a}", "Give the answer text."},
 		{rResp, otherChat, "claim #{a}", "This chat is not the chat of department Roads (roads)."},
 		{rResp, roadsChat, "unclaim", "Give the appeal number."},
 		{rResp, roadsChat, "unclaim x1", "“x1” is not an appeal number."},

@@ -120,6 +120,9 @@ type Reply struct {
 	// Silent means there is nothing to post: the press is fully answered
 	// by Notice (a card changes through the outbox instead).
 	Silent bool
+	// AnswerFor makes the posted message a prompt for the answer to this
+	// appeal: a reply to it answers the appeal.
+	AnswerFor appeal.ID
 }
 
 // call is one request being handled.

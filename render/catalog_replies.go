@@ -95,6 +95,7 @@ const (
 	MsgExtensionRejected   Key = "extension_rejected"
 	MsgSentPrivately       Key = "sent_privately"
 	MsgHowToAnswer         Key = "how_to_answer"
+	MsgAnswerPrompt        Key = "answer_prompt"
 	MsgHowToReturn         Key = "how_to_return"
 	MsgHowToReject         Key = "how_to_reject"
 	MsgListEmpty           Key = "list_empty"
@@ -482,6 +483,10 @@ var replyTexts = map[Key]text{
 	MsgHowToAnswer: {
 		en: "To answer, reply to the card with your text, or send /answer {id} TEXT.",
 		zh: "答复方法：直接回复该卡片，或发送 /answer {id} 内容。",
+	},
+	MsgAnswerPrompt: {
+		en: "✍️ Reply to this message with your answer to #{id}.",
+		zh: "✍️ 请直接回复本消息，写下对 #{id} 的答复。",
 	},
 	MsgHowToReturn: {
 		en: "To return it, send /return {id} REASON.",

@@ -49,6 +49,7 @@ func (r *Renderer) RenderMessage(ctx context.Context, m appeal.Message, lang str
 		out = r.returned(ctx, a, m.Args, lang)
 	case appeal.MsgContact:
 		out = r.contact(ctx, a, lang)
+		out.Buttons = privateButtons(a, lang, false)
 	case appeal.MsgExtensionRequest:
 		out = r.extensionRequest(ctx, a, lang, now)
 	case appeal.MsgExtensionDecision:
@@ -124,6 +125,29 @@ func (r *Renderer) contact(ctx context.Context, a appeal.Appeal, lang string) Re
 	field(msgFieldLocation, a.Location)
 	lines = append(lines, "👉 "+Text(lang, MsgHowToAnswer, Args{"id": a.ID}))
 	return Rendered{HTML: strings.Join(lines, "\n")}
+}
+
+// privateButtons are the buttons of the messages a responder gets
+// privately about an appeal (its contact details, "assigned to you"): Claim
+// while no one holds it, Answer while it can be answered (the press asks
+// for the text), and Details when details is set. A reply to such a message
+// answers the appeal too. The appeal is as it is when the message goes
+// out; a press later is checked against the appeal as it is then.
+func privateButtons(a appeal.Appeal, lang string, details bool) [][]Button {
+	var row []Button
+	if a.Status == appeal.StatusAssigned {
+		row = append(row, Button{Label: Text(lang, msgBtnClaim, nil), Data: ButtonData("claim", a.ID, "")})
+	}
+	if (a.Status == appeal.StatusAssigned || a.Status == appeal.StatusClaimed) && a.Review == nil {
+		row = append(row, Button{Label: Text(lang, msgBtnAnswer, nil), Data: ButtonData("answer", a.ID, "")})
+	}
+	if details {
+		row = append(row, Button{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")})
+	}
+	if len(row) == 0 {
+		return nil
+	}
+	return [][]Button{row}
 }
 
 func (r *Renderer) extensionRequest(ctx context.Context, a appeal.Appeal, lang string, now time.Time) Rendered {
@@ -227,6 +251,9 @@ func ReplyMessage(network, chatID, topicID, replyTo string, r Rendered) (appeal.
 		appeal.ArgNetwork: network, appeal.ArgChat: chatID, appeal.ArgTopic: topicID,
 		appeal.ArgReplyTo: replyTo, appeal.ArgHTML: r.HTML,
 	}
+	if r.ForceReply {
+		args[appeal.ArgForceReply] = "1"
+	}
 	if len(r.Buttons) > 0 {
 		b, err := json.Marshal(r.Buttons)
 		if err != nil {
@@ -239,7 +266,7 @@ func ReplyMessage(network, chatID, topicID, replyTo string, r Rendered) (appeal.
 
 // renderReply returns a reply as it was rendered when it was made.
 func renderReply(m appeal.Message) (Rendered, error) {
-	r := Rendered{HTML: m.Args[appeal.ArgHTML]}
+	r := Rendered{HTML: m.Args[appeal.ArgHTML], ForceReply: m.Args[appeal.ArgForceReply] != ""}
 	if b := m.Args[appeal.ArgButtons]; b != "" {
 		if err := json.Unmarshal([]byte(b), &r.Buttons); err != nil {
 			return Rendered{}, fmt.Errorf("render: reply buttons: %w", err)

@@ -129,7 +129,7 @@ func (r *Renderer) assignedYou(ctx context.Context, a appeal.Appeal, args map[st
 		s += "\n💬 " + EscCut(reason, 500)
 	}
 	s += "\n👉 " + Text(lang, MsgHowToAnswer, Args{"id": a.ID})
-	return Rendered{HTML: s, Buttons: [][]Button{{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}}}
+	return Rendered{HTML: s, Buttons: privateButtons(a, lang, true)}
 }
 
 // reopenedYou tells whoever handled the appeal that it was reopened.

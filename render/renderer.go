@@ -189,6 +189,10 @@ type Rendered struct {
 	// Photo, when set, is a PNG sent as a photo with HTML as its caption,
 	// which is then at most MaxCaption characters.
 	Photo []byte
+	// ForceReply asks the reader's client to open a reply to the message
+	// (where the network can); it is for prompts that want a text back,
+	// and excludes Buttons.
+	ForceReply bool
 }
 
 // MaxCaption is the longest caption of a photo, in characters.

@@ -168,3 +168,20 @@ func (s *Store) CardsOf(ctx context.Context, ids []appeal.ID) (map[appeal.ID][]a
 	}
 	return out, nil
 }
+
+// AnswerableMessage returns the appeal that a message delivered to a chat
+// lets its reader answer by replying to it: the contact details and the
+// "assigned to you" message a responder gets, and the prompt for an
+// answer (a reply about an appeal). ErrNotFound for any other message.
+func (s *Store) AnswerableMessage(ctx context.Context, network, chatID, messageID string) (appeal.ID, error) {
+	var id int64
+	if err := s.db.GetContext(ctx, &id, s.db.Rebind(`SELECT o.appeal_id FROM outbox_deliveries d
+		JOIN outbox o ON o.id = d.outbox_id
+		WHERE d.network = ? AND d.chat_id = ? AND d.message_id = ? AND o.appeal_id IS NOT NULL
+			AND o.kind IN (?, ?, ?)
+		ORDER BY d.outbox_id DESC LIMIT 1`), network, chatID, messageID,
+		string(appeal.MsgContact), string(appeal.MsgAssignedYou), string(appeal.MsgReply)); err != nil {
+		return 0, fail(fmt.Sprintf("appeal of message %s/%s/%s", network, chatID, messageID), err)
+	}
+	return appeal.ID(id), nil
+}

@@ -101,6 +101,9 @@ type Message struct {
 	Plain     string
 	ParseMode string
 	Buttons   [][]Button
+	// ForceReply is set when the message asked the client to open a reply
+	// to it (reply_markup force_reply).
+	ForceReply bool
 	// ReplyTo is the id of the message replied to, 0 for none.
 	ReplyTo int64
 	// PhotoSize is the size in bytes of an uploaded photo; 0 for text.
@@ -650,6 +653,7 @@ func checkText(text, parseMode string, max int, tooLong string) (string, *apiErr
 // wireMarkup is reply_markup on the wire.
 type wireMarkup struct {
 	InlineKeyboard [][]wireButton `json:"inline_keyboard"`
+	ForceReply     bool           `json:"force_reply"`
 }
 
 type wireButton struct {
@@ -692,6 +696,13 @@ func readMarkup(p params) ([][]Button, *apiError) {
 		}
 	}
 	return rows, nil
+}
+
+// forceReply reports whether reply_markup is a force_reply (read after
+// readMarkup accepted it).
+func forceReply(p params) bool {
+	var m wireMarkup
+	return p.has("reply_markup") && p.obj("reply_markup", &m) == nil && m.ForceReply
 }
 
 type handler func(s *Server, ctx context.Context, p params) (any, *apiError)
@@ -906,6 +917,7 @@ func (s *Server) send(p params, method string) (any, *apiError) {
 	if m.Buttons, e = readMarkup(p); e != nil {
 		return nil, e
 	}
+	m.ForceReply = forceReply(p)
 	thread, err := p.int("message_thread_id")
 	if err != nil {
 		return nil, badRequest("%v", err)

@@ -135,6 +135,10 @@ func (c *Console) print(m bot.Outgoing, id, note string) {
 		fmt.Fprintln(c.out, strings.Join(labels, "  "))
 		c.lastBtn[m.Chat.ChatID] = id
 	}
+	if m.ForceReply {
+		// A terminal opens no reply: say how to give one.
+		fmt.Fprintf(c.out, "[:reply %s TEXT]\n", id)
+	}
 	c.messages[msgKey{m.Chat.ChatID, id}] = message{chat: m.Chat.ChatID, buttons: all}
 }
 

@@ -195,3 +195,23 @@ func TestConsoleNumbersEachChatApart(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleForcedReplySaysHowToReply: a terminal opens no reply, so a
+// prompt that wants one says how to give it.
+func TestConsoleForcedReplySaysHowToReply(t *testing.T) {
+	out := &buftest.Buffer{}
+	c := New(strings.NewReader(""), out, clock)
+	id, err := c.Send(t.Context(), bot.Outgoing{Chat: bot.ChatRef{ChatID: "1"}, HTML: "Reply with your answer to #3.", ForceReply: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "[:reply " + id + " TEXT]"; !strings.Contains(out.String(), want) {
+		t.Fatalf("output %q lacks %q", out.String(), want)
+	}
+	if _, err := c.Send(t.Context(), bot.Outgoing{Chat: bot.ChatRef{ChatID: "1"}, HTML: "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out.String(), "[:reply"); n != 1 {
+		t.Fatalf("a plain message says how to reply too: %q", out.String())
+	}
+}

@@ -268,8 +268,13 @@ func (t *Transport) Send(ctx context.Context, m bot.Outgoing) (string, error) {
 		return "", err
 	}
 	p.MessageThreadID, p.ReplyParameters = pl.thread, pl.reply
-	if pl.keyboard != nil {
+	switch {
+	case pl.keyboard != nil:
 		p.ReplyMarkup = pl.keyboard
+	case m.ForceReply:
+		// The client opens a reply to the prompt; the reply is the text
+		// the prompt asks for.
+		p.ReplyMarkup = &telego.ForceReply{ForceReply: true, Selective: true}
 	}
 	ctx, cancel := withDefaultTimeout(ctx)
 	defer cancel()

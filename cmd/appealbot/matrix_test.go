@@ -124,6 +124,27 @@ func (r mxRoom) card(t *testing.T, n int) *mxMsg {
 	return nil
 }
 
+// wait waits for a message of the bot's whose text contains every one of
+// want, and returns it.
+func (r mxRoom) wait(t *testing.T, what string, want ...string) *mxMsg {
+	t.Helper()
+	var found *mxMsg
+	waitMx(t, what, func() bool {
+		for _, m := range r.botMessages(t) {
+			ok := true
+			for _, w := range want {
+				ok = ok && strings.Contains(m.Body, w)
+			}
+			if ok {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
 func waitMx(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
@@ -210,6 +231,27 @@ func mxRoomWithBot(t *testing.T, boss *mautrix.Client, botID string, others ...*
 		}
 	}
 	return r
+}
+
+// mxDirect has c open a direct chat with the bot and waits for the bot to
+// join it.
+func mxDirect(t *testing.T, c *mautrix.Client, botID string) mxRoom {
+	t.Helper()
+	ctx := context.Background()
+	resp, err := c.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
+		Invite: []id.UserID{id.UserID(botID)}, IsDirect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitMx(t, "the bot joins the direct chat", func() bool {
+		ms, err := c.JoinedMembers(ctx, resp.RoomID)
+		if err != nil {
+			return false
+		}
+		_, ok := ms.Joined[id.UserID(botID)]
+		return ok
+	})
+	return mxRoom{c: c, room: resp.RoomID, bot: id.UserID(botID)}
 }
 
 // TestMatrixFullFlow runs the whole program against a real Matrix
@@ -520,21 +562,7 @@ func TestMatrixLeaderDigestInDirectChat(t *testing.T) {
 		t.Fatalf("intake: %d %v", st, m)
 	}
 
-	ctx := context.Background()
-	resp, err := cs["lee"].CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "trusted_private_chat",
-		Invite: []id.UserID{id.UserID(botU.ID)}, IsDirect: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dm := mxRoom{c: cs["lee"], room: resp.RoomID, bot: id.UserID(botU.ID)}
-	waitMx(t, "the bot joins the direct chat", func() bool {
-		ms, err := cs["lee"].JoinedMembers(ctx, resp.RoomID)
-		if err != nil {
-			return false
-		}
-		_, ok := ms.Joined[id.UserID(botU.ID)]
-		return ok
-	})
+	dm := mxDirect(t, cs["lee"], botU.ID)
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, m := range dm.botMessages(t) {
@@ -651,16 +679,7 @@ func TestMatrixDecidedPromptLosesReactions(t *testing.T) {
 	}
 	waitMx(t, "card #1", func() bool { return water.card(t, 1) != nil })
 	mxCommand(t, water, alice, "!return 1 not a water matter", "until dispatch's review decides")
-	var prompt *mxMsg
-	waitMx(t, "the review prompt", func() bool {
-		for _, m := range dispatch.botMessages(t) {
-			if strings.Contains(m.Body, "asks to return") {
-				prompt = m
-				return true
-			}
-		}
-		return false
-	})
+	prompt := dispatch.wait(t, "the review prompt", "asks to return")
 	approve := ""
 	for e, data := range prompt.Actions {
 		if c, args, ok := render.ParseButton(data); ok && c == "approve" && strings.HasSuffix(args, render.PendingReview) {
