@@ -28,7 +28,6 @@ func processBadArguments() []struct {
 		{rLeader, lead, "reopen", "Give the appeal number."},
 		{rLeader, lead, "reopen {n}", "Give a reason."},
 		{rLeader, lead, "assign {a} @ghost", "I have not seen @ghost yet"},
-		{rDispatcher, dispatchChat, "assign {u}", "Give the department code."},
 	}
 }
 

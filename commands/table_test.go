@@ -52,7 +52,7 @@ func TestHelp(t *testing.T) {
 	}
 	rep := e.do(rLeader, roadsChat, "help")
 	for _, cmd := range []string{"/approve ID [answer|extension|review]", "/reject ID REASON", "/claim ID", "/extend ID DURATION REASON",
-		"/assign ID DEPT|@USER", "/reopen ID REASON"} {
+		"/assign ID [DEPT|@USER]", "/reopen ID REASON"} {
 		if !strings.Contains(rep.HTML, "<code>"+render.Esc(cmd)+"</code>") {
 			t.Errorf("leader help lacks %s", cmd)
 		}
