@@ -41,6 +41,11 @@ const UpdateMemory = 72 * time.Hour
 // again). A database restart takes seconds.
 const UpdateWait = 30 * time.Second
 
+// RecordWait bounds the wait of a reply in a private chat for the record
+// of the bot's message it replies to (written just after the network took
+// the message): about twice this in all.
+const RecordWait = 1600 * time.Millisecond
+
 // Bot turns one network's updates into command requests and sends the
 // replies back.
 type Bot struct {
@@ -120,6 +125,16 @@ func (b *Bot) Handle(ctx context.Context, u Update) {
 		b.answer(ctx, u, b.cmds.Handle(ctx, b.request(u, cmd, args, true)))
 	case UpdateReply:
 		id, err := b.answered(ctx, u)
+		// A private message is recorded just after the network took it;
+		// a reply quicker than that record is waited for, briefly.
+		for wait := 100 * time.Millisecond; errors.Is(err, appeal.ErrNotFound) && u.Chat.Private && wait <= RecordWait; wait *= 2 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			id, err = b.answered(ctx, u)
+		}
 		if errors.Is(err, appeal.ErrNotFound) {
 			return // a reply to some other message of the bot's: not an answer
 		}

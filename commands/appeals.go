@@ -221,8 +221,11 @@ func (c *call) answer(ctx context.Context) (Reply, error) {
 		if a.Status == appeal.StatusClaimed && a.Assignee != c.me.ID && !c.force(a) {
 			return Reply{}, c.refuse(render.MsgClaimedBy, kv{"id": a.ID, "name": c.h.render.NameOf(ctx, a.Assignee)})
 		}
+		// No notice: the prompt is the answer to the press, and a network
+		// that shows notices as messages (Matrix) would show a second
+		// prompt that a reply to could not answer.
 		return Reply{Rendered: Rendered{HTML: tr(c.lang, render.MsgAnswerPrompt, kv{"id": a.ID}), ForceReply: true},
-			Private: true, AnswerFor: a.ID, Notice: render.Plain(tr(c.nlang, render.MsgAnswerPrompt, kv{"id": a.ID}))}, nil
+			Private: true, AnswerFor: a.ID}, nil
 	}
 	if c.r.Button {
 		return Reply{Notice: render.Plain(tr(c.nlang, render.MsgHowToAnswer, kv{"id": a.ID})), Alert: true, Silent: true}, nil
