@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"time"
 
-
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/render"
