@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -603,7 +602,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	ctx := r.Context()
 	now := s.opt.Now()
-	as, err := s.collect(ctx, appeal.Filter{}, []appeal.Status{appeal.StatusUnassigned, appeal.StatusReturned})
+	// The longest waiting first, since last handed to dispatch.
+	as, total, err := s.store.WaitingDispatch(ctx, listCap)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -614,15 +614,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 		return a.ReceivedAt
 	}
-	slices.SortStableFunc(as, func(a, b appeal.Appeal) int { return since(a).Compare(since(b)) })
 	deptNames, _, err := s.names(ctx)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	b := dispatchBody{N: len(as), Names: deptNames}
+	b := dispatchBody{N: total, Names: deptNames}
 	names := s.memberNames(ctx)
-	for _, a := range as[:min(len(as), listCap)] {
+	for _, a := range as {
 		b.Items = append(b.Items, s.item(v.lang, a, now, names))
 		b.Waiting = append(b.Waiting, render.Duration(v.lang, now.Sub(since(a))))
 	}

@@ -1,4 +1,5 @@
--- 0022_open_visible: keep the appeals' visibility map fresh (PostgreSQL).
+-- 0022_open_visible: keep the appeals' visibility map fresh, and index the
+-- appeals waiting for dispatch (PostgreSQL).
 -- Keep migrations/sqlite/0022_open_visible.sql in step.
 
 -- The /metrics scrape and the figures' "open now" count the appeals not
@@ -17,3 +18,9 @@ ALTER TABLE appeals SET (
     autovacuum_vacuum_threshold = 1000,
     autovacuum_vacuum_scale_factor = 0.005
 );
+
+-- The dispatch page lists the appeals waiting for dispatch, the longest
+-- waiting first, and counts them: from this index alone, however long
+-- the history.
+CREATE INDEX appeals_waiting_dispatch ON appeals (COALESCE(dispatched_at, received_at), id)
+    WHERE status IN ('unassigned', 'returned');
