@@ -494,6 +494,63 @@ func Load(ctx context.Context, src Source, from, to, now time.Time, w Weights, d
 	return FromSums(from, to, now, w, depts, sums, open, dept), nil
 }
 
+// SpanSource is a Source that reads the sums of consecutive periods at
+// once.
+type SpanSource interface {
+	Source
+	// FactSumsSpans returns FactSums(bounds[i], bounds[i+1], now, dept)
+	// for each i, in a read bounded by the number of spans, not the
+	// history.
+	FactSumsSpans(ctx context.Context, bounds []time.Time, now time.Time, dept string) ([][]Sums, error)
+}
+
+// LoadSpans returns Load(bounds[i], bounds[i+1], ...) for each i (a
+// trend: one report per day, say), reading the departments and the gauges
+// once and, from a SpanSource, the sums of all spans in one call.
+func LoadSpans(ctx context.Context, src Source, bounds []time.Time, now time.Time, w Weights, dept string) ([]Report, error) {
+	for i := 1; i < len(bounds); i++ {
+		if !bounds[i-1].Before(bounds[i]) {
+			return nil, errors.New("kpi: each period must end after it starts")
+		}
+	}
+	if len(bounds) < 2 {
+		return nil, nil
+	}
+	depts, err := src.Departments(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kpi: %w", err)
+	}
+	if dept != "" && !slices.ContainsFunc(depts, func(d appeal.Department) bool { return d.Code == dept }) {
+		return nil, fmt.Errorf("kpi: department %q: %w", dept, appeal.ErrNotFound)
+	}
+	var sums [][]Sums
+	if ss, ok := src.(SpanSource); ok {
+		if sums, err = ss.FactSumsSpans(ctx, bounds, now, dept); err != nil {
+			return nil, fmt.Errorf("kpi: %w", err)
+		}
+	} else {
+		for i := 1; i < len(bounds); i++ {
+			s, err := src.FactSums(ctx, bounds[i-1], bounds[i], now, dept)
+			if err != nil {
+				return nil, fmt.Errorf("kpi: %w", err)
+			}
+			sums = append(sums, s)
+		}
+	}
+	if len(sums) != len(bounds)-1 {
+		return nil, fmt.Errorf("kpi: %d sums for %d periods", len(sums), len(bounds)-1)
+	}
+	open, err := src.OpenNow(ctx, now, dept)
+	if err != nil {
+		return nil, fmt.Errorf("kpi: %w", err)
+	}
+	reps := make([]Report, len(sums))
+	for i := range sums {
+		reps[i] = FromSums(bounds[i], bounds[i+1], now, w, depts, sums[i], open, dept)
+	}
+	return reps, nil
+}
+
 // FromSums is the report of the sums and gauges of a period: a department
 // for each of depts and each code with something counted (only dept with
 // dept set), and all together.

@@ -475,6 +475,29 @@ func (s *Store) Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, 
 	return out, nil
 }
 
+// WaitingDispatch returns how many appeals wait for dispatch (unassigned
+// or returned) and the first n of them, the longest waiting first (since
+// they were last handed to dispatch, else received), through the partial
+// index appeals_waiting_dispatch: it reads the waiting appeals' index
+// entries and n rows, not the history.
+func (s *Store) WaitingDispatch(ctx context.Context, n int) ([]appeal.Appeal, int, error) {
+	const where = ` FROM appeals WHERE status IN ('unassigned', 'returned')`
+	var total int
+	if err := s.db.GetContext(ctx, &total, `SELECT COUNT(*)`+where); err != nil {
+		return nil, 0, fail("waiting for dispatch", err)
+	}
+	var rows []appealRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT `+appealColumns+where+
+		` ORDER BY COALESCE(dispatched_at, received_at), id LIMIT ?`), limit(n)); err != nil {
+		return nil, 0, fail("waiting for dispatch", err)
+	}
+	out := make([]appeal.Appeal, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.appeal())
+	}
+	return out, total, nil
+}
+
 const answerColumns = `id, appeal_id, author_id, text, state, created_at, decided_by, decided_at`
 
 type answerRow struct {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -422,33 +423,158 @@ func (s *Store) FactSums(ctx context.Context, from, to, now time.Time, dept stri
 	// exact one does.
 	from, to = ceilMicro(from), ceilMicro(to)
 	acc := map[string]*kpi.Sums{}
-	if err := s.rangeSums(ctx, acc, from, to, dept, false, 1); err != nil {
+	if err := s.periodSums(ctx, acc, from, to, now, dept); err != nil {
 		return nil, fail("figures", err)
+	}
+	if err := s.pendingRange(ctx, acc, from, earliest(to, cutOf(now, from)), dept); err != nil {
+		return nil, fail("figures", err)
+	}
+	return sortedSums(acc), nil
+}
+
+// cutOf is where decisions stop counting as of now: the first
+// microsecond after it, and not before from.
+func cutOf(now, from time.Time) time.Time {
+	cut := now.UTC().Truncate(time.Microsecond).Add(time.Microsecond)
+	if cut.Before(from) {
+		return from
+	}
+	return cut
+}
+
+// periodSums adds the facts of [from, to) but the pending ones to acc,
+// the decisions only up to now.
+func (s *Store) periodSums(ctx context.Context, acc map[string]*kpi.Sums, from, to, now time.Time, dept string) error {
+	if err := s.rangeSums(ctx, acc, from, to, dept, false, 1); err != nil {
+		return err
 	}
 	// Decisions whose instant has not come yet (deadlines still ahead)
 	// count for nothing: take them out again.
-	cut := now.UTC().Truncate(time.Microsecond).Add(time.Microsecond)
-	if cut.Before(from) {
-		cut = from
+	if cut := cutOf(now, from); cut.Before(to) {
+		return s.rangeSums(ctx, acc, cut, to, dept, true, -1)
 	}
-	if cut.Before(to) {
-		if err := s.rangeSums(ctx, acc, cut, to, dept, true, -1); err != nil {
-			return nil, fail("figures", err)
-		}
+	return nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
 	}
-	pendingTo := to
-	if cut.Before(to) {
-		pendingTo = cut
-	}
-	if err := s.pendingRange(ctx, acc, from, pendingTo, dept); err != nil {
-		return nil, fail("figures", err)
-	}
+	return a
+}
+
+func sortedSums(acc map[string]*kpi.Sums) []kpi.Sums {
 	out := make([]kpi.Sums, 0, len(acc))
 	for _, v := range acc {
 		out = append(out, *v)
 	}
 	slices.SortFunc(out, func(a, b kpi.Sums) int { return strings.Compare(a.Dept, b.Dept) })
+	return out
+}
+
+// FactSumsSpans implements kpi.SpanSource: FactSums of each span
+// [bounds[i], bounds[i+1]), read at once. The spans that are whole days of
+// the deployment's zone, past by now, come from one read of the day rows;
+// the others (a partial day, today) are read each as FactSums reads them;
+// the pending facts of all spans come from one read of kpi_facts_pending.
+// It counts as one figures request.
+func (s *Store) FactSumsSpans(ctx context.Context, bounds []time.Time, now time.Time, dept string) ([][]kpi.Sums, error) {
+	if len(bounds) < 2 {
+		return nil, nil
+	}
+	b := make([]time.Time, len(bounds))
+	for i, t := range bounds {
+		b[i] = ceilMicro(t)
+		// Bounds a few nanoseconds apart round to the same microsecond:
+		// the span between is empty, as FactSums finds it.
+		if i > 0 && b[i].Before(b[i-1]) {
+			return nil, fmt.Errorf("figures: span %d ends before it starts", i-1)
+		}
+	}
+	if err := s.figAcquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-s.figSem }()
+	loc := s.figZone()
+	cut := cutOf(now, b[0])
+	accs := make([]map[string]*kpi.Sums, len(b)-1)
+	day := map[int]int{} // day number -> span
+	d0, d1 := 0, 0
+	for i := range accs {
+		accs[i] = map[string]*kpi.Sums{}
+		d := dayNum(b[i], loc)
+		if dayStart(d, loc).Equal(b[i]) && dayStart(d+1, loc).Equal(b[i+1]) && !cut.Before(b[i+1]) {
+			if len(day) == 0 || d < d0 {
+				d0 = d
+			}
+			if len(day) == 0 || d+1 > d1 {
+				d1 = d + 1
+			}
+			day[d] = i
+			continue
+		}
+		if err := s.periodSums(ctx, accs[i], b[i], b[i+1], now, dept); err != nil {
+			return nil, fail("figures", err)
+		}
+	}
+	if len(day) > 0 {
+		get := func(code string, period int) *kpi.Sums {
+			if i, ok := day[period]; ok {
+				return sumsOf(accs[i], code)
+			}
+			return nil
+		}
+		if err := s.sumPeriods(ctx, get, true, grainDay, d0, d1, dept, false, 1); err != nil {
+			return nil, fail("figures", err)
+		}
+	}
+	if err := s.pendingSpans(ctx, accs, b, earliest(b[len(b)-1], cut), dept); err != nil {
+		return nil, fail("figures", err)
+	}
+	out := make([][]kpi.Sums, len(accs))
+	for i, acc := range accs {
+		out[i] = sortedSums(acc)
+	}
 	return out, nil
+}
+
+// pendingSpans adds the pending facts before end to the span of bounds
+// they fall in, reading kpi_facts_pending once: as many rows as open
+// stays with a deadline in the spans.
+func (s *Store) pendingSpans(ctx context.Context, accs []map[string]*kpi.Sums, b []time.Time, end time.Time, dept string) error {
+	if !b[0].Before(end) {
+		return nil
+	}
+	q := fmt.Sprintf(`SELECT department_code, kind, at, n FROM kpi_facts
+		WHERE kind IN (%d, %d) AND at >= ? AND at < ?`, kpi.FactClaimPending, kpi.FactAnswerPending)
+	args := []any{tm(b[0]), tm(end)}
+	if dept != "" {
+		q += ` AND department_code = ?`
+		args = append(args, dept)
+	}
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var kind int
+		var at dbTime
+		var n int64
+		if err := rows.Scan(&code, &kind, &at, &n); err != nil {
+			return err
+		}
+		if !pending(kpi.FactKind(kind)) {
+			return fmt.Errorf("kpi facts: kind %d is not pending", kind)
+		}
+		// The span is the last whose start is not after at.
+		i := sort.Search(len(b), func(j int) bool { return b[j].After(at.Time) }) - 1
+		if i >= 0 && i < len(accs) {
+			sumsOf(accs[i], code).N[kind] += n
+		}
+	}
+	return rows.Err()
 }
 
 func ceilMicro(t time.Time) time.Time {
@@ -525,6 +651,13 @@ func sumsOf(acc map[string]*kpi.Sums, dept string) *kpi.Sums {
 // sumRange adds the rows of kpi_sums (and, unless decisions, kpi_hist)
 // of grain with p0 <= period < p1.
 func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p0, p1 int, dept string, decisions bool, sign int64) error {
+	return s.sumPeriods(ctx, func(code string, _ int) *kpi.Sums { return sumsOf(acc, code) }, false, grain, p0, p1, dept, decisions, sign)
+}
+
+// sumPeriods is sumRange handing the sums to get(department, period):
+// per period with byPeriod, else summed over the periods (period 0). A
+// nil from get skips the row.
+func (s *Store) sumPeriods(ctx context.Context, get func(code string, period int) *kpi.Sums, byPeriod bool, grain, p0, p1 int, dept string, decisions bool, sign int64) error {
 	if p0 >= p1 {
 		return nil
 	}
@@ -534,7 +667,7 @@ func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p
 			cols = append(cols, int(k))
 		}
 	}
-	if err := s.sumRows(ctx, acc, "kpi_sums", false, sumColumns, cols, grain, p0, p1, dept, func(x *kpi.Sums, _ int, vals []int64) {
+	if err := s.sumRows(ctx, get, byPeriod, "kpi_sums", false, sumColumns, cols, grain, p0, p1, dept, func(x *kpi.Sums, _ int, vals []int64) {
 		for i, c := range cols {
 			x.N[c] += sign * vals[i]
 		}
@@ -545,7 +678,7 @@ func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p
 	for i := range all {
 		all[i] = i
 	}
-	return s.sumRows(ctx, acc, "kpi_hist", true, histColumns, all, grain, p0, p1, dept, func(x *kpi.Sums, hist int, vals []int64) {
+	return s.sumRows(ctx, get, byPeriod, "kpi_hist", true, histColumns, all, grain, p0, p1, dept, func(x *kpi.Sums, hist int, vals []int64) {
 		var h *kpi.Hist
 		switch hist {
 		case histClaimWall:
@@ -566,18 +699,22 @@ func (s *Store) sumRange(ctx context.Context, acc map[string]*kpi.Sums, grain, p
 }
 
 // sumRows sums columns cols of table's rows of grain with p0 <= period
-// < p1, per department (and histogram, with hist), and hands each sum to
-// fn.
-func (s *Store) sumRows(ctx context.Context, acc map[string]*kpi.Sums, table string, hist bool, names []string, cols []int,
+// < p1, per department (and histogram, with hist; and period, with
+// byPeriod), and hands each sum to fn with get's sums.
+func (s *Store) sumRows(ctx context.Context, get func(code string, period int) *kpi.Sums, byPeriod bool, table string, hist bool, names []string, cols []int,
 	grain, p0, p1 int, dept string, fn func(x *kpi.Sums, hist int, vals []int64)) error {
 	group := "department_code"
-	if hist {
-		group += ", hist"
-	}
 	var b strings.Builder
 	b.WriteString("SELECT department_code")
 	if hist {
+		group += ", hist"
 		b.WriteString(", hist")
+	} else {
+		b.WriteString(", 0")
+	}
+	if byPeriod {
+		group += ", period"
+		b.WriteString(", period")
 	} else {
 		b.WriteString(", 0")
 	}
@@ -598,21 +735,25 @@ func (s *Store) sumRows(ctx context.Context, acc map[string]*kpi.Sums, table str
 	defer rows.Close()
 	vals := make([]sql.NullInt64, len(cols))
 	out := make([]int64, len(cols))
-	ptrs := make([]any, len(cols)+2)
+	ptrs := make([]any, len(cols)+3)
 	var code string
-	var h int
-	ptrs[0], ptrs[1] = &code, &h
+	var h, period int
+	ptrs[0], ptrs[1], ptrs[2] = &code, &h, &period
 	for i := range vals {
-		ptrs[i+2] = &vals[i]
+		ptrs[i+3] = &vals[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
+		x := get(code, period)
+		if x == nil {
+			continue
+		}
 		for i := range vals {
 			out[i] = vals[i].Int64
 		}
-		fn(sumsOf(acc, code), h, out)
+		fn(x, h, out)
 	}
 	return rows.Err()
 }

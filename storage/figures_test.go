@@ -213,6 +213,9 @@ func TestFiguresFromSumsMatchLog(t *testing.T) {
 					now := end.Add(time.Duration(rapid.Int64Range(-72, 72).Draw(t, "now_h")) * time.Hour)
 					comparePeriod(t, ctx, s, cals, from, to, now)
 				}
+				from, _ := randomPeriod(t, first, end, loc)
+				now := end.Add(time.Duration(rapid.Int64Range(-72, 72).Draw(t, "now_h")) * time.Hour)
+				compareSpans(t, ctx, s, from, now, loc, tag+"0")
 			})
 		})
 	}
@@ -242,6 +245,49 @@ func comparePeriod(t *rapid.T, ctx context.Context, s *storage.Store, cals appea
 	w, _ := want.Department(code)
 	if d := kpi.Differences(one, kpi.Report{Departments: []kpi.Figures{w}}); len(d) > 0 {
 		t.Fatalf("%s, %s alone: the sums and the log differ:\n%s", what, code, strings.Join(d, "\n"))
+	}
+}
+
+// compareSpans checks kpi.LoadSpans over days of loc from the day of
+// from (or from itself), with a partial day and a span to now mixed in,
+// against kpi.Load of each span, for all departments and for dept.
+func compareSpans(t *rapid.T, ctx context.Context, s *storage.Store, from, now time.Time, loc *time.Location, dept string) {
+	f := from.In(loc)
+	b := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, loc)
+	if rapid.Bool().Draw(t, "mid_day_start") {
+		b = from
+	}
+	bounds := []time.Time{b}
+	for range rapid.IntRange(1, 10).Draw(t, "days") {
+		b = time.Date(b.In(loc).Year(), b.In(loc).Month(), b.In(loc).Day()+1, 0, 0, 0, 0, loc)
+		bounds = append(bounds, b)
+	}
+	if n := len(bounds); rapid.Bool().Draw(t, "partial_end") {
+		if end := bounds[n-1].Add(-time.Duration(rapid.IntRange(1, 23).Draw(t, "cut_h")) * time.Hour); end.After(bounds[n-2]) {
+			bounds[n-1] = end
+		}
+	}
+	if last := bounds[len(bounds)-1]; last.Before(now) && rapid.Bool().Draw(t, "to_now") {
+		bounds = append(bounds, now)
+	}
+	for _, code := range []string{"", dept} {
+		got, err := kpi.LoadSpans(ctx, s, bounds, now, kpi.DefaultWeights, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(bounds)-1 {
+			t.Fatalf("%d reports for %d spans", len(got), len(bounds)-1)
+		}
+		for i := range got {
+			want, err := kpi.Load(ctx, s, bounds[i], bounds[i+1], now, kpi.DefaultWeights, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := kpi.Differences(got[i], want); len(d) > 0 {
+				t.Fatalf("span [%s, %s) at %s, department %q: LoadSpans and Load differ:\n%s", bounds[i].UTC().Format(time.RFC3339),
+					bounds[i+1].UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), code, strings.Join(d, "\n"))
+			}
+		}
 	}
 }
 

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/kpi"
@@ -330,9 +327,6 @@ func (s *Server) department(w http.ResponseWriter, r *http.Request, v *viewer) {
 // longer period).
 const trendDays = 92
 
-// trendReaders is how many days of a trend are read at once.
-const trendReaders = 4
-
 // trend serves the department's per-day figures as chart JSON: received,
 // answered, closed and overdue (deadlines missed that day) per day, and
 // the open backlog at the end of each day.
@@ -363,24 +357,26 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 	moved := func(f kpi.Figures) int {
 		return f.Received + f.Reopened - f.Closed - f.Returned - f.TransferredOut
 	}
-	// The days are read a few at a time.
-	figs := make([]kpi.Figures, len(days))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(trendReaders)
-	for i, day := range days {
-		g.Go(func() error {
-			to := day.AddDate(0, 0, 1)
-			if to.After(now) {
-				to = now
-			}
-			rep, err := s.load(gctx, day, to, d.Code)
-			if err == nil {
-				figs[i] = rep.Departments[0]
-			}
-			return err
-		})
+	// All days are read at once, and what moved since the last of them
+	// as one more span: the backlog now is known, each day's end is
+	// found walking back.
+	var bounds []time.Time
+	for _, day := range days {
+		bounds = append(bounds, day)
 	}
-	if err := g.Wait(); err != nil {
+	tail := false
+	if len(days) > 0 {
+		last := days[len(days)-1].AddDate(0, 0, 1)
+		if last.After(now) {
+			last = now
+		}
+		bounds = append(bounds, last)
+		if tail = last.Before(now); tail {
+			bounds = append(bounds, now)
+		}
+	}
+	reps, err := kpi.LoadSpans(ctx, s.store, utcAll(bounds), now.UTC(), s.opt.Weights, d.Code)
+	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
@@ -388,7 +384,7 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 	// Open is as of now in every report.
 	open := 0
 	for i, day := range days {
-		f := figs[i]
+		f := reps[i].Departments[0]
 		open = f.Open
 		trendC.Categories = append(trendC.Categories, day.Format("01-02"))
 		missed := f.ClaimsDue - f.ClaimsOnTime + f.AnswersDue - f.AnswersOnTime
@@ -397,17 +393,9 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 		net = append(net, moved(f))
 	}
-	// The backlog now is known; each day's end is found walking back.
 	after := 0
-	if len(days) > 0 {
-		if last := days[len(days)-1].AddDate(0, 0, 1); last.Before(now) {
-			rep, err := s.load(ctx, last, now, d.Code)
-			if err != nil {
-				s.internal(w, r, err)
-				return
-			}
-			after = moved(rep.Departments[0])
-		}
+	if tail {
+		after = moved(reps[len(reps)-1].Departments[0])
 	}
 	backlog := make([]float64, len(days))
 	cur := open - after
@@ -422,6 +410,14 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request, v *viewer) {
 		Series: []series{{Name: text(v.lang, render.WebOpen, nil), Data: backlog}}}}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+func utcAll(ts []time.Time) []time.Time {
+	out := make([]time.Time, len(ts))
+	for i, t := range ts {
+		out[i] = t.UTC()
+	}
+	return out
 }
 
 func (s *Server) item(lang string, a appeal.Appeal, now time.Time, names func(appeal.MemberID) string) item {
@@ -606,7 +602,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	ctx := r.Context()
 	now := s.opt.Now()
-	as, err := s.collect(ctx, appeal.Filter{}, []appeal.Status{appeal.StatusUnassigned, appeal.StatusReturned})
+	// The longest waiting first, since last handed to dispatch.
+	as, total, err := s.store.WaitingDispatch(ctx, listCap)
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -617,15 +614,14 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 		return a.ReceivedAt
 	}
-	slices.SortStableFunc(as, func(a, b appeal.Appeal) int { return since(a).Compare(since(b)) })
 	deptNames, _, err := s.names(ctx)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	b := dispatchBody{N: len(as), Names: deptNames}
+	b := dispatchBody{N: total, Names: deptNames}
 	names := s.memberNames(ctx)
-	for _, a := range as[:min(len(as), listCap)] {
+	for _, a := range as {
 		b.Items = append(b.Items, s.item(v.lang, a, now, names))
 		b.Waiting = append(b.Waiting, render.Duration(v.lang, now.Sub(since(a))))
 	}

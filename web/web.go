@@ -42,6 +42,7 @@ type Store interface {
 	Department(ctx context.Context, code string) (appeal.Department, error)
 	Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error)
 	Appeals(ctx context.Context, f appeal.Filter) ([]appeal.Appeal, error)
+	WaitingDispatch(ctx context.Context, n int) ([]appeal.Appeal, int, error)
 	Events(ctx context.Context, id appeal.ID) ([]appeal.Event, error)
 	Feedback(ctx context.Context, id appeal.ID) ([]appeal.Feedback, error)
 	Member(ctx context.Context, id appeal.MemberID) (appeal.Member, error)

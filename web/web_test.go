@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/internal/worldtest"
+	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/render"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/web"
@@ -474,6 +476,88 @@ func TestTrend(t *testing.T) {
 	bad := w.get("/dept/roads/trend.json?period=custom&from=2026-11-23&to=2026-11-01", w.login(worldtest.Leader))
 	if bad.code != http.StatusBadRequest || !strings.Contains(bad.body, `"field":"from"`) {
 		t.Errorf("a bad period: %d %s", bad.code, bad.body)
+	}
+}
+
+// TestTrendMatchesDailyLoad: the trend read at once says per day what
+// kpi.Load says of that day alone, and the backlog at the end of the
+// last day is what is open now less what came and went since.
+func TestTrendMatchesDailyLoad(t *testing.T) {
+	w := newWorld(t, storage.SQLite, web.Options{})
+	ctx := context.Background()
+	// More happens on the days after: G answered, a new appeal.
+	w.at(t0.Add(26 * time.Hour))
+	w.w.Act(w.ids["G"], worldtest.Resp, appeal.Command{Action: appeal.ActAnswer, Text: "Done."})
+	w.at(t0.Add(50 * time.Hour))
+	w.w.Intake("roads")
+	w.at(t0.Add(52 * time.Hour))
+	now := w.clock()
+	for _, q := range []string{"period=custom&from=2026-11-20&to=2026-11-30", "period=custom&from=2026-11-20&to=2026-11-24"} {
+		r := w.get("/dept/roads/trend.json?"+q, w.login(worldtest.Leader))
+		if r.code != http.StatusOK {
+			t.Fatal(q, r.code, r.body)
+		}
+		var got struct {
+			Trend, Backlog struct {
+				Categories []string
+				Series     []struct{ Data []float64 }
+			}
+		}
+		if err := json.Unmarshal([]byte(r.body), &got); err != nil {
+			t.Fatal(err)
+		}
+		var want [4][]float64
+		var days []string
+		day := time.Date(2026, 11, 20, 0, 0, 0, 0, shanghai)
+		last := time.Date(2026, 11, 25, 0, 0, 0, 0, shanghai)
+		if strings.HasSuffix(q, "11-30") {
+			last = now
+		}
+		for ; day.Before(last); day = day.AddDate(0, 0, 1) {
+			to := day.AddDate(0, 0, 1)
+			if to.After(now) {
+				to = now
+			}
+			rep, err := kpi.Load(ctx, w.w.Store, day.UTC(), to.UTC(), now.UTC(), kpi.DefaultWeights, "roads")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := rep.Departments[0]
+			days = append(days, day.Format("01-02"))
+			for i, x := range []int{f.Received, f.Answered, f.Closed, f.ClaimsDue - f.ClaimsOnTime + f.AnswersDue - f.AnswersOnTime} {
+				want[i] = append(want[i], float64(x))
+			}
+		}
+		if fmt.Sprint(got.Trend.Categories) != fmt.Sprint(days) {
+			t.Fatalf("%s: days %v, want %v", q, got.Trend.Categories, days)
+		}
+		for i := range want {
+			if fmt.Sprint(got.Trend.Series[i].Data) != fmt.Sprint(want[i]) {
+				t.Errorf("%s: series %d is %v, kpi.Load per day says %v", q, i, got.Trend.Series[i].Data, want[i])
+			}
+		}
+		if slices.Max(want[0]) == 0 || slices.Max(want[1]) == 0 {
+			t.Errorf("%s: nothing received or answered in the trend: %v", q, want)
+		}
+		// The backlog at the end of the last day: open now less what
+		// moved after it.
+		open, err := kpi.Load(ctx, w.w.Store, now.Add(-time.Hour).UTC(), now.UTC(), now.UTC(), kpi.DefaultWeights, "roads")
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := 0
+		if last.Before(now) {
+			rep, err := kpi.Load(ctx, w.w.Store, last.UTC(), now.UTC(), now.UTC(), kpi.DefaultWeights, "roads")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := rep.Departments[0]
+			after = f.Received + f.Reopened - f.Closed - f.Returned - f.TransferredOut
+		}
+		backlog := got.Backlog.Series[0].Data
+		if want := float64(open.Departments[0].Open - after); backlog[len(backlog)-1] != want {
+			t.Errorf("%s: backlog at the end %v, want %v", q, backlog, want)
+		}
 	}
 }
 

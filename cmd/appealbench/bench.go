@@ -412,6 +412,8 @@ type benchEnv struct {
 	// database is a scratch PostgreSQL database's URL, empty for SQLite.
 	database string
 	close    func()
+	// keep leaves the scratch database in place at close.
+	keep bool
 }
 
 // benchStart makes a benchmark's scratch directory and, given a PostgreSQL
@@ -441,7 +443,9 @@ func benchStart(ctx context.Context, name, databaseURL string, stderr io.Writer)
 		}
 	}
 	e.close = func() {
-		if err := drop(); err != nil {
+		if e.keep && e.database != "" {
+			e.progress("kept the scratch database %s", e.database)
+		} else if err := drop(); err != nil {
 			e.progress("%v", err)
 		}
 		os.RemoveAll(dir)

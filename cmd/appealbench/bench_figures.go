@@ -11,6 +11,8 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -22,6 +24,7 @@ import (
 	"github.com/appealbot/appealbot/kpi"
 	"github.com/appealbot/appealbot/metrics"
 	"github.com/appealbot/appealbot/storage"
+	"github.com/appealbot/appealbot/web"
 )
 
 // benchFiguresOptions are the flags of `appealbench bench-figures`.
@@ -30,6 +33,7 @@ type benchFiguresOptions struct {
 	databaseURL                  string
 	batch                        int
 	runs                         int
+	keep                         bool
 }
 
 // benchFiguresResult is the one JSON object bench-figures prints as the
@@ -44,6 +48,7 @@ type benchFiguresResult struct {
 	LoadS        float64            `json:"load_s"`
 	BuildS       float64            `json:"build_s"`
 	Requests     []benchFiguresCall `json:"requests"`
+	Pages        []benchFiguresCall `json:"pages"`
 	FirstScrape  float64            `json:"first_metrics_scrape_ms"`
 	LaterScrape  float64            `json:"best_later_scrape_ms"`
 	RSSResetable bool               `json:"rss_reset"`
@@ -70,7 +75,9 @@ departments into a fresh store, builds the kept figures from the log (the
 build migration 0013 runs), then times GET /api/v1/stats for the whole
 period, its last month, an old month and the default 7 days through the
 real API handler over HTTP, with the process's RSS growth during each,
-and the first /metrics scrape of a new collector. Progress goes to
+the leaders' web pages (overview, department, trend, bulletin, dispatch)
+through the web handler with a dispatcher's session, and the first
+/metrics scrape of a new collector. Progress goes to
 stderr; the last line of stdout is one JSON object with the results.
 
 flags:
@@ -84,6 +91,7 @@ flags:
 	fs.StringVar(&o.databaseURL, "database-url", "", "PostgreSQL server `URL`: a scratch database appealbot_bench_<hex> is created there and dropped at the end; empty uses a fresh SQLite file in a temporary directory")
 	fs.IntVar(&o.batch, "batch", 20000, "appeals per bulk-load transaction")
 	fs.IntVar(&o.runs, "runs", 5, "times each request is made")
+	fs.BoolVar(&o.keep, "keep", false, "keep the PostgreSQL scratch database at the end (to look at its plans); drop it yourself")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -118,6 +126,7 @@ func runBenchFigures(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	e.keep = o.keep
 	defer e.close()
 	ctx, progress := e.ctx, e.progress
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -244,6 +253,15 @@ func runBenchFigures(ctx context.Context, args []string, stdout, stderr io.Write
 		res.Requests = append(res.Requests, call)
 	}
 
+	pages, err := benchPages(ctx, store, loc, day(end.AddDate(0, -1, 0))[:7], o.runs)
+	if err != nil {
+		return fmt.Errorf("bench-figures: %w", err)
+	}
+	for _, p := range pages {
+		progress("page %s: best %.1f ms, worst %.1f ms, RSS +%.1f MB", p.What, p.BestMS, p.WorstMS, p.RSSGrowthMB)
+	}
+	res.Pages = pages
+
 	m := metrics.New(store, time.Now, nil)
 	res.LaterScrape = math.Inf(1)
 	for i := range o.runs + 1 {
@@ -363,4 +381,64 @@ func benchHistory(i int, received time.Time, recent bool, depts []appeal.Departm
 		es = append(es, ev(t, appeal.EventClaimed, appeal.StatusAssigned, appeal.StatusClaimed, a.Department))
 	}
 	return a, es
+}
+
+// benchPages times the web view's pages for month (YYYY-MM) through its
+// own handler, logged in as a dispatcher (who sees every page), runs
+// times each.
+func benchPages(ctx context.Context, store *storage.Store, loc *time.Location, month string, runs int) ([]benchFiguresCall, error) {
+	m, err := store.SaveMember(ctx, appeal.Member{Network: "telegram", ExternalID: "bench-web", DisplayName: "调度员"})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Grant(ctx, appeal.Grant{Member: m.ID, Role: appeal.RoleDispatcher}); err != nil {
+		return nil, err
+	}
+	srv, err := web.New(store, web.Options{Location: loc, Now: time.Now, URL: "http://127.0.0.1"})
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if err := store.CreateWebLink(ctx, appeal.WebLink{Token: "bench-web", Member: m.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		return nil, err
+	}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"token": {"bench-web"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	cookies := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || len(cookies) == 0 {
+		return nil, fmt.Errorf("web login: status %d", rec.Code)
+	}
+	var out []benchFiguresCall
+	for _, p := range []struct{ what, path string }{
+		{"overview", "/?month=" + month},
+		{"department", "/dept/d001?month=" + month},
+		{"department trend", "/dept/d001/trend.json?month=" + month},
+		{"bulletin", "/bulletin?month=" + month},
+		{"dispatch", "/dispatch"},
+	} {
+		call := benchFiguresCall{What: p.what + " " + p.path, BestMS: math.Inf(1)}
+		for range runs {
+			runtime.GC()
+			_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+			before := benchRSS()
+			req := httptest.NewRequest("GET", p.path, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			rec := httptest.NewRecorder()
+			t0 := time.Now()
+			srv.ServeHTTP(rec, req)
+			ms := float64(time.Since(t0).Microseconds()) / 1000
+			if rec.Code != http.StatusOK {
+				return nil, fmt.Errorf("web %s: status %d: %.200s", p.path, rec.Code, rec.Body.String())
+			}
+			call.BestMS, call.WorstMS = math.Min(call.BestMS, ms), math.Max(call.WorstMS, ms)
+			call.RSSGrowthMB = math.Max(call.RSSGrowthMB, math.Round((benchPeakRSS()-before)*10)/10)
+		}
+		call.BestMS, call.WorstMS = benchRound(call.BestMS), benchRound(call.WorstMS)
+		out = append(out, call)
+	}
+	return out, nil
 }
