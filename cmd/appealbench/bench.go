@@ -158,11 +158,7 @@ flags:
 	if o.drainTimeout <= 0 {
 		errs = append(errs, errors.New("--drain-timeout must be positive"))
 	}
-	if o.databaseURL != "" {
-		if u, err := url.Parse(o.databaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			errs = append(errs, errors.New("--database-url must be a postgres:// or postgresql:// URL"))
-		}
-	}
+	errs = append(errs, checkDatabaseURL(o.databaseURL))
 	return o, errors.Join(errs...)
 }
 
@@ -414,6 +410,18 @@ type benchEnv struct {
 	close    func()
 	// keep leaves the scratch database in place at close.
 	keep bool
+}
+
+// checkDatabaseURL refuses a --database-url that is not PostgreSQL's; nil
+// for none (the benchmark then runs on SQLite).
+func checkDatabaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return errors.New("--database-url must be a postgres:// or postgresql:// URL")
+	}
+	return nil
 }
 
 // benchStart makes a benchmark's scratch directory and, given a PostgreSQL

@@ -97,9 +97,7 @@ flags:
 	if o.batch < 1 {
 		errs = append(errs, errors.New("--batch must be at least 1"))
 	}
-	if o.databaseURL != "" && !strings.HasPrefix(o.databaseURL, "postgres://") && !strings.HasPrefix(o.databaseURL, "postgresql://") {
-		errs = append(errs, errors.New("--database-url must be a postgres:// URL"))
-	}
+	errs = append(errs, checkDatabaseURL(o.databaseURL))
 	return o, errors.Join(errs...)
 }
 

@@ -108,9 +108,7 @@ flags:
 	if o.months < 1 || o.months > 120 {
 		errs = append(errs, errors.New("--months must be 1 to 120"))
 	}
-	if o.databaseURL != "" && !strings.HasPrefix(o.databaseURL, "postgres://") && !strings.HasPrefix(o.databaseURL, "postgresql://") {
-		errs = append(errs, errors.New("--database-url must be a postgres:// URL"))
-	}
+	errs = append(errs, checkDatabaseURL(o.databaseURL))
 	return o, errors.Join(errs...)
 }
 
