@@ -109,6 +109,10 @@ type Store struct {
 	figReady atomic.Bool
 	figSem   chan struct{}
 	figHooks buildHooks
+
+	// intake queues concurrent CreateAppeal calls into shared
+	// transactions (see intake.go).
+	intake intakeQueue
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
@@ -397,3 +401,4 @@ func limit(n int) int {
 	}
 	return n
 }
+
