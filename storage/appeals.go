@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -196,107 +195,6 @@ func (r appealRow) appeal() appeal.Appeal {
 	return a
 }
 
-// CreateAppeal inserts a with its events and messages in one transaction.
-// When an appeal with the same source and external id exists, it returns
-// that appeal with created false and writes nothing: the unique key decides,
-// so concurrent duplicates cannot both get in.
-//
-// The new appeal's number is the highest number stored plus one, taken in
-// the transaction after the duplicate check and under numberLock, so that
-// numbers have no gaps: a duplicate, or an intake that fails and rolls
-// back, consumes none (a sequence would, since its values are never given
-// back).
-func (s *Store) CreateAppeal(ctx context.Context, a appeal.Appeal, events []appeal.Event, msgs []appeal.Message) (appeal.Appeal, bool, error) {
-	var stored appeal.Appeal
-	var created, queued bool
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		known := func() (bool, error) {
-			var id int64
-			err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM appeals WHERE source = ? AND external_id = ?`),
-				a.Source, a.ExternalID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return false, nil
-			}
-			if err != nil {
-				return false, err
-			}
-			stored, err = s.appeal(ctx, tx, appeal.ID(id), false)
-			return true, err
-		}
-		// A duplicate is answered without waiting for the lock.
-		if ok, err := known(); ok || err != nil {
-			return err
-		}
-		if s.driver == Postgres {
-			// Released at commit or rollback. On SQLite the transaction
-			// holds the only write lock already.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, numberLock); err != nil {
-				return err
-			}
-			// A concurrent intake of the same appeal may have committed
-			// while this one waited; this statement sees it.
-			if ok, err := known(); ok || err != nil {
-				return err
-			}
-		}
-		row := toAppealRow(a)
-		if err := tx.GetContext(ctx, &row.ID, `SELECT COALESCE(MAX(id), 0) + 1 FROM appeals`); err != nil {
-			return err
-		}
-		q, args, err := sqlx.Named(`INSERT INTO appeals (id, source, external_id, title, body, category, priority,
-			citizen_name, citizen_phone, citizen_email, location, received_at, callback_url,
-			department_code, status, assignee_id, claim_by, answer_by, resolve_by,
-			ext_by, ext_duration_s, ext_span, ext_reason, ext_at,
-			assigned_at, claimed_at, answered_at, closed_at, next_action_at,
-			created_at, updated_at, dispatched_at, dispatch_by, asked_at, decide_by, extended_at,
-			callback_events, urges, urged_at,
-			review, handoff, bounces, reopens, extended_s, ext_cost_s, ext_leader_by, ext_leader_at)
-		VALUES (:id, :source, :external_id, :title, :body, :category, :priority,
-			:citizen_name, :citizen_phone, :citizen_email, :location, :received_at, :callback_url,
-			:department_code, :status, :assignee_id, :claim_by, :answer_by, :resolve_by,
-			:ext_by, :ext_duration_s, :ext_span, :ext_reason, :ext_at,
-			:assigned_at, :claimed_at, :answered_at, :closed_at, :next_action_at,
-			:created_at, :updated_at, :dispatched_at, :dispatch_by, :asked_at, :decide_by, :extended_at,
-			:callback_events, :urges, :urged_at,
-			:review, :handoff, :bounces, :reopens, :extended_s, :ext_cost_s, :ext_leader_by, :ext_leader_at)`, row)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
-			return err
-		}
-		if s.driver == Postgres {
-			// Bulk loads (InsertAppeals) still number from the column's
-			// sequence: keep it past every number given here.
-			if _, err := tx.ExecContext(ctx, `SELECT setval('appeals_id_seq',
-				GREATEST($1, (SELECT last_value FROM appeals_id_seq)))`, row.ID); err != nil {
-				return err
-			}
-		}
-		aid := appeal.ID(row.ID)
-		a.ID = aid
-		if queued, err = s.insertEvents(ctx, tx, a, events); err != nil {
-			return err
-		}
-		if err := s.insertMessages(ctx, tx, aid, msgs, a.CreatedAt); err != nil {
-			return err
-		}
-		stored, err = s.appeal(ctx, tx, aid, false)
-		if err != nil {
-			return err
-		}
-		created = true
-		return s.keepFacts(ctx, tx, nil, stored, len(events), events)
-	})
-	if err != nil {
-		return appeal.Appeal{}, false, fail("create appeal", err)
-	}
-	if created && (len(msgs) > 0 || queued) {
-		s.outboxWritten()
-	}
-	return stored, created, nil
-}
-
 // numberLock is the PostgreSQL advisory lock key that intakes take in turn
 // to number appeals ("appealno" in ASCII).
 const numberLock int64 = 0x61707065616c6e6f
@@ -346,10 +244,15 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 		if err != nil {
 			return err
 		}
-		if err := s.insertMessages(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
+		if err := s.insertOutboxRows(ctx, tx, id, change.Messages, change.Appeal.UpdatedAt); err != nil {
 			return err
 		}
 		wrote = len(change.Messages) > 0 || queued
+		if wrote && s.driver == Postgres {
+			if err := notifyOutbox(ctx, tx); err != nil {
+				return err
+			}
+		}
 		row := toAppealRow(change.Appeal)
 		row.ID = int64(id)
 		q, args, err := sqlx.Named(`UPDATE appeals SET
@@ -377,7 +280,7 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 		if err != nil {
 			return err
 		}
-		return s.keepFacts(ctx, tx, &cur, stored, len(change.Events), nil)
+		return s.keepFacts(ctx, tx, cur, stored, len(change.Events))
 	})
 	if fnErr != nil {
 		return appeal.Appeal{}, fnErr
@@ -552,21 +455,34 @@ func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, 
 	queued := false
 	for _, e := range events {
 		e.AppealID = a.ID
-		if err := tx.GetContext(ctx, &e.ID, tx.Rebind(`INSERT INTO appeal_events
-			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
-			string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via); err != nil {
+		id, err := insertEvent(ctx, tx, e)
+		if err != nil {
 			return false, err
 		}
+		e.ID = id
 		if m, ok := appeal.CallbackMessage(a, e); ok {
-			if err := s.insertMessages(ctx, tx, a.ID, []appeal.Message{m}, e.At); err != nil {
+			if err := s.insertOutboxRows(ctx, tx, a.ID, []appeal.Message{m}, e.At); err != nil {
 				return false, err
 			}
 			queued = true
 		}
 	}
 	return queued, nil
+}
+
+// insertEvent appends e to its appeal's log and returns its id.
+func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO appeal_events
+		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), eventValues(e)...)
+	return id, err
+}
+
+// eventValues are e's columns as insertEvent writes them.
+func eventValues(e appeal.Event) []any {
+	return []any{int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
+		string(e.FromStatus), string(e.ToStatus), e.Department, e.Note, e.Outcome, e.Via}
 }
 
 type eventRow struct {

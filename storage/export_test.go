@@ -52,3 +52,35 @@ func (s *Store) HoldFigureReaders(n int) (release func()) {
 		}
 	}
 }
+
+// ObserveIntakes calls fn with the size of every batch of intakes stored
+// and the number of transactions it took.
+func (s *Store) ObserveIntakes(fn func(size, txs int)) { s.intake.ran = fn }
+
+// QueuedIntakes is the number of intakes waiting for a batch.
+func (s *Store) QueuedIntakes() int {
+	s.intake.mu.Lock()
+	defer s.intake.mu.Unlock()
+	return len(s.intake.queue)
+}
+
+// HoldNumbers keeps intakes from numbering, as a long transaction of
+// another intake would, until release is called.
+func (s *Store) HoldNumbers(ctx context.Context) (release func(), err error) {
+	if s.driver == SQLite {
+		s.writeMu.Lock()
+		return s.writeMu.Unlock, nil
+	}
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, numberLock); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, numberLock)
+		conn.Close()
+	}, nil
+}

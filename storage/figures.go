@@ -317,45 +317,30 @@ func kpiRelevant(a, b appeal.Appeal) bool {
 }
 
 // keepFacts brings the kept facts of appeal after up to date within the
-// transaction that changed it: before is the appeal as it was (nil when
-// new), added the number of events the change appended to its log. It
-// works out the appeal's facts before and after, and writes only the
-// difference to kpi_facts and kpi_sums. Until the one-time build is done
-// it writes nothing: the build reads every appeal as it is then.
-//
-// For a new appeal, log is its whole log as just written (no read then);
-// otherwise nil, and the log is read.
-func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appeal, after appeal.Appeal, added int, log []appeal.Event) error {
+// transaction that changed it: before is the appeal as it was, added the
+// number of events the change appended to its log. It works out the
+// appeal's facts before and after, and writes only the difference to
+// kpi_facts and kpi_sums. Until the one-time build is done it writes
+// nothing: the build reads every appeal as it is then. (A new appeal's
+// facts are written by newAppealFacts.)
+func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before, after appeal.Appeal, added int) error {
 	if !s.figReady.Load() {
 		return nil
 	}
-	if before != nil && added == 0 && !kpiRelevant(*before, after) {
+	if added == 0 && !kpiRelevant(before, after) {
 		return nil
 	}
-	var events []appeal.Event
-	if before == nil {
-		// As stored: times in UTC to the microsecond, so that the facts
-		// are those a later read of the log gives.
-		for _, e := range log {
-			e.AppealID, e.At = after.ID, e.At.UTC().Truncate(time.Microsecond)
-			events = append(events, e)
-		}
-	} else {
-		var rows []eventRow
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+eventColumns+`
-			FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(after.ID)); err != nil {
-			return fmt.Errorf("kpi facts: %w", err)
-		}
-		events = make([]appeal.Event, len(rows))
-		for i, r := range rows {
-			events[i] = r.event()
-		}
+	var rows []eventRow
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+eventColumns+`
+		FROM appeal_events WHERE appeal_id = ? ORDER BY id`), int64(after.ID)); err != nil {
+		return fmt.Errorf("kpi facts: %w", err)
+	}
+	events := make([]appeal.Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.event()
 	}
 	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
-	var old map[factKey]int
-	if before != nil {
-		old = factKeys(kpi.Facts(*before, events[:max(len(events)-added, 0)], env))
-	}
+	old := factKeys(kpi.Facts(before, events[:max(len(events)-added, 0)], env))
 	cur := factKeys(kpi.Facts(after, events, env))
 	if env.err != nil {
 		return fmt.Errorf("kpi facts: %w", env.err)
@@ -365,15 +350,33 @@ func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before *appeal.Appea
 
 // writeFactDelta writes the change from facts old to cur of appeal id.
 func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, cur map[factKey]int) error {
-	delta := newSumDelta()
-	var inserts [][]any
+	w := newFactWrites()
+	if err := s.addFactDelta(ctx, tx, w, id, old, cur); err != nil {
+		return err
+	}
+	return w.flush(ctx, tx)
+}
+
+// factWrites gathers the new fact rows and the change to the sums of one
+// or more appeals, to write them in a few statements.
+type factWrites struct {
+	inserts [][]any
+	delta   *sumDelta
+}
+
+func newFactWrites() *factWrites { return &factWrites{delta: newSumDelta()} }
+
+// addFactDelta adds the change from facts old to cur of appeal id to w:
+// changed and removed fact rows are written at once, new ones and the sums
+// when w is flushed.
+func (s *Store) addFactDelta(ctx context.Context, tx *sqlx.Tx, w *factWrites, id int64, old, cur map[factKey]int) error {
 	for k, n := range cur {
 		o := old[k]
 		switch {
 		case n == o:
 			continue
 		case o == 0:
-			inserts = append(inserts, []any{id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk, n})
+			w.inserts = append(w.inserts, []any{id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk, n})
 		default:
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE kpi_facts SET n = ? WHERE appeal_id = ?
 				AND department_code = ? AND kind = ? AND at = ? AND wall_bucket = ? AND work_bucket = ?`),
@@ -381,7 +384,7 @@ func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, 
 				return fmt.Errorf("kpi facts: %w", err)
 			}
 		}
-		delta.add(k, n-o, s.figZone())
+		w.delta.add(k, n-o, s.figZone())
 	}
 	for k, o := range old {
 		if _, ok := cur[k]; ok {
@@ -392,13 +395,34 @@ func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, 
 			id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk); err != nil {
 			return fmt.Errorf("kpi facts: %w", err)
 		}
-		delta.add(k, -o, s.figZone())
+		w.delta.add(k, -o, s.figZone())
 	}
+	return nil
+}
+
+// flush writes w's new fact rows and its change to the sums.
+func (w *factWrites) flush(ctx context.Context, tx *sqlx.Tx) error {
 	if err := insertRows(ctx, tx, `INSERT INTO kpi_facts
-		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, inserts); err != nil {
+		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, w.inserts); err != nil {
 		return fmt.Errorf("kpi facts: %w", err)
 	}
-	return delta.apply(ctx, tx)
+	return w.delta.apply(ctx, tx)
+}
+
+// newAppealFacts adds the facts of appeal a, new with its log, to w.
+func (s *Store) newAppealFacts(env *txEnv, w *factWrites, a appeal.Appeal, log []appeal.Event) error {
+	// As stored: times in UTC to the microsecond, so that the facts are
+	// those a later read of the log gives.
+	events := make([]appeal.Event, len(log))
+	for i, e := range log {
+		e.AppealID, e.At = a.ID, e.At.UTC().Truncate(time.Microsecond)
+		events[i] = e
+	}
+	cur := factKeys(kpi.Facts(a, events, env))
+	if env.err != nil {
+		return fmt.Errorf("kpi facts: %w", env.err)
+	}
+	return s.addFactDelta(env.ctx, env.tx, w, int64(a.ID), nil, cur)
 }
 
 func (s *Store) figZone() *time.Location {

@@ -21,6 +21,18 @@ func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, m
 	if len(msgs) == 0 {
 		return nil
 	}
+	if err := s.insertOutboxRows(ctx, tx, id, msgs, at); err != nil {
+		return err
+	}
+	if s.driver == Postgres {
+		return notifyOutbox(ctx, tx)
+	}
+	return nil
+}
+
+// insertOutboxRows is insertMessages without the notification, for a
+// transaction that writes many and notifies once (notifyOutbox).
+func (s *Store) insertOutboxRows(ctx context.Context, tx *sqlx.Tx, id appeal.ID, msgs []appeal.Message, at time.Time) error {
 	q := tx.Rebind(`INSERT INTO outbox (appeal_id, kind, recipient_kind, recipient_ref, args,
 		state, attempts, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, 'pending', 0, COALESCE(?, ` + s.nowSQL + `), COALESCE(?, ` + s.nowSQL + `))`)
@@ -37,14 +49,14 @@ func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, m
 			return err
 		}
 	}
-	if s.driver == Postgres {
-		// The server folds identical notifications of one transaction
-		// into one.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, outboxChannel); err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// notifyOutbox notifies outboxChannel when tx commits (PostgreSQL only).
+// The server folds identical notifications of one transaction into one.
+func notifyOutbox(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, outboxChannel)
+	return err
 }
 
 // EnqueueMessages writes msgs, which need not be about an appeal (a reply

@@ -284,25 +284,53 @@ const rowsPerStatement = 500
 
 // insertRows runs prefix followed by one "(?, ?, …)" per row, in chunks.
 func insertRows(ctx context.Context, tx *sqlx.Tx, prefix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return insertTuples(ctx, tx, prefix, "("+strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ")+")", "", rows)
+}
+
+// insertTuples runs prefix followed by tuple (an SQL row with one '?' per
+// value of a row) once per row, then suffix, in chunks of rows that keep
+// within the drivers' limits on parameters.
+func insertTuples(ctx context.Context, tx *sqlx.Tx, prefix, tuple, suffix string, rows [][]any) error {
+	return eachChunk(rows, func(chunk [][]any) error {
+		q, args := tuplesSQL(prefix, tuple, suffix, chunk)
+		_, err := tx.ExecContext(ctx, tx.Rebind(q), args...)
+		return err
+	})
+}
+
+// eachChunk calls fn with rows in chunks of at most maxParams values.
+func eachChunk(rows [][]any, fn func([][]any) error) error {
 	for len(rows) > 0 {
-		n := min(len(rows), rowsPerStatement)
-		var b strings.Builder
-		b.WriteString(prefix)
-		args := make([]any, 0, n*len(rows[0]))
-		for i, r := range rows[:n] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + strings.TrimSuffix(strings.Repeat("?, ", len(r)), ", ") + ")")
-			args = append(args, r...)
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+		n := min(len(rows), rowsPerStatement, max(maxParams/max(len(rows[0]), 1), 1))
+		if err := fn(rows[:n]); err != nil {
 			return err
 		}
 		rows = rows[n:]
 	}
 	return nil
 }
+
+// tuplesSQL is prefix, tuple once per row and suffix, with rows' values.
+func tuplesSQL(prefix, tuple, suffix string, rows [][]any) (string, []any) {
+	var b strings.Builder
+	b.WriteString(prefix)
+	args := make([]any, 0, len(rows)*len(rows[0]))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(tuple)
+		args = append(args, r...)
+	}
+	b.WriteString(suffix)
+	return b.String(), args
+}
+
+// maxParams is the most parameters one multi-row statement carries.
+const maxParams = 16000
 
 // setNextActions sets next_action_at of each (id, time) row in one
 // statement per chunk.
