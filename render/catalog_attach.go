@@ -29,10 +29,10 @@ const (
 )
 
 var attachTexts = map[Key]text{
-	msgCardPhotos: {en: "{n} photos with the answer", zh: "答复附 {n} 张照片"},
-	msgCardPhoto:  {en: "1 photo with the answer", zh: "答复附 1 张照片"},
-	msgCardLinks:  {en: "Files", zh: "附件"},
-	msgCardLink:   {en: "link {n}", zh: "链接 {n}"},
+	msgCardPhotos:   {en: "{n} photos with the answer", zh: "答复附 {n} 张照片"},
+	msgCardPhoto:    {en: "1 photo with the answer", zh: "答复附 1 张照片"},
+	msgCardLinks:    {en: "Files", zh: "附件"},
+	msgCardLink:     {en: "link {n}", zh: "链接 {n}"},
 	msgCardLinkMore: {en: "and {n} more", zh: "另有 {n} 个"},
 	MsgPhotoTooLarge: {en: "The photo is too large (limit {limit} MB); nothing was done. Send a smaller photo with the same text.",
 		zh: "照片过大（上限 {limit} MB），未作处理。请发送较小的照片并附上同样的文字。"},
