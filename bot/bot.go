@@ -192,6 +192,10 @@ func (b *Bot) request(u Update, cmd, args string, button bool) commands.Request 
 		ru := commands.User(*u.ReplyToUser)
 		r.ReplyToUser = &ru
 	}
+	for _, a := range u.Attachments {
+		r.Attachments = append(r.Attachments, appeal.Attachment{Name: a.Name, MIME: a.MIME, Data: a.Data})
+	}
+	r.PhotoProblem = commands.PhotoProblem(u.PhotoProblem)
 	return r
 }
 

@@ -79,6 +79,9 @@ type Config struct {
 	// Limits are the sending budgets the outbox keeps to; zero means
 	// bot.TelegramLimits().
 	Limits bot.Limits
+	// MaxPhotoBytes is the largest photo fetched from a message; 0 means
+	// DefaultMaxPhotoBytes.
+	MaxPhotoBytes int64
 }
 
 // requestTimeout bounds a call other than getUpdates whose context has no
@@ -88,6 +91,7 @@ const requestTimeout = 20 * time.Second
 // Transport is the Telegram bot.Transport.
 type Transport struct {
 	bot         *telego.Bot
+	http        *http.Client
 	cfg         Config
 	log         *slog.Logger
 	redact      *strings.Replacer
@@ -150,6 +154,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Transport, error) 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
 	httpClient := &http.Client{Transport: tr}
+	t.http = httpClient
 	opts := []telego.BotOption{
 		telego.WithHTTPClient(httpClient),
 		telego.WithLogger(telegoLogger{log: log, redact: t.redact}),
