@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -200,7 +199,7 @@ func (h *Handler) Handle(ctx context.Context, r Request) (rep Reply) {
 func (c *call) checkPhotos() error {
 	lim := c.h.svc.AttachmentLimits()
 	tooLarge := func() error {
-		return c.refuse(render.MsgPhotoTooLarge, kv{"limit": strconv.FormatFloat(float64(lim.MaxBytes)/(1<<20), 'f', -1, 64)})
+		return c.refuse(render.MsgPhotoTooLarge, kv{"limit": render.Bytes(lim.MaxBytes)})
 	}
 	switch c.r.PhotoProblem {
 	case PhotoTooLarge:

@@ -58,3 +58,11 @@ func TestCardAttachments(t *testing.T) {
 		t.Errorf("long links, en: no count of the links left out:\n%s", r.HTML)
 	}
 }
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{10 << 20: "10 MB", 52428800: "50 MB", 1572864: "1.5 MB", 100000: "97 KB", 512: "512 B"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/appealbot/appealbot/appeal"
@@ -34,8 +36,8 @@ var attachTexts = map[Key]text{
 	msgCardLinks:    {en: "Files", zh: "附件"},
 	msgCardLink:     {en: "link {n}", zh: "链接 {n}"},
 	msgCardLinkMore: {en: "and {n} more", zh: "另有 {n} 个"},
-	MsgPhotoTooLarge: {en: "The photo is too large (limit {limit} MB); nothing was done. Send a smaller photo with the same text.",
-		zh: "照片过大（上限 {limit} MB），未作处理。请发送较小的照片并附上同样的文字。"},
+	MsgPhotoTooLarge: {en: "The photo is too large (limit {limit}); nothing was done. Send a smaller photo with the same text.",
+		zh: "照片过大（上限 {limit}），未作处理。请发送较小的照片并附上同样的文字。"},
 	MsgPhotoFailed: {en: "The photo could not be received; nothing was done. Please send it again.",
 		zh: "未能接收照片，未作处理。请重新发送。"},
 	MsgPhotoAlbum: {en: "Several photos at once are not taken; nothing was done. Send one photo per message with the text as its caption (one photo per answer).",
@@ -44,6 +46,17 @@ var attachTexts = map[Key]text{
 		zh: "照片只能随答复发送（照片说明写 /answer 编号 内容，或回复工单卡片），未作处理。"},
 	MsgPhotoTooMany: {en: "An answer carries at most {max} photos; nothing was done.",
 		zh: "每条答复最多附 {max} 张照片，未作处理。"},
+}
+
+// Bytes is a size limit as people read it: "10 MB", "500 KB".
+func Bytes(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(math.Round(float64(n)/(1<<20)*10)/10, 'f', -1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
 }
 
 // cardLinks is the most HTML the intake's links take of a card, so that
