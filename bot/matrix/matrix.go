@@ -93,6 +93,9 @@ type Config struct {
 	// Limits are sending budgets for the outbox; zero is none (the
 	// homeserver's 429s are honoured all the same).
 	Limits bot.Limits
+	// MaxPhotoBytes is the largest image fetched from a message; 0 means
+	// DefaultMaxPhotoBytes.
+	MaxPhotoBytes int64
 }
 
 // requestTimeout bounds a call whose context has no deadline.

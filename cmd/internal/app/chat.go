@@ -30,7 +30,7 @@ func transports(ctx context.Context, cfg Config, state matrix.StateStore, in io.
 	var trs []bot.Transport
 	if cfg.MatrixHomeserver != "" {
 		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
-			AccessToken: cfg.MatrixAccessToken, State: state}, log)
+			AccessToken: cfg.MatrixAccessToken, State: state, MaxPhotoBytes: cfg.Attachments.MaxBytes}, log)
 		if err != nil {
 			return nil, err
 		}
