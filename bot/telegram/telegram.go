@@ -13,6 +13,13 @@
 //     Permanent with Telegram's description as Reason.
 //   - 5xx, 409, network errors, timeouts and cancellations → Temporary.
 //
+// A photo (or an image sent as a file) is read like a text message, its
+// caption being the text: a captioned "/answer 12 …" is a command, a
+// captioned reply to the bot a reply. Its bytes are fetched (getFile, then
+// the file URL of the same API server) in the update's handler goroutine,
+// at most Config.MaxPhotoBytes; a photo that cannot be had, and one of an
+// album, mark the update with a bot.PhotoProblem instead.
+//
 // The bot token is removed from every error message and log line.
 //
 // telego is used only as a typed HTTP client over net/http: retries and

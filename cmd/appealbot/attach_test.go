@@ -208,3 +208,23 @@ func TestTelegramAnswerWithPhoto(t *testing.T) {
 		})
 	}
 }
+
+// TestTelegramPrivateAnswerWithPhoto: in her private chat Alice presses
+// Answer and replies to the prompt with a captioned photo; the appeal is
+// answered with it and the group card counts it.
+func TestTelegramPrivateAnswerWithPhoto(t *testing.T) {
+	w := newProcessWorld(t, "sqlite")
+	tg := w.tg
+	w.intake(1, "roads", w.roads)
+	command(t, tg, w.alice.ID, w.alice, "/claim 1", "Alice claimed appeal #1")
+	contact := w.wait(w.alice.ID, "Contact for", "#1")
+	w.press(w.alice.ID, contact, w.alice, "answer")
+	prompt := w.wait(w.alice.ID, "Reply to this message with your answer to #1")
+	photo := jpegOf(3000, 11)
+	tg.UserMessage(botapitest.Incoming{ChatID: w.alice.ID, From: w.alice, Text: "Filled on Monday.", Photo: photo, ReplyTo: prompt.MessageID})
+	w.wait(w.alice.ID, "Appeal #1 is answered.")
+	w.wait(w.roads, "#1", "Status: answered", "📎 1 photo with the answer")
+	if resp, body := getBytes(t, w.base+"/api/v1/appeals/1/attachments/1"); resp.StatusCode != 200 || !bytes.Equal(body, photo) {
+		t.Errorf("photo: %d, %d bytes", resp.StatusCode, len(body))
+	}
+}
