@@ -66,3 +66,29 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+// A rejected answer's photos are not counted on the card.
+func TestCardPhotosOfRejectedAnswer(t *testing.T) {
+	e := newEnv(t, storage.SQLite)
+	ctx := context.Background()
+	d, err := e.store.Department(ctx, "roads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.ApproveAnswers = true
+	if _, err := e.w.Svc.SaveDepartment(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	a := e.intake("roads")
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActClaim})
+	e.act(a.ID, rResp, appeal.Command{Action: appeal.ActAnswer, Text: "fixed",
+		Attachments: []appeal.Attachment{{Name: "1.jpg", MIME: "image/jpeg", Data: []byte("x")}}})
+	card := func() string { return e.r.card(ctx, e.appeal(a.ID), view{dept: "roads"}, LangEN, e.clock()).HTML }
+	if !strings.Contains(card(), "📎 1 photo with the answer") {
+		t.Fatalf("pending answer's photo not counted:\n%s", card())
+	}
+	e.act(a.ID, rLeader, appeal.Command{Action: appeal.ActRejectAnswer, Text: "blurry"})
+	if strings.Contains(card(), "📎") {
+		t.Errorf("rejected answer's photo counted:\n%s", card())
+	}
+}

@@ -64,12 +64,20 @@ func Bytes(n int64) string {
 const cardLinks = 1500
 
 // attachmentLines are the card's lines about attachments: how many photos
-// the answers carry, and the intake's links (as many as fit in cardLinks;
+// the answers not rejected carry, and the intake's links (as many as fit in cardLinks;
 // a link too long to fit is counted, not cut, since a cut URL leads
 // nowhere).
 func attachmentLines(a appeal.Appeal, lang string) []string {
 	var lines []string
-	switch n := a.CountAttachments(appeal.AttachAnswer); n {
+	// The photos of the answers that stand: a rejected answer's are
+	// kept, but no longer what the appeal was answered with.
+	n := 0
+	for _, an := range a.Answers {
+		if an.State != appeal.AnswerRejected {
+			n += len(an.Attachments)
+		}
+	}
+	switch n {
 	case 0:
 	case 1:
 		lines = append(lines, "📎 "+Text(lang, msgCardPhoto, nil))
