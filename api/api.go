@@ -97,6 +97,12 @@ type Options struct {
 	Members Members
 	// Stats, when set, serves GET /api/v1/stats.
 	Stats *Stats
+	// Attachments, when set, serves GET
+	// /api/v1/appeals/{id}/attachments/{n}.
+	Attachments Attachments
+	// MaxAttachments is the most links an intake may name (0: the
+	// default); the service keeps to its own limit too.
+	MaxAttachments int
 	// Open311, when set, serves everything under /open311/v2/ (the
 	// GeoReport v2 API, which has its own keys, errors and formats):
 	// no bearer token is asked there.
@@ -123,6 +129,9 @@ type server struct {
 	examples  Examples
 	urges     Urger
 	members   Members
+	files     Attachments
+	// maxAttachments bounds an intake's links.
+	maxAttachments int
 }
 
 // New returns the API's HTTP handler.
@@ -139,6 +148,7 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	s.setup, s.waiting = opts.Setup, opts.Waiting
 	s.urges, s.members = opts.Urges, opts.Members
 	s.routes, s.examples = opts.Routes, opts.Examples
+	s.files, s.maxAttachments = opts.Attachments, opts.MaxAttachments
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -152,6 +162,9 @@ func New(svc Service, db Pinger, opts Options) http.Handler {
 	mux.Handle("GET /api/v1/appeals/{id}", s.auth(s.getAppeal))
 	mux.Handle("GET /api/v1/departments", s.auth(s.listDepartments))
 	mux.Handle("PUT /api/v1/departments/{code}", s.auth(s.putDepartment))
+	if s.files != nil {
+		mux.Handle("GET /api/v1/appeals/{id}/attachments/{n}", s.auth(s.getAttachment))
+	}
 	if s.feedback != nil {
 		mux.Handle("POST /api/v1/appeals/{id}/feedback", s.auth(s.postFeedback))
 	}

@@ -32,7 +32,8 @@ func newEnv(t *testing.T, backend string, tokens ...string) *env {
 	store := storagetest.Open(t, backend)
 	svc := appeal.NewService(store, func() time.Time { return testNow }, "Asia/Shanghai", appeal.WithCalendars(appeal.Calendars{Days: store}))
 	srv := httptest.NewServer(api.New(svc, store, api.Options{Tokens: tokens, Callbacks: store, Calendar: store, Now: func() time.Time { return testNow },
-		Setup: store.Setup, Waiting: store, Routes: svc, Examples: importer{dispatch.New(store, dispatch.Config{}, time.Now, nil), store}}))
+		Setup: store.Setup, Waiting: store, Routes: svc, Examples: importer{dispatch.New(store, dispatch.Config{}, time.Now, nil), store},
+		Attachments: store}))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, store: store, srv: srv}
 	if len(tokens) > 0 {

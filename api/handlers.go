@@ -22,7 +22,7 @@ func (s *server) createAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	in, rerr := decodeIntake(r.Body, s.now())
+	in, rerr := decodeIntake(r.Body, s.now(), s.maxAttachments)
 	if rerr != nil {
 		rerr.write(w)
 		return

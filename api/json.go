@@ -75,6 +75,8 @@ type intakeJSON struct {
 	// CallbackEvents names the events posted to CallbackURL; left out or
 	// null, APPEALBOT_CALLBACK_EVENTS decides.
 	CallbackEvents []string `json:"callback_events"`
+	// Attachments are links (http or https) to files of the appeal.
+	Attachments []string `json:"attachments"`
 }
 
 // checkContentType refuses bodies that are not declared as JSON.
@@ -296,7 +298,9 @@ func jsonKind(goKind string) string {
 
 // decodeIntake reads and checks an intake body. It is the boundary that the
 // fuzz test drives with arbitrary bytes.
-func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
+//
+// maxAttachments bounds the links of "attachments" (0: the default).
+func decodeIntake(r io.Reader, now time.Time, maxAttachments int) (appeal.Intake, *requestError) {
 	var in intakeJSON
 	if rerr := decodeJSON(r, &in); rerr != nil {
 		return appeal.Intake{}, rerr
@@ -305,6 +309,7 @@ func decodeIntake(r io.Reader, now time.Time) (appeal.Intake, *requestError) {
 		Source: in.Source, ExternalID: in.ExternalID, Title: in.Title, Body: in.Body,
 		Category: in.Category, Department: in.Department, Priority: appeal.Priority(in.Priority),
 		Location: in.Location, CallbackURL: in.CallbackURL, CallbackEvents: in.CallbackEvents,
+		Attachments: in.Attachments, MaxAttachments: maxAttachments,
 	}
 	if in.Citizen != nil {
 		out.Citizen = appeal.Citizen{Name: in.Citizen.Name, Phone: in.Citizen.Phone, Email: in.Citizen.Email}
@@ -361,6 +366,8 @@ type answerJSON struct {
 	At        time.Time  `json:"at"`
 	DecidedBy *int64     `json:"decided_by,omitempty"`
 	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	// Attachments are the numbers of the answer's photos.
+	Attachments []int `json:"attachments,omitempty"`
 }
 
 type eventJSON struct {
@@ -410,10 +417,13 @@ type appealJSON struct {
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
 	// Urges counts the citizen's urges (催办).
-	Urges     int             `json:"urges"`
-	Answers   *[]answerJSON   `json:"answers,omitempty"`
-	Events    *[]eventJSON    `json:"events,omitempty"`
-	Callbacks *[]callbackJSON `json:"callbacks,omitempty"`
+	Urges   int           `json:"urges"`
+	Answers *[]answerJSON `json:"answers,omitempty"`
+	// Attachments are the intake's links and the answers' photos, by
+	// number (GET /api/v1/appeals/{id}/attachments/{n}).
+	Attachments []attachmentJSON `json:"attachments"`
+	Events      *[]eventJSON     `json:"events,omitempty"`
+	Callbacks   *[]callbackJSON  `json:"callbacks,omitempty"`
 }
 
 // callbackJSON is the delivery state of one event told upstream:
@@ -462,7 +472,7 @@ func toAppealJSON(a appeal.Appeal) appealJSON {
 		AssignedAt: timePtr(a.AssignedAt), ClaimedAt: timePtr(a.ClaimedAt),
 		AnsweredAt: timePtr(a.AnsweredAt), ClosedAt: timePtr(a.ClosedAt),
 		NextActionAt: timePtr(a.NextActionAt), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
-		Urges: a.Urges,
+		Urges: a.Urges, Attachments: toAttachmentsJSON(a),
 	}
 	if a.CallbackURL != "" {
 		j.CallbackEvents = a.CallbackEvents
@@ -487,6 +497,7 @@ func (j *appealJSON) withDetails(a appeal.Appeal, events []appeal.Event) {
 		answers = append(answers, answerJSON{
 			ID: an.ID, Author: int64(an.Author), Text: an.Text, State: string(an.State), At: an.At,
 			DecidedBy: idPtr(an.DecidedBy), DecidedAt: timePtr(an.DecidedAt),
+			Attachments: attachmentNumbers(an.Attachments),
 		})
 	}
 	evs := make([]eventJSON, 0, len(events))

@@ -201,6 +201,9 @@ type Appeal struct {
 
 	// Answers are filled in when an appeal is read with its answers.
 	Answers []Answer
+	// Attachments are filled in the same way, without their bytes: the
+	// photos of every answer and the links of the intake, by number.
+	Attachments []Attachment
 
 	// CallbackEvents names the events the callback URL is told of (see
 	// WantsCallback); empty names only "answered".
@@ -231,6 +234,10 @@ type Answer struct {
 	// DecidedBy and DecidedAt record the leader's approval or rejection.
 	DecidedBy MemberID
 	DecidedAt time.Time
+	// Attachments are the photos sent with the answer: with their bytes
+	// when the answer is new (written with it, in one transaction), without
+	// them when read back.
+	Attachments []Attachment
 }
 
 // EventKind names what happened to an appeal.

@@ -25,6 +25,12 @@ type Intake struct {
 	// CallbackEvents names the events to post to CallbackURL (see
 	// ParseCallbackEvents); nil leaves the choice to the service.
 	CallbackEvents []string
+	// Attachments are links (http or https) to files of the appeal, kept
+	// as they are and shown on its card; nothing is fetched.
+	Attachments []string
+	// MaxAttachments bounds len(Attachments); zero is
+	// DefaultAttachmentMaxCount. The service sets its own limit.
+	MaxAttachments int
 }
 
 // FieldError says which input field is wrong and why. Code is a stable
@@ -81,6 +87,13 @@ func (in Intake) Normalize(now time.Time) Intake {
 		if evs, err := ParseCallbackEvents(in.CallbackEvents); err == nil {
 			in.CallbackEvents = evs
 		}
+	}
+	if in.Attachments != nil {
+		urls := make([]string, len(in.Attachments))
+		for i, u := range in.Attachments {
+			urls[i] = strings.TrimSpace(u)
+		}
+		in.Attachments = urls
 	}
 	return in
 }
@@ -147,7 +160,11 @@ func (in Intake) Validate(now time.Time) error {
 			return &FieldError{"callback_events", "invalid", err.Error()}
 		}
 	}
-	return nil
+	max := in.MaxAttachments
+	if max <= 0 {
+		max = DefaultAttachmentMaxCount
+	}
+	return checkAttachmentURLs(in.Attachments, max)
 }
 
 func checkText(field, v string, required bool, max int) error {
@@ -175,6 +192,10 @@ func NewAppeal(in Intake, dept *Department, requested string, cal Calendar, now 
 		Category: in.Category, Priority: in.Priority, Citizen: in.Citizen, Location: in.Location,
 		ReceivedAt: in.ReceivedAt, CallbackURL: in.CallbackURL, CallbackEvents: in.CallbackEvents,
 		Status: StatusUnassigned, CreatedAt: now, UpdatedAt: now,
+		Attachments: intakeAttachments(in.Attachments),
+	}
+	for i := range a.Attachments {
+		a.Attachments[i].CreatedAt = now
 	}
 	note := ""
 	if dept == nil && requested != "" {

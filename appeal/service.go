@@ -103,7 +103,19 @@ type Service struct {
 	callbackEvents []string
 	// urgeInterval is the least time between two urges of one appeal.
 	urgeInterval time.Duration
+	// attachments bound the photos of an answer and the links of an
+	// intake.
+	attachments AttachmentLimits
 }
+
+// WithAttachmentLimits sets the limits of attachments (the defaults
+// without it).
+func WithAttachmentLimits(l AttachmentLimits) Option {
+	return func(s *Service) { s.attachments = l.orDefault() }
+}
+
+// AttachmentLimits are the limits the service keeps attachments to.
+func (s *Service) AttachmentLimits() AttachmentLimits { return s.attachments.orDefault() }
 
 // Option configures a Service.
 type Option func(*Service)
@@ -194,6 +206,7 @@ func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Microseco
 func (s *Service) Intake(ctx context.Context, in Intake) (Appeal, bool, error) {
 	now := s.Now()
 	in = in.Normalize(now)
+	in.MaxAttachments = s.AttachmentLimits().MaxCount
 	if err := in.Validate(now); err != nil {
 		return Appeal{}, false, err
 	}
@@ -405,6 +418,7 @@ func (s *Service) Act(ctx context.Context, id ID, cmd Command) (Appeal, error) {
 			c.DispatchExtensions = dept.DispatchExtensions
 		}
 		c.BounceLimit = s.process.BounceLimit
+		c.AttachmentLimits = s.AttachmentLimits()
 		a, err := s.store.UpdateAppeal(ctx, id, func(a Appeal, pending *Answer) (Change, error) {
 			if a.Department != cur.Department || (cmd.Action == ActApproveExtension && !sameExtension(a.Extension, cur.Extension)) ||
 				(cmd.Action == ActApproveReview && !sameHandoff(a.Review, cur.Review)) {

@@ -57,6 +57,9 @@ var (
 	ErrDepartmentRequired = errors.New("a department is required")
 	// ErrTextRequired: an answer, reason or result is missing.
 	ErrTextRequired = errors.New("text is required")
+	// ErrAttachmentRefused: an answer's attachment is empty, too large,
+	// or one too many.
+	ErrAttachmentRefused = errors.New("attachment refused")
 	// ErrExtensionPending: another extension request waits for a decision.
 	ErrExtensionPending = errors.New("an extension request is already pending")
 	// ErrNoExtensionPending: nothing to approve or reject.
@@ -145,6 +148,10 @@ type Command struct {
 	Deadlines Deadlines
 	// Text is the answer, reason or result.
 	Text string
+	// Attachments are the photos an answer carries (with their bytes);
+	// AttachmentLimits bound them (zero: the defaults).
+	Attachments      []Attachment
+	AttachmentLimits AttachmentLimits
 	// Extension is the extra time asked for by request_extension.
 	Extension Span
 	// RequireApproval makes an answer wait for a leader (the department's
@@ -320,8 +327,18 @@ func Transition(a Appeal, pending *Answer, cmd Command, now time.Time) (Change, 
 		if text == "" {
 			return Change{}, ErrTextRequired
 		}
+		files, err := checkAnswerAttachments(cmd.Attachments, cmd.AttachmentLimits)
+		if err != nil {
+			return Change{}, err
+		}
 		withdraw(&n)
 		ans := &Answer{AppealID: a.ID, Author: cmd.Actor, Text: text, At: now}
+		if len(files) > 0 {
+			for i := range files {
+				files[i].CreatedAt = now
+			}
+			ans.Attachments = files
+		}
 		c.Answer = ans
 		if from == StatusAssigned {
 			n.Status = StatusClaimed

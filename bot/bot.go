@@ -192,6 +192,17 @@ func (b *Bot) request(u Update, cmd, args string, button bool) commands.Request 
 		ru := commands.User(*u.ReplyToUser)
 		r.ReplyToUser = &ru
 	}
+	for _, a := range u.Attachments {
+		r.Attachments = append(r.Attachments, appeal.Attachment{Name: a.Name, MIME: a.MIME, Data: a.Data})
+	}
+	switch u.PhotoProblem {
+	case PhotoTooLarge:
+		r.PhotoProblem = commands.PhotoTooLarge
+	case PhotoFailed:
+		r.PhotoProblem = commands.PhotoFailed
+	case PhotoAlbum:
+		r.PhotoProblem = commands.PhotoAlbum
+	}
 	return r
 }
 

@@ -127,11 +127,39 @@ type Update struct {
 	PressID string
 	Data    string
 
+	// Attachments are the photos the command or reply carried (the
+	// caption is its text); PhotoProblem says why a photo it carried is
+	// not among them, so that nothing is done without it.
+	Attachments  []Attachment
+	PhotoProblem PhotoProblem
+
 	// Joined lists who joined, for UpdateJoined.
 	Joined []User
 	// NewChatID is the chat's new id, for UpdateMigrated.
 	NewChatID string
 }
+
+// Attachment is a file that came with a message: a photo, with its bytes.
+type Attachment struct {
+	Name string
+	MIME string
+	Data []byte
+}
+
+// PhotoProblem is why a photo that came with a message has no bytes.
+type PhotoProblem int
+
+// Photo problems.
+const (
+	// PhotoTooLarge: the photo is past the size limit, so it was not
+	// fetched.
+	PhotoTooLarge PhotoProblem = iota + 1
+	// PhotoFailed: fetching it failed.
+	PhotoFailed
+	// PhotoAlbum: the message is one of several photos sent at once
+	// (a Telegram album), and one photo per answer is taken.
+	PhotoAlbum
+)
 
 // ErrorKind classifies a failed call to a network, so that delivery knows
 // whether to retry and when.

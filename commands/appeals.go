@@ -234,7 +234,7 @@ func (c *call) answer(ctx context.Context) (Reply, error) {
 	if text == "" {
 		return Reply{}, c.bad(render.MsgNeedAnswer, nil)
 	}
-	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAnswer, Text: text, Force: c.force(a)})
+	n, err := c.act(ctx, a, appeal.Command{Action: appeal.ActAnswer, Text: text, Force: c.force(a), Attachments: c.r.Attachments})
 	if err != nil {
 		return Reply{}, err
 	}

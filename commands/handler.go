@@ -186,8 +186,47 @@ func (h *Handler) Handle(ctx context.Context, r Request) (rep Reply) {
 	if !c.roles.holdsAny(rw.roles) {
 		return c.finish(Reply{}, c.refuse(render.MsgOnlyRoles, kv{"roles": render.RolesText(c.lang, rw.roles), "cmd": rw.display()}))
 	}
+	if err := c.checkPhotos(); err != nil {
+		return c.finish(Reply{}, err)
+	}
 	rep, err = rw.run(c, ctx)
 	return c.finish(rep, err)
+}
+
+// checkPhotos refuses a request whose photos cannot all be taken: nothing
+// is done rather than an answer without the photo its author meant to
+// send.
+func (c *call) checkPhotos() error {
+	lim := c.h.svc.AttachmentLimits()
+	tooLarge := func() error {
+		return c.refuse(render.MsgPhotoTooLarge, kv{"limit": render.Bytes(lim.MaxBytes)})
+	}
+	switch c.r.PhotoProblem {
+	case PhotoTooLarge:
+		return tooLarge()
+	case PhotoFailed:
+		return c.refuse(render.MsgPhotoFailed, nil)
+	case PhotoAlbum:
+		return c.refuse(render.MsgPhotoAlbum, nil)
+	}
+	if len(c.r.Attachments) == 0 {
+		return nil
+	}
+	if c.row.name != "answer" || c.r.Button {
+		return c.refuse(render.MsgPhotoNotHere, nil)
+	}
+	if len(c.r.Attachments) > lim.MaxCount {
+		return c.refuse(render.MsgPhotoTooMany, kv{"max": lim.MaxCount})
+	}
+	for _, a := range c.r.Attachments {
+		if int64(len(a.Data)) > lim.MaxBytes {
+			return tooLarge()
+		}
+		if len(a.Data) == 0 {
+			return c.refuse(render.MsgPhotoFailed, nil)
+		}
+	}
+	return nil
 }
 
 // lookup finds the table row for the request's command and subcommand.

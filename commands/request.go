@@ -12,6 +12,7 @@ package commands
 import (
 	"time"
 
+	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/render"
 )
 
@@ -50,7 +51,25 @@ type Request struct {
 	// Button is set when the request came from a button press.
 	Button bool
 	Now    time.Time
+	// Attachments are the photos sent with the command, with their bytes
+	// (only an answer takes them); PhotoProblem says why a photo sent
+	// with it could not be taken, in which case nothing is done.
+	Attachments  []appeal.Attachment
+	PhotoProblem PhotoProblem
 }
+
+// PhotoProblem is why a photo sent with a command could not be taken.
+type PhotoProblem int
+
+// Photo problems.
+const (
+	// PhotoTooLarge: past the size limit.
+	PhotoTooLarge PhotoProblem = iota + 1
+	// PhotoFailed: the network did not give its bytes.
+	PhotoFailed
+	// PhotoAlbum: one of several photos sent at once.
+	PhotoAlbum
+)
 
 // Rendered and Button are render's: a reply is rendered like every other
 // message.

@@ -85,6 +85,7 @@ func (r *Renderer) card(ctx context.Context, a appeal.Appeal, v view, lang strin
 	if a.Urges > 0 {
 		lines = append(lines, "📣 "+Text(lang, msgCardUrge, Args{"n": a.Urges}))
 	}
+	lines = append(lines, attachmentLines(a, lang)...)
 	details := []Button{{Label: Text(lang, msgBtnDetails, nil), Data: ButtonData("appeal", a.ID, "")}}
 	only := func(state string) Rendered {
 		lines = append(lines, state)

@@ -113,7 +113,7 @@ const (
 // supported subset with {name} placeholders; TestCatalog checks that each
 // key has every language, the same placeholders in each, and valid HTML.
 var catalog = merge(coreTexts, replyTexts, helpTexts, reminderTexts, statsTexts, digestTexts, calendarTexts, setupTexts,
-	upstreamTexts, webTexts, processTexts, routingTexts)
+	upstreamTexts, webTexts, processTexts, routingTexts, attachTexts)
 
 // merge joins parts of the catalogue, each key once.
 func merge(parts ...map[Key]text) map[Key]text {

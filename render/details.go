@@ -68,8 +68,12 @@ func (r *Renderer) Details(ctx context.Context, a appeal.Appeal, events []appeal
 			out = append(out, "", "<b>"+Text(lang, msgAnswersTitle, Args{"n": len(a.Answers)})+"</b>")
 		}
 		for _, x := range as {
+			photos := ""
+			if n := len(x.Attachments); n > 0 {
+				photos = fmt.Sprintf(" 📎%d", n)
+			}
 			out = append(out, "• "+ShortTime(x.At, loc)+" "+Esc(cutName(r.NameOf(ctx, x.Author)))+
-				" ["+Text(lang, answerStateKey(x.State), nil)+"]: "+EscCut(x.Text, max))
+				" ["+Text(lang, answerStateKey(x.State), nil)+"]"+photos+": "+EscCut(x.Text, max))
 		}
 		return out
 	}

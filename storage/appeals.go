@@ -294,7 +294,8 @@ func (s *Store) UpdateAppeal(ctx context.Context, id appeal.ID, fn func(a appeal
 	return stored, nil
 }
 
-// Appeal returns appeal id with its answers.
+// Appeal returns appeal id with its answers and its attachments (without
+// their bytes).
 func (s *Store) Appeal(ctx context.Context, id appeal.ID) (appeal.Appeal, error) {
 	a, err := s.appeal(ctx, s.db, id, false)
 	if err != nil {
@@ -322,6 +323,18 @@ func (s *Store) appeal(ctx context.Context, q sqlx.QueryerContext, id appeal.ID,
 	}
 	for _, r := range rows {
 		a.Answers = append(a.Answers, r.answer())
+	}
+	files, err := readAttachments(ctx, q, s.db.Rebind, id)
+	if err != nil {
+		return appeal.Appeal{}, err
+	}
+	a.Attachments = files
+	for _, f := range files {
+		for i := range a.Answers {
+			if a.Answers[i].ID == f.AnswerID {
+				a.Answers[i].Attachments = append(a.Answers[i].Attachments, f)
+			}
+		}
 	}
 	return a, nil
 }
@@ -422,14 +435,19 @@ func (r answerRow) answer() appeal.Answer {
 	}
 }
 
-// saveAnswer inserts a new answer (ID 0) or records the decision on an
+// saveAnswer inserts a new answer (ID 0) with its attachments or records the decision on an
 // existing one of the same appeal.
 func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer) error {
 	if a.ID == 0 {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO answers (appeal_id, author_id, text, state, created_at, decided_by, decided_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			int64(id), nullID(a.Author), a.Text, string(a.State), tm(a.At), nullID(a.DecidedBy), tm(a.DecidedAt))
-		return err
+		var ansID int64
+		if err := tx.GetContext(ctx, &ansID, tx.Rebind(`INSERT INTO answers (appeal_id, author_id, text, state, created_at, decided_by, decided_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			int64(id), nullID(a.Author), a.Text, string(a.State), tm(a.At), nullID(a.DecidedBy), tm(a.DecidedAt)); err != nil {
+			return err
+		}
+		// The photos go with their answer, in its transaction: an answer
+		// that fails leaves none, and one taken once stores them once.
+		return insertAttachments(ctx, tx, id, ansID, a.Attachments)
 	}
 	res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE answers SET state = ?, decided_by = ?, decided_at = ?
 		WHERE id = ? AND appeal_id = ?`),

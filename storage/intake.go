@@ -257,6 +257,17 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 	if err := insertAppealRows(ctx, tx, fresh); err != nil {
 		return 0, false, err
 	}
+	for _, r := range fresh {
+		if len(r.a.Attachments) == 0 {
+			continue
+		}
+		if err := insertAttachments(ctx, tx, r.a.ID, 0, r.a.Attachments); err != nil {
+			return 0, false, err
+		}
+		if r.stored.Attachments, err = readAttachments(ctx, tx, tx.Rebind, r.a.ID); err != nil {
+			return 0, false, err
+		}
+	}
 	out, err := s.insertIntakeEvents(ctx, tx, fresh)
 	if err != nil {
 		return 0, false, err
@@ -321,7 +332,7 @@ func knownAppeals(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq) (map[int
 
 // insertAppealRows inserts the appeals of fresh, numbered already, and sets
 // each request's stored appeal to the row as stored. A new appeal has no
-// answers: the row is the whole of it.
+// answers: the row and its intake links are the whole of it.
 func insertAppealRows(ctx context.Context, tx *sqlx.Tx, fresh []*intakeReq) error {
 	rows := make([][]any, len(fresh))
 	for i, r := range fresh {

@@ -683,7 +683,7 @@ func TestAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen == nil || *seen != first {
+		if seen == nil || !reflect.DeepEqual(*seen, first) {
 			t.Errorf("fn saw pending %+v, want %+v", seen, first)
 		}
 		first.State, first.DecidedBy, first.DecidedAt = appeal.AnswerRejected, 9, t2

@@ -203,11 +203,23 @@ type PayloadAppeal struct {
 	Urges int `json:"urges,omitempty"`
 }
 
-// PayloadAnswer is the accepted answer.
+// PayloadAnswer is the accepted answer, with the photos it carries.
 type PayloadAnswer struct {
-	ID         int64     `json:"id"`
-	Text       string    `json:"text"`
-	AnsweredAt time.Time `json:"answered_at"`
+	ID          int64               `json:"id"`
+	Text        string              `json:"text"`
+	AnsweredAt  time.Time           `json:"answered_at"`
+	Attachments []PayloadAttachment `json:"attachments,omitempty"`
+}
+
+// PayloadAttachment is a photo of the answer. URL is the path of the API
+// that serves its bytes, with the API's bearer token:
+// /api/v1/appeals/{id}/attachments/{n}.
+type PayloadAttachment struct {
+	N    int    `json:"n"`
+	Name string `json:"name"`
+	MIME string `json:"mime"`
+	Size int64  `json:"size"`
+	URL  string `json:"url"`
 }
 
 // PayloadDeadlines are the department's deadlines after the event.
@@ -247,6 +259,10 @@ func payload(a appeal.Appeal, m appeal.Message, now time.Time) (Payload, error) 
 			return Payload{}, errors.New("no accepted answer")
 		}
 		p.Answer = &PayloadAnswer{ID: ans.ID, Text: ans.Text, AnsweredAt: ans.At}
+		for _, f := range ans.Attachments {
+			p.Answer.Attachments = append(p.Answer.Attachments, PayloadAttachment{N: f.N, Name: f.Name, MIME: f.MIME, Size: f.Size,
+				URL: "/api/v1/appeals/" + strconv.FormatInt(int64(a.ID), 10) + "/attachments/" + strconv.Itoa(f.N)})
+		}
 	}
 	return p, nil
 }

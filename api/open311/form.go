@@ -154,6 +154,11 @@ func decodeRequest(form url.Values, client string, services []Service, now time.
 		Citizen:  appeal.Citizen{Name: fullName(get("first_name"), get("last_name")), Phone: get("phone"), Email: get("email")},
 		Location: location(rep), ReceivedAt: now,
 	}
+	if len(rep.MediaURLs) > 0 {
+		// The first photo is linked from the card and listed with the
+		// appeal; all of them are in the body.
+		in.Attachments = rep.MediaURLs[:1]
+	}
 	in.ExternalID = externalID(rep, in)
 	rep.Source, rep.ExternalID = in.Source, in.ExternalID
 	in = in.Normalize(now)

@@ -67,6 +67,10 @@ func TestPostRequest(t *testing.T) {
 				if len(events) != 2 || events[1].Kind != appeal.EventAssigned {
 					t.Errorf("events: %+v", events)
 				}
+				if len(a.Attachments) != 1 || a.Attachments[0].Kind != appeal.AttachIntake ||
+					a.Attachments[0].URL != "https://img.example.org/leak.jpg" || a.Attachments[0].Name != "leak.jpg" {
+					t.Errorf("media_url as an attachment: %+v", a.Attachments)
+				}
 
 				// And read back.
 				got := e.requests(e.get("/open311/v2/requests/"+id+"."+f), f)

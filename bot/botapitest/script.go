@@ -92,6 +92,20 @@ type Incoming struct {
 	Text string
 	// ReplyTo is the id of a message in the chat that this one answers.
 	ReplyTo int64
+	// Photo makes the message a photo, Text being its caption (with the
+	// same command entity). Telegram's two sizes are given: a 90×60
+	// thumbnail (of the first bytes) and the photo itself, 1280×960,
+	// both downloadable with getFile. PhotoFileSize, when set, is the
+	// file_size told of the photo instead of its length.
+	Photo         []byte
+	PhotoFileSize int
+	// Document, with DocumentMIME and DocumentName, makes the message a
+	// file instead (an image sent "as a file"), Text being its caption.
+	Document     []byte
+	DocumentMIME string
+	DocumentName string
+	// MediaGroupID makes the message one of an album.
+	MediaGroupID string
 }
 
 var commandRE = regexp.MustCompile(`^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?`)
@@ -107,6 +121,32 @@ func (s *Server) UserMessage(in Incoming) (updateID, messageID int64) {
 	st.Text, st.Plain = in.Text, in.Text
 	if cmd := commandRE.FindString(in.Text); cmd != "" {
 		st.entities = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(utf16.Encode([]rune(cmd)))}}
+	}
+	if in.Photo != nil || in.Document != nil {
+		// The text is the caption.
+		st.extra = map[string]any{}
+		if in.Text != "" {
+			st.extra["caption"] = in.Text
+		}
+		if st.entities != nil {
+			st.extra["caption_entities"] = st.entities
+		}
+		st.Text, st.Plain, st.entities = "", "", nil
+		if in.MediaGroupID != "" {
+			st.extra["media_group_id"] = in.MediaGroupID
+		}
+	}
+	if in.Photo != nil {
+		thumb := s.addFileLocked(in.Photo[:min(len(in.Photo), 16)], 0, ".jpg")
+		full := s.addFileLocked(in.Photo, in.PhotoFileSize, ".jpg")
+		st.extra["photo"] = []map[string]any{
+			{"file_id": thumb.id, "file_unique_id": thumb.uniqueID, "width": 90, "height": 60, "file_size": thumb.size},
+			{"file_id": full.id, "file_unique_id": full.uniqueID, "width": 1280, "height": 960, "file_size": full.size},
+		}
+	} else if in.Document != nil {
+		f := s.addFileLocked(in.Document, 0, "")
+		st.extra["document"] = map[string]any{"file_id": f.id, "file_unique_id": f.uniqueID, "file_name": in.DocumentName,
+			"mime_type": in.DocumentMIME, "file_size": f.size}
 	}
 	return s.addLocked("message", s.wireMessage(c, st, true)), st.MessageID
 }

@@ -192,6 +192,18 @@ type Server struct {
 	pollGen   int // counts getUpdates calls; a newer one ends an older one
 	n429      int
 	limiter   limiter
+	// files are what users sent (photos), by file_id, for getFile and
+	// the file download path.
+	files map[string]*file
+}
+
+// file is a file a user sent.
+type file struct {
+	id, uniqueID, path string
+	data               []byte
+	// size is the file_size told; it may differ from len(data) to
+	// script a file that is larger than said.
+	size int
 }
 
 type queued struct {
@@ -268,6 +280,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		commands: map[string][]Command{},
 		hangs:    map[string]int{},
 		calls:    map[string]int{},
+		files:    map[string]*file{},
 	}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.srv.Listener.Close()
@@ -321,6 +334,10 @@ func badRequest(format string, args ...any) *apiError {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, r, path)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || method == "" || strings.Contains(method, "/") {
@@ -723,6 +740,7 @@ func init() {
 		"answercallbackquery":    (*Server).answerCallbackQuery,
 		"setmycommands":          (*Server).setMyCommands,
 		"getmycommands":          (*Server).getMyCommands,
+		"getfile":                (*Server).getFile,
 	}
 }
 

@@ -19,6 +19,11 @@
 // Commands are "!claim 12" or "/claim 12"; a reply to a card is its answer,
 // as in Telegram. Reply fallbacks (the quoted lines older clients put in
 // front) are removed. Edits of people's messages are not commands again.
+// An m.image (or an m.file of an image type) is read the same way, its
+// caption (the body, when it differs from the filename) being the text;
+// its bytes are fetched, at most Config.MaxPhotoBytes, only when it is a
+// command or a reply to the bot, and an image that cannot be had (too
+// large, encrypted, gone) marks the update with a bot.PhotoProblem.
 //
 // A room upgrade (m.room.tombstone) is a chat migration: the bot joins the
 // new room, the department's binding moves there, and cards are posted
@@ -93,6 +98,9 @@ type Config struct {
 	// Limits are sending budgets for the outbox; zero is none (the
 	// homeserver's 429s are honoured all the same).
 	Limits bot.Limits
+	// MaxPhotoBytes is the largest image fetched from a message; 0 means
+	// DefaultMaxPhotoBytes.
+	MaxPhotoBytes int64
 }
 
 // requestTimeout bounds a call whose context has no deadline.

@@ -372,11 +372,11 @@ func relationOf(raw json.RawMessage) relation {
 
 // convert normalises a timeline event; ok is false for what the bot does
 // not act on (its own events, edits, chatter, other event types).
-func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, bool) {
+func (t *Transport) convert(ctx context.Context, ev *event.Event) (up bot.Update, ok bool) {
 	if ev.Sender == t.me {
 		return bot.Update{}, false
 	}
-	up := bot.Update{
+	up = bot.Update{
 		ID:        string(ev.ID),
 		Chat:      t.chatOf(ev.RoomID),
 		From:      t.userOf(ev.Sender),
@@ -441,7 +441,11 @@ func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, b
 			MsgType string `json:"msgtype"`
 			Body    string `json:"body"`
 		}
-		if json.Unmarshal(ev.Content.VeryRaw, &mc) != nil || (mc.MsgType != "m.text" && mc.MsgType != "m.notice") {
+		if json.Unmarshal(ev.Content.VeryRaw, &mc) != nil {
+			return bot.Update{}, false
+		}
+		img, isImage := imageOf(ev.Content.VeryRaw)
+		if mc.MsgType != "m.text" && mc.MsgType != "m.notice" && !isImage {
 			return bot.Update{}, false
 		}
 		rel := relationOf(ev.Content.VeryRaw)
@@ -449,6 +453,16 @@ func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, b
 			return bot.Update{}, false // an edit: the original was handled
 		}
 		text := mc.Body
+		if isImage {
+			// An image is read like text, its caption being the text;
+			// its bytes are fetched once it is known to be for the bot.
+			text = img.caption()
+			defer func() {
+				if ok && (up.Kind == bot.UpdateCommand || up.Kind == bot.UpdateReply) {
+					t.fetchImage(ctx, &up, img)
+				}
+			}()
+		}
 		if rel.InReplyTo != nil && rel.InReplyTo.EventID != "" {
 			up.ReplyTo = rel.InReplyTo.EventID
 			text = stripReplyFallback(text)
@@ -460,7 +474,7 @@ func (t *Transport) convert(ctx context.Context, ev *event.Event) (bot.Update, b
 			}
 			return up, true
 		}
-		if up.ReplyTo == "" || strings.TrimSpace(text) == "" {
+		if up.ReplyTo == "" || (strings.TrimSpace(text) == "" && !isImage) {
 			return bot.Update{}, false
 		}
 		up.Kind, up.Text = bot.UpdateReply, strings.TrimSpace(text)

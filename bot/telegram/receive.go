@@ -80,7 +80,8 @@ func (t *Transport) Receive(ctx context.Context, handle func(context.Context, bo
 		case <-time.After(spread(wait)):
 		}
 	}
-	d := &dispatcher{sem: make(chan struct{}, MaxHandlers), handle: handle, hctx: context.WithoutCancel(ctx)}
+	d := &dispatcher{sem: make(chan struct{}, MaxHandlers), handle: handle, hctx: context.WithoutCancel(ctx),
+		fetch: t.fetchPhoto}
 	if t.cfg.WebhookURL != "" {
 		return t.serveWebhook(ctx, d)
 	}
@@ -93,11 +94,14 @@ type dispatcher struct {
 	wg     sync.WaitGroup
 	handle func(context.Context, bot.Update)
 	hctx   context.Context
+	// fetch downloads an update's photo before it is handled.
+	fetch func(context.Context, *bot.Update, *photoRef)
 }
 
-// dispatch starts handle(u) when a slot is free; it gives up (false) when
-// ctx ends first.
-func (d *dispatcher) dispatch(ctx context.Context, u bot.Update) bool {
+// dispatch starts handle(u) when a slot is free, fetching its photo (if
+// photo is set) first, in the handler's goroutine; it gives up (false)
+// when ctx ends first.
+func (d *dispatcher) dispatch(ctx context.Context, u bot.Update, photo *photoRef) bool {
 	select {
 	case d.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -106,6 +110,9 @@ func (d *dispatcher) dispatch(ctx context.Context, u bot.Update) bool {
 	d.wg.Add(1)
 	go func() {
 		defer func() { <-d.sem; d.wg.Done() }()
+		if photo != nil {
+			d.fetch(d.hctx, &u, photo)
+		}
 		d.handle(d.hctx, u)
 	}()
 	return true
@@ -156,7 +163,7 @@ func (t *Transport) poll(ctx context.Context, d *dispatcher) error {
 		backoff = backoffMin
 		confirmed = offset
 		for _, u := range ups {
-			if up, ok := t.convert(u); ok && !d.dispatch(ctx, up) {
+			if up, photo, ok := t.convert(u); ok && !d.dispatch(ctx, up, photo) {
 				break // stopping: leave this update unconfirmed
 			}
 			// A redelivered update may be below the offset: keep the max.
@@ -346,14 +353,14 @@ func (t *Transport) webhookHandler(ctx context.Context, d *dispatcher, path stri
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		up, ok := t.convert(u)
+		up, photo, ok := t.convert(u)
 		if !ok {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
 		stop, cancel := mergeDone(ctx, r.Context())
 		defer cancel()
-		if !d.dispatch(stop, up) {
+		if !d.dispatch(stop, up, photo) {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}

@@ -13,6 +13,13 @@
 //     Permanent with Telegram's description as Reason.
 //   - 5xx, 409, network errors, timeouts and cancellations → Temporary.
 //
+// A photo (or an image sent as a file) is read like a text message, its
+// caption being the text: a captioned "/answer 12 …" is a command, a
+// captioned reply to the bot a reply. Its bytes are fetched (getFile, then
+// the file URL of the same API server) in the update's handler goroutine,
+// at most Config.MaxPhotoBytes; a photo that cannot be had, and one of an
+// album, mark the update with a bot.PhotoProblem instead.
+//
 // The bot token is removed from every error message and log line.
 //
 // telego is used only as a typed HTTP client over net/http: retries and
@@ -79,6 +86,9 @@ type Config struct {
 	// Limits are the sending budgets the outbox keeps to; zero means
 	// bot.TelegramLimits().
 	Limits bot.Limits
+	// MaxPhotoBytes is the largest photo fetched from a message; 0 means
+	// DefaultMaxPhotoBytes.
+	MaxPhotoBytes int64
 }
 
 // requestTimeout bounds a call other than getUpdates whose context has no
@@ -88,6 +98,7 @@ const requestTimeout = 20 * time.Second
 // Transport is the Telegram bot.Transport.
 type Transport struct {
 	bot         *telego.Bot
+	http        *http.Client
 	cfg         Config
 	log         *slog.Logger
 	redact      *strings.Replacer
@@ -150,6 +161,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Transport, error) 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
 	httpClient := &http.Client{Transport: tr}
+	t.http = httpClient
 	opts := []telego.BotOption{
 		telego.WithHTTPClient(httpClient),
 		telego.WithLogger(telegoLogger{log: log, redact: t.redact}),

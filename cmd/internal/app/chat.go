@@ -30,7 +30,7 @@ func transports(ctx context.Context, cfg Config, state matrix.StateStore, in io.
 	var trs []bot.Transport
 	if cfg.MatrixHomeserver != "" {
 		mx, err := matrix.New(matrix.Config{Homeserver: cfg.MatrixHomeserver, UserID: cfg.MatrixUserID,
-			AccessToken: cfg.MatrixAccessToken, State: state}, log)
+			AccessToken: cfg.MatrixAccessToken, State: state, MaxPhotoBytes: cfg.Attachments.MaxBytes}, log)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func transports(ctx context.Context, cfg Config, state matrix.StateStore, in io.
 			Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 			WebhookURL: cfg.TelegramWebhookURL, WebhookSecret: cfg.TelegramWebhookSecret,
 			WebhookListen: cfg.TelegramWebhookListen, Commands: menu, DefaultLanguage: cfg.Language,
-			Limits: cfg.TelegramLimits,
+			Limits: cfg.TelegramLimits, MaxPhotoBytes: cfg.Attachments.MaxBytes,
 		}, log)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)

@@ -24,6 +24,10 @@ import (
 	"github.com/appealbot/appealbot/reminders/digest"
 )
 
+// maxAttachmentBytes is the most APPEALBOT_ATTACHMENT_MAX_BYTES may be: a
+// photo is read into memory whole, and stored in one row.
+const maxAttachmentBytes = 50 << 20
+
 // setting is one configuration value: a flag, an APPEALBOT_* variable and,
 // for secrets and what else a container's secrets may hold (the first
 // admins), an APPEALBOT_*_FILE variable naming a file that holds it.
@@ -101,6 +105,8 @@ var settings = []setting{
 	{flag: "weekly-digest-schedule", def: digest.DefaultWeekly, usage: "when leaders get the weekly digest of departments that set no schedule, as above"},
 	{flag: "kpi-weights", def: "30,35,35", usage: "weights of the response, resolution and satisfaction rates in the departments' composite score: three numbers, none negative, not all 0"},
 	{flag: "figures-max-readers", def: "4", usage: "how many figures requests (GET /api/v1/stats, /stats, digests) read the database at once; more wait up to a second, then get 503 with Retry-After (API) or a busy message (chat)"},
+	{flag: "attachment-max-bytes", def: "10485760", usage: "largest photo an answer may carry, in bytes (1 to 52428800; Telegram serves bots files up to 20 MB); a larger one is refused and the answer not taken"},
+	{flag: "attachment-max-count", def: "10", usage: "most photos one answer, and most links one intake, may carry (1 to 100)"},
 	{flag: "open311-keys", secret: true, usage: "API keys of Open311 GeoReport clients, comma-separated NAME=KEY pairs (keys of 16 characters or more); empty serves no Open311"},
 	{flag: "open311-services", usage: "JSON file of what Open311 services add to their departments: description, keywords, group, category and extra questions (attributes)"},
 	{flag: "web-addr", usage: "address the leaders' web view listens on (behind the TLS proxy that serves the web URL); empty serves no web view"},
@@ -163,6 +169,9 @@ type Config struct {
 	KPIWeights   kpi.Weights
 	// FiguresMaxReaders bounds concurrent figures requests.
 	FiguresMaxReaders int
+	// Attachments bound the photos of an answer and the links of an
+	// intake.
+	Attachments appeal.AttachmentLimits
 	// AutorouteMin is the confidence from which intake assigns by the
 	// learned router; 0 is off.
 	AutorouteMin float64
@@ -397,6 +406,16 @@ func ParseConfig(name string, args []string, getenv func(string) string, stderr 
 	} else {
 		c.FiguresMaxReaders = n
 	}
+	if n, err := strconv.ParseInt(get["attachment-max-bytes"], 10, 64); err != nil || n < 1 || n > maxAttachmentBytes {
+		errs = append(errs, fmt.Errorf("APPEALBOT_ATTACHMENT_MAX_BYTES: %q is not a number of bytes from 1 to %d", get["attachment-max-bytes"], maxAttachmentBytes))
+	} else {
+		c.Attachments.MaxBytes = n
+	}
+	if n, err := strconv.Atoi(get["attachment-max-count"]); err != nil || n < 1 || n > 100 {
+		errs = append(errs, fmt.Errorf("APPEALBOT_ATTACHMENT_MAX_COUNT: %q is not a number from 1 to 100", get["attachment-max-count"]))
+	} else {
+		c.Attachments.MaxCount = n
+	}
 	if k, err := open311.ParseKeys(get["open311-keys"]); err != nil {
 		errs = append(errs, fmt.Errorf("APPEALBOT_OPEN311_KEYS: %w", err))
 	} else {
@@ -583,6 +602,8 @@ func (c Config) logValue() slog.Value {
 		slog.String("weekly_digest_schedule", c.DigestWeekly),
 		slog.String("kpi_weights", c.KPIWeights.String()),
 		slog.Int("figures_max_readers", c.FiguresMaxReaders),
+		slog.Int64("attachment_max_bytes", c.Attachments.MaxBytes),
+		slog.Int("attachment_max_count", c.Attachments.MaxCount),
 		slog.String("scan_schedule", c.ScanSchedule),
 		slog.String("dispatch_sla", c.Reminders.DispatchSLA.String()),
 		slog.String("decision_sla", c.Reminders.DecisionSLA.String()),

@@ -91,7 +91,8 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	svc := appeal.NewService(store, time.Now, cfg.Timezone, appeal.WithCalendars(appeal.Calendars{
 		Hours: cfg.WorkingHours, Weekdays: cfg.WorkingDays, Days: store,
 	}), appeal.WithCallbackCheck(cfg.CallbackAllow.CheckURL), appeal.WithCallbackEvents(cfg.CallbackEvents),
-		appeal.WithUrgeInterval(cfg.UrgeInterval), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin))
+		appeal.WithUrgeInterval(cfg.UrgeInterval), appeal.WithSuggester(router), appeal.WithAutoroute(cfg.AutorouteMin),
+		appeal.WithAttachmentLimits(cfg.Attachments))
 	svc.SetReminders(cfg.Reminders)
 	svc.SetProcess(cfg.Process)
 	mx := metrics.New(store, time.Now, log)
@@ -130,7 +131,8 @@ func serve(ctx context.Context, cfg Config, version string, stdout io.Writer, lo
 	handler := api.New(svc, store, api.Options{Open311: geo, Tokens: cfg.APITokens, Log: log, Now: time.Now, Callbacks: store, Calendar: store,
 		Feedback: svc, Urges: svc, Members: store, Stats: &api.Stats{Source: store, Weights: cfg.KPIWeights, Location: cfg.Location},
 		Export: store, Calendars: svc, Location: cfg.Location, Metrics: mx.Handler(), ObserveRequest: mx.Request,
-		Setup: setup, Waiting: store, Routes: svc, Examples: &examples{router: router, depts: store}})
+		Setup: setup, Waiting: store, Routes: svc, Examples: &examples{router: router, depts: store},
+		Attachments: store, MaxAttachments: cfg.Attachments.MaxCount})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)

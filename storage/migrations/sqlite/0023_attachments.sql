@@ -1,0 +1,23 @@
+-- 0023_attachments: the photos answers carry and the links intakes name
+-- (SQLite). Keep migrations/postgres/0023_attachments.sql in step.
+
+-- n numbers an appeal's attachments from 1. An answer's photos are written
+-- in the transaction that writes the answer, so numbers have no gaps and a
+-- failed answer leaves none. Bytes are kept here (data), at most
+-- APPEALBOT_ATTACHMENT_MAX_BYTES each; a link from intake has url and no
+-- data.
+CREATE TABLE appeal_attachments (
+    appeal_id  INTEGER NOT NULL REFERENCES appeals (id),
+    n          INTEGER NOT NULL CHECK (n > 0),
+    kind       TEXT NOT NULL CHECK (kind IN ('answer', 'intake')),
+    answer_id  INTEGER REFERENCES answers (id),
+    name       TEXT NOT NULL,
+    mime       TEXT NOT NULL,
+    size       INTEGER NOT NULL CHECK (size >= 0),
+    data       BLOB,
+    url        TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (appeal_id, n),
+    CHECK ((kind = 'answer') = (answer_id IS NOT NULL AND data IS NOT NULL)),
+    CHECK ((kind = 'intake') = (url <> ''))
+) STRICT;
