@@ -473,7 +473,7 @@ func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, 
 	queued := false
 	for _, e := range events {
 		e.AppealID = a.ID
-		id, err := insertEvent(ctx, tx, e)
+		id, err := insertEvent(s.q(ctx, tx), e)
 		if err != nil {
 			return false, err
 		}
@@ -489,11 +489,11 @@ func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, 
 }
 
 // insertEvent appends e to its appeal's log and returns its id.
-func insertEvent(ctx context.Context, tx *sqlx.Tx, e appeal.Event) (int64, error) {
+func insertEvent(q txq, e appeal.Event) (int64, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO appeal_events
+	err := q.get(&id, `INSERT INTO appeal_events
 		(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), eventValues(e)...)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, eventValues(e)...)
 	return id, err
 }
 

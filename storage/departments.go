@@ -84,7 +84,15 @@ func (r departmentRow) department() (appeal.Department, error) {
 // Department returns the department with the given code.
 func (s *Store) Department(ctx context.Context, code string) (appeal.Department, error) {
 	var r departmentRow
-	if err := s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT `+departmentColumns+` FROM departments WHERE code = ?`), code); err != nil {
+	q := s.db.Rebind(`SELECT ` + departmentColumns + ` FROM departments WHERE code = ?`)
+	var err error
+	// Every intake asks: kept prepared where the store keeps statements.
+	if st := s.stmts.prepared(ctx, q); st != nil {
+		err = st.GetContext(ctx, &r, code)
+	} else {
+		err = s.db.GetContext(ctx, &r, q, code)
+	}
+	if err != nil {
 		return appeal.Department{}, fail(fmt.Sprintf("department %q", code), err)
 	}
 	d, err := r.department()

@@ -155,18 +155,18 @@ func (d *sumDelta) add(k factKey, n int, loc *time.Location) {
 	}
 }
 
-func (d *sumDelta) apply(ctx context.Context, tx *sqlx.Tx) error {
-	if err := upsertAdd(ctx, tx, "kpi_sums", false, sumColumns, d.sums); err != nil {
+func (d *sumDelta) apply(q txq) error {
+	if err := upsertAdd(q, "kpi_sums", false, sumColumns, d.sums); err != nil {
 		return err
 	}
-	return upsertAdd(ctx, tx, "kpi_hist", true, histColumns, d.hists)
+	return upsertAdd(q, "kpi_hist", true, histColumns, d.hists)
 }
 
 // upsertAdd adds rows to table (keyed by grain, period, department and,
 // with hist, the histogram) in statements of up to 50 rows, rows in key
 // order (so concurrent writers lock them in the same order) and only the
 // columns some row changes.
-func upsertAdd(ctx context.Context, tx *sqlx.Tx, table string, hist bool, names []string, d map[sumKey]map[int]int64) error {
+func upsertAdd(q txq, table string, hist bool, names []string, d map[sumKey]map[int]int64) error {
 	keys := make([]sumKey, 0, len(d))
 	for k := range d {
 		keys = append(keys, k)
@@ -231,7 +231,7 @@ func upsertAdd(ctx context.Context, tx *sqlx.Tx, table string, hist bool, names 
 			}
 			b.WriteString(names[c] + " = " + table + "." + names[c] + " + excluded." + names[c])
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+		if err := q.exec(b.String(), args...); err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}
 	}
@@ -354,7 +354,7 @@ func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, 
 	if err := s.addFactDelta(ctx, tx, w, id, old, cur); err != nil {
 		return err
 	}
-	return w.flush(ctx, tx)
+	return w.flush(s.q(ctx, tx))
 }
 
 // factWrites gathers the new fact rows and the change to the sums of one
@@ -401,12 +401,12 @@ func (s *Store) addFactDelta(ctx context.Context, tx *sqlx.Tx, w *factWrites, id
 }
 
 // flush writes w's new fact rows and its change to the sums.
-func (w *factWrites) flush(ctx context.Context, tx *sqlx.Tx) error {
-	if err := insertRows(ctx, tx, `INSERT INTO kpi_facts
+func (w *factWrites) flush(q txq) error {
+	if err := insertRows(q, `INSERT INTO kpi_facts
 		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, w.inserts); err != nil {
 		return fmt.Errorf("kpi facts: %w", err)
 	}
-	return w.delta.apply(ctx, tx)
+	return w.delta.apply(q)
 }
 
 // newAppealFacts adds the facts of appeal a, new with its log, to w.
@@ -1053,7 +1053,7 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 		"wall_bucket", "work_bucket", "n"}, inserts); err != nil {
 		return 0, after, err
 	}
-	return len(as), last, delta.apply(ctx, tx)
+	return len(as), last, delta.apply(s.q(ctx, tx))
 }
 
 // FactTotals returns, per department, the facts of the given kinds kept

@@ -183,11 +183,12 @@ func (s *Store) tryIntakes(batch []*intakeReq) error {
 				return err
 			}
 		}
+		q := s.q(ctx, tx)
 		var next int64
-		if err := tx.GetContext(ctx, &next, `SELECT COALESCE(MAX(id), 0) + 1 FROM appeals`); err != nil {
+		if err := q.get(&next, `SELECT COALESCE(MAX(id), 0) + 1 FROM appeals`); err != nil {
 			return err
 		}
-		last, w, err := s.storeBatch(ctx, tx, batch, next)
+		last, w, err := s.storeBatch(q, batch, next)
 		if err != nil {
 			return err
 		}
@@ -225,8 +226,9 @@ type intakeKey struct{ source, externalID string }
 // appeals at a time; a request for an appeal already stored, or one earlier
 // in batch, gets that appeal. It returns the last number given (next-1 when
 // none) and whether it wrote to the outbox.
-func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq, next int64) (int64, bool, error) {
-	known, err := knownAppeals(ctx, tx, batch)
+func (s *Store) storeBatch(q txq, batch []*intakeReq, next int64) (int64, bool, error) {
+	ctx, tx := q.ctx, q.tx
+	known, err := knownAppeals(q, batch)
 	if err != nil {
 		return 0, false, err
 	}
@@ -254,7 +256,7 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 	if len(fresh) == 0 {
 		return next - 1, false, nil
 	}
-	if err := insertAppealRows(ctx, tx, fresh); err != nil {
+	if err := insertAppealRows(q, fresh); err != nil {
 		return 0, false, err
 	}
 	for _, r := range fresh {
@@ -268,7 +270,7 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 			return 0, false, err
 		}
 	}
-	out, err := s.insertIntakeEvents(ctx, tx, fresh)
+	out, err := s.insertIntakeEvents(q, fresh)
 	if err != nil {
 		return 0, false, err
 	}
@@ -280,7 +282,7 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 			out = append(out, queuedMsg{m, r.a.CreatedAt})
 		}
 	}
-	if err := s.insertOutbox(ctx, tx, out); err != nil {
+	if err := s.insertOutbox(q, out); err != nil {
 		return 0, false, err
 	}
 	if s.figReady.Load() {
@@ -291,7 +293,7 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 				return 0, false, err
 			}
 		}
-		if err := w.flush(ctx, tx); err != nil {
+		if err := w.flush(q); err != nil {
 			return 0, false, err
 		}
 	}
@@ -303,16 +305,16 @@ func (s *Store) storeBatch(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq,
 }
 
 // knownAppeals returns the numbers of the appeals of batch already stored.
-func knownAppeals(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq) (map[intakeKey]int64, error) {
+func knownAppeals(q txq, batch []*intakeReq) (map[intakeKey]int64, error) {
 	keys := make([][]any, len(batch))
 	for i, r := range batch {
 		keys[i] = []any{r.a.Source, r.a.ExternalID}
 	}
 	known := map[intakeKey]int64{}
 	err := eachChunk(keys, func(chunk [][]any) error {
-		q, args := tuplesSQL(`SELECT id, source, external_id FROM appeals WHERE (source, external_id) IN (`,
+		query, args := tuplesSQL(`SELECT id, source, external_id FROM appeals WHERE (source, external_id) IN (`,
 			"(?, ?)", ")", chunk)
-		rows, err := tx.QueryxContext(ctx, tx.Rebind(q), args...)
+		rows, err := q.queryx(query, args...)
 		if err != nil {
 			return err
 		}
@@ -333,7 +335,7 @@ func knownAppeals(ctx context.Context, tx *sqlx.Tx, batch []*intakeReq) (map[int
 // insertAppealRows inserts the appeals of fresh, numbered already, and sets
 // each request's stored appeal to the row as stored. A new appeal has no
 // answers: the row and its intake links are the whole of it.
-func insertAppealRows(ctx context.Context, tx *sqlx.Tx, fresh []*intakeReq) error {
+func insertAppealRows(q txq, fresh []*intakeReq) error {
 	rows := make([][]any, len(fresh))
 	for i, r := range fresh {
 		_, args, err := sqlx.Named(appealTuple, toAppealRow(r.a))
@@ -347,10 +349,10 @@ func insertAppealRows(ctx context.Context, tx *sqlx.Tx, fresh []*intakeReq) erro
 		byID[int64(r.a.ID)] = r
 	}
 	return eachChunk(rows, func(chunk [][]any) error {
-		q, args := tuplesSQL(`INSERT INTO appeals (`+appealColumns+`) VALUES `, appealPlaceholders,
+		query, args := tuplesSQL(`INSERT INTO appeals (`+appealColumns+`) VALUES `, appealPlaceholders,
 			` RETURNING `+appealColumns, chunk)
 		var back []appealRow
-		if err := tx.SelectContext(ctx, &back, tx.Rebind(q), args...); err != nil {
+		if err := q.sel(&back, query, args...); err != nil {
 			return err
 		}
 		for _, b := range back {
@@ -383,10 +385,10 @@ type queuedMsg struct {
 // the callbacks to queue behind them (see insertEvents). Events that are
 // told upstream are inserted one by one, for their ids; the others many
 // at a time, in log order all the same, so that ids follow the log.
-func (s *Store) insertIntakeEvents(ctx context.Context, tx *sqlx.Tx, fresh []*intakeReq) ([]queuedMsg, error) {
+func (s *Store) insertIntakeEvents(q txq, fresh []*intakeReq) ([]queuedMsg, error) {
 	var rows [][]any
 	flush := func() error {
-		err := insertRows(ctx, tx, `INSERT INTO appeal_events
+		err := insertRows(q, `INSERT INTO appeal_events
 			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note, outcome, via) VALUES `, rows)
 		rows = nil
 		return err
@@ -402,7 +404,7 @@ func (s *Store) insertIntakeEvents(ctx context.Context, tx *sqlx.Tx, fresh []*in
 			if err := flush(); err != nil {
 				return nil, err
 			}
-			id, err := insertEvent(ctx, tx, e)
+			id, err := insertEvent(q, e)
 			if err != nil {
 				return nil, err
 			}
@@ -415,7 +417,7 @@ func (s *Store) insertIntakeEvents(ctx context.Context, tx *sqlx.Tx, fresh []*in
 }
 
 // insertOutbox writes rows to the outbox, many at a time.
-func (s *Store) insertOutbox(ctx context.Context, tx *sqlx.Tx, rows []queuedMsg) error {
+func (s *Store) insertOutbox(q txq, rows []queuedMsg) error {
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		args, err := encodeArgs(r.m.Args)
@@ -424,7 +426,7 @@ func (s *Store) insertOutbox(ctx context.Context, tx *sqlx.Tx, rows []queuedMsg)
 		}
 		vals[i] = []any{nullID(r.m.AppealID), string(r.m.Kind), string(r.m.To.Kind), r.m.To.Ref, args, tm(r.at), tm(r.at)}
 	}
-	return insertTuples(ctx, tx, `INSERT INTO outbox (appeal_id, kind, recipient_kind, recipient_ref, args,
+	return insertTuples(q, `INSERT INTO outbox (appeal_id, kind, recipient_kind, recipient_ref, args,
 		state, attempts, next_attempt_at, created_at) VALUES `,
 		`(?, ?, ?, ?, ?, 'pending', 0, COALESCE(?, `+s.nowSQL+`), COALESCE(?, `+s.nowSQL+`))`, "", vals)
 }

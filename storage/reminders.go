@@ -150,7 +150,7 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 		for _, st := range p.Stages {
 			stageRows = append(stageRows, []any{int64(st.Appeal), tm(st.Round), string(st.Stage), st.Sent, tm(now)})
 		}
-		if err := insertRows(ctx, tx, `INSERT INTO reminder_stages (appeal_id, round, stage, sent, at) VALUES `, stageRows); err != nil {
+		if err := insertRows(s.q(ctx, tx), `INSERT INTO reminder_stages (appeal_id, round, stage, sent, at) VALUES `, stageRows); err != nil {
 			return fmt.Errorf("record stages: %w", err)
 		}
 		eventRows := make([][]any, 0, len(p.Events))
@@ -158,7 +158,7 @@ func (s *Store) ScanReminders(ctx context.Context, now time.Time, n int, plan fu
 			eventRows = append(eventRows, []any{int64(e.AppealID), tm(e.At), string(e.Kind), nullID(e.Actor),
 				string(e.FromStatus), string(e.ToStatus), e.Department, e.Note})
 		}
-		if err := insertRows(ctx, tx, `INSERT INTO appeal_events
+		if err := insertRows(s.q(ctx, tx), `INSERT INTO appeal_events
 			(appeal_id, at, kind, actor_id, from_status, to_status, department_code, note) VALUES `, eventRows); err != nil {
 			return err
 		}
@@ -283,21 +283,20 @@ func (s *Store) ReminderStages(ctx context.Context, id appeal.ID) ([]ReminderSta
 const rowsPerStatement = 500
 
 // insertRows runs prefix followed by one "(?, ?, …)" per row, in chunks.
-func insertRows(ctx context.Context, tx *sqlx.Tx, prefix string, rows [][]any) error {
+func insertRows(q txq, prefix string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return insertTuples(ctx, tx, prefix, "("+strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ")+")", "", rows)
+	return insertTuples(q, prefix, "("+strings.TrimSuffix(strings.Repeat("?, ", len(rows[0])), ", ")+")", "", rows)
 }
 
 // insertTuples runs prefix followed by tuple (an SQL row with one '?' per
 // value of a row) once per row, then suffix, in chunks of rows that keep
 // within the drivers' limits on parameters.
-func insertTuples(ctx context.Context, tx *sqlx.Tx, prefix, tuple, suffix string, rows [][]any) error {
+func insertTuples(q txq, prefix, tuple, suffix string, rows [][]any) error {
 	return eachChunk(rows, func(chunk [][]any) error {
-		q, args := tuplesSQL(prefix, tuple, suffix, chunk)
-		_, err := tx.ExecContext(ctx, tx.Rebind(q), args...)
-		return err
+		query, args := tuplesSQL(prefix, tuple, suffix, chunk)
+		return q.exec(query, args...)
 	})
 }
 

@@ -114,6 +114,9 @@ type Store struct {
 	// intake queues concurrent CreateAppeal calls into shared
 	// transactions (see intake.go).
 	intake intakeQueue
+
+	// stmts keeps the write path's statements prepared (SQLite only).
+	stmts stmtCache
 }
 
 // OnOutbox registers fn to be called after every commit that wrote outbox
@@ -196,6 +199,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		// reads proceed beside the one writer.
 		s.db.SetMaxOpenConns(8)
 		s.db.SetMaxIdleConns(8)
+		s.stmts.db = s.db
 		log = log.With("path", path)
 	}
 	if err := s.Ping(ctx); err != nil {
@@ -211,6 +215,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 // database and, on SQLite, gives the data directory up.
 func (s *Store) Close() error {
 	s.releaseLeases()
+	s.stmts.close()
 	// The directory is given up only once the database is closed, so the
 	// next process finds SQLite's own files at rest.
 	defer s.dirLock.release()
