@@ -199,9 +199,9 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		// reads proceed beside the one writer.
 		s.db.SetMaxOpenConns(8)
 		s.db.SetMaxIdleConns(8)
-		s.stmts.db = s.db
 		log = log.With("path", path)
 	}
+	s.stmts.db = s.db
 	if err := s.Ping(ctx); err != nil {
 		s.db.Close()
 		s.dirLock.release()
@@ -247,6 +247,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	// The statements this transaction lacked are prepared once it has
+	// ended and given its connection back (see stmtCache). Rare, and
+	// short: on SQLite it runs before writeMu is released.
+	defer s.stmts.fill(context.WithoutCancel(ctx))
 	defer func() {
 		// A panic in fn must not leave the transaction, and on SQLite the
 		// write lock, held by a connection nobody will use again.
