@@ -470,22 +470,12 @@ func saveAnswer(ctx context.Context, tx *sqlx.Tx, id appeal.ID, a appeal.Answer)
 // of the log.
 // It reports whether it queued any.
 func (s *Store) insertEvents(ctx context.Context, tx *sqlx.Tx, a appeal.Appeal, events []appeal.Event) (bool, error) {
-	queued := false
-	for _, e := range events {
-		e.AppealID = a.ID
-		id, err := insertEvent(s.q(ctx, tx), e)
-		if err != nil {
-			return false, err
-		}
-		e.ID = id
-		if m, ok := appeal.CallbackMessage(a, e); ok {
-			if err := s.insertOutboxRows(ctx, tx, a.ID, []appeal.Message{m}, e.At); err != nil {
-				return false, err
-			}
-			queued = true
-		}
+	q := s.q(ctx, tx)
+	out, err := appendLogs(q, []appealLog{{a, events}})
+	if err != nil {
+		return false, err
 	}
-	return queued, nil
+	return len(out) > 0, s.insertOutbox(q, out)
 }
 
 // insertEvent appends e to its appeal's log and returns its id.

@@ -270,7 +270,11 @@ func (s *Store) storeBatch(q txq, batch []*intakeReq, next int64) (int64, bool, 
 			return 0, false, err
 		}
 	}
-	out, err := s.insertIntakeEvents(q, fresh)
+	logs := make([]appealLog, len(fresh))
+	for i, r := range fresh {
+		logs[i] = appealLog{r.a, r.events}
+	}
+	out, err := appendLogs(q, logs)
 	if err != nil {
 		return 0, false, err
 	}
@@ -381,11 +385,18 @@ type queuedMsg struct {
 	at time.Time
 }
 
-// insertIntakeEvents appends the logs of the appeals of fresh and returns
-// the callbacks to queue behind them (see insertEvents). Events that are
-// told upstream are inserted one by one, for their ids; the others many
-// at a time, in log order all the same, so that ids follow the log.
-func (s *Store) insertIntakeEvents(q txq, fresh []*intakeReq) ([]queuedMsg, error) {
+// appealLog is events to append to the log of appeal a.
+type appealLog struct {
+	a      appeal.Appeal
+	events []appeal.Event
+}
+
+// appendLogs appends the events of logs and returns the callbacks to queue
+// behind them (appeal.CallbackMessage): every such event is told exactly
+// once, in the order of the log. Events that are told upstream are
+// inserted one by one, for their ids; the others many at a time, in log
+// order all the same, so that ids follow the log.
+func appendLogs(q txq, logs []appealLog) ([]queuedMsg, error) {
 	var rows [][]any
 	flush := func() error {
 		err := insertRows(q, `INSERT INTO appeal_events
@@ -394,10 +405,10 @@ func (s *Store) insertIntakeEvents(q txq, fresh []*intakeReq) ([]queuedMsg, erro
 		return err
 	}
 	var out []queuedMsg
-	for _, r := range fresh {
-		for _, e := range r.events {
-			e.AppealID = r.a.ID
-			if _, ok := appeal.CallbackMessage(r.a, e); !ok {
+	for _, l := range logs {
+		for _, e := range l.events {
+			e.AppealID = l.a.ID
+			if _, ok := appeal.CallbackMessage(l.a, e); !ok {
 				rows = append(rows, eventValues(e))
 				continue
 			}
@@ -409,7 +420,7 @@ func (s *Store) insertIntakeEvents(q txq, fresh []*intakeReq) ([]queuedMsg, erro
 				return nil, err
 			}
 			e.ID = id
-			m, _ := appeal.CallbackMessage(r.a, e)
+			m, _ := appeal.CallbackMessage(l.a, e)
 			out = append(out, queuedMsg{m, e.At})
 		}
 	}
@@ -418,6 +429,9 @@ func (s *Store) insertIntakeEvents(q txq, fresh []*intakeReq) ([]queuedMsg, erro
 
 // insertOutbox writes rows to the outbox, many at a time.
 func (s *Store) insertOutbox(q txq, rows []queuedMsg) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	vals := make([][]any, len(rows))
 	for i, r := range rows {
 		args, err := encodeArgs(r.m.Args)

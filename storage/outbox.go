@@ -33,23 +33,14 @@ func (s *Store) insertMessages(ctx context.Context, tx *sqlx.Tx, id appeal.ID, m
 // insertOutboxRows is insertMessages without the notification, for a
 // transaction that writes many and notifies once (notifyOutbox).
 func (s *Store) insertOutboxRows(ctx context.Context, tx *sqlx.Tx, id appeal.ID, msgs []appeal.Message, at time.Time) error {
-	q := tx.Rebind(`INSERT INTO outbox (appeal_id, kind, recipient_kind, recipient_ref, args,
-		state, attempts, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, 'pending', 0, COALESCE(?, ` + s.nowSQL + `), COALESCE(?, ` + s.nowSQL + `))`)
-	for _, m := range msgs {
+	rows := make([]queuedMsg, len(msgs))
+	for i, m := range msgs {
 		if m.AppealID == 0 {
 			m.AppealID = id
 		}
-		args, err := encodeArgs(m.Args)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, q, nullID(m.AppealID), string(m.Kind), string(m.To.Kind), m.To.Ref,
-			args, tm(at), tm(at)); err != nil {
-			return err
-		}
+		rows[i] = queuedMsg{m, at}
 	}
-	return nil
+	return s.insertOutbox(s.q(ctx, tx), rows)
 }
 
 // notifyOutbox notifies outboxChannel when tx commits (PostgreSQL only).
