@@ -143,9 +143,11 @@ var _ appeal.Store = (*Store)(nil)
 // FULL), let readers run beside the writer (WAL), wait for the write lock
 // instead of failing (busy_timeout), and take that lock when a transaction
 // begins (_txlock=immediate), so a read-then-write transaction never has to
-// upgrade its lock and no two writers interleave.
+// upgrade its lock and no two writers interleave. Temporary files stay in
+// memory (temp_store): a multi-row insert within a transaction keeps a
+// statement journal, and on disk each of its pages was a write call.
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 
 // Open connects to the database cfg names and checks that it answers. It does
 // not change the schema; call Migrate for that. On SQLite it first takes the
