@@ -172,8 +172,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("storage: open postgres: %w", err)
 		}
+		// A connection closed when a burst ends is opened again at the
+		// next (a server process and a login each time) and prepares the
+		// kept statements again: keep as many as may be open, until
+		// five minutes idle.
 		s.db.SetMaxOpenConns(20)
-		s.db.SetMaxIdleConns(5)
+		s.db.SetMaxIdleConns(20)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db.SetConnMaxLifetime(time.Hour)
 	} else {
