@@ -84,3 +84,16 @@ func (s *Store) HoldNumbers(ctx context.Context) (release func(), err error) {
 		conn.Close()
 	}, nil
 }
+
+// ObserveStatements calls fn with every statement a transaction's runner
+// sends, bound for the driver.
+func (s *Store) ObserveStatements(fn func(query string)) { s.stmts.sent = fn }
+
+// Batched runs fn in a transaction, with exec and get of a runner that
+// batches writes (txq.batched).
+func (s *Store) Batched(ctx context.Context, fn func(exec func(query string, args ...any) error,
+	get func(dest any, query string, args ...any) error) error) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.q(ctx, tx).batched(func(q txq) error { return fn(q.exec, q.get) })
+	})
+}
