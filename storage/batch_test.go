@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appealbot/appealbot/appeal"
 	"github.com/appealbot/appealbot/storage"
 	"github.com/appealbot/appealbot/storage/storagetest"
 )
@@ -90,5 +91,37 @@ func TestBatchedWrites(t *testing.T) {
 				t.Errorf("%d sync_state rows after the failed batch, want 1", n)
 			}
 		})
+	}
+}
+
+// TestIntakeWritesTogether: on PostgreSQL an intake sends its log, its
+// card and its facts (the facts, the deadlines and the sums) in one
+// statement, so keeping the figures adds no round trip to it.
+func TestIntakeWritesTogether(t *testing.T) {
+	s := storagetest.Open(t, storage.Postgres)
+	ctx := context.Background()
+	svc := appeal.NewService(s, time.Now, "Asia/Shanghai")
+	if _, err := svc.SaveDepartment(ctx, appeal.Department{Code: "water", Name: "供水"}); err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	s.ObserveStatements(func(q string) { sent = append(sent, q) })
+	if _, _, err := svc.Intake(ctx, appeal.Intake{Source: "hotline", ExternalID: "1", Title: "停水", Body: "两小时",
+		Department: "water"}); err != nil {
+		t.Fatal(err)
+	}
+	var writes []string
+	for _, q := range sent {
+		if strings.Contains(q, "INSERT INTO appeal_events") {
+			writes = append(writes, q)
+		}
+	}
+	if len(writes) != 1 {
+		t.Fatalf("statements writing events: %q; want one", writes)
+	}
+	for _, table := range []string{"outbox", "kpi_facts", "kpi_pending", "kpi_sums"} {
+		if !strings.Contains(writes[0], "INSERT INTO "+table) {
+			t.Errorf("the log's statement does not write %s: %q", table, writes[0])
+		}
 	}
 }

@@ -31,8 +31,8 @@ func (s *Store) SetBuildHooks(batch int, stepped func(progress int64)) {
 // no facts, no sums, the build not begun, and writes keeping none.
 func (s *Store) ForgetFigures(ctx context.Context) error {
 	s.figReady.Store(false)
-	for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`,
-		`UPDATE kpi_build SET zone = '', progress = 0, done = 0`} {
+	for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_pending`, `DELETE FROM kpi_sums`,
+		`DELETE FROM kpi_hist`, `UPDATE kpi_build SET zone = '', progress = 0, done = 0`} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return err
 		}
