@@ -31,8 +31,8 @@ func (s *Store) SetBuildHooks(batch int, stepped func(progress int64)) {
 // no facts, no sums, the build not begun, and writes keeping none.
 func (s *Store) ForgetFigures(ctx context.Context) error {
 	s.figReady.Store(false)
-	for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`,
-		`UPDATE kpi_build SET zone = '', progress = 0, done = 0`} {
+	for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_pending`, `DELETE FROM kpi_sums`,
+		`DELETE FROM kpi_hist`, `UPDATE kpi_build SET zone = '', progress = 0, done = 0`} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -83,4 +83,17 @@ func (s *Store) HoldNumbers(ctx context.Context) (release func(), err error) {
 		_, _ = conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, numberLock)
 		conn.Close()
 	}, nil
+}
+
+// ObserveStatements calls fn with every statement a transaction's runner
+// sends, bound for the driver.
+func (s *Store) ObserveStatements(fn func(query string)) { s.stmts.sent = fn }
+
+// Batched runs fn in a transaction, with exec and get of a runner that
+// batches writes (txq.batched).
+func (s *Store) Batched(ctx context.Context, fn func(exec func(query string, args ...any) error,
+	get func(dest any, query string, args ...any) error) error) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return s.q(ctx, tx).batched(func(q txq) error { return fn(q.exec, q.get) })
+	})
 }

@@ -53,10 +53,11 @@ func columnNames(prefix string, n int) []string {
 	return out
 }
 
-// pending reports whether facts of kind k are kept in kpi_facts alone:
-// the deadlines of stays still open, counted from there (through a partial
-// index, bounded by the open appeals) rather than in the sums, so that an
-// intake touches no sums but those of its own day and month.
+// pending reports whether facts of kind k are kept in kpi_pending alone:
+// the deadlines of stays still open, counted from there (bounded by the
+// open appeals) rather than in the sums, so that an intake touches no sums
+// but those of its own day and month. Every other fact is a row of
+// kpi_facts.
 func pending(k kpi.FactKind) bool { return k == kpi.FactClaimPending || k == kpi.FactAnswerPending }
 
 // The histograms of kpi_hist.
@@ -67,7 +68,8 @@ const (
 	histAnswerWork
 )
 
-// factKey is a row of kpi_facts without its appeal and count.
+// factKey is a row of kpi_facts or kpi_pending without its appeal and
+// count.
 type factKey struct {
 	dept     string
 	kind     kpi.FactKind
@@ -136,7 +138,7 @@ func addTo(m map[sumKey]map[int]int64, k sumKey, col int, n int64) {
 
 func (d *sumDelta) add(k factKey, n int, loc *time.Location) {
 	if pending(k.kind) {
-		return // counted from kpi_facts, see pendingRange
+		return // counted from kpi_pending, see pendingRange
 	}
 	for _, key := range []sumKey{{grainDay, dayNum(k.at, loc), k.dept, 0}, {grainMonth, monthNum(k.at, loc), k.dept, 0}} {
 		addTo(d.sums, key, int(k.kind), int64(n))
@@ -320,9 +322,9 @@ func kpiRelevant(a, b appeal.Appeal) bool {
 // transaction that changed it: before is the appeal as it was, added the
 // number of events the change appended to its log. It works out the
 // appeal's facts before and after, and writes only the difference to
-// kpi_facts and kpi_sums. Until the one-time build is done it writes
-// nothing: the build reads every appeal as it is then. (A new appeal's
-// facts are written by newAppealFacts.)
+// kpi_facts, kpi_pending and the sums. Until the one-time build is done it
+// writes nothing: the build reads every appeal as it is then. (A new
+// appeal's facts are written by newAppealFacts.)
 func (s *Store) keepFacts(ctx context.Context, tx *sqlx.Tx, before, after appeal.Appeal, added int) error {
 	if !s.figReady.Load() {
 		return nil
@@ -354,56 +356,121 @@ func (s *Store) writeFactDelta(ctx context.Context, tx *sqlx.Tx, id int64, old, 
 	if err := s.addFactDelta(ctx, tx, w, id, old, cur); err != nil {
 		return err
 	}
-	return w.flush(s.q(ctx, tx))
+	return s.q(ctx, tx).batched(w.flush)
 }
 
-// factWrites gathers the new fact rows and the change to the sums of one
-// or more appeals, to write them in a few statements.
+// factWrites gathers the new fact rows (of kpi_facts and of kpi_pending)
+// and the change to the sums of one or more appeals, to write them in a
+// few statements.
 type factWrites struct {
-	inserts [][]any
-	delta   *sumDelta
+	inserts, pending [][]any
+	delta            *sumDelta
 }
 
 func newFactWrites() *factWrites { return &factWrites{delta: newSumDelta()} }
 
 // addFactDelta adds the change from facts old to cur of appeal id to w:
-// changed and removed fact rows are written at once, new ones and the sums
-// when w is flushed.
+// changed and removed rows are written at once, new ones and the sums
+// when w is flushed. With old nil it writes nothing at once.
 func (s *Store) addFactDelta(ctx context.Context, tx *sqlx.Tx, w *factWrites, id int64, old, cur map[factKey]int) error {
 	for k, n := range cur {
-		o := old[k]
-		switch {
-		case n == o:
-			continue
-		case o == 0:
-			w.inserts = append(w.inserts, []any{id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk, n})
-		default:
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE kpi_facts SET n = ? WHERE appeal_id = ?
-				AND department_code = ? AND kind = ? AND at = ? AND wall_bucket = ? AND work_bucket = ?`),
-				n, id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk); err != nil {
-				return fmt.Errorf("kpi facts: %w", err)
-			}
+		if o := old[k]; n != o {
+			w.delta.add(k, n-o, s.figZone())
 		}
-		w.delta.add(k, n-o, s.figZone())
 	}
 	for k, o := range old {
-		if _, ok := cur[k]; ok {
-			continue
+		if _, ok := cur[k]; !ok {
+			w.delta.add(k, -o, s.figZone())
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM kpi_facts WHERE appeal_id = ?
-			AND department_code = ? AND kind = ? AND at = ? AND wall_bucket = ? AND work_bucket = ?`),
-			id, k.dept, int(k.kind), tm(k.at), k.wall, k.wk); err != nil {
+	}
+	exec := func(q string, args ...any) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
 			return fmt.Errorf("kpi facts: %w", err)
 		}
-		w.delta.add(k, -o, s.figZone())
+		return nil
+	}
+	for k, n := range cur {
+		if !pending(k.kind) {
+			continue
+		}
+		switch o := old[k]; {
+		case n == o:
+		case o == 0:
+			w.pending = append(w.pending, []any{tm(k.at), id, k.dept, int(k.kind), n})
+		default:
+			if err := exec(`UPDATE kpi_pending SET n = ? WHERE at = ? AND appeal_id = ? AND department_code = ? AND kind = ?`,
+				n, tm(k.at), id, k.dept, int(k.kind)); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range old {
+		if _, ok := cur[k]; ok || !pending(k.kind) {
+			continue
+		}
+		if err := exec(`DELETE FROM kpi_pending WHERE at = ? AND appeal_id = ? AND department_code = ? AND kind = ?`,
+			tm(k.at), id, k.dept, int(k.kind)); err != nil {
+			return err
+		}
+	}
+	po, pc := packFacts(old), packFacts(cur)
+	for k, m := range pc {
+		switch o := po[k]; {
+		case m == o:
+		case o == 0:
+			w.inserts = append(w.inserts, []any{tm(k.at), id, k.dept, k.wall, k.wk, k.n, int64(m)})
+		default:
+			if err := exec(`UPDATE kpi_facts SET kinds = ? WHERE at = ? AND appeal_id = ? AND department_code = ?
+				AND wall_bucket = ? AND work_bucket = ? AND n = ?`, int64(m), tm(k.at), id, k.dept, k.wall, k.wk, k.n); err != nil {
+				return err
+			}
+		}
+	}
+	for k := range po {
+		if _, ok := pc[k]; ok {
+			continue
+		}
+		if err := exec(`DELETE FROM kpi_facts WHERE at = ? AND appeal_id = ? AND department_code = ?
+			AND wall_bucket = ? AND work_bucket = ? AND n = ?`, tm(k.at), id, k.dept, k.wall, k.wk, k.n); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// packKey is a row of kpi_facts without its appeal: the appeal's facts of
+// one department at one instant (with the same buckets) that it has n
+// times each. Its kinds are a set, bit k for kind k.
+type packKey struct {
+	dept     string
+	at       time.Time
+	wall, wk int
+	n        int
+}
+
+// packFacts returns the rows of kpi_facts that keep the facts of fs other
+// than the pending ones: those of one department at one instant, with the
+// same buckets and count, in one row. A new appeal's arrival, intake and
+// stay kept unanswered are one row; a claim, its decision on time and its
+// time to claim (in the first bucket) another.
+func packFacts(fs map[factKey]int) map[packKey]uint64 {
+	out := make(map[packKey]uint64, len(fs))
+	for k, n := range fs {
+		if pending(k.kind) {
+			continue
+		}
+		out[packKey{dept: k.dept, at: k.at, wall: k.wall, wk: k.wk, n: n}] |= 1 << k.kind
+	}
+	return out
 }
 
 // flush writes w's new fact rows and its change to the sums.
 func (w *factWrites) flush(q txq) error {
 	if err := insertRows(q, `INSERT INTO kpi_facts
-		(appeal_id, department_code, kind, at, wall_bucket, work_bucket, n) VALUES `, w.inserts); err != nil {
+		(at, appeal_id, department_code, wall_bucket, work_bucket, n, kinds) VALUES `, w.inserts); err != nil {
+		return fmt.Errorf("kpi facts: %w", err)
+	}
+	if err := insertRows(q, `INSERT INTO kpi_pending (at, appeal_id, department_code, kind, n) VALUES `, w.pending); err != nil {
 		return fmt.Errorf("kpi facts: %w", err)
 	}
 	return w.delta.apply(q)
@@ -500,7 +567,7 @@ func sortedSums(acc map[string]*kpi.Sums) []kpi.Sums {
 // [bounds[i], bounds[i+1]), read at once. The spans that are whole days of
 // the deployment's zone, past by now, come from one read of the day rows;
 // the others (a partial day, today) are read each as FactSums reads them;
-// the pending facts of all spans come from one read of kpi_facts_pending.
+// the pending facts of all spans come from one read of kpi_pending.
 // It counts as one figures request.
 func (s *Store) FactSumsSpans(ctx context.Context, bounds []time.Time, now time.Time, dept string) ([][]kpi.Sums, error) {
 	if len(bounds) < 2 {
@@ -563,14 +630,13 @@ func (s *Store) FactSumsSpans(ctx context.Context, bounds []time.Time, now time.
 }
 
 // pendingSpans adds the pending facts before end to the span of bounds
-// they fall in, reading kpi_facts_pending once: as many rows as open
-// stays with a deadline in the spans.
+// they fall in, reading kpi_pending once: as many rows as open stays with
+// a deadline in the spans.
 func (s *Store) pendingSpans(ctx context.Context, accs []map[string]*kpi.Sums, b []time.Time, end time.Time, dept string) error {
 	if !b[0].Before(end) {
 		return nil
 	}
-	q := fmt.Sprintf(`SELECT department_code, kind, at, n FROM kpi_facts
-		WHERE kind IN (%d, %d) AND at >= ? AND at < ?`, kpi.FactClaimPending, kpi.FactAnswerPending)
+	q := `SELECT department_code, kind, at, n FROM kpi_pending WHERE at >= ? AND at < ?`
 	args := []any{tm(b[0]), tm(end)}
 	if dept != "" {
 		q += ` AND department_code = ?`
@@ -783,16 +849,13 @@ func (s *Store) sumRows(ctx context.Context, get func(code string, period int) *
 }
 
 // pendingRange adds the pending facts of [a, b) (deadlines of stays still
-// open that have come) from kpi_facts, through the partial index
-// kpi_facts_pending: as many rows as open stays with a deadline in the
-// period.
+// open that have come) from kpi_pending: as many rows as open stays with
+// a deadline in the period.
 func (s *Store) pendingRange(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string) error {
 	if !a.Before(b) {
 		return nil
 	}
-	// The kinds are literals: the planner matches them to the index's.
-	q := fmt.Sprintf(`SELECT department_code, kind, SUM(n) FROM kpi_facts
-		WHERE kind IN (%d, %d) AND at >= ? AND at < ?`, kpi.FactClaimPending, kpi.FactAnswerPending)
+	q := `SELECT department_code, kind, SUM(n) FROM kpi_pending WHERE at >= ? AND at < ?`
 	args := []any{tm(a), tm(b)}
 	if dept != "" {
 		q += ` AND department_code = ?`
@@ -819,22 +882,21 @@ func (s *Store) pendingRange(ctx context.Context, acc map[string]*kpi.Sums, a, b
 }
 
 // factRange adds the facts of [a, b) from kpi_facts, counted per
-// department, kind and bucket in SQL.
+// department, set of kinds and bucket in SQL.
 func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b time.Time, dept string, decisions bool, sign int64) error {
 	if !a.Before(b) {
 		return nil
 	}
-	where := fmt.Sprintf(" FROM kpi_facts WHERE at >= ? AND at < ? AND kind NOT IN (%d, %d)", kpi.FactClaimPending, kpi.FactAnswerPending)
+	where := " FROM kpi_facts WHERE at >= ? AND at < ?"
 	args := []any{tm(a), tm(b)}
 	if dept != "" {
 		where += " AND department_code = ?"
 		args = append(args, dept)
 	}
+	var want uint64 = 1<<kpi.NumFactKinds - 1
 	if decisions {
-		where += " AND kind IN (?, ?, ?, ?)"
-		for _, k := range []kpi.FactKind{kpi.FactClaimOnTime, kpi.FactClaimLate, kpi.FactAnswerOnTime, kpi.FactAnswerLate} {
-			args = append(args, int(k))
-		}
+		want = kindSet(kpi.FactClaimOnTime, kpi.FactClaimLate, kpi.FactAnswerOnTime, kpi.FactAnswerLate)
+		where += fmt.Sprintf(" AND kinds & %d <> 0", want)
 	}
 	read := func(q string, fn func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64)) error {
 		rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
@@ -844,20 +906,29 @@ func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b ti
 		defer rows.Close()
 		for rows.Next() {
 			var code string
-			var kind, bucket int
+			var kinds int64
+			var bucket int
 			var n int64
-			if err := rows.Scan(&code, &kind, &bucket, &n); err != nil {
+			if err := rows.Scan(&code, &kinds, &bucket, &n); err != nil {
 				return err
 			}
-			if kind < 0 || kind >= int(kpi.NumFactKinds) || bucket < 0 || bucket >= kpi.NumBuckets {
-				return fmt.Errorf("kpi facts: kind %d bucket %d out of range", kind, bucket)
+			if kinds <= 0 || kinds >= 1<<kpi.NumFactKinds || bucket < 0 || bucket >= kpi.NumBuckets {
+				return fmt.Errorf("kpi facts: kinds %#x bucket %d out of range", kinds, bucket)
 			}
-			fn(sumsOf(acc, code), kpi.FactKind(kind), bucket, sign*n)
+			x := sumsOf(acc, code)
+			for k := range kpi.NumFactKinds {
+				if uint64(kinds)&want&(1<<k) != 0 {
+					fn(x, k, bucket, sign*n)
+				}
+			}
 		}
 		return rows.Err()
 	}
-	if err := read(`SELECT department_code, kind, wall_bucket, SUM(n)`+where+` GROUP BY department_code, kind, wall_bucket`,
+	if err := read(`SELECT department_code, kinds, wall_bucket, SUM(n)`+where+` GROUP BY department_code, kinds, wall_bucket`,
 		func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64) {
+			if pending(kind) {
+				return // never in kpi_facts; counted from kpi_pending
+			}
 			x.N[kind] += n
 			switch kind {
 			case kpi.FactToClaim:
@@ -871,9 +942,9 @@ func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b ti
 	if decisions {
 		return nil
 	}
-	where += " AND kind IN (?, ?)"
-	args = append(args, int(kpi.FactToClaim), int(kpi.FactToAnswer))
-	return read(`SELECT department_code, kind, work_bucket, SUM(n)`+where+` GROUP BY department_code, kind, work_bucket`,
+	want = kindSet(kpi.FactToClaim, kpi.FactToAnswer)
+	where += fmt.Sprintf(" AND kinds & %d <> 0", want)
+	return read(`SELECT department_code, kinds, work_bucket, SUM(n)`+where+` GROUP BY department_code, kinds, work_bucket`,
 		func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64) {
 			if kind == kpi.FactToClaim {
 				x.ClaimWork[bucket] += n
@@ -881,6 +952,15 @@ func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b ti
 				x.AnswerWork[bucket] += n
 			}
 		})
+}
+
+// kindSet is the set of kinds ks, as kpi_facts keeps it.
+func kindSet(ks ...kpi.FactKind) uint64 {
+	var m uint64
+	for _, k := range ks {
+		m |= 1 << k
+	}
+	return m
 }
 
 // OpenNow implements kpi.Source: the appeals a department works on now
@@ -963,7 +1043,7 @@ func (s *Store) BuildFigures(ctx context.Context) error {
 			}
 			if st.Zone != zone && (st.Progress > 0 || st.Done != 0) {
 				s.log.Warn("figures: the time zone changed, building them again", "was", st.Zone, "zone", zone)
-				for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`} {
+				for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_pending`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`} {
 					if _, err := tx.ExecContext(ctx, q); err != nil {
 						return err
 					}
@@ -1028,8 +1108,7 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 		return 0, after, err
 	}
 	env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
-	delta := newSumDelta()
-	var inserts [][]any
+	w := newFactWrites()
 	j := 0
 	for _, r := range as {
 		k := j
@@ -1041,19 +1120,21 @@ func (s *Store) buildStep(ctx context.Context, tx *sqlx.Tx, after int64) (int, i
 			events = append(events, e.event())
 		}
 		j = k
-		for key, n := range factKeys(kpi.Facts(r.appeal(), events, env)) {
-			inserts = append(inserts, []any{r.ID, key.dept, int(key.kind), tm(key.at), key.wall, key.wk, n})
-			delta.add(key, n, s.figZone())
+		if err := s.addFactDelta(ctx, tx, w, r.ID, nil, factKeys(kpi.Facts(r.appeal(), events, env))); err != nil {
+			return 0, after, err
 		}
 	}
 	if env.err != nil {
 		return 0, after, env.err
 	}
-	if err := s.bulkInsert(ctx, tx, "kpi_facts", []string{"appeal_id", "department_code", "kind", "at",
-		"wall_bucket", "work_bucket", "n"}, inserts); err != nil {
+	if err := s.bulkInsert(ctx, tx, "kpi_facts", []string{"at", "appeal_id", "department_code",
+		"wall_bucket", "work_bucket", "n", "kinds"}, w.inserts); err != nil {
 		return 0, after, err
 	}
-	return len(as), last, delta.apply(s.q(ctx, tx))
+	if err := s.bulkInsert(ctx, tx, "kpi_pending", []string{"at", "appeal_id", "department_code", "kind", "n"}, w.pending); err != nil {
+		return 0, after, err
+	}
+	return len(as), last, w.delta.apply(s.q(ctx, tx))
 }
 
 // FactTotals returns, per department, the facts of the given kinds kept
@@ -1103,7 +1184,7 @@ func (s *Store) FactTotals(ctx context.Context, kinds []kpi.FactKind) ([]kpi.Sum
 func (s *Store) RebuildFigures(ctx context.Context) error {
 	s.figReady.Store(false)
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`, `UPDATE kpi_build SET progress = 0, done = 0`} {
+		for _, q := range []string{`DELETE FROM kpi_facts`, `DELETE FROM kpi_pending`, `DELETE FROM kpi_sums`, `DELETE FROM kpi_hist`, `UPDATE kpi_build SET progress = 0, done = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

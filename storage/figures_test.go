@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -376,4 +377,103 @@ func TestFiguresReadersBounded(t *testing.T) {
 	if _, err := s.FactSums(ctx, from, to, to, ""); err != nil {
 		t.Fatalf("after a turn came free: %v", err)
 	}
+}
+
+// TestFactsByTimeMigration: migration 0024 moves the facts kept under
+// 0013's layout row for row, the deadlines of open stays to kpi_pending
+// and the rest to kpi_facts keyed by their instant. The facts of a random
+// history, kept by a store migrated to the end, are written in the old
+// layout into a store at 0023 and migrated: that store then holds what
+// the first does.
+func TestFactsByTimeMigration(t *testing.T) {
+	for _, backend := range storagetest.Backends {
+		if backend == storage.Postgres && os.Getenv("APPEALBOT_TEST_DATABASE_URL") == "" {
+			continue
+		}
+		t.Run(backend, func(t *testing.T) {
+			storagetest.DefaultChecks(t, 3)
+			var n atomic.Int64
+			rapid.Check(t, func(rt *rapid.T) {
+				ctx := context.Background()
+				kept := openFigures(t, backend, figureZones[1])
+				history(rt, kept, fmt.Sprintf("v%d", n.Add(1)))
+				want := factTables(rt, kept)
+				if len(want["kpi_facts"]) == 0 {
+					rt.Fatal("the history kept no facts")
+				}
+
+				old, err := storage.Open(ctx, storagetest.Config(t, backend), slog.New(slog.DiscardHandler))
+				if err != nil {
+					rt.Fatal(err)
+				}
+				defer old.Close()
+				if err := old.MigrateTo(ctx, 23); err != nil {
+					rt.Fatal(err)
+				}
+				db := old.DB()
+				for _, rows := range want {
+					for _, r := range rows {
+						if _, err := db.Exec(db.Rebind(`INSERT INTO kpi_facts
+							(at, appeal_id, department_code, kind, wall_bucket, work_bucket, n) VALUES (?, ?, ?, ?, ?, ?, ?)`), r...); err != nil {
+							rt.Fatal(err)
+						}
+					}
+				}
+				if err := old.MigrateTo(ctx, 24); err != nil {
+					rt.Fatal(err)
+				}
+				got := factTables(rt, old)
+				for _, table := range []string{"kpi_facts", "kpi_pending"} {
+					if g, w := fmt.Sprint(got[table]), fmt.Sprint(want[table]); g != w {
+						rt.Fatalf("%s after the migration:\n%s\nwant\n%s", table, g, w)
+					}
+				}
+			})
+		})
+	}
+}
+
+// factTables returns the facts kept in kpi_facts and in kpi_pending, a
+// row per fact in key order, each as the values of 0013's kpi_facts
+// columns (at, appeal_id, department_code, kind, wall_bucket, work_bucket,
+// n): a row of kpi_facts gives a row per kind of its set.
+func factTables(t *rapid.T, s *storage.Store) map[string][][]any {
+	out := map[string][][]any{}
+	for table, q := range map[string]string{
+		"kpi_facts": `SELECT at, appeal_id, department_code, kinds, wall_bucket, work_bucket, n FROM kpi_facts
+			ORDER BY at, appeal_id, department_code, wall_bucket, work_bucket, n`,
+		"kpi_pending": `SELECT at, appeal_id, department_code, kind, 0, 0, n FROM kpi_pending
+			ORDER BY at, appeal_id, department_code, kind`,
+	} {
+		rows, err := s.DB().Queryx(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			v, err := rows.SliceScan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if table == "kpi_pending" {
+				out[table] = append(out[table], v)
+				continue
+			}
+			kinds := v[3].(int64)
+			if kinds <= 0 {
+				t.Fatalf("a row of kpi_facts with kinds %d", kinds)
+			}
+			for k := range 63 {
+				if kinds&(1<<k) != 0 {
+					row := slices.Clone(v)
+					row[3] = int64(k)
+					out[table] = append(out[table], row)
+				}
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.SortFunc(out["kpi_facts"], func(a, b []any) int { return strings.Compare(fmt.Sprint(a...), fmt.Sprint(b...)) })
+	return out
 }

@@ -193,18 +193,21 @@ func (s *Store) tryIntakes(batch []*intakeReq) error {
 			return err
 		}
 		written = w
-		if s.driver == Postgres && last >= next {
+		if s.driver != Postgres {
+			return nil
+		}
+		switch {
+		case last >= next:
 			// Bulk loads (InsertAppeals) still number from the column's
-			// sequence: keep it past every number given here.
-			if _, err := tx.ExecContext(ctx, `SELECT setval('appeals_id_seq',
-				GREATEST($1, (SELECT last_value FROM appeals_id_seq)))`, last); err != nil {
-				return err
-			}
+			// sequence: keep it past every number given here. The
+			// outbox's listeners are woken in the same round trip.
+			_, err = tx.ExecContext(ctx, `SELECT setval('appeals_id_seq',
+				GREATEST($1, (SELECT last_value FROM appeals_id_seq))),
+				CASE WHEN $2 THEN pg_notify($3, '') END`, last, written, outboxChannel)
+		case written:
+			err = notifyOutbox(ctx, tx)
 		}
-		if written && s.driver == Postgres {
-			return notifyOutbox(ctx, tx)
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		for _, r := range batch {
@@ -274,32 +277,38 @@ func (s *Store) storeBatch(q txq, batch []*intakeReq, next int64) (int64, bool, 
 	for i, r := range fresh {
 		logs[i] = appealLog{r.a, r.events}
 	}
-	out, err := appendLogs(q, logs)
-	if err != nil {
-		return 0, false, err
-	}
-	for _, r := range fresh {
-		for _, m := range r.msgs {
-			if m.AppealID == 0 {
-				m.AppealID = r.a.ID
-			}
-			out = append(out, queuedMsg{m, r.a.CreatedAt})
+	var out []queuedMsg
+	// The log, the messages and the facts in one statement on PostgreSQL.
+	err = q.batched(func(q txq) error {
+		var err error
+		if out, err = appendLogs(q, logs); err != nil {
+			return err
 		}
-	}
-	if err := s.insertOutbox(q, out); err != nil {
-		return 0, false, err
-	}
-	if s.figReady.Load() {
+		for _, r := range fresh {
+			for _, m := range r.msgs {
+				if m.AppealID == 0 {
+					m.AppealID = r.a.ID
+				}
+				out = append(out, queuedMsg{m, r.a.CreatedAt})
+			}
+		}
+		if err := s.insertOutbox(q, out); err != nil {
+			return err
+		}
+		if !s.figReady.Load() {
+			return nil
+		}
 		env := &txEnv{ctx: ctx, tx: tx, cfg: s.fig}
 		w := newFactWrites()
 		for _, r := range fresh {
 			if err := s.newAppealFacts(env, w, r.stored, r.events); err != nil {
-				return 0, false, err
+				return err
 			}
 		}
-		if err := w.flush(q); err != nil {
-			return 0, false, err
-		}
+		return w.flush(q)
+	})
+	if err != nil {
+		return 0, false, err
 	}
 	for _, r := range later {
 		f := first[intakeKey{r.a.Source, r.a.ExternalID}]

@@ -152,7 +152,8 @@ func checkStored(t *testing.T, s *storage.Store, n int) {
 		if err := db.Get(&cards, db.Rebind(`SELECT COUNT(*) FROM outbox WHERE appeal_id = ?`), id); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Get(&facts, db.Rebind(`SELECT COUNT(*) FROM kpi_facts WHERE appeal_id = ?`), id); err != nil {
+		if err := db.Get(&facts, db.Rebind(`SELECT (SELECT COUNT(*) FROM kpi_facts WHERE appeal_id = ?)
+			+ (SELECT COUNT(*) FROM kpi_pending WHERE appeal_id = ?)`), id, id); err != nil {
 			t.Fatal(err)
 		}
 		if events != 2 || cards == 0 || facts == 0 {
@@ -165,7 +166,8 @@ func factRows(t *testing.T, s *storage.Store) []string {
 	t.Helper()
 	var rows []string
 	for _, q := range []string{
-		`SELECT appeal_id, department_code, kind, at, wall_bucket, work_bucket, n FROM kpi_facts`,
+		`SELECT appeal_id, department_code, kinds, at, wall_bucket, work_bucket, n FROM kpi_facts`,
+		`SELECT appeal_id, department_code, kind, at, n FROM kpi_pending`,
 		`SELECT * FROM kpi_sums`,
 	} {
 		r, err := s.DB().Queryx(q)

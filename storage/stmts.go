@@ -2,6 +2,10 @@ package storage
 
 import (
 	"context"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -25,6 +29,8 @@ type stmtCache struct {
 	mu   sync.Mutex
 	m    map[string]*sqlx.Stmt
 	want map[string]struct{}
+	// sent, when set (by tests), sees each statement a txq sends.
+	sent func(query string)
 }
 
 // maxCachedStmts bounds the statements kept: multi-row statements differ
@@ -115,13 +121,101 @@ type txq struct {
 	ctx context.Context
 	tx  *sqlx.Tx
 	c   *stmtCache
+	// w, when set, gathers writes to send together (see batched).
+	w *writeBatch
 }
 
 // q returns the statement runner of tx.
-func (s *Store) q(ctx context.Context, tx *sqlx.Tx) txq { return txq{ctx, tx, &s.stmts} }
+func (s *Store) q(ctx context.Context, tx *sqlx.Tx) txq {
+	return txq{ctx: ctx, tx: tx, c: &s.stmts}
+}
+
+// writeBatch is the writes a batched txq holds back: each a statement on
+// a table none of the others writes.
+type writeBatch struct {
+	queries []string
+	tables  []string
+	args    []any
+}
+
+// maxBatchParams keeps a batch within PostgreSQL's 65,535 parameters.
+const maxBatchParams = 60000
+
+// writeTarget matches the table a write names.
+var writeTarget = regexp.MustCompile(`^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)`)
+
+// batched runs fn with a runner that, on PostgreSQL, sends fn's writes
+// (exec) in one statement where it can, and the rest when fn returns: each
+// statement of a transaction is a round trip to the server and back, which
+// costs more than writing a few rows. The writes become data-modifying
+// WITH clauses of one statement, which PostgreSQL runs on one snapshot in
+// no set order, so writes to the same table are never sent together, and
+// any read (get, sel, queryx) first sends what is held: a read sees every
+// write before it, as without batching. On SQLite, whose statements are
+// calls within the process, the runner is q itself.
+func (q txq) batched(fn func(q txq) error) error {
+	if q.tx.DriverName() != Postgres || q.w != nil {
+		return fn(q)
+	}
+	b := q
+	b.w = &writeBatch{}
+	if err := fn(b); err != nil {
+		return err
+	}
+	return b.flush()
+}
+
+// flush sends the writes q holds back, if any.
+func (q txq) flush() error {
+	w := q.w
+	if w == nil || len(w.queries) == 0 {
+		return nil
+	}
+	var query string
+	if len(w.queries) == 1 {
+		query = w.queries[0]
+	} else {
+		var b strings.Builder
+		for i, s := range w.queries[:len(w.queries)-1] {
+			if i == 0 {
+				b.WriteString("WITH ")
+			} else {
+				b.WriteString(", ")
+			}
+			b.WriteString("w" + strconv.Itoa(i) + " AS (" + s + ")")
+		}
+		b.WriteString(" " + w.queries[len(w.queries)-1])
+		query = b.String()
+	}
+	args := w.args
+	*w = writeBatch{}
+	return txq{ctx: q.ctx, tx: q.tx, c: q.c}.exec(query, args...)
+}
+
+// hold adds a write to q's batch, sending the batch first when the write
+// cannot join it; false when the write is to be run at once.
+func (q txq) hold(query string, args []any) (bool, error) {
+	m := writeTarget.FindStringSubmatch(query)
+	if m == nil {
+		return false, q.flush()
+	}
+	w := q.w
+	if slices.Contains(w.tables, m[1]) || len(w.args)+len(args) > maxBatchParams {
+		if err := q.flush(); err != nil {
+			return false, err
+		}
+	}
+	w.queries = append(w.queries, query)
+	w.tables = append(w.tables, m[1])
+	w.args = append(w.args, args...)
+	return true, nil
+}
 
 func (q txq) stmt(query string) (*sqlx.Stmt, string) {
 	query = q.tx.Rebind(query)
+	if q.c != nil && q.c.sent != nil {
+		q.c.sent(query)
+	}
 	if st, _ := q.c.lookup(query, true); st != nil {
 		return q.tx.StmtxContext(q.ctx, st), query
 	}
@@ -129,6 +223,11 @@ func (q txq) stmt(query string) (*sqlx.Stmt, string) {
 }
 
 func (q txq) exec(query string, args ...any) error {
+	if q.w != nil {
+		if held, err := q.hold(query, args); held || err != nil {
+			return err
+		}
+	}
 	st, query := q.stmt(query)
 	var err error
 	if st != nil {
@@ -140,6 +239,9 @@ func (q txq) exec(query string, args ...any) error {
 }
 
 func (q txq) get(dest any, query string, args ...any) error {
+	if err := q.flush(); err != nil {
+		return err
+	}
 	st, query := q.stmt(query)
 	if st != nil {
 		return st.GetContext(q.ctx, dest, args...)
@@ -148,6 +250,9 @@ func (q txq) get(dest any, query string, args ...any) error {
 }
 
 func (q txq) sel(dest any, query string, args ...any) error {
+	if err := q.flush(); err != nil {
+		return err
+	}
 	st, query := q.stmt(query)
 	if st != nil {
 		return st.SelectContext(q.ctx, dest, args...)
@@ -156,6 +261,9 @@ func (q txq) sel(dest any, query string, args ...any) error {
 }
 
 func (q txq) queryx(query string, args ...any) (*sqlx.Rows, error) {
+	if err := q.flush(); err != nil {
+		return nil, err
+	}
 	st, query := q.stmt(query)
 	if st != nil {
 		return st.QueryxContext(q.ctx, args...)

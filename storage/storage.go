@@ -143,9 +143,11 @@ var _ appeal.Store = (*Store)(nil)
 // FULL), let readers run beside the writer (WAL), wait for the write lock
 // instead of failing (busy_timeout), and take that lock when a transaction
 // begins (_txlock=immediate), so a read-then-write transaction never has to
-// upgrade its lock and no two writers interleave.
+// upgrade its lock and no two writers interleave. Temporary files stay in
+// memory (temp_store): a multi-row insert within a transaction keeps a
+// statement journal, and on disk each of its pages was a write call.
 const sqliteParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 
 // Open connects to the database cfg names and checks that it answers. It does
 // not change the schema; call Migrate for that. On SQLite it first takes the
@@ -170,8 +172,12 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("storage: open postgres: %w", err)
 		}
+		// A connection closed when a burst ends is opened again at the
+		// next (a server process and a login each time) and prepares the
+		// kept statements again: keep as many as may be open, until
+		// five minutes idle.
 		s.db.SetMaxOpenConns(20)
-		s.db.SetMaxIdleConns(5)
+		s.db.SetMaxIdleConns(20)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 		s.db.SetConnMaxLifetime(time.Hour)
 	} else {

@@ -231,7 +231,7 @@ func TestOpenSQLiteCreatesDataDir(t *testing.T) {
 	if _, err := os.Stat(dir + "/" + storage.FileName); err != nil {
 		t.Errorf("database file: %v", err)
 	}
-	var mode, fk, sync string
+	var mode, fk, sync, temp string
 	db := s.DB()
 	if err := db.Get(&mode, `PRAGMA journal_mode`); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
@@ -241,6 +241,9 @@ func TestOpenSQLiteCreatesDataDir(t *testing.T) {
 	}
 	if err := db.Get(&sync, `PRAGMA synchronous`); err != nil || sync != "2" {
 		t.Errorf("synchronous = %q, %v; want 2 (FULL)", sync, err)
+	}
+	if err := db.Get(&temp, `PRAGMA temp_store`); err != nil || temp != "2" {
+		t.Errorf("temp_store = %q, %v; want 2 (MEMORY)", temp, err)
 	}
 }
 
