@@ -151,8 +151,10 @@ var writeTarget = regexp.MustCompile(`^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)
 // WITH clauses of one statement, which PostgreSQL runs on one snapshot in
 // no set order, so writes to the same table are never sent together, and
 // any read (get, sel, queryx) first sends what is held: a read sees every
-// write before it, as without batching. On SQLite, whose statements are
-// calls within the process, the runner is q itself.
+// write before it, as without batching. A statement run on the transaction
+// itself rather than through the runner does not send them: within fn,
+// read what fn wrote only through the runner. On SQLite, whose statements
+// are calls within the process, the runner is q itself.
 func (q txq) batched(fn func(q txq) error) error {
 	if q.tx.DriverName() != Postgres || q.w != nil {
 		return fn(q)
