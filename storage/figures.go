@@ -893,7 +893,8 @@ func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b ti
 		where += " AND department_code = ?"
 		args = append(args, dept)
 	}
-	var want uint64 = 1<<kpi.NumFactKinds - 1
+	// Rows of kpi_facts never hold pending kinds (kpi_pending does).
+	want := uint64(1<<kpi.NumFactKinds-1) &^ kindSet(kpi.FactClaimPending, kpi.FactAnswerPending)
 	if decisions {
 		want = kindSet(kpi.FactClaimOnTime, kpi.FactClaimLate, kpi.FactAnswerOnTime, kpi.FactAnswerLate)
 		where += fmt.Sprintf(" AND kinds & %d <> 0", want)
@@ -926,9 +927,6 @@ func (s *Store) factRange(ctx context.Context, acc map[string]*kpi.Sums, a, b ti
 	}
 	if err := read(`SELECT department_code, kinds, wall_bucket, SUM(n)`+where+` GROUP BY department_code, kinds, wall_bucket`,
 		func(x *kpi.Sums, kind kpi.FactKind, bucket int, n int64) {
-			if pending(kind) {
-				return // never in kpi_facts; counted from kpi_pending
-			}
 			x.N[kind] += n
 			switch kind {
 			case kpi.FactToClaim:

@@ -292,11 +292,10 @@ func compareSpans(t *rapid.T, ctx context.Context, s *storage.Store, from, now t
 	}
 }
 
-// TestFiguresBuiltFromExistingHistory: a store with history from before
-// the figures were kept (as migration 0013 finds one: no facts, no sums,
-// the build not begun) gets them from the build, the same as the log
-// says, and a build cut short goes on where it stopped.
-func TestFiguresBuiltFromExistingHistory(t *testing.T) {
+// forHistories runs check on random histories (rapid, three by default):
+// on SQLite and, with APPEALBOT_TEST_DATABASE_URL set, on PostgreSQL; n
+// numbers the histories of a backend apart.
+func forHistories(t *testing.T, check func(t *testing.T, rt *rapid.T, backend string, n *atomic.Int64)) {
 	for _, backend := range storagetest.Backends {
 		if backend == storage.Postgres && os.Getenv("APPEALBOT_TEST_DATABASE_URL") == "" {
 			continue
@@ -304,52 +303,60 @@ func TestFiguresBuiltFromExistingHistory(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			storagetest.DefaultChecks(t, 3)
 			var n atomic.Int64
-			rapid.Check(t, func(rt *rapid.T) {
-				ctx := context.Background()
-				loc, _ := time.LoadLocation(figureZones[1])
-				cfg := storagetest.Config(t, backend)
-				cfg.Figures = storage.FiguresConfig{Zone: loc}
-				s, err := storage.Open(ctx, cfg, slog.New(slog.DiscardHandler))
-				if err != nil {
-					rt.Fatal(err)
-				}
-				defer s.Close()
-				if err := s.Migrate(ctx); err != nil {
-					rt.Fatal(err)
-				}
-				if err := s.ForgetFigures(ctx); err != nil {
-					rt.Fatal(err)
-				}
-				end := history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
-
-				// The build stops after two steps of three appeals (a
-				// restart midway), then goes on.
-				stop, cancel := context.WithCancel(ctx)
-				steps := 0
-				s.SetBuildHooks(3, func(int64) {
-					if steps++; steps == 2 {
-						cancel()
-					}
-				})
-				if err := s.Migrate(stop); err == nil && count(t, s, "appeals") > 6 {
-					rt.Fatal("the build went on after its context was cancelled")
-				}
-				s.SetBuildHooks(3, nil)
-				if err := s.Migrate(ctx); err != nil {
-					rt.Fatal(err)
-				}
-				cals := appeal.Calendars{Days: s}
-				for range 4 {
-					from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
-					comparePeriod(rt, ctx, s, cals, from, to, end)
-				}
-				// And the store keeps them from then on.
-				end = history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
-				from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
-				comparePeriod(rt, ctx, s, cals, from, to, end)
-			})
+			rapid.Check(t, func(rt *rapid.T) { check(t, rt, backend, &n) })
 		})
 	}
+}
+
+// TestFiguresBuiltFromExistingHistory: a store with history from before
+// the figures were kept (as migration 0013 finds one: no facts, no sums,
+// the build not begun) gets them from the build, the same as the log
+// says, and a build cut short goes on where it stopped.
+func TestFiguresBuiltFromExistingHistory(t *testing.T) {
+	forHistories(t, func(t *testing.T, rt *rapid.T, backend string, n *atomic.Int64) {
+		ctx := context.Background()
+		loc, _ := time.LoadLocation(figureZones[1])
+		cfg := storagetest.Config(t, backend)
+		cfg.Figures = storage.FiguresConfig{Zone: loc}
+		s, err := storage.Open(ctx, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Migrate(ctx); err != nil {
+			rt.Fatal(err)
+		}
+		if err := s.ForgetFigures(ctx); err != nil {
+			rt.Fatal(err)
+		}
+		end := history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
+
+		// The build stops after two steps of three appeals (a
+		// restart midway), then goes on.
+		stop, cancel := context.WithCancel(ctx)
+		steps := 0
+		s.SetBuildHooks(3, func(int64) {
+			if steps++; steps == 2 {
+				cancel()
+			}
+		})
+		if err := s.Migrate(stop); err == nil && count(t, s, "appeals") > 6 {
+			rt.Fatal("the build went on after its context was cancelled")
+		}
+		s.SetBuildHooks(3, nil)
+		if err := s.Migrate(ctx); err != nil {
+			rt.Fatal(err)
+		}
+		cals := appeal.Calendars{Days: s}
+		for range 4 {
+			from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
+			comparePeriod(rt, ctx, s, cals, from, to, end)
+		}
+		// And the store keeps them from then on.
+		end = history(rt, s, fmt.Sprintf("m%d", n.Add(1)))
+		from, to := randomPeriod(rt, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), end, loc)
+		comparePeriod(rt, ctx, s, cals, from, to, end)
+	})
 }
 
 // TestFiguresReadersBounded: at most MaxReaders figures requests read at
@@ -386,51 +393,42 @@ func TestFiguresReadersBounded(t *testing.T) {
 // layout into a store at 0023 and migrated: that store then holds what
 // the first does.
 func TestFactsByTimeMigration(t *testing.T) {
-	for _, backend := range storagetest.Backends {
-		if backend == storage.Postgres && os.Getenv("APPEALBOT_TEST_DATABASE_URL") == "" {
-			continue
+	forHistories(t, func(t *testing.T, rt *rapid.T, backend string, n *atomic.Int64) {
+		ctx := context.Background()
+		kept := openFigures(t, backend, figureZones[1])
+		history(rt, kept, fmt.Sprintf("v%d", n.Add(1)))
+		want := factTables(rt, kept)
+		if len(want["kpi_facts"]) == 0 {
+			rt.Fatal("the history kept no facts")
 		}
-		t.Run(backend, func(t *testing.T) {
-			storagetest.DefaultChecks(t, 3)
-			var n atomic.Int64
-			rapid.Check(t, func(rt *rapid.T) {
-				ctx := context.Background()
-				kept := openFigures(t, backend, figureZones[1])
-				history(rt, kept, fmt.Sprintf("v%d", n.Add(1)))
-				want := factTables(rt, kept)
-				if len(want["kpi_facts"]) == 0 {
-					rt.Fatal("the history kept no facts")
-				}
 
-				old, err := storage.Open(ctx, storagetest.Config(t, backend), slog.New(slog.DiscardHandler))
-				if err != nil {
+		old, err := storage.Open(ctx, storagetest.Config(t, backend), slog.New(slog.DiscardHandler))
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer old.Close()
+		if err := old.MigrateTo(ctx, 23); err != nil {
+			rt.Fatal(err)
+		}
+		db := old.DB()
+		for _, rows := range want {
+			for _, r := range rows {
+				if _, err := db.Exec(db.Rebind(`INSERT INTO kpi_facts
+					(at, appeal_id, department_code, kind, wall_bucket, work_bucket, n) VALUES (?, ?, ?, ?, ?, ?, ?)`), r...); err != nil {
 					rt.Fatal(err)
 				}
-				defer old.Close()
-				if err := old.MigrateTo(ctx, 23); err != nil {
-					rt.Fatal(err)
-				}
-				db := old.DB()
-				for _, rows := range want {
-					for _, r := range rows {
-						if _, err := db.Exec(db.Rebind(`INSERT INTO kpi_facts
-							(at, appeal_id, department_code, kind, wall_bucket, work_bucket, n) VALUES (?, ?, ?, ?, ?, ?, ?)`), r...); err != nil {
-							rt.Fatal(err)
-						}
-					}
-				}
-				if err := old.MigrateTo(ctx, 24); err != nil {
-					rt.Fatal(err)
-				}
-				got := factTables(rt, old)
-				for _, table := range []string{"kpi_facts", "kpi_pending"} {
-					if g, w := fmt.Sprint(got[table]), fmt.Sprint(want[table]); g != w {
-						rt.Fatalf("%s after the migration:\n%s\nwant\n%s", table, g, w)
-					}
-				}
-			})
-		})
-	}
+			}
+		}
+		if err := old.MigrateTo(ctx, 24); err != nil {
+			rt.Fatal(err)
+		}
+		got := factTables(rt, old)
+		for _, table := range []string{"kpi_facts", "kpi_pending"} {
+			if g, w := fmt.Sprint(got[table]), fmt.Sprint(want[table]); g != w {
+				rt.Fatalf("%s after the migration:\n%s\nwant\n%s", table, g, w)
+			}
+		}
+	})
 }
 
 // factTables returns the facts kept in kpi_facts and in kpi_pending, a

@@ -115,7 +115,7 @@ type Store struct {
 	// transactions (see intake.go).
 	intake intakeQueue
 
-	// stmts keeps the write path's statements prepared (SQLite only).
+	// stmts keeps the write path's statements prepared.
 	stmts stmtCache
 }
 
